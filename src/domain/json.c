@@ -3,7 +3,7 @@
  */
 #include "prfaq/json.h"
 
-#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
