@@ -1,1 +1,247 @@
-int main(void) { return 0; }
+/*
+ * main.c - prfaqd: configuration, subcommands, signals, start and stop.
+ *
+ *   prfaqd [serve]      serve the API (applies pending migrations first)
+ *   prfaqd migrate      apply pending migrations and exit
+ *   prfaqd create-user --name NAME --email EMAIL --roles admin,author
+ *                       create a user and print a new API token on stdout
+ *   prfaqd create-token --email EMAIL
+ *                       print a new API token for an existing user
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "prfaq/app.h"
+#include "prfaq/log.h"
+#include "prfaq/store.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: prfaqd [serve]\n"
+		"       prfaqd migrate\n"
+		"       prfaqd create-user --name NAME --email EMAIL --roles ROLE[,ROLE...]\n"
+		"       prfaqd create-token --email EMAIL\n"
+		"       prfaqd --help | --version\n"
+		"\n"
+		"prfaqd is the system of record for Working Backwards PR/FAQs.\n"
+		"Roles: admin, author, reviewer, approver.\n"
+		"\n"
+		"Environment:\n");
+	prfaq_config_usage(out);
+}
+
+static int
+run_migrate(const struct prfaq_config *cfg)
+{
+	struct prfaq_error err;
+	unsigned applied = 0;
+
+	prfaq_error_init(&err);
+	if (prfaq_db_migrate(cfg->database_url, &applied, &err) != PRFAQ_OK) {
+		log_error(NULL, "migration failed: %s", err.detail);
+		prfaq_error_clear(&err);
+		return 1;
+	}
+	log_info(NULL, "schema is current (%u migrations applied now)", applied);
+	return 0;
+}
+
+/* Parse "admin,author" into role bits; -1 on an unknown role. */
+static int
+parse_roles(const char *list, unsigned *out)
+{
+	char *copy = strdup(list), *save = NULL;
+	unsigned roles = 0;
+	int rc = 0;
+
+	if (copy == NULL)
+		return -1;
+	for (char *tok = strtok_r(copy, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned r = prfaq_role_parse(tok);
+
+		if (r == 0) {
+			fprintf(stderr, "prfaqd: unknown role \"%s\" (use admin, "
+				"author, reviewer, approver)\n", tok);
+			rc = -1;
+			break;
+		}
+		roles |= r;
+	}
+	free(copy);
+	if (rc == 0)
+		*out = roles;
+	return rc;
+}
+
+/*
+ * create-user (want_user) or create-token: both print a fresh token alone on
+ * stdout, so that scripts can capture it.
+ */
+static int
+run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
+		 char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "roles", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *email = NULL, *roles_arg = "";
+	char token[PRFAQ_TOKEN_LEN + 1];
+	uint8_t hash[PRFAQ_SHA256_LEN];
+	struct prfaq_db_pool_opts popts = { 0 };
+	struct prfaq_db_pool *pool = NULL;
+	struct prfaq_text user = { NULL, 0 };
+	struct prfaq_error err;
+	unsigned roles = 0;
+	int c, rc = 1;
+
+	prfaq_error_init(&err);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'e': email = optarg; break;
+		case 'r': roles_arg = optarg; break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (email == NULL || strchr(email, '@') == NULL ||
+	    (want_user && (name == NULL || *name == '\0'))) {
+		fprintf(stderr, "prfaqd: %s\n", want_user ?
+			"create-user needs --name and a valid --email" :
+			"create-token needs a valid --email");
+		return 2;
+	}
+	if (parse_roles(roles_arg, &roles) != 0)
+		return 2;
+	if (cfg->auto_migrate && run_migrate(cfg) != 0)
+		return 1;
+	if (prfaq_token_generate(token, hash) != 0) {
+		fprintf(stderr, "prfaqd: no randomness from the kernel\n");
+		return 1;
+	}
+	popts.conninfo = cfg->database_url;
+	popts.size = 1;
+	popts.wait_ms = cfg->db_pool_wait_ms;
+	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
+	if ((pool = prfaq_db_pool_new(&popts)) == NULL)
+		goto out;
+	if (want_user ?
+		    prfaq_store_user_create(pool, name, email, roles, hash, &user,
+					    NULL, &err) :
+		    prfaq_store_token_create_for_email(pool, email, hash, &err)) {
+		fprintf(stderr, "prfaqd: %s\n", err.detail);
+		goto out;
+	}
+	/* The token alone on stdout, so scripts can capture it. */
+	printf("%s\n", token);
+	rc = 0;
+out:
+	memset(token, 0, sizeof(token));
+	prfaq_text_free(&user);
+	prfaq_db_pool_free(pool);
+	prfaq_error_clear(&err);
+	return rc;
+}
+
+static int
+run_serve(const struct prfaq_config *cfg)
+{
+	struct prfaq_db_pool_opts popts = { 0 };
+	struct prfaq_app app = { 0 };
+	unsigned threads = cfg->threads;
+	sigset_t set;
+	int sig = 0, rc = 1;
+
+	if (cfg->auto_migrate && run_migrate(cfg) != 0)
+		return 1;
+	if (threads == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = cores > 0 ? (unsigned)cores : 1;
+	}
+	popts.conninfo = cfg->database_url;
+	/* A blocking libpq call holds its HTTP thread: never fewer than threads. */
+	popts.size = cfg->db_pool_size ? cfg->db_pool_size : threads + 2;
+	if (popts.size < threads)
+		popts.size = threads;
+	popts.wait_ms = cfg->db_pool_wait_ms;
+	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
+
+	/* Signals go to this thread alone, via sigwait(), never to workers. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	app.cfg = cfg;
+	app.pool = prfaq_db_pool_new(&popts);
+	app.auth_cache = prfaq_auth_cache_new(cfg->auth_cache_ttl_s);
+	if (app.pool == NULL || app.auth_cache == NULL)
+		goto out;
+	app.server = prfaq_server_start(cfg, prfaq_api_routes,
+					prfaq_api_routes_count, &app);
+	if (app.server == NULL)
+		goto out;
+	sigwait(&set, &sig);
+	log_info(NULL, "%s: finishing requests in flight, then exiting",
+		 sig == SIGINT ? "SIGINT" : "SIGTERM");
+	prfaq_server_stop(app.server, cfg->shutdown_timeout_s);
+	rc = 0;
+out:
+	prfaq_db_pool_free(app.pool);
+	prfaq_auth_cache_free(app.auth_cache);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct prfaq_config cfg;
+	char errbuf[256];
+	const char *cmd = argc > 1 ? argv[1] : "serve";
+	int rc;
+
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("prfaqd %s\n", PRFAQ_VERSION);
+		return 0;
+	}
+	if (prfaq_config_load(&cfg, errbuf, sizeof(errbuf)) != 0) {
+		fprintf(stderr, "prfaqd: %s\n", errbuf);
+		return 2;
+	}
+	prfaq_log_set_level(cfg.log_level);
+	if (strcmp(cmd, "serve") == 0)
+		rc = run_serve(&cfg);
+	else if (strcmp(cmd, "migrate") == 0)
+		rc = run_migrate(&cfg);
+	else if (strcmp(cmd, "create-user") == 0)
+		rc = run_user_command(&cfg, true, argc - 1, argv + 1);
+	else if (strcmp(cmd, "create-token") == 0)
+		rc = run_user_command(&cfg, false, argc - 1, argv + 1);
+	else {
+		fprintf(stderr, "prfaqd: unknown command \"%s\"\n\n", cmd);
+		usage(stderr);
+		rc = 2;
+	}
+	prfaq_config_free(&cfg);
+	return rc;
+}

@@ -22,6 +22,7 @@ typedef enum prfaq_code {
 	PRFAQ_EAUTH,		/* 401: no or bad credentials */
 	PRFAQ_EFORBIDDEN,	/* 403: known caller without the right */
 	PRFAQ_ENOTFOUND,	/* 404 */
+	PRFAQ_EMETHOD,		/* 405: path known, method not */
 	PRFAQ_ENOTACCEPTABLE,	/* 406 */
 	PRFAQ_ECONFLICT,	/* 409: state or uniqueness conflict */
 	PRFAQ_EPRECONDITION,	/* 412: If-Match did not match */

@@ -87,6 +87,7 @@ static const struct {
 	[PRFAQ_EAUTH] = { 401, "Unauthorized", "unauthorized" },
 	[PRFAQ_EFORBIDDEN] = { 403, "Forbidden", "forbidden" },
 	[PRFAQ_ENOTFOUND] = { 404, "Not Found", "not-found" },
+	[PRFAQ_EMETHOD] = { 405, "Method Not Allowed", "method-not-allowed" },
 	[PRFAQ_ENOTACCEPTABLE] = { 406, "Not Acceptable", "not-acceptable" },
 	[PRFAQ_ECONFLICT] = { 409, "Conflict", "conflict" },
 	[PRFAQ_EPRECONDITION] = { 412, "Precondition Failed",

@@ -1,0 +1,47 @@
+/*
+ * config.h - runtime settings, read from PRFAQ_* environment variables.
+ *
+ * Each setting is a row of a declarative table in src/config.c (name, type,
+ * default, bounds); prfaq_config_load() fills the struct from defaults, then
+ * the environment, and reports the first bad value clearly.
+ */
+#ifndef PRFAQ_CONFIG_H
+#define PRFAQ_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct prfaq_config {
+	char *database_url;		/* PRFAQ_DATABASE_URL (libpq conninfo or URI) */
+	char *bind;			/* PRFAQ_BIND */
+	unsigned port;			/* PRFAQ_PORT */
+	unsigned threads;		/* PRFAQ_THREADS (0: one per core) */
+	unsigned db_pool_size;		/* PRFAQ_DB_POOL_SIZE (0: threads + 2) */
+	unsigned db_pool_wait_ms;	/* PRFAQ_DB_POOL_WAIT_MS */
+	unsigned db_statement_timeout_ms; /* PRFAQ_DB_STATEMENT_TIMEOUT_MS */
+	size_t body_limit;		/* PRFAQ_BODY_LIMIT (bytes) */
+	unsigned conn_limit;		/* PRFAQ_CONN_LIMIT */
+	unsigned per_ip_conn_limit;	/* PRFAQ_PER_IP_CONN_LIMIT (0: none) */
+	unsigned conn_timeout_s;	/* PRFAQ_CONN_TIMEOUT */
+	size_t conn_memory_limit;	/* PRFAQ_CONN_MEMORY_LIMIT (bytes) */
+	bool auto_migrate;		/* PRFAQ_AUTO_MIGRATE */
+	unsigned auth_cache_ttl_s;	/* PRFAQ_AUTH_CACHE_TTL */
+	unsigned shutdown_timeout_s;	/* PRFAQ_SHUTDOWN_TIMEOUT */
+	char *cors_origins;		/* PRFAQ_CORS_ORIGINS (comma separated) */
+	char *log_level;		/* PRFAQ_LOG_LEVEL: debug, info, warn, error */
+};
+
+/*
+ * Fill cfg from defaults and the environment.  Returns 0, or -1 with a
+ * one-line explanation in errbuf.  Strings in cfg are owned by cfg.
+ */
+int prfaq_config_load(struct prfaq_config *cfg, char *errbuf, size_t errlen);
+
+/* Free what cfg owns.  NULL-safe. */
+void prfaq_config_free(struct prfaq_config *cfg);
+
+/* Print every setting with its default and meaning (for --help). */
+void prfaq_config_usage(FILE *out);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * db.h - the PostgreSQL connection pool and schema migrations.
+ *
+ * Only src/db includes libpq-fe.h; the rest of prfaqd sees the pool as an
+ * opaque handle and talks to the database through prfaq/store.h.
+ */
+#ifndef PRFAQ_DB_H
+#define PRFAQ_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "prfaq/error.h"
+
+struct prfaq_db_pool;
+
+struct prfaq_db_pool_opts {
+	const char *conninfo;		/* libpq connection string or URI */
+	unsigned size;			/* connections at most */
+	unsigned wait_ms;		/* checkout wait before PRFAQ_EUNAVAILABLE */
+	unsigned statement_timeout_ms;
+};
+
+struct prfaq_db_stats {
+	unsigned size;			/* configured maximum */
+	unsigned open;			/* connections currently established */
+	unsigned in_use;		/* checked out */
+	unsigned waiting;		/* requests waiting for a connection */
+	uint64_t timeouts;		/* checkouts that gave up */
+	uint64_t reconnects;		/* connections (re)established */
+};
+
+/*
+ * Create a pool.  Connections are opened lazily, on first checkout, so the
+ * service starts (and answers /healthz and /readyz) while PostgreSQL is down.
+ * Returns NULL on ENOMEM.  Free with prfaq_db_pool_free().
+ */
+struct prfaq_db_pool *prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts);
+
+/* Close every connection and free the pool.  No checkout may be active. */
+void prfaq_db_pool_free(struct prfaq_db_pool *pool);
+
+void prfaq_db_pool_stats(struct prfaq_db_pool *pool, struct prfaq_db_stats *out);
+
+/*
+ * Apply pending migrations (embedded in the binary) under an advisory lock, so
+ * that several instances starting together do not race.  Each file runs in its
+ * own transaction and is recorded with its SHA-256; an applied file whose
+ * checksum changed is an error.  *applied (may be NULL) receives the count.
+ */
+prfaq_code prfaq_db_migrate(const char *conninfo, unsigned *applied,
+			    struct prfaq_error *err);
+
+/*
+ * Readiness: the database answers and its schema holds every embedded
+ * migration.  PRFAQ_OK, or PRFAQ_EUNAVAILABLE with a reason.
+ */
+prfaq_code prfaq_db_ready(struct prfaq_db_pool *pool, struct prfaq_error *err);
+
+#endif

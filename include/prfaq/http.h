@@ -1,0 +1,132 @@
+/*
+ * http.h - what handlers see of an HTTP request, and how they answer.
+ *
+ * src/http owns libmicrohttpd.  A handler receives a request whose route,
+ * path parameters, caller and (complete) body are known, and answers with
+ * exactly one prfaq_reply_*() call.  Standard headers (X-Request-Id, CORS,
+ * Content-Type) are added by the HTTP layer.
+ */
+#ifndef PRFAQ_HTTP_H
+#define PRFAQ_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "prfaq/auth.h"
+#include "prfaq/error.h"
+
+struct prfaq_request;
+struct prfaq_app;
+
+enum prfaq_method {
+	PRFAQ_GET = 1u << 0,
+	PRFAQ_HEAD = 1u << 1,
+	PRFAQ_POST = 1u << 2,
+	PRFAQ_PUT = 1u << 3,
+	PRFAQ_PATCH = 1u << 4,
+	PRFAQ_DELETE = 1u << 5,
+	PRFAQ_OPTIONS = 1u << 6,
+};
+
+enum prfaq_route_flags {
+	PRFAQ_ROUTE_PUBLIC = 0,
+	PRFAQ_ROUTE_AUTH = 1u << 0,		/* needs a bearer token */
+	PRFAQ_ROUTE_MERGE_PATCH = 1u << 1,	/* body is application/merge-patch+json */
+};
+
+typedef void (*prfaq_handler)(struct prfaq_request *req);
+
+struct prfaq_route {
+	enum prfaq_method method;
+	const char *pattern;	/* "/v1/prfaqs/{id}/versions/{n}" */
+	prfaq_handler handler;
+	unsigned flags;
+};
+
+/* --- the request -------------------------------------------------------- */
+
+struct prfaq_app *prfaq_req_app(struct prfaq_request *req);
+enum prfaq_method prfaq_req_method(const struct prfaq_request *req);
+const char *prfaq_req_id(const struct prfaq_request *req);
+/* The authenticated caller (routes with PRFAQ_ROUTE_AUTH only). */
+const struct prfaq_caller *prfaq_req_caller(const struct prfaq_request *req);
+/* A path parameter by name ("id"), or NULL. */
+const char *prfaq_req_param(const struct prfaq_request *req, const char *name);
+/* A query-string argument (percent-decoded), or NULL. */
+const char *prfaq_req_query(const struct prfaq_request *req, const char *name);
+/* A request header (case-insensitive), or NULL. */
+const char *prfaq_req_header(const struct prfaq_request *req, const char *name);
+/* The raw body (NULL and 0 when there was none). */
+const char *prfaq_req_body(const struct prfaq_request *req, size_t *len);
+
+/*
+ * Decode the body as strict JSON (see prfaq_json_parse).  A missing body is
+ * PRFAQ_EINVAL ("A JSON body is required") unless optional is true, in which
+ * case *out is set to an empty object.  *out is a new reference.
+ */
+prfaq_code prfaq_req_json(struct prfaq_request *req, bool optional,
+			  json_t **out, struct prfaq_error *err);
+
+/*
+ * Parse a list's "limit" (1..100, default 20); PRFAQ_EINVAL on a bad value.
+ */
+prfaq_code prfaq_req_limit(const struct prfaq_request *req, int *limit,
+			   struct prfaq_error *err);
+
+/* --- the reply ---------------------------------------------------------- */
+
+/* Add a header to the coming reply (copied). */
+void prfaq_reply_header(struct prfaq_request *req, const char *name,
+			const char *value);
+
+/* JSON reply; steals the reference to body. */
+void prfaq_reply_json(struct prfaq_request *req, int status, json_t *body);
+
+/*
+ * A body the caller already has as bytes (e.g. JSON produced by PostgreSQL);
+ * takes ownership of data (malloc'd).
+ */
+void prfaq_reply_take(struct prfaq_request *req, int status,
+		      const char *content_type, char *data, size_t len);
+
+/*
+ * Add Link: <path?...&cursor=CURSOR>; rel="next", keeping the request's other
+ * query arguments.
+ */
+void prfaq_reply_link_next(struct prfaq_request *req, const char *cursor);
+
+/* A reply with no body (204, 304). */
+void prfaq_reply_empty(struct prfaq_request *req, int status);
+
+/* application/problem+json from err (code, detail, errors, extra). */
+void prfaq_reply_error(struct prfaq_request *req, const struct prfaq_error *err);
+
+/* Shorthand: a problem with just a code and a detail. */
+void prfaq_reply_problem(struct prfaq_request *req, prfaq_code code,
+			 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* --- the server --------------------------------------------------------- */
+
+struct prfaq_server;
+struct prfaq_config;
+
+/*
+ * Start listening with the route table (static storage) and app (borrowed
+ * for the server's life).  NULL with a message on stderr when it cannot.
+ */
+struct prfaq_server *prfaq_server_start(const struct prfaq_config *cfg,
+					const struct prfaq_route *routes,
+					size_t nroutes, struct prfaq_app *app);
+
+/*
+ * Stop accepting, let requests in flight finish (at most timeout_s), then
+ * close every connection and free the server.
+ */
+void prfaq_server_stop(struct prfaq_server *srv, unsigned timeout_s);
+
+/* Prometheus text for the HTTP metrics (appended to out). */
+struct prfaq_buf;
+int prfaq_server_metrics(struct prfaq_server *srv, struct prfaq_buf *out);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * store.h - prfaqd's data access: every query lives behind these functions,
+ * in src/db.  Reads return JSON produced by PostgreSQL, as text ready to
+ * send (char *, malloc'd, owned by the caller), so a read is one round trip
+ * and stored JSON is never parsed and dumped again on the way out.
+ *
+ * Every write is one transaction.  Functions return PRFAQ_OK or an error code
+ * with err filled; out-parameters are untouched on failure.
+ */
+#ifndef PRFAQ_STORE_H
+#define PRFAQ_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prfaq/auth.h"
+#include "prfaq/db.h"
+#include "prfaq/error.h"
+#include "prfaq/workflow.h"
+
+/* JSON text returned by the store: data is malloc'd and owned by the caller. */
+struct prfaq_text {
+	char *data;
+	size_t len;
+};
+
+void prfaq_text_free(struct prfaq_text *t);
+
+/* A page of a list: keyset position of the last item, when there are more. */
+struct prfaq_page {
+	struct prfaq_text items;	/* a JSON array */
+	char *next_key;			/* NULL on the last page; malloc'd */
+};
+
+void prfaq_page_free(struct prfaq_page *p);
+
+/* --- users and tokens --------------------------------------------------- */
+
+/* Resolve a token hash to its caller; PRFAQ_EAUTH if unknown or revoked. */
+prfaq_code prfaq_store_token_resolve(struct prfaq_db_pool *pool,
+				     const uint8_t hash[PRFAQ_SHA256_LEN],
+				     struct prfaq_caller *out,
+				     struct prfaq_error *err);
+
+/*
+ * Create a user (roles: bit set) and return it as JSON {id, name, email,
+ * roles, created_at}; id_out (PRFAQ_UUID_LEN + 1 bytes) may be NULL.  With a
+ * token_hash, a first token is stored in the same transaction.
+ * PRFAQ_ECONFLICT when the email (case-insensitive) is taken.
+ */
+prfaq_code prfaq_store_user_create(struct prfaq_db_pool *pool, const char *name,
+				   const char *email, unsigned roles,
+				   const uint8_t *token_hash,
+				   struct prfaq_text *out, char *id_out,
+				   struct prfaq_error *err);
+
+/* One user as JSON {id, name, email, roles, created_at}; PRFAQ_ENOTFOUND. */
+prfaq_code prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
+				struct prfaq_text *out, struct prfaq_error *err);
+
+/* Users {id, name, roles} ordered by name, id; after: keyset from a page. */
+prfaq_code prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
+				  const char *after, struct prfaq_page *out,
+				  struct prfaq_error *err);
+
+/*
+ * Store a new token's hash for user_id; JSON {id, created_at}.
+ * PRFAQ_ENOTFOUND when the user does not exist.
+ */
+prfaq_code prfaq_store_token_create(struct prfaq_db_pool *pool,
+				    const char *user_id,
+				    const uint8_t hash[PRFAQ_SHA256_LEN],
+				    struct prfaq_text *out,
+				    struct prfaq_error *err);
+
+/* Same, for the user with this email (case-insensitive); PRFAQ_ENOTFOUND. */
+prfaq_code prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
+					      const char *email,
+					      const uint8_t hash[PRFAQ_SHA256_LEN],
+					      struct prfaq_error *err);
+
+/*
+ * Revoke a token.  Allowed for admins and the token's own user, else
+ * PRFAQ_EFORBIDDEN; PRFAQ_ENOTFOUND when there is no such (live) token.
+ */
+prfaq_code prfaq_store_token_revoke(struct prfaq_db_pool *pool,
+				    const char *token_id,
+				    const struct prfaq_caller *caller,
+				    struct prfaq_error *err);
+
+/* --- PR/FAQs and versions ----------------------------------------------- */
+
+/*
+ * A new PR/FAQ from a validated body {title, team?, tags?, content?} with its
+ * quality report; returns the document JSON and its id.
+ */
+struct prfaq_new_doc {
+	const json_t *body;	/* borrowed: title, team, tags, content */
+	const char *change_note;
+	const json_t *quality;	/* borrowed */
+};
+
+prfaq_code prfaq_store_prfaq_create(struct prfaq_db_pool *pool,
+				    const struct prfaq_caller *caller,
+				    const struct prfaq_new_doc *doc,
+				    struct prfaq_text *out, char *id_out,
+				    struct prfaq_error *err);
+
+/*
+ * The document JSON and its version; PRFAQ_ENOTFOUND.  This is the hot read:
+ * one round trip.
+ */
+prfaq_code prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
+				 struct prfaq_text *out, int *version,
+				 struct prfaq_error *err);
+
+struct prfaq_list_query {
+	const char *status;	/* NULL: any */
+	const char *owner;	/* user id or NULL */
+	const char *team;
+	const char *tag;
+	const char *q;		/* full-text query or NULL */
+	int limit;
+	const char *after;	/* keyset from a previous page, or NULL */
+};
+
+prfaq_code prfaq_store_prfaq_list(struct prfaq_db_pool *pool,
+				  const struct prfaq_list_query *query,
+				  struct prfaq_page *out,
+				  struct prfaq_error *err);
+
+/*
+ * The locked state of a PR/FAQ, handed to a mutator inside the write
+ * transaction.  All members are borrowed for the call.
+ */
+struct prfaq_current {
+	const char *id;
+	const char *owner_id;
+	enum prfaq_status status;
+	int version;
+	const json_t *doc;	/* {title, team?, tags, content} of the newest version */
+	const json_t *quality;	/* its report */
+	const json_t *source;	/* the version to restore from, or NULL */
+	int approvals;		/* non-stale approve reviews by others than the owner */
+};
+
+/* What a mutator decides to write: a new version and/or a status change. */
+struct prfaq_change {
+	json_t *doc;		/* new {title, team, tags, content}, or NULL: no new version */
+	json_t *quality;	/* its report (with doc) */
+	const char *change_note;
+	enum prfaq_status status;	/* new status (set to current if unchanged) */
+	const char *event;	/* audit event type: "revised", "submitted", ... */
+	json_t *event_data;	/* extra event data (object) or NULL */
+	json_t *decision;	/* for "decided": {outcome, rationale}; NULL otherwise */
+	bool clear_decision;	/* reopen: the document no longer carries one */
+};
+
+/*
+ * Lock the PR/FAQ, call mutate with its current state (from_version > 0 also
+ * loads that version as cur->source, PRFAQ_ENOTFOUND if absent), and write
+ * what it returns in the same transaction, appending an audit event.  mutate
+ * owns policy (who, which status, which version) and fills change; the store
+ * takes the references in change.  Returns the document JSON and new version.
+ */
+typedef prfaq_code (*prfaq_mutator)(const struct prfaq_current *cur, void *arg,
+				    struct prfaq_change *change,
+				    struct prfaq_error *err);
+
+prfaq_code prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
+				    const struct prfaq_caller *caller,
+				    int from_version, prfaq_mutator mutate,
+				    void *arg, struct prfaq_text *out,
+				    int *version, struct prfaq_error *err);
+
+/* Versions newest first: [{number, author, change_note, created_at, quality: {score}}]. */
+prfaq_code prfaq_store_versions_list(struct prfaq_db_pool *pool, const char *id,
+				     struct prfaq_text *out,
+				     struct prfaq_error *err);
+
+/* One version in full; PRFAQ_ENOTFOUND when the PR/FAQ or version is absent. */
+prfaq_code prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id,
+				   int number, struct prfaq_text *out,
+				   struct prfaq_error *err);
+
+/* Two versions' {title, team, tags, content}, parsed (new references). */
+prfaq_code prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id,
+				     int from, int to, json_t **a, json_t **b,
+				     struct prfaq_error *err);
+
+/* Audit trail, oldest first. */
+prfaq_code prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id,
+				   int limit, const char *after,
+				   struct prfaq_page *out,
+				   struct prfaq_error *err);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * common.c - helpers shared by the handlers (see api.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "prfaq/buf.h"
+#include "prfaq/crypto.h"
+
+#define CURSOR_MAX 1024
+
+void
+api_fail(struct prfaq_request *req, struct prfaq_error *err)
+{
+	prfaq_reply_error(req, err);
+	prfaq_error_clear(err);
+}
+
+void
+api_reply_text(struct prfaq_request *req, int status, struct prfaq_text *t)
+{
+	prfaq_reply_take(req, status, "application/json", t->data, t->len);
+	t->data = NULL;
+	t->len = 0;
+}
+
+void
+api_reply_page(struct prfaq_request *req, struct prfaq_page *page)
+{
+	struct prfaq_buf b = PRFAQ_BUF_INIT;
+	char cursor[2 * CURSOR_MAX];
+	int rc = 0;
+
+	cursor[0] = '\0';
+	if (page->next_key != NULL) {
+		size_t n = strlen(page->next_key);
+
+		if (n > CURSOR_MAX)
+			n = CURSOR_MAX;	/* keys are ids and timestamps: never this long */
+		prfaq_base64url((const uint8_t *)page->next_key, n, cursor);
+		prfaq_reply_link_next(req, cursor);
+	}
+	rc |= prfaq_buf_puts(&b, "{\"items\":");
+	rc |= prfaq_buf_append(&b, page->items.data, page->items.len);
+	if (cursor[0] != '\0')
+		rc |= prfaq_buf_printf(&b, ",\"next_cursor\":\"%s\"}", cursor);
+	else
+		rc |= prfaq_buf_puts(&b, ",\"next_cursor\":null}");
+	prfaq_page_free(page);
+	if (rc != 0) {
+		prfaq_buf_free(&b);
+		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
+		return;
+	}
+	prfaq_reply_take(req, 200, "application/json", b.data, b.len);
+}
+
+prfaq_code
+api_cursor(const struct prfaq_request *req, char **after,
+	   struct prfaq_error *err)
+{
+	const char *c = prfaq_req_query(req, "cursor");
+	uint8_t raw[CURSOR_MAX + 1];
+	long n;
+	char *key;
+
+	if (c == NULL) {
+		*after = NULL;
+		return PRFAQ_OK;
+	}
+	n = prfaq_base64url_decode(c, strlen(c), raw, CURSOR_MAX);
+	if (n <= 0 || memchr(raw, '\0', (size_t)n) != NULL)
+		return prfaq_error_set(err, PRFAQ_EINVAL,
+				       "cursor is not one this server issued");
+	key = malloc((size_t)n + 1);
+	if (key == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	memcpy(key, raw, (size_t)n);
+	key[n] = '\0';
+	*after = key;
+	return PRFAQ_OK;
+}
+
+bool
+api_require_role(struct prfaq_request *req, enum prfaq_role role,
+		 const char *what)
+{
+	const struct prfaq_caller *caller = prfaq_req_caller(req);
+
+	if (caller != NULL && (caller->roles & role))
+		return true;
+	prfaq_reply_problem(req, PRFAQ_EFORBIDDEN, "Only a user with the %s role may %s",
+			    prfaq_role_name(role), what);
+	return false;
+}
+
+const char *
+api_param_uuid(struct prfaq_request *req, const char *name, const char *what)
+{
+	const char *v = prfaq_req_param(req, name);
+
+	if (v == NULL || !prfaq_uuid_valid(v)) {
+		prfaq_reply_problem(req, PRFAQ_ENOTFOUND, "No such %s", what);
+		return NULL;
+	}
+	return v;
+}
+
+int
+api_param_number(struct prfaq_request *req, const char *name, const char *what)
+{
+	const char *v = prfaq_req_param(req, name);
+	long n = 0;
+
+	if (v == NULL || *v == '\0' || (*v == '0'))
+		goto bad;
+	for (const char *p = v; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > 100000000)
+			goto bad;
+		n = n * 10 + (*p - '0');
+	}
+	return (int)n;
+bad:
+	prfaq_reply_problem(req, PRFAQ_ENOTFOUND, "No such %s", what);
+	return -1;
+}

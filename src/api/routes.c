@@ -1,0 +1,24 @@
+/*
+ * routes.c - the API's route table: method, path pattern, handler, flags.
+ * The order matters only for readability; matching is exact on segments.
+ */
+#include "api.h"
+
+#define AUTH PRFAQ_ROUTE_AUTH
+#define MERGE (PRFAQ_ROUTE_AUTH | PRFAQ_ROUTE_MERGE_PATCH)
+
+const struct prfaq_route prfaq_api_routes[] = {
+	{ PRFAQ_GET, "/healthz", api_healthz, PRFAQ_ROUTE_PUBLIC },
+	{ PRFAQ_GET, "/readyz", api_readyz, PRFAQ_ROUTE_PUBLIC },
+	{ PRFAQ_GET, "/metrics", api_metrics, PRFAQ_ROUTE_PUBLIC },
+	{ PRFAQ_GET, "/openapi.yaml", api_openapi, PRFAQ_ROUTE_PUBLIC },
+
+	{ PRFAQ_GET, "/v1/me", api_me, AUTH },
+	{ PRFAQ_POST, "/v1/users", api_users_create, AUTH },
+	{ PRFAQ_GET, "/v1/users", api_users_list, AUTH },
+	{ PRFAQ_POST, "/v1/users/{id}/tokens", api_tokens_create, AUTH },
+	{ PRFAQ_DELETE, "/v1/tokens/{id}", api_tokens_delete, AUTH },
+};
+
+const size_t prfaq_api_routes_count =
+	sizeof(prfaq_api_routes) / sizeof(prfaq_api_routes[0]);

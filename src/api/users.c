@@ -1,0 +1,207 @@
+/*
+ * users.c - /v1/me, /v1/users, /v1/users/{id}/tokens, /v1/tokens/{id}.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "prfaq/utf8.h"
+
+void
+api_me(struct prfaq_request *req)
+{
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+
+	prfaq_error_init(&err);
+	if (prfaq_store_user_get(prfaq_req_app(req)->pool,
+				 prfaq_req_caller(req)->user_id, &t, &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	api_reply_text(req, 200, &t);
+}
+
+/* A plausible address: one "@", something on each side, no spaces. */
+static bool
+email_plausible(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+		return false;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ')
+			return false;
+	return strchr(at, '.') != NULL;
+}
+
+/* Validate {name, email, roles}; fills *roles.  Collects every problem. */
+static prfaq_code
+user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(body))
+		return prfaq_error_add(err, "", "must be a JSON object");
+	json_object_foreach((json_t *)body, key, v) {
+		if (strcmp(key, "name") != 0 && strcmp(key, "email") != 0 &&
+		    strcmp(key, "roles") != 0) {
+			char ptr[300];
+
+			snprintf(ptr, sizeof(ptr), "/%s", key);
+			prfaq_error_add(err, ptr, "unknown member");
+		}
+	}
+	v = json_object_get(body, "name");
+	if (!json_is_string(v))
+		prfaq_error_add(err, "/name", "is required and must be a string");
+	else if (json_string_length(v) == 0 ||
+		 prfaq_utf8_length(json_string_value(v), json_string_length(v)) > 200)
+		prfaq_error_add(err, "/name", "must be 1 to 200 characters");
+	v = json_object_get(body, "email");
+	if (!json_is_string(v))
+		prfaq_error_add(err, "/email", "is required and must be a string");
+	else if (json_string_length(v) > 320 || !email_plausible(json_string_value(v)))
+		prfaq_error_add(err, "/email", "must be an email address");
+	v = json_object_get(body, "roles");
+	*roles = 0;
+	if (!json_is_array(v)) {
+		prfaq_error_add(err, "/roles",
+				"is required and must be a list of roles");
+	} else {
+		size_t i;
+		json_t *r;
+
+		json_array_foreach(v, i, r) {
+			unsigned bit = json_is_string(r) ?
+					       prfaq_role_parse(json_string_value(r)) : 0;
+			char ptr[32];
+
+			snprintf(ptr, sizeof(ptr), "/roles/%zu", i);
+			if (bit == 0) {
+				prfaq_error_add(err, ptr,
+						"must be one of admin, author, reviewer, approver");
+				if (i >= 8)
+					break;
+			}
+			*roles |= bit;
+		}
+	}
+	return err->code;
+}
+
+void
+api_users_create(struct prfaq_request *req)
+{
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	char id[PRFAQ_UUID_LEN + 1], location[64];
+	json_t *body = NULL;
+	unsigned roles;
+
+	prfaq_error_init(&err);
+	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "create users"))
+		return;
+	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
+	    user_validate(body, &roles, &err) != PRFAQ_OK ||
+	    prfaq_store_user_create(prfaq_req_app(req)->pool,
+				    json_string_value(json_object_get(body, "name")),
+				    json_string_value(json_object_get(body, "email")),
+				    roles, NULL, &t, id, &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		goto out;
+	}
+	snprintf(location, sizeof(location), "/v1/users/%s", id);
+	prfaq_reply_header(req, "Location", location);
+	api_reply_text(req, 201, &t);
+out:
+	json_decref(body);
+}
+
+void
+api_users_list(struct prfaq_request *req)
+{
+	struct prfaq_page page = { { NULL, 0 }, NULL };
+	struct prfaq_error err;
+	char *after = NULL;
+	int limit;
+
+	prfaq_error_init(&err);
+	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
+	    api_cursor(req, &after, &err) != PRFAQ_OK ||
+	    prfaq_store_users_list(prfaq_req_app(req)->pool, limit, after, &page,
+				   &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		goto out;
+	}
+	api_reply_page(req, &page);
+out:
+	free(after);
+}
+
+void
+api_tokens_create(struct prfaq_request *req)
+{
+	const struct prfaq_caller *caller = prfaq_req_caller(req);
+	char token[PRFAQ_TOKEN_LEN + 1];
+	uint8_t hash[PRFAQ_SHA256_LEN];
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	const char *user_id;
+	json_t *body;
+
+	prfaq_error_init(&err);
+	if ((user_id = api_param_uuid(req, "id", "user")) == NULL)
+		return;
+	if (!(caller->roles & PRFAQ_ROLE_ADMIN) &&
+	    strcasecmp(user_id, caller->user_id) != 0) {
+		prfaq_reply_problem(req, PRFAQ_EFORBIDDEN,
+				    "Only an admin may create tokens for another user");
+		return;
+	}
+	if (prfaq_token_generate(token, hash) != 0) {
+		prfaq_reply_problem(req, PRFAQ_EINTERNAL, "No randomness available");
+		return;
+	}
+	if (prfaq_store_token_create(prfaq_req_app(req)->pool, user_id, hash, &t,
+				     &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		goto out;
+	}
+	/* The only time the token exists outside the client: this response. */
+	body = json_loadb(t.data, t.len, 0, NULL);
+	prfaq_text_free(&t);
+	if (body == NULL || json_object_set_new(body, "token", json_string(token)) != 0) {
+		json_decref(body);
+		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
+		goto out;
+	}
+	prfaq_reply_header(req, "Cache-Control", "no-store");
+	prfaq_reply_json(req, 201, body);
+out:
+	memset(token, 0, sizeof(token));
+}
+
+void
+api_tokens_delete(struct prfaq_request *req)
+{
+	struct prfaq_app *app = prfaq_req_app(req);
+	struct prfaq_error err;
+	const char *token_id;
+
+	prfaq_error_init(&err);
+	if ((token_id = api_param_uuid(req, "id", "token")) == NULL)
+		return;
+	if (prfaq_store_token_revoke(app->pool, token_id, prfaq_req_caller(req),
+				     &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	/* Effective at once here; elsewhere within the cache TTL. */
+	prfaq_auth_cache_evict_token(app->auth_cache, token_id);
+	prfaq_reply_empty(req, 204);
+}

@@ -1,0 +1,440 @@
+/*
+ * pool.c - PostgreSQL connection pool (see prfaq/db.h, db_internal.h).
+ *
+ * A fixed array of slots guarded by one mutex; a request takes a slot
+ * exclusively, so a PGconn is never used by two threads at once.  Waiting is
+ * bounded (pthread_cond_timedwait) and ends in PRFAQ_EUNAVAILABLE, never in an
+ * unbounded queue.  Connections are opened lazily and re-opened after the
+ * server went away; each remembers which statements it has prepared, because
+ * a fresh server session knows none.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db_internal.h"
+#include "prfaq/log.h"
+
+#define PREPARED_MAX 256	/* statements one connection may prepare */
+#define TX_ATTEMPTS 3
+
+struct db_conn {
+	PGconn *pg;
+	const struct db_stmt *prepared[PREPARED_MAX];
+	unsigned nprepared;
+	bool retryable;		/* last error was 40001/40P01 */
+	bool lost;		/* last error was a lost connection */
+	struct db_conn *next;	/* free list */
+};
+
+struct prfaq_db_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *conninfo;
+	unsigned size;
+	unsigned wait_ms;
+	unsigned statement_timeout_ms;
+	struct db_conn *conns;
+	struct db_conn *free_list;
+	unsigned in_use;
+	unsigned waiting;
+	uint64_t timeouts;
+	uint64_t reconnects;
+};
+
+struct prfaq_db_pool *
+prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
+{
+	struct prfaq_db_pool *pool;
+
+	pool = calloc(1, sizeof(*pool));
+	if (pool == NULL)
+		return NULL;
+	pool->size = opts->size > 0 ? opts->size : 1;
+	pool->wait_ms = opts->wait_ms;
+	pool->statement_timeout_ms = opts->statement_timeout_ms;
+	pool->conninfo = strdup(opts->conninfo);
+	pool->conns = calloc(pool->size, sizeof(*pool->conns));
+	if (pool->conninfo == NULL || pool->conns == NULL)
+		goto fail;
+	if (pthread_mutex_init(&pool->mu, NULL) != 0)
+		goto fail;
+	{
+		pthread_condattr_t attr;
+
+		/* Deadlines on the monotonic clock: immune to clock steps. */
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		if (pthread_cond_init(&pool->cv, &attr) != 0) {
+			pthread_condattr_destroy(&attr);
+			pthread_mutex_destroy(&pool->mu);
+			goto fail;
+		}
+		pthread_condattr_destroy(&attr);
+	}
+	for (unsigned i = pool->size; i-- > 0;) {
+		pool->conns[i].next = pool->free_list;
+		pool->free_list = &pool->conns[i];
+	}
+	return pool;
+fail:
+	free(pool->conns);
+	free(pool->conninfo);
+	free(pool);
+	return NULL;
+}
+
+void
+prfaq_db_pool_free(struct prfaq_db_pool *pool)
+{
+	if (pool == NULL)
+		return;
+	for (unsigned i = 0; i < pool->size; i++)
+		if (pool->conns[i].pg != NULL)
+			PQfinish(pool->conns[i].pg);
+	pthread_cond_destroy(&pool->cv);
+	pthread_mutex_destroy(&pool->mu);
+	free(pool->conns);
+	free(pool->conninfo);
+	free(pool);
+}
+
+void
+prfaq_db_pool_stats(struct prfaq_db_pool *pool, struct prfaq_db_stats *out)
+{
+	unsigned open = 0;
+
+	pthread_mutex_lock(&pool->mu);
+	for (unsigned i = 0; i < pool->size; i++)
+		if (pool->conns[i].pg != NULL)
+			open++;
+	out->size = pool->size;
+	out->open = open;
+	out->in_use = pool->in_use;
+	out->waiting = pool->waiting;
+	out->timeouts = pool->timeouts;
+	out->reconnects = pool->reconnects;
+	pthread_mutex_unlock(&pool->mu);
+}
+
+/* Drop the session: the next checkout reconnects and re-prepares. */
+static void
+conn_drop(struct db_conn *conn)
+{
+	if (conn->pg != NULL)
+		PQfinish(conn->pg);
+	conn->pg = NULL;
+	conn->nprepared = 0;
+}
+
+/*
+ * Open a session with prfaqd's defaults placed before the user's conninfo,
+ * so the user's own settings (e.g. connect_timeout) win.
+ */
+static prfaq_code
+conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
+	  struct prfaq_error *err)
+{
+	char opts[96];
+	const char *keys[] = { "connect_timeout", "application_name", "options",
+			       "dbname", NULL };
+	const char *vals[] = { "5", "prfaqd", opts, pool->conninfo, NULL };
+	PGconn *pg;
+
+	snprintf(opts, sizeof(opts),
+		 "-c statement_timeout=%u -c idle_in_transaction_session_timeout=60000",
+		 pool->statement_timeout_ms);
+	pg = PQconnectdbParams(keys, vals, 1);
+	if (pg == NULL || PQstatus(pg) != CONNECTION_OK) {
+		/* libpq messages end with a newline; keep the log line whole. */
+		char msg[256];
+		size_t n;
+
+		snprintf(msg, sizeof(msg), "%s",
+			 pg ? PQerrorMessage(pg) : "out of memory");
+		n = strlen(msg);
+		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		log_warn(NULL, "database connection failed: %s", msg);
+		PQfinish(pg);
+		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+				       "The database is unavailable");
+	}
+	conn->pg = pg;
+	conn->nprepared = 0;
+	pthread_mutex_lock(&pool->mu);
+	pool->reconnects++;
+	pthread_mutex_unlock(&pool->mu);
+	return PRFAQ_OK;
+}
+
+prfaq_code
+db_acquire(struct prfaq_db_pool *pool, struct db_conn **out,
+	   struct prfaq_error *err)
+{
+	struct timespec deadline;
+	struct db_conn *conn;
+	prfaq_code rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += pool->wait_ms / 1000;
+	deadline.tv_nsec += (long)(pool->wait_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+
+	pthread_mutex_lock(&pool->mu);
+	while (pool->free_list == NULL) {
+		int w;
+
+		pool->waiting++;
+		w = pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline);
+		pool->waiting--;
+		if (w == ETIMEDOUT && pool->free_list == NULL) {
+			pool->timeouts++;
+			pthread_mutex_unlock(&pool->mu);
+			return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+					       "All database connections are busy; retry shortly");
+		}
+	}
+	conn = pool->free_list;
+	pool->free_list = conn->next;
+	pool->in_use++;
+	pthread_mutex_unlock(&pool->mu);
+
+	conn->retryable = false;
+	conn->lost = false;
+	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
+		conn_drop(conn);
+	if (conn->pg == NULL && (rc = conn_open(pool, conn, err)) != PRFAQ_OK) {
+		db_release(pool, conn);
+		return rc;
+	}
+	*out = conn;
+	return PRFAQ_OK;
+}
+
+void
+db_release(struct prfaq_db_pool *pool, struct db_conn *conn)
+{
+	if (conn == NULL)
+		return;
+	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
+		conn_drop(conn);
+	if (conn->pg != NULL &&
+	    PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
+		/* A handler bailed out mid-transaction: never hand it on. */
+		PGresult *res = PQexec(conn->pg, "ROLLBACK");
+
+		if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+		    PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
+			conn_drop(conn);
+		PQclear(res);
+	}
+	pthread_mutex_lock(&pool->mu);
+	conn->next = pool->free_list;
+	pool->free_list = conn;
+	pool->in_use--;
+	pthread_cond_signal(&pool->cv);
+	pthread_mutex_unlock(&pool->mu);
+}
+
+bool
+db_conn_retryable(const struct db_conn *conn)
+{
+	return conn->retryable;
+}
+
+/*
+ * Map a failed result to an error.  res may be NULL (libpq out of memory or
+ * the connection broke before a result arrived).
+ */
+static prfaq_code
+map_failure(struct db_conn *conn, const struct db_stmt *stmt,
+	    const PGresult *res, struct prfaq_error *err)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg);
+
+	if (PQstatus(conn->pg) != CONNECTION_OK || state == NULL ||
+	    strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
+		conn->lost = true;
+		conn_drop(conn);
+		log_warn(NULL, "database connection lost during %s", stmt->name);
+		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+				       "The database is unavailable");
+	}
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+		conn->retryable = true;
+		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+				       "The database is busy; retry shortly");
+	}
+	if (strcmp(state, "23505") == 0)
+		return prfaq_error_set(err, PRFAQ_ECONFLICT,
+				       "The resource already exists");
+	if (strcmp(state, "57014") == 0 || strncmp(state, "53", 2) == 0 ||
+	    strcmp(state, "55P03") == 0)
+		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+				       "The database is overloaded; retry shortly");
+	if (strncmp(state, "22", 2) == 0) {
+		log_warn(NULL, "%s: data exception %s", stmt->name, state);
+		return prfaq_error_set(err, PRFAQ_EINVAL,
+				       "The database rejected a value");
+	}
+	log_error(NULL, "%s failed with SQLSTATE %s: %s", stmt->name, state,
+		  msg ? msg : "");
+	return prfaq_error_set(err, PRFAQ_EINTERNAL, "Unexpected database error");
+}
+
+/* Prepare stmt on conn unless it already is. */
+static prfaq_code
+conn_prepare(struct db_conn *conn, const struct db_stmt *stmt,
+	     struct prfaq_error *err)
+{
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	for (unsigned i = 0; i < conn->nprepared; i++)
+		if (conn->prepared[i] == stmt)
+			return PRFAQ_OK;
+	if (conn->nprepared == PREPARED_MAX) {
+		log_error(NULL, "more than %d statements: raise PREPARED_MAX",
+			  PREPARED_MAX);
+		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Too many statements");
+	}
+	res = PQprepare(conn->pg, stmt->name, stmt->sql, stmt->nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = map_failure(conn, stmt, res, err);
+	else
+		conn->prepared[conn->nprepared++] = stmt;
+	PQclear(res);
+	return rc;
+}
+
+PGresult *
+db_exec(struct db_conn *conn, const struct db_stmt *stmt,
+	const char *const *params, struct prfaq_error *err)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	conn->retryable = false;
+	conn->lost = false;
+	if (conn->pg == NULL) {
+		prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+				"The database is unavailable");
+		conn->lost = true;
+		return NULL;
+	}
+	if (conn_prepare(conn, stmt, err) != PRFAQ_OK)
+		return NULL;
+	res = PQexecPrepared(conn->pg, stmt->name, stmt->nparams, params, NULL,
+			     NULL, 0);
+	st = PQresultStatus(res);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return res;
+	map_failure(conn, stmt, res, err);
+	PQclear(res);
+	return NULL;
+}
+
+const char *
+db_value(const PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return NULL;
+	return PQgetvalue(res, row, col);
+}
+
+/* Simple-protocol command with a constant text (BEGIN, COMMIT, ROLLBACK). */
+static prfaq_code
+conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
+{
+	static const struct db_stmt pseudo = { "transaction control", "", 0 };
+	PGresult *res = PQexec(conn->pg, command);
+	prfaq_code rc = PRFAQ_OK;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = map_failure(conn, &pseudo, res, err);
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
+      struct prfaq_error *err)
+{
+	struct prfaq_error local;
+	prfaq_code rc = PRFAQ_EINTERNAL;
+
+	prfaq_error_init(&local);
+	for (int attempt = 1; attempt <= TX_ATTEMPTS; attempt++) {
+		struct db_conn *conn;
+		bool began = false, retry;
+
+		prfaq_error_clear(&local);
+		rc = db_acquire(pool, &conn, &local);
+		if (rc != PRFAQ_OK)
+			break;
+		rc = conn_command(conn, "BEGIN", &local);
+		if (rc == PRFAQ_OK) {
+			began = true;
+			rc = fn(conn, arg, &local);
+		}
+		if (rc == PRFAQ_OK)
+			rc = conn_command(conn, "COMMIT", &local);
+		/*
+		 * Retry only what certainly did not commit: a serialization
+		 * failure or deadlock anywhere, or a connection found dead at
+		 * BEGIN.  A connection lost during COMMIT is not retried: the
+		 * outcome is unknown, and the client is told 503.
+		 */
+		retry = rc != PRFAQ_OK &&
+			(conn->retryable || (!began && conn->lost));
+		db_release(pool, conn);	/* rolls back what did not commit */
+		if (!retry)
+			break;
+	}
+	if (rc != PRFAQ_OK && err != NULL) {
+		prfaq_error_clear(err);
+		*err = local;
+	} else {
+		prfaq_error_clear(&local);
+	}
+	return rc;
+}
+
+PGresult *
+db_query(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
+	 const char *const *params, struct prfaq_error *err)
+{
+	for (int attempt = 1; attempt <= 2; attempt++) {
+		struct prfaq_error local;
+		struct db_conn *conn;
+		PGresult *res = NULL;
+		bool lost = false;
+
+		prfaq_error_init(&local);
+		if (db_acquire(pool, &conn, &local) == PRFAQ_OK) {
+			res = db_exec(conn, stmt, params, &local);
+			lost = conn->lost;
+			db_release(pool, conn);
+		}
+		if (res != NULL || !lost || attempt == 2) {
+			if (res == NULL && err != NULL) {
+				prfaq_error_clear(err);
+				*err = local;
+			} else {
+				prfaq_error_clear(&local);
+			}
+			return res;
+		}
+		prfaq_error_clear(&local);
+	}
+	return NULL;
+}

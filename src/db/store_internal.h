@@ -1,0 +1,39 @@
+/*
+ * store_internal.h - helpers shared by the store_*.c files.
+ */
+#ifndef PRFAQ_STORE_INTERNAL_H
+#define PRFAQ_STORE_INTERNAL_H
+
+#include "db_internal.h"
+#include "prfaq/store.h"
+
+/* Copy cell (row, col) into a new text; -1 on ENOMEM. */
+int store_text(const PGresult *res, int row, int col, struct prfaq_text *out);
+
+/*
+ * A keyset is a JSON array of n strings (the values of the sort columns of
+ * the last row of a page).  Parse one into parts (borrowed from *holder,
+ * which the caller json_decref()s); PRFAQ_EINVAL if it is not exactly that.
+ */
+prfaq_code store_keyset_parse(const char *key, size_t n, const char **parts,
+			      json_t **holder, struct prfaq_error *err);
+
+/* Build the keyset text from n strings; NULL on ENOMEM. */
+char *store_keyset_make(const char *const *parts, size_t n);
+
+/*
+ * Fill a page from a result whose column col_json holds each item's JSON and
+ * whose columns key_cols[0..nkeys) hold its sort key; the query fetched
+ * limit + 1 rows so that a next page can be detected.
+ */
+prfaq_code store_page_fill(const PGresult *res, int col_json, int limit,
+			   const int *key_cols, size_t nkeys,
+			   struct prfaq_page *out, struct prfaq_error *err);
+
+/* "\x<hex>" text form of a bytea parameter (buf: 2*len+3 bytes). */
+void store_bytea_param(const uint8_t *data, size_t len, char *buf);
+
+/* Is the string a decimal integer that fits in an int8? */
+bool store_is_int(const char *s);
+
+#endif

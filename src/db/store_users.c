@@ -1,0 +1,319 @@
+/*
+ * store_users.c - users and API tokens (see prfaq/store.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "prfaq/buf.h"
+#include "store_internal.h"
+
+/* roles bit set -> "{admin,author}" array literal. */
+static void
+roles_literal(unsigned roles, char *buf, size_t cap)
+{
+	static const enum prfaq_role all[] = { PRFAQ_ROLE_ADMIN, PRFAQ_ROLE_AUTHOR,
+					       PRFAQ_ROLE_REVIEWER,
+					       PRFAQ_ROLE_APPROVER };
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf, cap, "{");
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (roles & all[i])
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s",
+					      n > 1 ? "," : "",
+					      prfaq_role_name(all[i]));
+	snprintf(buf + n, cap - n, "}");
+}
+
+/*
+ * The last_used_at update is throttled to once a minute per token, so a busy
+ * client does not turn every cache miss into a row rewrite.
+ */
+static const struct db_stmt stmt_token_resolve = {
+	"token_resolve",
+	"WITH t AS ("
+	"  SELECT t.id, t.user_id, u.roles FROM api_tokens t"
+	"    JOIN users u ON u.id = t.user_id"
+	"   WHERE t.token_hash = $1 AND t.revoked_at IS NULL),"
+	" touch AS ("
+	"  UPDATE api_tokens SET last_used_at = now()"
+	"   WHERE id = (SELECT id FROM t)"
+	"     AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))"
+	"SELECT id, user_id, array_to_string(roles, ',') FROM t", 1
+};
+
+prfaq_code
+prfaq_store_token_resolve(struct prfaq_db_pool *pool,
+			  const uint8_t hash[PRFAQ_SHA256_LEN],
+			  struct prfaq_caller *out, struct prfaq_error *err)
+{
+	char hex[2 * PRFAQ_SHA256_LEN + 3];
+	const char *params[1] = { hex };
+	struct prfaq_caller caller;
+	char *roles, *save = NULL;
+	PGresult *res;
+
+	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
+	res = db_query(pool, &stmt_token_resolve, params, err);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return prfaq_error_set(err, PRFAQ_EAUTH, "Unknown token");
+	}
+	memset(&caller, 0, sizeof(caller));
+	snprintf(caller.token_id, sizeof(caller.token_id), "%s",
+		 PQgetvalue(res, 0, 0));
+	snprintf(caller.user_id, sizeof(caller.user_id), "%s",
+		 PQgetvalue(res, 0, 1));
+	roles = PQgetvalue(res, 0, 2);
+	for (char *r = strtok_r(roles, ",", &save); r != NULL;
+	     r = strtok_r(NULL, ",", &save))
+		caller.roles |= prfaq_role_parse(r);
+	PQclear(res);
+	*out = caller;
+	return PRFAQ_OK;
+}
+
+#define USER_JSON \
+	"json_build_object('id', id, 'name', name, 'email', email," \
+	" 'roles', roles, 'created_at', rfc3339(created_at))::text"
+
+static const struct db_stmt stmt_user_insert = {
+	"user_insert",
+	"INSERT INTO users (name, email, roles) VALUES ($1, $2, $3::text[])"
+	" RETURNING id, " USER_JSON, 3
+};
+
+static const struct db_stmt stmt_token_insert = {
+	"token_insert",
+	"INSERT INTO api_tokens (user_id, token_hash)"
+	" SELECT id, $2 FROM users WHERE id = $1"
+	" RETURNING json_build_object('id', id, 'created_at', rfc3339(created_at))::text",
+	2
+};
+
+struct user_create {
+	const char *name, *email;
+	char roles[64];
+	const uint8_t *token_hash;
+	struct prfaq_text out;
+	char id[PRFAQ_UUID_LEN + 1];
+};
+
+static prfaq_code
+user_create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct user_create *uc = arg;
+	const char *params[3] = { uc->name, uc->email, uc->roles };
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	prfaq_text_free(&uc->out);
+	res = db_exec(conn, &stmt_user_insert, params, err);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	snprintf(uc->id, sizeof(uc->id), "%s", PQgetvalue(res, 0, 0));
+	if (store_text(res, 0, 1, &uc->out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	if (rc == PRFAQ_OK && uc->token_hash != NULL) {
+		char hex[2 * PRFAQ_SHA256_LEN + 3];
+		const char *tparams[2] = { uc->id, hex };
+
+		store_bytea_param(uc->token_hash, PRFAQ_SHA256_LEN, hex);
+		res = db_exec(conn, &stmt_token_insert, tparams, err);
+		if (res == NULL)
+			return err ? err->code : PRFAQ_EINTERNAL;
+		PQclear(res);
+	}
+	return rc;
+}
+
+prfaq_code
+prfaq_store_user_create(struct prfaq_db_pool *pool, const char *name,
+			const char *email, unsigned roles,
+			const uint8_t *token_hash, struct prfaq_text *out,
+			char *id_out, struct prfaq_error *err)
+{
+	struct user_create uc = { .name = name, .email = email,
+				  .token_hash = token_hash };
+	prfaq_code rc;
+
+	roles_literal(roles, uc.roles, sizeof(uc.roles));
+	rc = db_tx(pool, user_create_tx, &uc, err);
+	if (rc != PRFAQ_OK) {
+		prfaq_text_free(&uc.out);
+		if (rc == PRFAQ_ECONFLICT) {
+			prfaq_error_clear(err);
+			return prfaq_error_set(err, PRFAQ_ECONFLICT,
+					       "A user with this email already exists");
+		}
+		return rc;
+	}
+	*out = uc.out;
+	if (id_out != NULL)
+		memcpy(id_out, uc.id, sizeof(uc.id));
+	return PRFAQ_OK;
+}
+
+static const struct db_stmt stmt_user_get = {
+	"user_get", "SELECT " USER_JSON " FROM users WHERE id = $1", 1
+};
+
+prfaq_code
+prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
+		     struct prfaq_text *out, struct prfaq_error *err)
+{
+	const char *params[1] = { id };
+	PGresult *res = db_query(pool, &stmt_user_get, params, err);
+	prfaq_code rc = PRFAQ_OK;
+
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such user");
+	else if (store_text(res, 0, 0, out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	return rc;
+}
+
+static const struct db_stmt stmt_users_list = {
+	"users_list",
+	"SELECT json_build_object('id', id, 'name', name, 'roles', roles)::text,"
+	"       name, id::text"
+	"  FROM users"
+	" WHERE $2::text IS NULL OR (name, id) > ($2, $3::uuid)"
+	" ORDER BY name, id LIMIT $1::int + 1", 3
+};
+
+prfaq_code
+prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
+		       const char *after, struct prfaq_page *out,
+		       struct prfaq_error *err)
+{
+	static const int keys[2] = { 1, 2 };
+	const char *parts[2] = { NULL, NULL };
+	char lim[16];
+	const char *params[3];
+	json_t *holder = NULL;
+	PGresult *res;
+	prfaq_code rc;
+
+	if (after != NULL) {
+		rc = store_keyset_parse(after, 2, parts, &holder, err);
+		if (rc != PRFAQ_OK)
+			return rc;
+		if (!prfaq_uuid_valid(parts[1])) {
+			json_decref(holder);
+			return prfaq_error_set(err, PRFAQ_EINVAL,
+					       "cursor is not one this server issued");
+		}
+	}
+	snprintf(lim, sizeof(lim), "%d", limit);
+	params[0] = lim;
+	params[1] = parts[0];
+	params[2] = parts[1];
+	res = db_query(pool, &stmt_users_list, params, err);
+	json_decref(holder);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	rc = store_page_fill(res, 0, limit, keys, 2, out, err);
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_token_create(struct prfaq_db_pool *pool, const char *user_id,
+			 const uint8_t hash[PRFAQ_SHA256_LEN],
+			 struct prfaq_text *out, struct prfaq_error *err)
+{
+	char hex[2 * PRFAQ_SHA256_LEN + 3];
+	const char *params[2] = { user_id, hex };
+	struct db_conn *conn;
+	PGresult *res;
+	prfaq_code rc;
+
+	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
+	/* A single INSERT: no retry on a dead connection (it may have run). */
+	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
+		return rc;
+	res = db_exec(conn, &stmt_token_insert, params, err);
+	db_release(pool, conn);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such user");
+	else if (store_text(res, 0, 0, out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	return rc;
+}
+
+static const struct db_stmt stmt_token_insert_email = {
+	"token_insert_email",
+	"INSERT INTO api_tokens (user_id, token_hash)"
+	" SELECT id, $2 FROM users WHERE lower(email) = lower($1) RETURNING id", 2
+};
+
+prfaq_code
+prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
+				   const char *email,
+				   const uint8_t hash[PRFAQ_SHA256_LEN],
+				   struct prfaq_error *err)
+{
+	char hex[2 * PRFAQ_SHA256_LEN + 3];
+	const char *params[2] = { email, hex };
+	struct db_conn *conn;
+	PGresult *res;
+	prfaq_code rc;
+
+	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
+	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
+		return rc;
+	res = db_exec(conn, &stmt_token_insert_email, params, err);
+	db_release(pool, conn);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No user with this email");
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * Revoke in one statement: the row is updated only when the caller may, and
+ * the second result column tells a missing token from a forbidden one.
+ */
+static const struct db_stmt stmt_token_revoke = {
+	"token_revoke",
+	"WITH target AS ("
+	"  SELECT id, user_id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL),"
+	" done AS ("
+	"  UPDATE api_tokens t SET revoked_at = now() FROM target"
+	"   WHERE t.id = target.id AND ($3::bool OR target.user_id = $2::uuid)"
+	"  RETURNING t.id)"
+	"SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM done)", 3
+};
+
+prfaq_code
+prfaq_store_token_revoke(struct prfaq_db_pool *pool, const char *token_id,
+			 const struct prfaq_caller *caller,
+			 struct prfaq_error *err)
+{
+	const char *params[3] = { token_id, caller->user_id,
+				  (caller->roles & PRFAQ_ROLE_ADMIN) ? "true" : "false" };
+	PGresult *res = db_query(pool, &stmt_token_revoke, params, err);
+	prfaq_code rc = PRFAQ_OK;
+
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such token");
+	else if (strcmp(PQgetvalue(res, 0, 1), "0") == 0)
+		rc = prfaq_error_set(err, PRFAQ_EFORBIDDEN,
+				     "Only an admin or the token's owner may revoke it");
+	PQclear(res);
+	return rc;
+}

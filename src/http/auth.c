@@ -1,0 +1,61 @@
+/*
+ * auth.c - bearer-token middleware: every PRFAQ_ROUTE_AUTH request gets its
+ * caller here, from the token cache when possible, else from the database.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "http_internal.h"
+#include "prfaq/app.h"
+#include "prfaq/store.h"
+
+static void
+unauthorized(struct prfaq_request *req, const char *challenge,
+	     const char *detail)
+{
+	prfaq_reply_header(req, "WWW-Authenticate", challenge);
+	prfaq_reply_problem(req, PRFAQ_EAUTH, "%s", detail);
+}
+
+bool
+auth_authenticate(struct prfaq_request *req)
+{
+	struct prfaq_app *app = req->srv->app;
+	const char *h = prfaq_req_header(req, "Authorization");
+	uint8_t hash[PRFAQ_SHA256_LEN];
+	struct prfaq_error err;
+	prfaq_code rc;
+
+	if (h == NULL) {
+		unauthorized(req, "Bearer realm=\"prfaqd\"",
+			     "Send Authorization: Bearer <token>");
+		return false;
+	}
+	if (strncasecmp(h, "Bearer ", 7) != 0) {
+		unauthorized(req, "Bearer realm=\"prfaqd\"",
+			     "Only Bearer tokens are accepted");
+		return false;
+	}
+	h += 7;
+	while (*h == ' ')
+		h++;
+	prfaq_token_hash(h, hash);
+	if (prfaq_auth_cache_get(app->auth_cache, hash, &req->caller)) {
+		req->authenticated = true;
+		return true;
+	}
+	prfaq_error_init(&err);
+	rc = prfaq_store_token_resolve(app->pool, hash, &req->caller, &err);
+	if (rc == PRFAQ_OK) {
+		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller);
+		req->authenticated = true;
+	} else if (rc == PRFAQ_EAUTH) {
+		unauthorized(req,
+			     "Bearer realm=\"prfaqd\", error=\"invalid_token\"",
+			     "The token is unknown or revoked");
+	} else {
+		prfaq_reply_error(req, &err);
+	}
+	prfaq_error_clear(&err);
+	return rc == PRFAQ_OK;
+}

@@ -1,0 +1,111 @@
+/*
+ * http_internal.h - what the files of src/http share.  Not for src/api.
+ */
+#ifndef PRFAQ_HTTP_INTERNAL_H
+#define PRFAQ_HTTP_INTERNAL_H
+
+#include <microhttpd.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "prfaq/buf.h"
+#include "prfaq/http.h"
+
+#define ROUTER_MAX_SEGMENTS 8
+#define REQUEST_MAX_PARAMS 4
+#define REQUEST_MAX_HEADERS 12
+#define REQUEST_ID_MAX 128
+
+/* --- router.c ----------------------------------------------------------- */
+
+struct router;
+
+struct route_match {
+	const struct prfaq_route *route;	/* NULL: no route for this method */
+	size_t index;				/* route's index in the table */
+	unsigned allow;				/* methods the path answers to */
+	size_t nparams;
+	const char *param_names[REQUEST_MAX_PARAMS];
+	size_t param_name_lens[REQUEST_MAX_PARAMS];
+	const char *param_values[REQUEST_MAX_PARAMS];	/* into the split path */
+};
+
+struct router *router_new(const struct prfaq_route *routes, size_t n);
+void router_free(struct router *r);
+/*
+ * Match path (modified in place: '/' become NUL) for method.  Returns true
+ * when the path is known (match->allow != 0); match->route is set when the
+ * method is allowed too.
+ */
+bool router_match(const struct router *r, enum prfaq_method method, char *path,
+		  struct route_match *match);
+/* "GET, HEAD, PUT" for an Allow header. */
+void router_allow_header(unsigned allow, char *buf, size_t cap);
+enum prfaq_method method_parse(const char *s);
+
+/* --- metrics.c ---------------------------------------------------------- */
+
+struct metrics;
+
+struct metrics *metrics_new(const struct prfaq_route *routes, size_t n);
+void metrics_free(struct metrics *m);
+/* route_index == n for requests that matched no route. */
+void metrics_observe(struct metrics *m, size_t route_index, int status,
+		     double seconds);
+int metrics_render(struct metrics *m, struct prfaq_buf *out);
+
+/* --- server.c: the request ---------------------------------------------- */
+
+struct header {
+	char *name;
+	char *value;
+};
+
+struct prfaq_request {
+	struct prfaq_server *srv;
+	struct MHD_Connection *conn;
+	enum prfaq_method method;
+	const char *method_name;
+	char *path;		/* copy of the URL path, as received */
+	char *split;		/* copy split by router_match */
+	struct route_match match;
+	bool matched;
+	char request_id[REQUEST_ID_MAX + 1];
+	struct timespec start;
+
+	struct prfaq_caller caller;
+	bool authenticated;
+
+	bool expects_body;
+	struct prfaq_buf body;
+	bool body_overflow;
+
+	/* the reply */
+	bool replied;
+	bool queued;
+	int status;
+	struct MHD_Response *response;
+	struct header headers[REQUEST_MAX_HEADERS];
+	size_t nheaders;
+};
+
+struct prfaq_server {
+	struct MHD_Daemon *daemon;
+	const struct prfaq_config *cfg;
+	struct prfaq_app *app;
+	const struct prfaq_route *routes;
+	size_t nroutes;
+	struct router *router;
+	struct metrics *metrics;
+	char **cors_origins;	/* NULL-terminated */
+	int inflight;		/* requests between arrival and completion */
+};
+
+/* auth.c: resolve the bearer token into req->caller; false after a 401 reply. */
+bool auth_authenticate(struct prfaq_request *req);
+
+/* cors.c: add CORS headers for an allowed Origin; answer a preflight. */
+void cors_apply(struct prfaq_request *req, struct MHD_Response *resp);
+bool cors_preflight(struct prfaq_request *req);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * config.c - PRFAQ_* settings as a declarative table (see prfaq/config.h).
+ */
+#include "prfaq/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum setting_type { T_STRING, T_UINT, T_SIZE, T_BOOL };
+
+struct setting {
+	const char *env;
+	enum setting_type type;
+	size_t offset;
+	const char *def;
+	unsigned long long min, max;	/* numeric bounds (inclusive) */
+	const char *help;
+};
+
+#define OFF(f) offsetof(struct prfaq_config, f)
+
+static const struct setting settings[] = {
+	{ "PRFAQ_DATABASE_URL", T_STRING, OFF(database_url), "dbname=prfaq", 0, 0,
+	  "libpq connection string or URI" },
+	{ "PRFAQ_BIND", T_STRING, OFF(bind), "127.0.0.1", 0, 0,
+	  "IPv4 or IPv6 address to listen on" },
+	{ "PRFAQ_PORT", T_UINT, OFF(port), "8080", 1, 65535, "TCP port" },
+	{ "PRFAQ_THREADS", T_UINT, OFF(threads), "0", 0, 256,
+	  "HTTP worker threads (0: one per CPU core)" },
+	{ "PRFAQ_DB_POOL_SIZE", T_UINT, OFF(db_pool_size), "0", 0, 512,
+	  "database connections (0: threads + 2; never fewer than threads)" },
+	{ "PRFAQ_DB_POOL_WAIT_MS", T_UINT, OFF(db_pool_wait_ms), "2000", 1, 60000,
+	  "how long a request waits for a connection before 503" },
+	{ "PRFAQ_DB_STATEMENT_TIMEOUT_MS", T_UINT, OFF(db_statement_timeout_ms),
+	  "15000", 100, 600000, "statement_timeout for every query" },
+	{ "PRFAQ_BODY_LIMIT", T_SIZE, OFF(body_limit), "1048576", 1024,
+	  1024ULL * 1024 * 1024, "largest request body in bytes (413 above)" },
+	{ "PRFAQ_CONN_LIMIT", T_UINT, OFF(conn_limit), "1024", 1, 100000,
+	  "simultaneous connections" },
+	{ "PRFAQ_PER_IP_CONN_LIMIT", T_UINT, OFF(per_ip_conn_limit), "0", 0,
+	  100000, "simultaneous connections per client address (0: no limit)" },
+	{ "PRFAQ_CONN_TIMEOUT", T_UINT, OFF(conn_timeout_s), "30", 1, 3600,
+	  "seconds of inactivity before a connection is closed" },
+	{ "PRFAQ_CONN_MEMORY_LIMIT", T_SIZE, OFF(conn_memory_limit), "65536",
+	  8192, 16ULL * 1024 * 1024, "per-connection memory for headers (bytes)" },
+	{ "PRFAQ_AUTO_MIGRATE", T_BOOL, OFF(auto_migrate), "1", 0, 1,
+	  "apply pending migrations when serving (0 or 1)" },
+	{ "PRFAQ_AUTH_CACHE_TTL", T_UINT, OFF(auth_cache_ttl_s), "5", 0, 60,
+	  "seconds a resolved token is cached (revocation delay elsewhere)" },
+	{ "PRFAQ_SHUTDOWN_TIMEOUT", T_UINT, OFF(shutdown_timeout_s), "10", 0, 600,
+	  "seconds to let requests in flight finish on SIGTERM" },
+	{ "PRFAQ_CORS_ORIGINS", T_STRING, OFF(cors_origins), "", 0, 0,
+	  "comma-separated browser origins allowed to call the API" },
+	{ "PRFAQ_LOG_LEVEL", T_STRING, OFF(log_level), "info", 0, 0,
+	  "debug, info, warn or error" },
+};
+
+/*
+ * Parse an unsigned decimal with an optional k/m/g suffix (T_SIZE only).
+ * Returns 0 and stores the value, or -1.
+ */
+static int
+parse_number(const char *s, bool suffixes, unsigned long long *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (suffixes && *end != '\0' && end[1] == '\0') {
+		switch (*end) {
+		case 'k': case 'K': mul = 1024; break;
+		case 'm': case 'M': mul = 1024 * 1024; break;
+		case 'g': case 'G': mul = 1024 * 1024 * 1024; break;
+		default: return -1;
+		}
+		end++;
+	}
+	if (*end != '\0' || v > ULLONG_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static int
+apply(struct prfaq_config *cfg, const struct setting *s, const char *value,
+      char *errbuf, size_t errlen)
+{
+	char *field = (char *)cfg + s->offset;
+	unsigned long long v;
+
+	switch (s->type) {
+	case T_STRING: {
+		char *copy = strdup(value);
+
+		if (copy == NULL) {
+			snprintf(errbuf, errlen, "out of memory");
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = copy;
+		return 0;
+	}
+	case T_BOOL:
+		if (strcmp(value, "1") == 0 || strcmp(value, "true") == 0 ||
+		    strcmp(value, "yes") == 0 || strcmp(value, "on") == 0)
+			*(bool *)field = true;
+		else if (strcmp(value, "0") == 0 || strcmp(value, "false") == 0 ||
+			 strcmp(value, "no") == 0 || strcmp(value, "off") == 0)
+			*(bool *)field = false;
+		else
+			goto bad;
+		return 0;
+	case T_UINT:
+	case T_SIZE:
+		if (parse_number(value, s->type == T_SIZE, &v) != 0 ||
+		    v < s->min || v > s->max)
+			goto bad;
+		if (s->type == T_UINT)
+			*(unsigned *)field = (unsigned)v;
+		else
+			*(size_t *)field = (size_t)v;
+		return 0;
+	}
+bad:
+	if (s->type == T_BOOL)
+		snprintf(errbuf, errlen, "%s=\"%s\": expected 0 or 1", s->env,
+			 value);
+	else
+		snprintf(errbuf, errlen,
+			 "%s=\"%s\": expected a whole number from %llu to %llu%s",
+			 s->env, value, s->min, s->max,
+			 s->type == T_SIZE ? " (k, m, g suffixes allowed)" : "");
+	return -1;
+}
+
+int
+prfaq_config_load(struct prfaq_config *cfg, char *errbuf, size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		const char *env = getenv(settings[i].env);
+
+		if (apply(cfg, &settings[i], settings[i].def, errbuf, errlen) != 0)
+			goto fail;
+		if (env != NULL && apply(cfg, &settings[i], env, errbuf,
+					 errlen) != 0)
+			goto fail;
+	}
+	if (strcmp(cfg->log_level, "debug") != 0 &&
+	    strcmp(cfg->log_level, "info") != 0 &&
+	    strcmp(cfg->log_level, "warn") != 0 &&
+	    strcmp(cfg->log_level, "error") != 0) {
+		snprintf(errbuf, errlen,
+			 "PRFAQ_LOG_LEVEL=\"%s\": expected debug, info, warn or error",
+			 cfg->log_level);
+		goto fail;
+	}
+	return 0;
+fail:
+	prfaq_config_free(cfg);
+	return -1;
+}
+
+void
+prfaq_config_free(struct prfaq_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		if (settings[i].type == T_STRING) {
+			char **p = (char **)((char *)cfg + settings[i].offset);
+
+			free(*p);
+			*p = NULL;
+		}
+	}
+}
+
+void
+prfaq_config_usage(FILE *out)
+{
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		fprintf(out, "  %-30s %s (default \"%s\")\n", settings[i].env,
+			settings[i].help, settings[i].def);
+}

@@ -1,0 +1,249 @@
+/*
+ * test_workflow.c - the status machine against a table written out here by
+ * hand from API.md ("Review workflow"), independently of workflow.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "prfaq/workflow.h"
+
+/*
+ * Rows: draft, in_review, approved, rejected, archived.
+ * Columns: edit, submit, withdraw, approve, reject, reopen, archive, verdict.
+ * A cell is the resulting status name, or NULL for 409.
+ */
+static const char *const expected[5][8] = {
+	/* draft */
+	{ "draft", "in_review", NULL, NULL, NULL, NULL, "archived", NULL },
+	/* in_review */
+	{ "in_review", NULL, "draft", "approved", "rejected", NULL, "archived",
+	  "in_review" },
+	/* approved */
+	{ NULL, NULL, NULL, NULL, NULL, "draft", "archived", NULL },
+	/* rejected */
+	{ NULL, NULL, NULL, NULL, NULL, "draft", "archived", NULL },
+	/* archived */
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+static const char *const status_text[5] = {
+	"draft", "in_review", "approved", "rejected", "archived",
+};
+
+static const char *const action_text[8] = {
+	"edit", "submit", "withdraw", "approve", "reject", "reopen", "archive",
+	"verdict",
+};
+
+/* Every one of the 40 pairs, with an error object. */
+static void
+test_every_pair(void **state)
+{
+	(void)state;
+	assert_int_equal(PRFAQ_STATUS_COUNT_, 5);
+	assert_int_equal(PRFAQ_ACTION_COUNT_, 8);
+
+	for (int s = 0; s < 5; s++) {
+		for (int a = 0; a < 8; a++) {
+			struct prfaq_error err;
+			enum prfaq_status next = (enum prfaq_status)99;
+			prfaq_code rc;
+
+			prfaq_error_init(&err);
+			rc = prfaq_workflow_apply((enum prfaq_status)s,
+						  (enum prfaq_action)a, &next,
+						  &err);
+			if (expected[s][a] != NULL) {
+				assert_int_equal(rc, PRFAQ_OK);
+				assert_string_equal(prfaq_status_name(next),
+						    expected[s][a]);
+				assert_int_equal(err.code, PRFAQ_OK);
+				assert_null(err.extra);
+			} else {
+				json_t *cur, *act;
+
+				assert_int_equal(rc, PRFAQ_ECONFLICT);
+				assert_int_equal(err.code, PRFAQ_ECONFLICT);
+				/* *next untouched on failure */
+				assert_int_equal(next, 99);
+				assert_non_null(strstr(err.detail,
+						       status_text[s]));
+				assert_non_null(err.extra);
+				assert_int_equal(json_object_size(err.extra),
+						 2);
+				cur = json_object_get(err.extra,
+						      "current_status");
+				act = json_object_get(err.extra, "action");
+				assert_string_equal(json_string_value(cur),
+						    status_text[s]);
+				assert_string_equal(json_string_value(act),
+						    action_text[a]);
+			}
+			prfaq_error_clear(&err);
+		}
+	}
+}
+
+/* Same 40 pairs with err == NULL: only the code and *next matter. */
+static void
+test_every_pair_null_err(void **state)
+{
+	(void)state;
+	for (int s = 0; s < 5; s++) {
+		for (int a = 0; a < 8; a++) {
+			enum prfaq_status next = (enum prfaq_status)77;
+			prfaq_code rc;
+
+			rc = prfaq_workflow_apply((enum prfaq_status)s,
+						  (enum prfaq_action)a, &next,
+						  NULL);
+			if (expected[s][a] != NULL) {
+				assert_int_equal(rc, PRFAQ_OK);
+				assert_string_equal(prfaq_status_name(next),
+						    expected[s][a]);
+			} else {
+				assert_int_equal(rc, PRFAQ_ECONFLICT);
+				assert_int_equal(next, 77);
+			}
+		}
+	}
+}
+
+static void
+test_detail_wording(void **state)
+{
+	struct prfaq_error err;
+	enum prfaq_status next;
+
+	(void)state;
+	prfaq_error_init(&err);
+	assert_int_equal(prfaq_workflow_apply(PRFAQ_STATUS_APPROVED,
+					      PRFAQ_ACTION_SUBMIT, &next, &err),
+			 PRFAQ_ECONFLICT);
+	assert_string_equal(err.detail,
+			    "Cannot submit a PR/FAQ whose status is approved");
+	assert_int_equal(prfaq_code_status(err.code), 409);
+	prfaq_error_clear(&err);
+
+	assert_int_equal(prfaq_workflow_apply(PRFAQ_STATUS_DRAFT,
+					      PRFAQ_ACTION_VERDICT, &next,
+					      &err),
+			 PRFAQ_ECONFLICT);
+	assert_non_null(strstr(err.detail, "review"));
+	assert_non_null(strstr(err.detail, "draft"));
+	prfaq_error_clear(&err);
+
+	assert_int_equal(prfaq_workflow_apply(PRFAQ_STATUS_ARCHIVED,
+					      PRFAQ_ACTION_ARCHIVE, &next,
+					      &err),
+			 PRFAQ_ECONFLICT);
+	assert_string_equal(err.detail,
+			    "Cannot archive a PR/FAQ whose status is archived");
+	prfaq_error_clear(&err);
+}
+
+/* An error that is already set keeps its first cause and gains no extra. */
+static void
+test_first_cause_wins(void **state)
+{
+	struct prfaq_error err;
+	enum prfaq_status next = PRFAQ_STATUS_DRAFT;
+
+	(void)state;
+	prfaq_error_init(&err);
+	prfaq_error_set(&err, PRFAQ_EINVAL, "earlier problem");
+	assert_int_equal(prfaq_workflow_apply(PRFAQ_STATUS_ARCHIVED,
+					      PRFAQ_ACTION_EDIT, &next, &err),
+			 PRFAQ_ECONFLICT);
+	assert_int_equal(err.code, PRFAQ_EINVAL);
+	assert_string_equal(err.detail, "earlier problem");
+	assert_null(err.extra);
+	assert_int_equal(next, PRFAQ_STATUS_DRAFT);
+	prfaq_error_clear(&err);
+}
+
+static void
+test_out_of_range(void **state)
+{
+	struct prfaq_error err;
+	enum prfaq_status next = PRFAQ_STATUS_DRAFT;
+
+	(void)state;
+	prfaq_error_init(&err);
+	assert_int_equal(prfaq_workflow_apply(PRFAQ_STATUS_COUNT_,
+					      PRFAQ_ACTION_EDIT, &next, &err),
+			 PRFAQ_EINTERNAL);
+	assert_int_equal(next, PRFAQ_STATUS_DRAFT);
+	prfaq_error_clear(&err);
+	assert_int_equal(prfaq_workflow_apply(PRFAQ_STATUS_DRAFT,
+					      PRFAQ_ACTION_COUNT_, &next,
+					      NULL),
+			 PRFAQ_EINTERNAL);
+	assert_int_equal(prfaq_workflow_apply((enum prfaq_status)-1,
+					      PRFAQ_ACTION_EDIT, &next, NULL),
+			 PRFAQ_EINTERNAL);
+	assert_int_equal(next, PRFAQ_STATUS_DRAFT);
+}
+
+static void
+test_names_round_trip(void **state)
+{
+	(void)state;
+	for (int s = 0; s < 5; s++) {
+		enum prfaq_status parsed = PRFAQ_STATUS_COUNT_;
+
+		assert_string_equal(prfaq_status_name((enum prfaq_status)s),
+				    status_text[s]);
+		assert_int_equal(prfaq_status_parse(status_text[s], &parsed),
+				 0);
+		assert_int_equal(parsed, s);
+	}
+	for (int a = 0; a < 8; a++)
+		assert_string_equal(prfaq_action_name((enum prfaq_action)a),
+				    action_text[a]);
+	assert_null(prfaq_status_name(PRFAQ_STATUS_COUNT_));
+	assert_null(prfaq_status_name((enum prfaq_status)-1));
+	assert_null(prfaq_action_name(PRFAQ_ACTION_COUNT_));
+	assert_null(prfaq_action_name((enum prfaq_action)-1));
+}
+
+static void
+test_parse_unknown(void **state)
+{
+	static const char *const bad[] = {
+		"", "Draft", "DRAFT", "in-review", "in review", "inreview",
+		"draft ", " draft", "approve", "archive", "drafts", "draf",
+		"in_review\n", "deleted",
+	};
+	enum prfaq_status out = PRFAQ_STATUS_ARCHIVED;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(prfaq_status_parse(bad[i], &out), -1);
+		/* untouched on failure */
+		assert_int_equal(out, PRFAQ_STATUS_ARCHIVED);
+	}
+	assert_int_equal(prfaq_status_parse(NULL, &out), -1);
+	assert_int_equal(out, PRFAQ_STATUS_ARCHIVED);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_pair),
+		cmocka_unit_test(test_every_pair_null_err),
+		cmocka_unit_test(test_detail_wording),
+		cmocka_unit_test(test_first_cause_wins),
+		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_parse_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
