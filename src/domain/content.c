@@ -43,8 +43,8 @@
 /* ------------------------------------------------------------------------ */
 
 enum field_kind {
-	FIELD_TEXT,	/* string; newline, carriage return and tab allowed */
-	FIELD_DATE,	/* string "YYYY-MM-DD", a real calendar date, or "" */
+	FIELD_TEXT,	/* string; newline, CR and tab allowed */
+	FIELD_DATE,	/* string "YYYY-MM-DD", a real date, or "" */
 	FIELD_URL,	/* string, absolute http(s) URL with a host, or "" */
 	FIELD_OBJECT,	/* object following sub */
 	FIELD_LIST,	/* array of at most max objects following sub */
@@ -264,11 +264,11 @@ days_in_month(unsigned year, unsigned month)
 
 struct vctx {
 	struct prfaq_error *err;	/* borrowed; may be NULL */
-	struct prfaq_buf ptr;		/* pointer of the value being checked */
-	const char *root;		/* pointer of the whole validated value */
-	size_t nerrors;			/* entries this call added to err */
+	struct prfaq_buf ptr;	/* pointer of the value being checked */
+	const char *root;	/* pointer of the whole validated value */
+	size_t nerrors;		/* entries this call added to err */
 	prfaq_code rc;
-	bool stop;			/* error cap reached or out of memory */
+	bool stop;		/* error cap reached or out of memory */
 };
 
 static void vctx_report(struct vctx *v, const char *fmt, ...)
@@ -364,8 +364,8 @@ vctx_report(struct vctx *v, const char *fmt, ...)
 		return;
 	}
 	if (v->nerrors >= VALIDATE_ERRORS_MAX) {
-		rc = prfaq_error_add(v->err, v->root,
-				     "too many errors: only the first %d are reported",
+		rc = prfaq_error_add(v->err, v->root, "too many errors: only "
+				     "the first %d are reported",
 				     VALIDATE_ERRORS_MAX);
 		if (rc == PRFAQ_ENOMEM)
 			v->rc = PRFAQ_ENOMEM;
@@ -397,7 +397,7 @@ check_length(struct vctx *v, const char *s, size_t len, size_t max)
 {
 	size_t n;
 
-	/* Each code point takes at least one byte: short strings need no count. */
+	/* A code point takes at least a byte: short strings need no count. */
 	if (len <= max)
 		return true;
 	n = prfaq_utf8_length(s, len);
@@ -872,7 +872,7 @@ json_t *
 prfaq_merge_patch(const json_t *target, const json_t *patch)
 {
 	struct merge_frame *stack = NULL, *grown;
-	size_t depth = 0, cap = 0;
+	size_t pending = 0, cap = 8;
 	json_t *result = NULL;
 	bool ok = false;
 
@@ -887,30 +887,31 @@ prfaq_merge_patch(const json_t *target, const json_t *patch)
 		result = json_object();
 	if (result == NULL)
 		goto out;
-	cap = 8;
 	if ((stack = malloc(cap * sizeof(*stack))) == NULL)
 		goto out;
-	stack[depth].dst = result;
-	stack[depth].patch = patch;
-	depth++;
+	stack[pending].dst = result;
+	stack[pending].patch = patch;
+	pending++;
 
-	while (depth > 0) {
-		struct merge_frame fr = stack[--depth];
+	while (pending > 0) {
+		struct merge_frame fr = stack[--pending];
 		const char *key;
 		size_t keylen;
 		json_t *pv;
 
-		json_object_keylen_foreach((json_t *)fr.patch, key, keylen, pv) {
+		json_object_keylen_foreach((json_t *)fr.patch, key, keylen,
+					   pv) {
 			json_t *child;
 
 			if (json_is_null(pv)) {
-				/* Removing a member that is not there is fine. */
+				/* Removing an absent member is no error. */
 				json_object_deln(fr.dst, key, keylen);
 				continue;
 			}
 			if (!json_is_object(pv)) {
+				child = json_deep_copy(pv);
 				if (json_object_setn_new(fr.dst, key, keylen,
-							 json_deep_copy(pv)) != 0)
+							 child) != 0)
 					goto out;
 				continue;
 			}
@@ -927,16 +928,17 @@ prfaq_merge_patch(const json_t *target, const json_t *patch)
 							 child) != 0)
 					goto out;
 			}
-			if (depth == cap) {
-				grown = realloc(stack, 2 * cap * sizeof(*stack));
+			if (pending == cap) {
+				grown = realloc(stack,
+						2 * cap * sizeof(*stack));
 				if (grown == NULL)
 					goto out;
 				stack = grown;
 				cap *= 2;
 			}
-			stack[depth].dst = child;
-			stack[depth].patch = pv;
-			depth++;
+			stack[pending].dst = child;
+			stack[pending].patch = pv;
+			pending++;
 		}
 	}
 	ok = true;
