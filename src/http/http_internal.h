@@ -76,7 +76,8 @@ struct prfaq_request {
 	struct prfaq_caller caller;
 	bool authenticated;
 
-	bool expects_body;
+	bool has_body;		/* Content-Length > 0 or Transfer-Encoding */
+	bool expects_body;	/* POST, PUT, PATCH */
 	struct prfaq_buf body;
 	bool body_overflow;
 

@@ -409,7 +409,7 @@ static bool
 request_admit(struct prfaq_request *req)
 {
 	struct prfaq_server *srv = req->srv;
-	const char *cl, *te, *ct, *want;
+	const char *cl, *ct, *want;
 	bool has_body;
 
 	if (!req->matched) {
@@ -439,8 +439,7 @@ request_admit(struct prfaq_request *req)
 	}
 
 	cl = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	te = prfaq_req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	has_body = te != NULL || (cl != NULL && strcmp(cl, "0") != 0);
+	has_body = req->has_body;
 	req->expects_body = req->method == PRFAQ_POST || req->method == PRFAQ_PUT ||
 			    req->method == PRFAQ_PATCH;
 	if (has_body && req->expects_body) {
@@ -500,6 +499,12 @@ request_new(struct prfaq_server *srv, struct MHD_Connection *conn,
 		snprintf(req->request_id, sizeof(req->request_id), "%s-%llu",
 			 request_id_prefix,
 			 (unsigned long long)atomic_fetch_add(&request_counter, 1));
+	{
+		const char *cl = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+		req->has_body = prfaq_req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+				(cl != NULL && strcmp(cl, "0") != 0);
+	}
 	req->matched = req->method != 0 &&
 		       router_match(srv->router, req->method, req->split,
 				    &req->match);
@@ -520,7 +525,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_NO;
 		*con_cls = req;
 		__atomic_add_fetch(&srv->inflight, 1, __ATOMIC_RELAXED);
-		if (!request_admit(req))
+		/*
+		 * A refusal is queued at once when a body would follow, so that
+		 * it is never uploaded (libmicrohttpd then closes the
+		 * connection); without a body it waits for the last call, which
+		 * keeps the connection alive.
+		 */
+		if (!request_admit(req) && req->has_body)
 			return request_queue(req);
 		return MHD_YES;
 	}
@@ -533,7 +544,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
-		if (req->body_overflow)
+		if (req->body_overflow || req->replied)
 			return MHD_YES;
 		if (!req->expects_body)
 			return MHD_YES;	/* a GET with a body: ignored */
@@ -547,7 +558,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_NO;
 		return MHD_YES;
 	}
-	if (req->body_overflow)
+	if (req->replied)
+		;	/* refused from the headers alone */
+	else if (req->body_overflow)
 		prfaq_reply_problem(req, PRFAQ_ETOOLARGE,
 				    "The body is larger than the limit of %zu bytes",
 				    srv->cfg->body_limit);
@@ -715,6 +728,7 @@ prfaq_server_start(const struct prfaq_config *cfg,
 
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
 		&on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, &on_mhd_log, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit,
@@ -722,7 +736,6 @@ prfaq_server_start(const struct prfaq_config *cfg,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory_limit,
 		MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, &on_mhd_log, srv,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		log_error(NULL, "cannot listen on %s:%u (%s)", cfg->bind, cfg->port,
