@@ -622,6 +622,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	__atomic_sub_fetch(&srv->inflight, 1, __ATOMIC_RELAXED);
 }
 
+/* libmicrohttpd's messages, as JSON log lines. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {

@@ -27,6 +27,10 @@ prfaq_error_clear(struct prfaq_error *err)
 	prfaq_error_init(err);
 }
 
+static void error_vset(struct prfaq_error *err, prfaq_code code,
+		       const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static void
 error_vset(struct prfaq_error *err, prfaq_code code, const char *fmt,
 	   va_list ap)
