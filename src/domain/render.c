@@ -114,7 +114,8 @@ is_digit(char c)
 
 /*
  * Borrowed bytes of v when it is a string holding something other than
- * whitespace; NULL otherwise.  Jansson strings may hold NUL, hence the length.
+ * whitespace; NULL otherwise.  Jansson strings may hold NUL, hence the length
+ * (always stored, 0 with NULL, so no caller reads an unset length).
  */
 static const char *
 text_of(const json_t *v, size_t *len)
@@ -122,6 +123,7 @@ text_of(const json_t *v, size_t *len)
 	const char *s;
 	size_t n;
 
+	*len = 0;
 	if (!json_is_string(v))
 		return NULL;
 	s = json_string_value(v);
@@ -139,6 +141,7 @@ text_of(const json_t *v, size_t *len)
 static const char *
 text_get(const json_t *obj, const char *key, size_t *len)
 {
+	*len = 0;
 	if (!json_is_object(obj))
 		return NULL;
 	return text_of(json_object_get(obj, key), len);
@@ -335,45 +338,52 @@ uspace_at(const char *s, size_t n)
 }
 
 /*
- * Append user text between emphasis delimiters ("*" or "**").  CommonMark
- * only takes a delimiter as emphasis when no whitespace, ASCII or Unicode,
- * touches it on the inside, so all of it is trimmed first.  Writes nothing
- * when no text is left.
+ * Narrow *s[0..*n) to drop whitespace at both ends: spaces, tabs, line
+ * endings and the Unicode space separators, which CommonMark also counts
+ * when it decides whether "*" or "**" is emphasis.
  */
-static int
-md_wrapped(struct prfaq_buf *out, const char *s, size_t n, const char *delim)
+static void
+trim_space(const char **s, size_t *n)
 {
-	size_t b = 0, e = n;
+	const char *p = *s;
+	size_t b = 0, e = *n, k;
 
 	for (;;) {
-		size_t k;
-
-		if (b < e && (is_hspace(s[b]) || is_eol(s[b])))
+		if (b < e && (is_hspace(p[b]) || is_eol(p[b])))
 			b++;
-		else if (b < e && (k = uspace_at(s + b, e - b)) > 0)
+		else if (b < e && (k = uspace_at(p + b, e - b)) > 0)
 			b += k;
 		else
 			break;
 	}
 	for (;;) {
-		if (e > b && (is_hspace(s[e - 1]) || is_eol(s[e - 1]))) {
+		if (e > b && (is_hspace(p[e - 1]) || is_eol(p[e - 1])))
 			e--;
-			continue;
-		}
-		if (e - b >= 2 && uspace_at(s + e - 2, 2) == 2) {
+		else if (e - b >= 2 && uspace_at(p + e - 2, 2) == 2)
 			e -= 2;
-			continue;
-		}
-		if (e - b >= 3 && uspace_at(s + e - 3, 3) == 3) {
+		else if (e - b >= 3 && uspace_at(p + e - 3, 3) == 3)
 			e -= 3;
-			continue;
-		}
-		break;
+		else
+			break;
 	}
-	if (b == e)
+	*s = p + b;
+	*n = e - b;
+}
+
+/*
+ * Append user text between emphasis delimiters ("*" or "**").  CommonMark
+ * only takes a delimiter as emphasis when no whitespace touches it on the
+ * inside, so the text is trimmed first.  Writes nothing when no text is
+ * left.
+ */
+static int
+md_wrapped(struct prfaq_buf *out, const char *s, size_t n, const char *delim)
+{
+	trim_space(&s, &n);
+	if (n == 0)
 		return 0;
 	if (prfaq_buf_puts(out, delim) != 0 ||
-	    md_inline(out, s + b, e - b, false) != 0 ||
+	    md_inline(out, s, n, false) != 0 ||
 	    prfaq_buf_puts(out, delim) != 0)
 		return -1;
 	return 0;
@@ -697,31 +707,31 @@ md_meta(struct prfaq_buf *out, const json_t *doc, const json_t *pr)
 static int
 md_dateline(struct prfaq_buf *lead, const json_t *pr, bool with_dash)
 {
+	struct prfaq_buf raw = PRFAQ_BUF_INIT;
 	const char *loc, *date;
 	size_t ln, dn;
-
-	struct prfaq_buf raw = PRFAQ_BUF_INIT;
 	int rc = -1;
 
-	loc = text_get(pr, "location", &ln);
-	date = text_get(pr, "launch_date", &dn);
-	if (loc == NULL && date == NULL)
+	/* " 2027-03-01\n" is still a date; a blank location is no location. */
+	if ((loc = text_get(pr, "location", &ln)) != NULL)
+		trim_space(&loc, &ln);
+	if ((date = text_get(pr, "launch_date", &dn)) != NULL)
+		trim_space(&date, &dn);
+	if (ln == 0 && dn == 0)
 		return 0;
 	/*
-	 * Build the inside first, escaped, then trim and wrap it: md_wrapped
-	 * escapes again, so the inside is built from raw text only.
+	 * The inside is assembled as plain text (the date formatted or as
+	 * given) and escaped once, by md_wrapped.
 	 */
-	if (loc != NULL && prfaq_buf_append(&raw, loc, ln) != 0)
+	if (ln > 0 && prfaq_buf_append(&raw, loc, ln) != 0)
 		goto out;
-	if (loc != NULL && date != NULL &&
-	    prfaq_buf_puts(&raw, " " EM_DASH " ") != 0)
+	if (ln > 0 && dn > 0 && prfaq_buf_puts(&raw, " " EM_DASH " ") != 0)
 		goto out;
-	if (date != NULL && md_date_raw(&raw, date, dn) != 0)
+	if (dn > 0 && md_date_raw(&raw, date, dn) != 0)
 		goto out;
 	if (md_wrapped(lead, raw.data, raw.len, "**") != 0)
 		goto out;
-	if (with_dash && lead->len > 0 &&
-	    prfaq_buf_puts(lead, " " EM_DASH " ") != 0)
+	if (with_dash && prfaq_buf_puts(lead, " " EM_DASH " ") != 0)
 		goto out;
 	rc = 0;
 out:
@@ -913,13 +923,8 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
 			return -1;
 
 		/* The URL is trimmed like every other text before checking. */
-		if (url != NULL) {
-			size_t b = 0, e = un;
-
-			trim_hspace(url, &b, &e);
-			url += b;
-			un = e - b;
-		}
+		if (url != NULL)
+			trim_space(&url, &un);
 		link = url != NULL && url_linkable(url, un);
 		if (link) {
 			if (prfaq_buf_putc(out, '[') != 0)
