@@ -74,6 +74,26 @@ prfaq_code prfaq_req_json(struct prfaq_request *req, bool optional,
 prfaq_code prfaq_req_limit(const struct prfaq_request *req, int *limit,
 			   struct prfaq_error *err);
 
+/*
+ * Content negotiation on Accept: the index of the best of offers[0..n)
+ * ("application/json", ...), earlier offers winning ties; 0 when there is no
+ * Accept header; -1 when nothing offered is acceptable (406).
+ */
+int prfaq_req_negotiate(const struct prfaq_request *req,
+			const char *const *offers, int n);
+
+/*
+ * Parse an entity tag list (If-Match / If-None-Match) for a version: true
+ * when it contains "*" or "<version>" (weak tags compare equal too).
+ */
+bool prfaq_etag_matches(const char *header, int version);
+
+/*
+ * The version named by If-Match: 0 when the header is absent, -1 when it
+ * names no version ("*" is reported as INT_MAX: any).
+ */
+int prfaq_req_if_match(const struct prfaq_request *req);
+
 /* --- the reply ---------------------------------------------------------- */
 
 /* Add a header to the coming reply (copied). */

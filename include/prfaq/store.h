@@ -176,7 +176,8 @@ prfaq_code prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
 
 /* Versions newest first: [{number, author, change_note, created_at, quality: {score}}]. */
 prfaq_code prfaq_store_versions_list(struct prfaq_db_pool *pool, const char *id,
-				     struct prfaq_text *out,
+				     int limit, const char *after,
+				     struct prfaq_page *out,
 				     struct prfaq_error *err);
 
 /* One version in full; PRFAQ_ENOTFOUND when the PR/FAQ or version is absent. */

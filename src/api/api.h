@@ -51,4 +51,43 @@ void api_tokens_create(struct prfaq_request *req);
 void api_tokens_delete(struct prfaq_request *req);
 
 
+/* prfaqs.c */
+void api_prfaqs_create(struct prfaq_request *req);
+void api_prfaqs_list(struct prfaq_request *req);
+void api_prfaqs_get(struct prfaq_request *req);
+void api_prfaqs_put(struct prfaq_request *req);
+void api_prfaqs_patch(struct prfaq_request *req);
+void api_versions_restore(struct prfaq_request *req);
+
+/*
+ * Which representation the client accepts: 0 JSON, 1 Markdown, 2 HTML; -1
+ * after replying 406.  Adds Vary: Accept.
+ */
+int api_negotiate_document(struct prfaq_request *req);
+/* Reply with a document or version (JSON text, taken) as kind. */
+void api_reply_document(struct prfaq_request *req, int status, int kind,
+			struct prfaq_text *t);
+/*
+ * Who may change a PR/FAQ, in which status, at which version: 403, 409, 412
+ * in that order.  if_match is INT_MAX for "*".
+ */
+struct prfaq_current;
+prfaq_code api_edit_policy(const struct prfaq_current *cur,
+			   const struct prfaq_caller *caller, int if_match,
+			   struct prfaq_error *err);
+/* If-Match for a write: -1 after replying 428; INT_MIN when malformed. */
+int api_require_if_match(struct prfaq_request *req);
+/* Reply to a store update: the document with its ETag, or the error. */
+void api_reply_updated(struct prfaq_request *req, prfaq_code rc,
+		       struct prfaq_text *t, int version, struct prfaq_error *err);
+
+/* versions.c */
+void api_versions_list(struct prfaq_request *req);
+void api_versions_get(struct prfaq_request *req);
+void api_prfaqs_diff(struct prfaq_request *req);
+void api_events_list(struct prfaq_request *req);
+
+/* lint.c */
+void api_lint(struct prfaq_request *req);
+
 #endif

@@ -18,6 +18,19 @@ const struct prfaq_route prfaq_api_routes[] = {
 	{ PRFAQ_GET, "/v1/users", api_users_list, AUTH },
 	{ PRFAQ_POST, "/v1/users/{id}/tokens", api_tokens_create, AUTH },
 	{ PRFAQ_DELETE, "/v1/tokens/{id}", api_tokens_delete, AUTH },
+
+	{ PRFAQ_POST, "/v1/prfaqs", api_prfaqs_create, AUTH },
+	{ PRFAQ_GET, "/v1/prfaqs", api_prfaqs_list, AUTH },
+	{ PRFAQ_GET, "/v1/prfaqs/{id}", api_prfaqs_get, AUTH },
+	{ PRFAQ_PUT, "/v1/prfaqs/{id}", api_prfaqs_put, AUTH },
+	{ PRFAQ_PATCH, "/v1/prfaqs/{id}", api_prfaqs_patch, MERGE },
+	{ PRFAQ_GET, "/v1/prfaqs/{id}/versions", api_versions_list, AUTH },
+	{ PRFAQ_GET, "/v1/prfaqs/{id}/versions/{n}", api_versions_get, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/versions/{n}/restore", api_versions_restore, AUTH },
+	{ PRFAQ_GET, "/v1/prfaqs/{id}/diff", api_prfaqs_diff, AUTH },
+	{ PRFAQ_GET, "/v1/prfaqs/{id}/events", api_events_list, AUTH },
+
+	{ PRFAQ_POST, "/v1/lint", api_lint, AUTH },
 };
 
 const size_t prfaq_api_routes_count =

@@ -1,0 +1,51 @@
+/*
+ * lint.c - POST /v1/lint: the quality report of a content object, stored
+ * nowhere (for the live editors of portals).
+ */
+#include <string.h>
+
+#include "api.h"
+#include "prfaq/content.h"
+#include "prfaq/quality.h"
+
+void
+api_lint(struct prfaq_request *req)
+{
+	struct prfaq_quality_opts opts;
+	struct prfaq_error err;
+	json_t *body = NULL, *content, *report;
+	const char *key;
+	json_t *v;
+
+	prfaq_error_init(&err);
+	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK)
+		goto fail;
+	if (!json_is_object(body)) {
+		prfaq_error_add(&err, "", "must be a JSON object {\"content\": {...}}");
+		goto fail;
+	}
+	json_object_foreach(body, key, v) {
+		if (strcmp(key, "content") != 0)
+			prfaq_error_add(&err, "", "unknown member %s: send {\"content\": {...}}",
+					key);
+	}
+	content = json_object_get(body, "content");
+	if (content == NULL)
+		prfaq_error_add(&err, "/content", "is required");
+	else
+		prfaq_content_validate(content, "/content", &err);
+	if (err.code != PRFAQ_OK)
+		goto fail;
+	prfaq_quality_opts_today(&opts);
+	report = prfaq_quality_check(content, &opts);
+	json_decref(body);
+	if (report == NULL) {
+		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
+		return;
+	}
+	prfaq_reply_json(req, 200, report);
+	return;
+fail:
+	json_decref(body);
+	api_fail(req, &err);
+}

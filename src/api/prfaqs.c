@@ -1,0 +1,465 @@
+/*
+ * prfaqs.c - /v1/prfaqs: create, list and search, read (JSON, Markdown,
+ * HTML), replace (PUT) and merge-patch (PATCH).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "prfaq/content.h"
+#include "prfaq/quality.h"
+#include "prfaq/render.h"
+#include "prfaq/utf8.h"
+
+#define Q_MAX 500
+
+static const char *const representations[] = {
+	"application/json", "text/markdown", "text/html",
+};
+
+int
+api_negotiate_document(struct prfaq_request *req)
+{
+	int kind = prfaq_req_negotiate(req, representations,
+				       sizeof(representations) /
+					       sizeof(representations[0]));
+
+	prfaq_reply_header(req, "Vary", "Accept");
+	if (kind < 0)
+		prfaq_reply_problem(req, PRFAQ_ENOTACCEPTABLE,
+				    "Available as application/json, text/markdown "
+				    "or text/html");
+	return kind;
+}
+
+void
+api_reply_document(struct prfaq_request *req, int status, int kind,
+		   struct prfaq_text *t)
+{
+	struct prfaq_buf out = PRFAQ_BUF_INIT;
+	json_t *doc;
+	int rc;
+
+	if (kind <= 0) {
+		api_reply_text(req, status, t);
+		return;
+	}
+	doc = json_loadb(t->data, t->len, 0, NULL);
+	prfaq_text_free(t);
+	if (doc == NULL) {
+		prfaq_reply_problem(req, PRFAQ_EINTERNAL, "Stored document unreadable");
+		return;
+	}
+	rc = kind == 1 ? prfaq_render_markdown(doc, &out) :
+			 prfaq_render_html(doc, &out);
+	json_decref(doc);
+	if (rc != 0) {
+		prfaq_buf_free(&out);
+		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
+		return;
+	}
+	prfaq_reply_take(req, status,
+			 kind == 1 ? "text/markdown; charset=utf-8" :
+				     "text/html; charset=utf-8",
+			 out.data, out.len);
+}
+
+static void
+set_etag(struct prfaq_request *req, int version)
+{
+	char etag[32];
+
+	snprintf(etag, sizeof(etag), "\"%d\"", version);
+	prfaq_reply_header(req, "ETag", etag);
+}
+
+/*
+ * The stored shape of a validated body: {title, team?, tags, content}, a new
+ * object sharing values with body.
+ */
+static json_t *
+doc_from_body(const json_t *body)
+{
+	json_t *doc = json_object(), *v;
+
+	if (doc == NULL)
+		return NULL;
+	json_object_set(doc, "title", json_object_get(body, "title"));
+	if ((v = json_object_get(body, "team")) != NULL && !json_is_null(v))
+		json_object_set(doc, "team", v);
+	v = json_object_get(body, "tags");
+	json_object_set_new(doc, "tags", json_is_array(v) ? json_incref(v) : json_array());
+	v = json_object_get(body, "content");
+	json_object_set_new(doc, "content",
+			    json_is_object(v) ? json_incref(v) : json_object());
+	if (json_object_size(doc) < 3) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static json_t *
+quality_of(const json_t *doc)
+{
+	struct prfaq_quality_opts opts;
+
+	prfaq_quality_opts_today(&opts);
+	return prfaq_quality_check(json_object_get(doc, "content"), &opts);
+}
+
+void
+api_prfaqs_create(struct prfaq_request *req)
+{
+	struct prfaq_new_doc nd = { 0 };
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	char id[PRFAQ_UUID_LEN + 1], location[64];
+	json_t *body = NULL, *doc = NULL, *quality = NULL;
+
+	prfaq_error_init(&err);
+	if (!api_require_role(req, PRFAQ_ROLE_AUTHOR, "create PR/FAQs"))
+		return;
+	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
+	    prfaq_doc_validate(body, PRFAQ_DOC_CREATE, &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		goto out;
+	}
+	doc = doc_from_body(body);
+	quality = doc ? quality_of(doc) : NULL;
+	if (quality == NULL) {
+		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
+		goto out;
+	}
+	nd.body = doc;
+	nd.change_note = json_string_value(json_object_get(body, "change_note"));
+	nd.quality = quality;
+	if (prfaq_store_prfaq_create(prfaq_req_app(req)->pool, prfaq_req_caller(req),
+				     &nd, &t, id, &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		goto out;
+	}
+	snprintf(location, sizeof(location), "/v1/prfaqs/%s", id);
+	prfaq_reply_header(req, "Location", location);
+	set_etag(req, 1);
+	api_reply_text(req, 201, &t);
+out:
+	json_decref(quality);
+	json_decref(doc);
+	json_decref(body);
+}
+
+void
+api_prfaqs_list(struct prfaq_request *req)
+{
+	struct prfaq_list_query q = { 0 };
+	struct prfaq_page page = { { NULL, 0 }, NULL };
+	struct prfaq_error err;
+	enum prfaq_status st;
+	char *after = NULL;
+
+	prfaq_error_init(&err);
+	q.status = prfaq_req_query(req, "status");
+	q.owner = prfaq_req_query(req, "owner");
+	q.team = prfaq_req_query(req, "team");
+	q.tag = prfaq_req_query(req, "tag");
+	q.q = prfaq_req_query(req, "q");
+	if (q.status != NULL && prfaq_status_parse(q.status, &st) != 0) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "status must be draft, in_review, approved, rejected or archived");
+		return;
+	}
+	if (q.owner != NULL && !prfaq_uuid_valid(q.owner)) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL, "owner must be a user id");
+		return;
+	}
+	if (q.q != NULL && (q.q[0] == '\0' ||
+			    prfaq_utf8_length(q.q, strlen(q.q)) > Q_MAX)) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "q must be 1 to %d characters", Q_MAX);
+		return;
+	}
+	if (prfaq_req_limit(req, &q.limit, &err) != PRFAQ_OK ||
+	    api_cursor(req, &after, &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	q.after = after;
+	if (prfaq_store_prfaq_list(prfaq_req_app(req)->pool, &q, &page, &err) !=
+	    PRFAQ_OK)
+		api_fail(req, &err);
+	else
+		api_reply_page(req, &page);
+	free(after);
+}
+
+void
+api_prfaqs_get(struct prfaq_request *req)
+{
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	const char *id;
+	int kind, version;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if ((kind = api_negotiate_document(req)) < 0)
+		return;
+	if (prfaq_store_prfaq_get(prfaq_req_app(req)->pool, id, &t, &version,
+				  &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	set_etag(req, version);
+	if (prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), version)) {
+		prfaq_text_free(&t);
+		prfaq_reply_empty(req, 304);
+		return;
+	}
+	api_reply_document(req, 200, kind, &t);
+}
+
+/* --- edits -------------------------------------------------------------- */
+
+prfaq_code
+api_edit_policy(const struct prfaq_current *cur, const struct prfaq_caller *caller,
+		int if_match, struct prfaq_error *err)
+{
+	enum prfaq_status next;
+	prfaq_code rc;
+
+	if (strcasecmp(cur->owner_id, caller->user_id) != 0 &&
+	    !(caller->roles & PRFAQ_ROLE_ADMIN))
+		return prfaq_error_set(err, PRFAQ_EFORBIDDEN,
+				       "Only the owner or an admin may change this PR/FAQ");
+	if ((rc = prfaq_workflow_apply(cur->status, PRFAQ_ACTION_EDIT, &next,
+				       err)) != PRFAQ_OK)
+		return rc;
+	if (if_match != INT_MAX && if_match != cur->version) {
+		rc = prfaq_error_set(err, PRFAQ_EPRECONDITION,
+				     "The PR/FAQ is at version %d; your If-Match names another. "
+				     "Fetch it, merge, and retry",
+				     cur->version);
+		json_decref(err->extra);
+		err->extra = json_pack("{s:i}", "current_version", cur->version);
+		return rc;
+	}
+	return PRFAQ_OK;
+}
+
+struct edit_ctx {
+	const struct prfaq_caller *caller;
+	int if_match;
+	const json_t *body;	/* PUT body, PATCH patch, restore options */
+	bool patch;
+};
+
+/* Fill change with doc (taken) and its quality. */
+static prfaq_code
+change_set_doc(struct prfaq_change *ch, json_t *doc, struct prfaq_error *err)
+{
+	ch->doc = doc;
+	ch->quality = doc ? quality_of(doc) : NULL;
+	if (ch->quality == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	return PRFAQ_OK;
+}
+
+static prfaq_code
+edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
+	    struct prfaq_error *err)
+{
+	struct edit_ctx *e = arg;
+	json_t *merged = NULL, *patch = NULL;
+	prfaq_code rc;
+
+	if ((rc = api_edit_policy(cur, e->caller, e->if_match, err)) != PRFAQ_OK)
+		return rc;
+	ch->change_note = json_string_value(json_object_get(e->body, "change_note"));
+	ch->event = "revised";
+	if (!e->patch)
+		return change_set_doc(ch, doc_from_body(e->body), err);
+
+	/* change_note travels with the patch but is not part of the document. */
+	patch = json_is_object(e->body) ? json_copy((json_t *)e->body) :
+					  json_incref((json_t *)e->body);
+	if (json_is_object(patch))
+		json_object_del(patch, "change_note");
+	merged = prfaq_merge_patch(cur->doc, patch);
+	json_decref(patch);
+	if (merged == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	if ((rc = prfaq_doc_validate(merged, PRFAQ_DOC_MERGED, err)) != PRFAQ_OK) {
+		json_decref(merged);
+		return rc;
+	}
+	rc = change_set_doc(ch, doc_from_body(merged), err);
+	json_decref(merged);
+	return rc;
+}
+
+/* Shared by PUT, PATCH and restore: the If-Match rules (428 when missing). */
+int
+api_require_if_match(struct prfaq_request *req)
+{
+	int v = prfaq_req_if_match(req);
+
+	if (v == 0) {
+		prfaq_reply_problem(req, PRFAQ_EPRECONDREQUIRED,
+				    "Send If-Match: \"<version>\" with the version you edited");
+		return -1;
+	}
+	/* A malformed tag can never match: 412, like a stale one. */
+	return v < 0 ? INT_MIN : v;
+}
+
+void
+api_reply_updated(struct prfaq_request *req, prfaq_code rc,
+		  struct prfaq_text *t, int version, struct prfaq_error *err)
+{
+	if (rc != PRFAQ_OK) {
+		api_fail(req, err);
+		return;
+	}
+	set_etag(req, version);
+	api_reply_text(req, 200, t);
+}
+
+static void
+edit(struct prfaq_request *req, bool patch)
+{
+	struct edit_ctx e = { .caller = prfaq_req_caller(req), .patch = patch };
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	json_t *body = NULL;
+	const char *id;
+	int version = 0;
+	prfaq_code rc;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if ((e.if_match = api_require_if_match(req)) == -1)
+		return;
+	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
+	    (!patch && prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||
+	    (patch && !json_is_object(body) &&
+	     prfaq_error_add(&err, "", "must be a JSON merge patch object"))) {
+		api_fail(req, &err);
+		goto out;
+	}
+	if (patch) {
+		json_t *note = json_object_get(body, "change_note");
+
+		if (note != NULL && (!json_is_string(note) ||
+				     prfaq_utf8_length(json_string_value(note),
+						       json_string_length(note)) >
+					     PRFAQ_NOTE_MAX)) {
+			prfaq_error_add(&err, "/change_note",
+					"must be a string of at most %d characters",
+					PRFAQ_NOTE_MAX);
+			api_fail(req, &err);
+			goto out;
+		}
+	}
+	e.body = body;
+	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, e.caller, 0,
+				      edit_mutate, &e, &t, &version, &err);
+	api_reply_updated(req, rc, &t, version, &err);
+out:
+	json_decref(body);
+}
+
+void
+api_prfaqs_put(struct prfaq_request *req)
+{
+	edit(req, false);
+}
+
+void
+api_prfaqs_patch(struct prfaq_request *req)
+{
+	edit(req, true);
+}
+
+/* --- restore ------------------------------------------------------------ */
+
+struct restore_ctx {
+	const struct prfaq_caller *caller;
+	int if_match;
+	int from;
+	const char *change_note;
+};
+
+static prfaq_code
+restore_mutate(const struct prfaq_current *cur, void *arg,
+	       struct prfaq_change *ch, struct prfaq_error *err)
+{
+	struct restore_ctx *r = arg;
+	prfaq_code rc;
+
+	if ((rc = api_edit_policy(cur, r->caller, r->if_match, err)) != PRFAQ_OK)
+		return rc;
+	ch->change_note = r->change_note;
+	ch->event = "restored";
+	ch->event_data = json_pack("{s:i}", "from", r->from);
+	return change_set_doc(ch, json_deep_copy(cur->source), err);
+}
+
+void
+api_versions_restore(struct prfaq_request *req)
+{
+	struct restore_ctx r = { .caller = prfaq_req_caller(req) };
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	char note[64];
+	json_t *body = NULL, *v;
+	const char *id;
+	int version = 0;
+	prfaq_code rc;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
+	    (r.from = api_param_number(req, "n", "version")) < 0)
+		return;
+	if ((r.if_match = api_require_if_match(req)) == -1)
+		return;
+	/* An optional body: {"change_note": "..."} and nothing else. */
+	if (prfaq_req_json(req, true, &body, &err) != PRFAQ_OK)
+		goto fail;
+	if (!json_is_object(body)) {
+		prfaq_error_add(&err, "", "must be a JSON object");
+		goto fail;
+	}
+	{
+		const char *key;
+
+		json_object_foreach(body, key, v) {
+			if (strcmp(key, "change_note") != 0)
+				prfaq_error_add(&err, "", "unknown member %s: only change_note is accepted",
+						key);
+		}
+	}
+	v = json_object_get(body, "change_note");
+	if (v != NULL && (!json_is_string(v) ||
+			  prfaq_utf8_length(json_string_value(v), json_string_length(v)) >
+				  PRFAQ_NOTE_MAX))
+		prfaq_error_add(&err, "/change_note",
+				"must be a string of at most %d characters", PRFAQ_NOTE_MAX);
+	if (err.code != PRFAQ_OK)
+		goto fail;
+	snprintf(note, sizeof(note), "Restored from version %d", r.from);
+	r.change_note = v ? json_string_value(v) : note;
+	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, r.caller, r.from,
+				      restore_mutate, &r, &t, &version, &err);
+	api_reply_updated(req, rc, &t, version, &err);
+	json_decref(body);
+	return;
+fail:
+	api_fail(req, &err);
+	json_decref(body);
+}

@@ -1,0 +1,138 @@
+/*
+ * versions.c - /v1/prfaqs/{id}/versions, one version, diff, events.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "prfaq/content.h"
+
+void
+api_versions_list(struct prfaq_request *req)
+{
+	struct prfaq_page page = { { NULL, 0 }, NULL };
+	struct prfaq_error err;
+	char *after = NULL;
+	const char *id;
+	int limit;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
+	    api_cursor(req, &after, &err) != PRFAQ_OK ||
+	    prfaq_store_versions_list(prfaq_req_app(req)->pool, id, limit, after,
+				      &page, &err) != PRFAQ_OK)
+		api_fail(req, &err);
+	else
+		api_reply_page(req, &page);
+	free(after);
+}
+
+void
+api_versions_get(struct prfaq_request *req)
+{
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	const char *id;
+	int n, kind;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
+	    (n = api_param_number(req, "n", "version")) < 0)
+		return;
+	if ((kind = api_negotiate_document(req)) < 0)
+		return;
+	if (prfaq_store_version_get(prfaq_req_app(req)->pool, id, n, &t, &err) !=
+	    PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	/* Versions never change: their ETag is their number, forever. */
+	{
+		char etag[32];
+
+		snprintf(etag, sizeof(etag), "\"%d\"", n);
+		prfaq_reply_header(req, "ETag", etag);
+		if (prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), n)) {
+			prfaq_text_free(&t);
+			prfaq_reply_empty(req, 304);
+			return;
+		}
+	}
+	api_reply_document(req, 200, kind, &t);
+}
+
+/* A required positive integer query argument. */
+static int
+query_number(struct prfaq_request *req, const char *name)
+{
+	const char *v = prfaq_req_query(req, name);
+	long n = 0;
+
+	if (v == NULL || *v == '\0' || *v == '0')
+		return -1;
+	for (const char *p = v; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || n > 100000000)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	return (int)n;
+}
+
+void
+api_prfaqs_diff(struct prfaq_request *req)
+{
+	struct prfaq_error err;
+	json_t *a = NULL, *b = NULL, *changes;
+	const char *id;
+	int from, to;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	from = query_number(req, "from");
+	to = query_number(req, "to");
+	if (from < 0 || to < 0) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "from and to must both be version numbers (1, 2, ...)");
+		return;
+	}
+	if (prfaq_store_versions_pair(prfaq_req_app(req)->pool, id, from, to, &a,
+				      &b, &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	changes = prfaq_diff(a, b);
+	json_decref(a);
+	json_decref(b);
+	if (changes == NULL) {
+		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
+		return;
+	}
+	prfaq_reply_json(req, 200, json_pack("{s:i, s:i, s:o}", "from", from, "to",
+					     to, "changes", changes));
+}
+
+void
+api_events_list(struct prfaq_request *req)
+{
+	struct prfaq_page page = { { NULL, 0 }, NULL };
+	struct prfaq_error err;
+	char *after = NULL;
+	const char *id;
+	int limit;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
+	    api_cursor(req, &after, &err) != PRFAQ_OK ||
+	    prfaq_store_events_list(prfaq_req_app(req)->pool, id, limit, after,
+				    &page, &err) != PRFAQ_OK)
+		api_fail(req, &err);
+	else
+		api_reply_page(req, &page);
+	free(after);
+}

@@ -1,0 +1,700 @@
+/*
+ * store_prfaqs.c - PR/FAQs, their versions and the audit trail
+ * (see prfaq/store.h).
+ *
+ * Lost updates are impossible for two independent reasons: every write locks
+ * the PR/FAQ row (SELECT ... FOR UPDATE) and checks the version under that
+ * lock, and (prfaq_id, number) is the versions' primary key.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prfaq/json.h"
+#include "store_internal.h"
+
+/* {title, team?, tags, content} of a row: the shape mutators and diff see. */
+#define DOC_BODY(t) \
+	"(jsonb_build_object('title', " t ".title, 'tags', to_jsonb(" t ".tags)," \
+	" 'content', " t ".content) || CASE WHEN " t ".team IS NULL THEN '{}'::jsonb" \
+	" ELSE jsonb_build_object('team', " t ".team) END)"
+
+#define TAGS_PARAM(n) "ARRAY(SELECT jsonb_array_elements_text(" n "::jsonb))"
+
+static const struct db_stmt stmt_doc_get = {
+	"prfaq_doc_get",
+	"SELECT version, doc::text FROM prfaq_documents WHERE id = $1", 1
+};
+
+/* Read the document inside a transaction; 404 when absent. */
+static prfaq_code
+doc_fetch(struct db_conn *conn, const char *id, struct prfaq_text *out,
+	  int *version, struct prfaq_error *err)
+{
+	const char *params[1] = { id };
+	PGresult *res = db_exec(conn, &stmt_doc_get, params, err);
+	prfaq_code rc = PRFAQ_OK;
+
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
+	else if (store_text(res, 0, 1, out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	else if (version != NULL)
+		*version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
+		      struct prfaq_text *out, int *version,
+		      struct prfaq_error *err)
+{
+	const char *params[1] = { id };
+	PGresult *res = db_query(pool, &stmt_doc_get, params, err);
+	prfaq_code rc = PRFAQ_OK;
+
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
+	else if (store_text(res, 0, 1, out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	else
+		*version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* --- create ------------------------------------------------------------- */
+
+static const struct db_stmt stmt_create = {
+	"prfaq_create",
+	"WITH p AS ("
+	"  INSERT INTO prfaqs (owner_id, title, team, tags, content, quality, version)"
+	"  VALUES ($1, $2, $3, " TAGS_PARAM("$4") ", $5::jsonb, $6::jsonb, 1)"
+	"  RETURNING id, title, team, tags, content, quality, created_at),"
+	" v AS ("
+	"  INSERT INTO prfaq_versions (prfaq_id, number, title, team, tags, content,"
+	"                              quality, author_id, change_note, created_at)"
+	"  SELECT id, 1, title, team, tags, content, quality, $1, $7, created_at FROM p),"
+	" e AS ("
+	"  INSERT INTO events (prfaq_id, type, actor_id, data)"
+	"  SELECT id, 'created', $1, jsonb_build_object('version', 1) FROM p)"
+	"SELECT id FROM p", 7
+};
+
+/* JSON text of a member, or NULL when absent; *owned receives what to free. */
+static const char *
+member_text(const json_t *obj, const char *key, char **owned)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*owned = NULL;
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return json_string_value(v);
+	*owned = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	return *owned;
+}
+
+struct create_ctx {
+	const struct prfaq_caller *caller;
+	const struct prfaq_new_doc *doc;
+	struct prfaq_text out;
+	char id[PRFAQ_UUID_LEN + 1];
+};
+
+static prfaq_code
+create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct create_ctx *c = arg;
+	char *tags = NULL, *content = NULL, *quality = NULL, *scratch = NULL;
+	const char *params[7];
+	PGresult *res;
+	prfaq_code rc;
+
+	prfaq_text_free(&c->out);
+	params[0] = c->caller->user_id;
+	params[1] = json_string_value(json_object_get(c->doc->body, "title"));
+	params[2] = member_text(c->doc->body, "team", &scratch);
+	params[3] = member_text(c->doc->body, "tags", &tags);
+	params[4] = member_text(c->doc->body, "content", &content);
+	quality = json_dumps(c->doc->quality, JSON_COMPACT);
+	params[5] = quality;
+	params[6] = c->doc->change_note;
+	if (params[3] == NULL)
+		params[3] = "[]";
+	if (params[4] == NULL)
+		params[4] = "{}";
+	if (quality == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		goto out;
+	}
+	res = db_exec(conn, &stmt_create, params, err);
+	if (res == NULL) {
+		rc = err ? err->code : PRFAQ_EINTERNAL;
+		goto out;
+	}
+	snprintf(c->id, sizeof(c->id), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	rc = doc_fetch(conn, c->id, &c->out, NULL, err);
+out:
+	free(scratch);
+	free(tags);
+	free(content);
+	free(quality);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_prfaq_create(struct prfaq_db_pool *pool,
+			 const struct prfaq_caller *caller,
+			 const struct prfaq_new_doc *doc, struct prfaq_text *out,
+			 char *id_out, struct prfaq_error *err)
+{
+	struct create_ctx c = { .caller = caller, .doc = doc };
+	prfaq_code rc = db_tx(pool, create_tx, &c, err);
+
+	if (rc != PRFAQ_OK) {
+		prfaq_text_free(&c.out);
+		return rc;
+	}
+	*out = c.out;
+	memcpy(id_out, c.id, sizeof(c.id));
+	return PRFAQ_OK;
+}
+
+/* --- list and search ---------------------------------------------------- */
+
+#define SUMMARY_JSON \
+	"json_build_object('id', p.id, 'title', p.title, 'team', p.team," \
+	" 'tags', p.tags, 'status', p.status," \
+	" 'owner', json_build_object('id', u.id, 'name', u.name)," \
+	" 'version', p.version," \
+	" 'quality', json_build_object('score', p.quality->'score')," \
+	" 'updated_at', rfc3339(p.updated_at))::text"
+
+#define LIST_FILTERS \
+	" ($1::text IS NULL OR p.status = $1)" \
+	" AND ($2::uuid IS NULL OR p.owner_id = $2::uuid)" \
+	" AND ($3::text IS NULL OR p.team = $3)" \
+	" AND ($4::text IS NULL OR p.tags @> ARRAY[$4::text])"
+
+static const struct db_stmt stmt_list = {
+	"prfaq_list",
+	"SELECT " SUMMARY_JSON ","
+	"       (extract(epoch FROM p.updated_at) * 1000000)::bigint::text, p.id::text"
+	"  FROM prfaqs p JOIN users u ON u.id = p.owner_id"
+	" WHERE " LIST_FILTERS
+	"   AND ($5::bigint IS NULL OR (p.updated_at, p.id) <"
+	"        ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))"
+	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $7::int + 1", 7
+};
+
+static const struct db_stmt stmt_search = {
+	"prfaq_search",
+	"SELECT " SUMMARY_JSON ", r.rank::text, p.id::text"
+	"  FROM prfaqs p JOIN users u ON u.id = p.owner_id,"
+	"       websearch_to_tsquery('english', $8) q,"
+	"       LATERAL (SELECT ts_rank(p.search, q) AS rank) r"
+	" WHERE p.search @@ q AND " LIST_FILTERS
+	"   AND ($5::real IS NULL OR (r.rank, p.id) < ($5::real, $6::uuid))"
+	" ORDER BY r.rank DESC, p.id DESC LIMIT $7::int + 1", 8
+};
+
+/* A keyset's first part: an int8 (list) or a float (search). */
+static bool
+keyset_number_ok(const char *s, bool real)
+{
+	char *end;
+
+	if (*s == '\0')
+		return false;
+	if (real) {
+		strtod(s, &end);
+		return *end == '\0';
+	}
+	return store_is_int(s);
+}
+
+prfaq_code
+prfaq_store_prfaq_list(struct prfaq_db_pool *pool,
+		       const struct prfaq_list_query *q, struct prfaq_page *out,
+		       struct prfaq_error *err)
+{
+	static const int keys[2] = { 1, 2 };
+	const char *parts[2] = { NULL, NULL };
+	const char *params[8];
+	json_t *holder = NULL;
+	char lim[16];
+	PGresult *res;
+	prfaq_code rc;
+
+	if (q->after != NULL) {
+		rc = store_keyset_parse(q->after, 2, parts, &holder, err);
+		if (rc != PRFAQ_OK)
+			return rc;
+		if (!keyset_number_ok(parts[0], q->q != NULL) ||
+		    !prfaq_uuid_valid(parts[1])) {
+			json_decref(holder);
+			return prfaq_error_set(err, PRFAQ_EINVAL,
+					       "cursor is not one this server issued");
+		}
+	}
+	snprintf(lim, sizeof(lim), "%d", q->limit);
+	params[0] = q->status;
+	params[1] = q->owner;
+	params[2] = q->team;
+	params[3] = q->tag;
+	params[4] = parts[0];
+	params[5] = parts[1];
+	params[6] = lim;
+	params[7] = q->q;
+	res = db_query(pool, q->q ? &stmt_search : &stmt_list, params, err);
+	json_decref(holder);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	rc = store_page_fill(res, 0, q->limit, keys, 2, out, err);
+	PQclear(res);
+	return rc;
+}
+
+/* --- update: edits, restores and status changes ------------------------- */
+
+static const struct db_stmt stmt_lock = {
+	"prfaq_lock",
+	"SELECT p.owner_id, p.status, p.version, " DOC_BODY("p") "::text,"
+	"       p.quality::text,"
+	"       (SELECT count(*) FROM reviews r"
+	"         WHERE r.prfaq_id = p.id AND r.version = p.version"
+	"           AND r.verdict = 'approve' AND r.reviewer_id <> p.owner_id)"
+	"  FROM prfaqs p WHERE p.id = $1 FOR UPDATE", 1
+};
+
+static const struct db_stmt stmt_version_body = {
+	"prfaq_version_body",
+	"SELECT " DOC_BODY("v") "::text FROM prfaq_versions v"
+	" WHERE v.prfaq_id = $1 AND v.number = $2", 2
+};
+
+static const struct db_stmt stmt_revise = {
+	"prfaq_revise",
+	"WITH p AS ("
+	"  UPDATE prfaqs SET version = version + 1, title = $2, team = $3,"
+	"         tags = " TAGS_PARAM("$4") ", content = $5::jsonb,"
+	"         quality = $6::jsonb, status = $7, updated_at = now()"
+	"   WHERE id = $1"
+	"  RETURNING id, version, title, team, tags, content, quality, updated_at)"
+	"INSERT INTO prfaq_versions (prfaq_id, number, title, team, tags, content,"
+	"                            quality, author_id, change_note, restored_from,"
+	"                            created_at)"
+	"SELECT id, version, title, team, tags, content, quality, $8, $9, $10::int,"
+	"       updated_at FROM p"
+	" RETURNING number", 10
+};
+
+static const struct db_stmt stmt_set_status = {
+	"prfaq_set_status",
+	"UPDATE prfaqs SET status = $2, updated_at = now(),"
+	"       decision = CASE WHEN $3::bool THEN NULL"
+	"                       ELSE coalesce($4::jsonb, decision) END"
+	" WHERE id = $1 RETURNING version", 4
+};
+
+static const struct db_stmt stmt_event = {
+	"prfaq_event",
+	"INSERT INTO events (prfaq_id, type, actor_id, data)"
+	" VALUES ($1, $2, $3, $4::jsonb)", 4
+};
+
+struct update_ctx {
+	const char *id;
+	const struct prfaq_caller *caller;
+	int from_version;
+	prfaq_mutator mutate;
+	void *arg;
+	struct prfaq_text out;
+	int version;
+};
+
+static void
+change_clear(struct prfaq_change *ch)
+{
+	json_decref(ch->doc);
+	json_decref(ch->quality);
+	json_decref(ch->event_data);
+	json_decref(ch->decision);
+	memset(ch, 0, sizeof(*ch));
+}
+
+static json_t *
+parse_cell(const PGresult *res, int row, int col)
+{
+	return json_loadb(PQgetvalue(res, row, col),
+			  (size_t)PQgetlength(res, row, col), 0, NULL);
+}
+
+/* Write a new version from change->doc; *number receives it. */
+static prfaq_code
+write_version(struct db_conn *conn, const struct update_ctx *u,
+	      const struct prfaq_change *ch, struct prfaq_error *err)
+{
+	char *scratch = NULL, *tags = NULL, *content = NULL, *quality = NULL;
+	char restored[16];
+	const char *params[10];
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	snprintf(restored, sizeof(restored), "%d", u->from_version);
+	params[0] = u->id;
+	params[1] = json_string_value(json_object_get(ch->doc, "title"));
+	params[2] = member_text(ch->doc, "team", &scratch);
+	params[3] = member_text(ch->doc, "tags", &tags);
+	params[4] = member_text(ch->doc, "content", &content);
+	params[5] = quality = json_dumps(ch->quality, JSON_COMPACT);
+	params[6] = prfaq_status_name(ch->status);
+	params[7] = u->caller->user_id;
+	params[8] = ch->change_note;
+	params[9] = u->from_version > 0 ? restored : NULL;
+	if (params[3] == NULL)
+		params[3] = "[]";
+	if (params[4] == NULL)
+		params[4] = "{}";
+	if (quality == NULL || params[1] == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Incomplete revision");
+		goto out;
+	}
+	res = db_exec(conn, &stmt_revise, params, err);
+	if (res == NULL)
+		rc = err ? err->code : PRFAQ_EINTERNAL;
+	PQclear(res);
+out:
+	free(scratch);
+	free(tags);
+	free(content);
+	free(quality);
+	return rc;
+}
+
+static prfaq_code
+update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct update_ctx *u = arg;
+	struct prfaq_current cur;
+	struct prfaq_change ch;
+	const char *params[4];
+	char number[16];
+	json_t *doc = NULL, *quality = NULL, *source = NULL;
+	PGresult *res = NULL, *src = NULL;
+	prfaq_code rc;
+
+	memset(&ch, 0, sizeof(ch));
+	prfaq_text_free(&u->out);
+	params[0] = u->id;
+	res = db_exec(conn, &stmt_lock, params, err);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	if (PQntuples(res) != 1) {
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
+		goto out;
+	}
+	memset(&cur, 0, sizeof(cur));
+	cur.id = u->id;
+	cur.owner_id = PQgetvalue(res, 0, 0);
+	if (prfaq_status_parse(PQgetvalue(res, 0, 1), &cur.status) != 0) {
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Unknown status");
+		goto out;
+	}
+	cur.version = atoi(PQgetvalue(res, 0, 2));
+	cur.doc = doc = parse_cell(res, 0, 3);
+	cur.quality = quality = parse_cell(res, 0, 4);
+	cur.approvals = atoi(PQgetvalue(res, 0, 5));
+	if (doc == NULL || quality == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		goto out;
+	}
+	if (u->from_version > 0) {
+		snprintf(number, sizeof(number), "%d", u->from_version);
+		params[1] = number;
+		src = db_exec(conn, &stmt_version_body, params, err);
+		if (src == NULL) {
+			rc = err ? err->code : PRFAQ_EINTERNAL;
+			goto out;
+		}
+		if (PQntuples(src) != 1) {
+			rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
+					     "This PR/FAQ has no version %d",
+					     u->from_version);
+			goto out;
+		}
+		cur.source = source = parse_cell(src, 0, 0);
+		if (source == NULL) {
+			rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			goto out;
+		}
+	}
+	ch.status = cur.status;
+	rc = u->mutate(&cur, u->arg, &ch, err);
+	if (rc != PRFAQ_OK)
+		goto out;
+
+	if (ch.doc != NULL) {
+		rc = write_version(conn, u, &ch, err);
+	} else {
+		char *decision = ch.decision ? json_dumps(ch.decision, JSON_COMPACT) : NULL;
+		PGresult *r;
+
+		params[1] = prfaq_status_name(ch.status);
+		params[2] = ch.clear_decision ? "true" : "false";
+		params[3] = decision;
+		r = db_exec(conn, &stmt_set_status, params, err);
+		rc = r ? PRFAQ_OK : (err ? err->code : PRFAQ_EINTERNAL);
+		PQclear(r);
+		free(decision);
+	}
+	if (rc != PRFAQ_OK)
+		goto out;
+
+	if (ch.event != NULL) {
+		char *data;
+		PGresult *r;
+
+		if (ch.event_data == NULL)
+			ch.event_data = json_object();
+		/* Every event names the version it concerns. */
+		json_object_set_new(ch.event_data, "version",
+				    json_integer(ch.doc ? cur.version + 1 : cur.version));
+		data = json_dumps(ch.event_data, JSON_COMPACT);
+		params[1] = ch.event;
+		params[2] = u->caller->user_id;
+		params[3] = data;
+		r = data ? db_exec(conn, &stmt_event, params, err) : NULL;
+		rc = r ? PRFAQ_OK : (err && err->code ? err->code : PRFAQ_ENOMEM);
+		PQclear(r);
+		free(data);
+		if (rc != PRFAQ_OK)
+			goto out;
+	}
+	rc = doc_fetch(conn, u->id, &u->out, &u->version, err);
+out:
+	change_clear(&ch);
+	json_decref(doc);
+	json_decref(quality);
+	json_decref(source);
+	PQclear(src);
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
+			 const struct prfaq_caller *caller, int from_version,
+			 prfaq_mutator mutate, void *arg, struct prfaq_text *out,
+			 int *version, struct prfaq_error *err)
+{
+	struct update_ctx u = { .id = id, .caller = caller,
+				.from_version = from_version, .mutate = mutate,
+				.arg = arg };
+	prfaq_code rc = db_tx(pool, update_tx, &u, err);
+
+	if (rc != PRFAQ_OK) {
+		prfaq_text_free(&u.out);
+		return rc;
+	}
+	*out = u.out;
+	*version = u.version;
+	return PRFAQ_OK;
+}
+
+/* --- versions ----------------------------------------------------------- */
+
+static const struct db_stmt stmt_versions_list = {
+	"prfaq_versions_list",
+	"SELECT json_build_object('number', v.number,"
+	"         'author', json_build_object('id', u.id, 'name', u.name),"
+	"         'change_note', v.change_note, 'created_at', rfc3339(v.created_at),"
+	"         'quality', json_build_object('score', v.quality->'score'))::text,"
+	"       v.number::text"
+	"  FROM prfaq_versions v JOIN users u ON u.id = v.author_id"
+	" WHERE v.prfaq_id = $1 AND ($2::int IS NULL OR v.number < $2::int)"
+	" ORDER BY v.number DESC LIMIT $3::int + 1", 3
+};
+
+static const struct db_stmt stmt_exists = {
+	"prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
+};
+
+/* An empty page is ambiguous: is there no such PR/FAQ?  Ask. */
+static prfaq_code
+check_exists(struct prfaq_db_pool *pool, const char *id,
+	     struct prfaq_error *err)
+{
+	const char *params[1] = { id };
+	PGresult *res = db_query(pool, &stmt_exists, params, err);
+	prfaq_code rc = PRFAQ_OK;
+
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
+	PQclear(res);
+	return rc;
+}
+
+/* Shared by the lists keyed by one integer (versions, events). */
+static prfaq_code
+list_by_int_key(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
+		const char *id, int limit, const char *after,
+		struct prfaq_page *out, struct prfaq_error *err)
+{
+	static const int keys[1] = { 1 };
+	const char *parts[1] = { NULL };
+	const char *params[3];
+	json_t *holder = NULL;
+	char lim[16];
+	PGresult *res;
+	prfaq_code rc;
+
+	if (after != NULL) {
+		rc = store_keyset_parse(after, 1, parts, &holder, err);
+		if (rc != PRFAQ_OK)
+			return rc;
+		if (!store_is_int(parts[0])) {
+			json_decref(holder);
+			return prfaq_error_set(err, PRFAQ_EINVAL,
+					       "cursor is not one this server issued");
+		}
+	}
+	snprintf(lim, sizeof(lim), "%d", limit);
+	params[0] = id;
+	params[1] = parts[0];
+	params[2] = lim;
+	res = db_query(pool, stmt, params, err);
+	json_decref(holder);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) == 0 && after == NULL) {
+		PQclear(res);
+		if ((rc = check_exists(pool, id, err)) != PRFAQ_OK)
+			return rc;
+		out->items.data = strdup("[]");
+		out->items.len = 2;
+		out->next_key = NULL;
+		return out->items.data ? PRFAQ_OK :
+					 prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	}
+	rc = store_page_fill(res, 0, limit, keys, 1, out, err);
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_versions_list(struct prfaq_db_pool *pool, const char *id,
+			  int limit, const char *after, struct prfaq_page *out,
+			  struct prfaq_error *err)
+{
+	return list_by_int_key(pool, &stmt_versions_list, id, limit, after, out,
+			       err);
+}
+
+static const struct db_stmt stmt_version_get = {
+	"prfaq_version_get",
+	"SELECT json_build_object('number', v.number, 'title', v.title,"
+	"         'team', v.team, 'tags', v.tags, 'content', v.content,"
+	"         'quality', v.quality,"
+	"         'author', json_build_object('id', u.id, 'name', u.name),"
+	"         'change_note', v.change_note, 'restored_from', v.restored_from,"
+	"         'created_at', rfc3339(v.created_at))::text"
+	"  FROM prfaq_versions v JOIN users u ON u.id = v.author_id"
+	" WHERE v.prfaq_id = $1 AND v.number = $2", 2
+};
+
+prfaq_code
+prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id, int number,
+			struct prfaq_text *out, struct prfaq_error *err)
+{
+	char num[16];
+	const char *params[2] = { id, num };
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	snprintf(num, sizeof(num), "%d", number);
+	res = db_query(pool, &stmt_version_get, params, err);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
+				     "No such PR/FAQ or version");
+	else if (store_text(res, 0, 0, out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	return rc;
+}
+
+static const struct db_stmt stmt_versions_pair = {
+	"prfaq_versions_pair",
+	"SELECT v.number, " DOC_BODY("v") "::text FROM prfaq_versions v"
+	" WHERE v.prfaq_id = $1 AND v.number IN ($2::int, $3::int)", 3
+};
+
+prfaq_code
+prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id, int from,
+			  int to, json_t **a, json_t **b,
+			  struct prfaq_error *err)
+{
+	char f[16], t[16];
+	const char *params[3] = { id, f, t };
+	json_t *ja = NULL, *jb = NULL;
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	snprintf(f, sizeof(f), "%d", from);
+	snprintf(t, sizeof(t), "%d", to);
+	res = db_query(pool, &stmt_versions_pair, params, err);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	for (int r = 0; r < PQntuples(res); r++) {
+		int n = atoi(PQgetvalue(res, r, 0));
+
+		if (n == from && ja == NULL)
+			ja = parse_cell(res, r, 1);
+		if (n == to && jb == NULL)
+			jb = parse_cell(res, r, 1);
+	}
+	PQclear(res);
+	if (ja == NULL || jb == NULL) {
+		json_decref(ja);
+		json_decref(jb);
+		return prfaq_error_set(err, PRFAQ_ENOTFOUND,
+				       "No such PR/FAQ, or no version %d or %d",
+				       from, to);
+	}
+	*a = ja;
+	*b = jb;
+	return rc;
+}
+
+/* --- events ------------------------------------------------------------- */
+
+static const struct db_stmt stmt_events_list = {
+	"prfaq_events_list",
+	"SELECT json_build_object('id', e.id, 'type', e.type,"
+	"         'actor', json_build_object('id', u.id, 'name', u.name),"
+	"         'at', rfc3339(e.at), 'data', e.data)::text, e.id::text"
+	"  FROM events e JOIN users u ON u.id = e.actor_id"
+	" WHERE e.prfaq_id = $1 AND ($2::bigint IS NULL OR e.id > $2::bigint)"
+	" ORDER BY e.id LIMIT $3::int + 1", 3
+};
+
+prfaq_code
+prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id, int limit,
+			const char *after, struct prfaq_page *out,
+			struct prfaq_error *err)
+{
+	return list_by_int_key(pool, &stmt_events_list, id, limit, after, out,
+			       err);
+}
