@@ -7,7 +7,7 @@
  * a hyphen or an "&" between words in an entry all mean "word boundary"
  * ("world-class" matches "world class" and "World-Class"; "p&l" matches "P&L").
  * Matching is case-insensitive and whole-word ("many" does not match
- * "Germany").  Where entries overlap the longest match wins, so the "plain"
+ * "Germany"), and a typographic apostrophe (U+2019) reads as "'".  Where entries overlap the longest match wins, so the "plain"
  * list can excuse a phrase ("how many") that contains a flagged word ("many").
  *
  * The acronym allowlist is the exception: its entries are compared exactly

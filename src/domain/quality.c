@@ -310,6 +310,7 @@ struct hits {
 struct lexindex {
 	uint16_t head[LEX_BUCKETS];	/* entry + 1, 0 = empty */
 	uint16_t next[LEX_ENTRIES_MAX];
+	uint32_t hash[LEX_ENTRIES_MAX];	/* of the first word */
 	const char *text[LEX_ENTRIES_MAX];
 	uint8_t list[LEX_ENTRIES_MAX];
 	size_t n;
@@ -365,40 +366,46 @@ enum cls {
 	C_OPEN, C_OTHER
 };
 
+#define W_ C_WORD
+#define O_ C_OTHER
+#define S_ C_SPACE
+
+/* ASCII classes by byte: the tokeniser's inner loop is a table load. */
+static const unsigned char ascii_cls[128] = {
+	O_, O_, O_, O_, O_, O_, O_, O_, O_, S_, C_NEWLINE, S_, S_, S_, O_, O_,
+	O_, O_, O_, O_, O_, O_, O_, O_, O_, O_, O_, O_, O_, O_, O_, O_,
+	/*  SP  !       "   #   $   %   &   '       (       )   *   +   , */
+	S_, C_TERM, O_, O_, O_, O_, O_, C_APOS, C_OPEN, O_, O_, O_, C_COMMA,
+	/*  -       .      / */
+	C_HYPHEN, C_DOT, O_,
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,		/* 0-9 */
+	O_, O_, O_, O_, O_, C_TERM,			/* : ; < = > ? */
+	O_,						/* @ */
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,	/* A-M */
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,	/* N-Z */
+	O_, O_, O_, O_, O_, O_,				/* [ \ ] ^ _ ` */
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,	/* a-m */
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,	/* n-z */
+	O_, O_, O_, O_, O_,				/* { | } ~ DEL */
+};
+
+#undef W_
+#undef O_
+#undef S_
+
 /*
  * Classify the character at s[i] and return its length in bytes.  Non-ASCII
  * bytes are word bytes one at a time, except the Unicode spaces, dashes,
  * quotes and the ideographic full stop, which would otherwise glue words
  * together ("fast\u2014very fast").  Never reads past s[n-1].
  */
-static size_t
+static inline size_t
 classify(const unsigned char *s, size_t n, size_t i, enum cls *out)
 {
 	unsigned char ch = s[i];
 
 	if (ch < 0x80) {
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9'))
-			*out = C_WORD;
-		else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' ||
-			 ch == '\v')
-			*out = C_SPACE;
-		else if (ch == '\n')
-			*out = C_NEWLINE;
-		else if (ch == '-')
-			*out = C_HYPHEN;
-		else if (ch == '\'')
-			*out = C_APOS;
-		else if (ch == '.')
-			*out = C_DOT;
-		else if (ch == ',')
-			*out = C_COMMA;
-		else if (ch == '!' || ch == '?')
-			*out = C_TERM;
-		else if (ch == '(')
-			*out = C_OPEN;
-		else
-			*out = C_OTHER;
+		*out = (enum cls)ascii_cls[ch];
 		return 1;
 	}
 	if (ch == 0xC2 && i + 1 < n && s[i + 1] == 0xA0) {
@@ -687,6 +694,7 @@ lex_build(struct lexindex *lx)
 			if (!next_atom(&t, &a))
 				continue;
 			b = a.hash & (LEX_BUCKETS - 1);
+			lx->hash[lx->n] = a.hash;
 			lx->text[lx->n] = *e;
 			lx->list[lx->n] = (uint8_t)l;
 			lx->next[lx->n] = lx->head[b];
@@ -805,13 +813,17 @@ static void
 acronym_check(struct ctx *c, struct field *f, const struct atom *a)
 {
 	size_t len = acronym_len(a), slot;
+	uint32_t h = FNV_OFFSET;
 
 	if (len == 0)
 		return;
 	for (const char *const *k = prfaq_acronyms_known; *k != NULL; k++)
 		if (strlen(*k) == len && memcmp(*k, a->p, len) == 0)
 			return;
-	slot = a->hash & (ACRO_SLOTS - 1);
+	/* hash the acronym, not the token: "SLAs" must find "SLA" */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)a->p[i]) * FNV_PRIME;
+	slot = h & (ACRO_SLOTS - 1);
 	while (c->acro[slot].p != NULL) {
 		if (c->acro[slot].len == len &&
 		    memcmp(c->acro[slot].p, a->p, len) == 0)
@@ -846,10 +858,12 @@ lex_check(struct ctx *c, struct field *f, const struct atom *win, size_t wh,
 		int l = lx->list[e - 1];
 		size_t k;
 
-		if (!lex_active(l, f->mode))
+		/* most tokens share a bucket with nothing they could match */
+		if (lx->hash[e - 1] != a->hash || !lex_active(l, f->mode))
 			continue;
 		if ((l == PRFAQ_LEX_GUSH && f->gushed) ||
 		    (l == PRFAQ_LEX_NUMBER && c->quantified) ||
+		    /* the coverage lists come last in enum prfaq_lexicon */
 		    (l >= PRFAQ_LEX_RISK && c->covered[l]))
 			continue;
 		if ((l == PRFAQ_LEX_WEASEL || l == PRFAQ_LEX_HYPE ||
