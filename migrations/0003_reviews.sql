@@ -1,6 +1,14 @@
 -- The review loop: leadership principles, reviews pinned to versions,
 -- anchored comments with replies.
 
+-- RFC 6901 pointer -> text[] path for the #> and #>> operators.
+CREATE FUNCTION json_pointer_path(p text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+RETURN CASE WHEN p = '' THEN '{}'::text[] ELSE ARRAY(
+    SELECT replace(replace(t, '~1', '/'), '~0', '~')
+      FROM unnest(string_to_array(substr(p, 2), '/')) WITH ORDINALITY AS u(t, n)
+     ORDER BY n) END;
+
 CREATE TABLE principles (
     slug      text PRIMARY KEY CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
     title     text NOT NULL,
@@ -44,7 +52,8 @@ CREATE TABLE comments (
     prfaq_id     uuid NOT NULL REFERENCES prfaqs (id),
     review_id    uuid NOT NULL REFERENCES reviews (id),
     version      integer NOT NULL,
-    anchor       text NOT NULL,
+    position     integer NOT NULL,           -- order within its review
+    anchor       text NOT NULL,              -- JSON Pointer into the version's content
     quote        text,
     body         text NOT NULL,
     principle    text REFERENCES principles (slug),

@@ -190,6 +190,83 @@ prfaq_code prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id,
 				     int from, int to, json_t **a, json_t **b,
 				     struct prfaq_error *err);
 
+/* --- reviews and comments --------------------------------------------- */
+
+/* What a review's validator sees, locked, inside the transaction (borrowed). */
+struct prfaq_review_target {
+	const char *owner_id;
+	enum prfaq_status status;
+	int current_version;
+	int version;			/* the version reviewed */
+	const json_t *content;		/* that version's content */
+	const json_t *principles;	/* array of known principle slugs */
+};
+
+/*
+ * Check a review request against its target (the API layer's policy and
+ * validation); PRFAQ_OK to write it.
+ */
+typedef prfaq_code (*prfaq_review_check)(const struct prfaq_review_target *t,
+					 void *arg, struct prfaq_error *err);
+
+/*
+ * Create a review of version (0: the current one) with its comments
+ * (array of {anchor, quote?, body, principle?}, borrowed) and a "reviewed"
+ * event, in one transaction.  PRFAQ_ENOTFOUND for no such PR/FAQ;
+ * PRFAQ_EINVAL (pointer /version) for no such version.  Returns the review.
+ */
+prfaq_code prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
+				     const struct prfaq_caller *caller,
+				     int version, const char *verdict,
+				     const char *summary, const json_t *comments,
+				     prfaq_review_check check, void *arg,
+				     struct prfaq_text *out,
+				     struct prfaq_error *err);
+
+/* Reviews oldest first, each with version, comments and stale. */
+prfaq_code prfaq_store_reviews_list(struct prfaq_db_pool *pool, const char *id,
+				    int limit, const char *after,
+				    struct prfaq_page *out,
+				    struct prfaq_error *err);
+
+/* Comments with replies, resolved and outdated; state: NULL, "open", "resolved". */
+prfaq_code prfaq_store_comments_list(struct prfaq_db_pool *pool, const char *id,
+				     const char *state, int limit,
+				     const char *after, struct prfaq_page *out,
+				     struct prfaq_error *err);
+
+/* A reply to a comment of this PR/FAQ (any caller); PRFAQ_ENOTFOUND. */
+prfaq_code prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
+				    const char *comment_id,
+				    const struct prfaq_caller *caller,
+				    const char *body, struct prfaq_text *out,
+				    struct prfaq_error *err);
+
+/*
+ * Resolve (resolved = true) or reopen a comment: allowed for the PR/FAQ's
+ * owner, the comment's author and admins (else PRFAQ_EFORBIDDEN).  Returns
+ * the comment.
+ */
+prfaq_code prfaq_store_comment_resolve(struct prfaq_db_pool *pool,
+				       const char *id, const char *comment_id,
+				       const struct prfaq_caller *caller,
+				       bool resolved, struct prfaq_text *out,
+				       struct prfaq_error *err);
+
+/* The leadership principles, in catalogue order. */
+prfaq_code prfaq_store_principles_list(struct prfaq_db_pool *pool,
+				       struct prfaq_text *out,
+				       struct prfaq_error *err);
+
+/*
+ * Of the user ids in ids (a JSON array of strings), those that are not users
+ * holding role: a new JSON array (empty when all are fine).
+ */
+prfaq_code prfaq_store_users_lacking_role(struct prfaq_db_pool *pool,
+					  const json_t *ids, enum prfaq_role role,
+					  json_t **missing,
+					  struct prfaq_error *err);
+
 /* Audit trail, oldest first. */
 prfaq_code prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id,
 				   int limit, const char *after,

@@ -87,6 +87,20 @@ void api_versions_get(struct prfaq_request *req);
 void api_prfaqs_diff(struct prfaq_request *req);
 void api_events_list(struct prfaq_request *req);
 
+/* reviews.c */
+void api_prfaqs_submit(struct prfaq_request *req);
+void api_prfaqs_withdraw(struct prfaq_request *req);
+void api_prfaqs_decision(struct prfaq_request *req);
+void api_prfaqs_reopen(struct prfaq_request *req);
+void api_prfaqs_archive(struct prfaq_request *req);
+void api_reviews_create(struct prfaq_request *req);
+void api_reviews_list(struct prfaq_request *req);
+void api_comments_list(struct prfaq_request *req);
+void api_replies_create(struct prfaq_request *req);
+void api_comments_resolve(struct prfaq_request *req);
+void api_comments_reopen(struct prfaq_request *req);
+void api_principles_list(struct prfaq_request *req);
+
 /* lint.c */
 void api_lint(struct prfaq_request *req);
 

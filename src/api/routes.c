@@ -30,6 +30,19 @@ const struct prfaq_route prfaq_api_routes[] = {
 	{ PRFAQ_GET, "/v1/prfaqs/{id}/diff", api_prfaqs_diff, AUTH },
 	{ PRFAQ_GET, "/v1/prfaqs/{id}/events", api_events_list, AUTH },
 
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/submit", api_prfaqs_submit, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/withdraw", api_prfaqs_withdraw, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/decision", api_prfaqs_decision, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/reopen", api_prfaqs_reopen, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/archive", api_prfaqs_archive, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/reviews", api_reviews_create, AUTH },
+	{ PRFAQ_GET, "/v1/prfaqs/{id}/reviews", api_reviews_list, AUTH },
+	{ PRFAQ_GET, "/v1/prfaqs/{id}/comments", api_comments_list, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/comments/{cid}/replies", api_replies_create, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/comments/{cid}/resolve", api_comments_resolve, AUTH },
+	{ PRFAQ_POST, "/v1/prfaqs/{id}/comments/{cid}/reopen", api_comments_reopen, AUTH },
+	{ PRFAQ_GET, "/v1/principles", api_principles_list, AUTH },
+
 	{ PRFAQ_POST, "/v1/lint", api_lint, AUTH },
 };
 

@@ -301,8 +301,13 @@ static const struct db_stmt stmt_set_status = {
 	"prfaq_set_status",
 	"UPDATE prfaqs SET status = $2, updated_at = now(),"
 	"       decision = CASE WHEN $3::bool THEN NULL"
-	"                       ELSE coalesce($4::jsonb, decision) END"
-	" WHERE id = $1 RETURNING version", 4
+	"                       ELSE coalesce($4::jsonb || jsonb_build_object("
+	"                           'version', version, 'at', rfc3339(now()),"
+	"                           'decided_by', (SELECT jsonb_build_object('id', u.id,"
+	"                                          'name', u.name) FROM users u"
+	"                                          WHERE u.id = $5::uuid)),"
+	"                         decision) END"
+	" WHERE id = $1 RETURNING version", 5
 };
 
 static const struct db_stmt stmt_event = {
@@ -386,7 +391,7 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	struct update_ctx *u = arg;
 	struct prfaq_current cur;
 	struct prfaq_change ch;
-	const char *params[4];
+	const char *params[5];
 	char number[16];
 	json_t *doc = NULL, *quality = NULL, *source = NULL;
 	PGresult *res = NULL, *src = NULL;
@@ -451,6 +456,7 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		params[1] = prfaq_status_name(ch.status);
 		params[2] = ch.clear_decision ? "true" : "false";
 		params[3] = decision;
+		params[4] = u->caller->user_id;
 		r = db_exec(conn, &stmt_set_status, params, err);
 		rc = r ? PRFAQ_OK : (err ? err->code : PRFAQ_EINTERNAL);
 		PQclear(r);

@@ -1,0 +1,613 @@
+/*
+ * reviews.c - the review loop: submit, withdraw, decision, reopen, archive;
+ * reviews with anchored comments; comment threads; principles.
+ *
+ * Status changes go through prfaq_store_prfaq_update() with a mutator that
+ * holds the policy: who may act (403), from which status (409, by the
+ * workflow table), and the action's own conditions (422 for lint errors on
+ * submit, 409 for an approval without a current approving review).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "prfaq/json.h"
+#include "prfaq/quality.h"
+#include "prfaq/utf8.h"
+#include "prfaq/workflow.h"
+
+#define SUMMARY_MAX 20000
+#define RATIONALE_MAX 20000
+#define QUOTE_MAX 1000
+#define COMMENTS_MAX 100
+#define REVIEWERS_MAX 20
+
+static bool
+is_owner_or_admin(const struct prfaq_current *cur, const struct prfaq_caller *c)
+{
+	return strcasecmp(cur->owner_id, c->user_id) == 0 ||
+	       (c->roles & PRFAQ_ROLE_ADMIN);
+}
+
+/* A string member of at most max code points (1.. when required). */
+static void
+check_text(const json_t *obj, const char *key, bool required, size_t max,
+	   struct prfaq_error *err, const char *ptr)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v == NULL) {
+		if (required)
+			prfaq_error_add(err, ptr, "is required");
+		return;
+	}
+	if (!json_is_string(v)) {
+		prfaq_error_add(err, ptr, "must be a string");
+		return;
+	}
+	if (prfaq_utf8_length(json_string_value(v), json_string_length(v)) > max)
+		prfaq_error_add(err, ptr, "must be at most %zu characters", max);
+	else if (required && json_string_length(v) == 0)
+		prfaq_error_add(err, ptr, "must not be empty");
+}
+
+/* Report members of obj not in allowed (NULL-terminated) under prefix. */
+static void
+check_members(const json_t *obj, const char *const *allowed, const char *prefix,
+	      struct prfaq_error *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)obj, key, v) {
+		const char *const *a = allowed;
+		struct prfaq_buf ptr = PRFAQ_BUF_INIT;
+
+		while (*a != NULL && strcmp(*a, key) != 0)
+			a++;
+		if (*a != NULL)
+			continue;
+		if (prfaq_buf_puts(&ptr, prefix) == 0 &&
+		    prfaq_pointer_push(&ptr, key) == 0)
+			prfaq_error_add(err, ptr.data, "unknown member");
+		prfaq_buf_free(&ptr);
+	}
+}
+
+/* --- status changes ----------------------------------------------------- */
+
+struct transition {
+	const struct prfaq_caller *caller;
+	enum prfaq_action action;
+	const json_t *body;
+};
+
+static prfaq_code
+transition_mutate(const struct prfaq_current *cur, void *arg,
+		  struct prfaq_change *ch, struct prfaq_error *err)
+{
+	struct transition *t = arg;
+	prfaq_code rc;
+
+	if (t->action == PRFAQ_ACTION_APPROVE || t->action == PRFAQ_ACTION_REJECT) {
+		if (strcasecmp(cur->owner_id, t->caller->user_id) == 0)
+			return prfaq_error_set(err, PRFAQ_EFORBIDDEN,
+					       "An approver may not decide on their own PR/FAQ");
+	} else if (!is_owner_or_admin(cur, t->caller)) {
+		return prfaq_error_set(err, PRFAQ_EFORBIDDEN,
+				       "Only the owner or an admin may %s this PR/FAQ",
+				       prfaq_action_name(t->action));
+	}
+	if ((rc = prfaq_workflow_apply(cur->status, t->action, &ch->status, err)) !=
+	    PRFAQ_OK)
+		return rc;
+
+	switch (t->action) {
+	case PRFAQ_ACTION_SUBMIT: {
+		json_t *errors = prfaq_quality_errors(cur->quality);
+		json_t *reviewers = json_object_get(t->body, "reviewers");
+
+		if (errors == NULL)
+			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		if (json_array_size(errors) > 0) {
+			rc = prfaq_error_set(err, PRFAQ_EUNPROCESSABLE,
+					     "Version %d has %zu quality error(s); fix them before submitting",
+					     cur->version, json_array_size(errors));
+			json_decref(err->extra);
+			err->extra = json_pack("{s:o}", "findings", errors);
+			return rc;
+		}
+		json_decref(errors);
+		if (reviewers != NULL) {
+			size_t i;
+			json_t *r;
+
+			json_array_foreach(reviewers, i, r) {
+				if (strcasecmp(json_string_value(r), cur->owner_id) == 0) {
+					char ptr[32];
+
+					snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
+					return prfaq_error_add(err, ptr,
+							       "is the owner, who cannot review their own PR/FAQ");
+				}
+			}
+		}
+		ch->event = "submitted";
+		ch->event_data = json_pack("{s:O}", "reviewers",
+					   reviewers ? reviewers : json_array());
+		break;
+	}
+	case PRFAQ_ACTION_WITHDRAW:
+		ch->event = "withdrawn";
+		break;
+	case PRFAQ_ACTION_APPROVE:
+	case PRFAQ_ACTION_REJECT: {
+		const char *outcome = t->action == PRFAQ_ACTION_APPROVE ? "approved" :
+									   "rejected";
+		json_t *rationale = json_object_get(t->body, "rationale");
+
+		if (t->action == PRFAQ_ACTION_APPROVE && cur->approvals == 0)
+			return prfaq_error_set(err, PRFAQ_ECONFLICT,
+					       "Approval needs at least one approve review of "
+					       "the current version (%d) by someone other than the owner",
+					       cur->version);
+		ch->event = "decided";
+		ch->event_data = json_pack("{s:s, s:O}", "outcome", outcome,
+					   "rationale", rationale);
+		ch->decision = json_pack("{s:s, s:O}", "outcome", outcome,
+					 "rationale", rationale);
+		if (ch->event_data == NULL || ch->decision == NULL)
+			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		break;
+	}
+	case PRFAQ_ACTION_REOPEN:
+		ch->event = "reopened";
+		ch->clear_decision = true;
+		break;
+	case PRFAQ_ACTION_ARCHIVE:
+		ch->event = "archived";
+		break;
+	default:
+		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Not a transition");
+	}
+	return PRFAQ_OK;
+}
+
+/* Validate a submit body {reviewers?: [user ids]} (ids must be reviewers). */
+static prfaq_code
+submit_validate(struct prfaq_request *req, const json_t *body,
+		struct prfaq_error *err)
+{
+	static const char *const allowed[] = { "reviewers", NULL };
+	json_t *reviewers = json_object_get(body, "reviewers"), *r, *m, *missing = NULL;
+	size_t i, j;
+
+	check_members(body, allowed, "", err);
+	if (reviewers == NULL)
+		return err->code;
+	if (!json_is_array(reviewers) || json_array_size(reviewers) > REVIEWERS_MAX)
+		return prfaq_error_add(err, "/reviewers",
+				       "must be a list of at most %d user ids", REVIEWERS_MAX);
+	json_array_foreach(reviewers, i, r) {
+		char ptr[32];
+
+		snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
+		if (!json_is_string(r) || !prfaq_uuid_valid(json_string_value(r))) {
+			prfaq_error_add(err, ptr, "must be a user id");
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (json_equal(r, json_array_get(reviewers, j)))
+				prfaq_error_add(err, ptr, "is listed twice");
+	}
+	if (err->code != PRFAQ_OK)
+		return err->code;
+	if (prfaq_store_users_lacking_role(prfaq_req_app(req)->pool, reviewers,
+					   PRFAQ_ROLE_REVIEWER, &missing, err) != PRFAQ_OK)
+		return err->code;
+	json_array_foreach(reviewers, i, r) {
+		json_array_foreach(missing, j, m) {
+			if (strcasecmp(json_string_value(m), json_string_value(r)) == 0) {
+				char ptr[32];
+
+				snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
+				prfaq_error_add(err, ptr, "is not a user with the reviewer role");
+			}
+		}
+	}
+	json_decref(missing);
+	return err->code;
+}
+
+static prfaq_code
+decision_validate(const json_t *body, enum prfaq_action *action,
+		  struct prfaq_error *err)
+{
+	static const char *const allowed[] = { "outcome", "rationale", NULL };
+	const char *outcome = json_string_value(json_object_get(body, "outcome"));
+
+	check_members(body, allowed, "", err);
+	if (outcome != NULL && strcmp(outcome, "approved") == 0)
+		*action = PRFAQ_ACTION_APPROVE;
+	else if (outcome != NULL && strcmp(outcome, "rejected") == 0)
+		*action = PRFAQ_ACTION_REJECT;
+	else
+		prfaq_error_add(err, "/outcome", "must be \"approved\" or \"rejected\"");
+	check_text(body, "rationale", true, RATIONALE_MAX, err, "/rationale");
+	return err->code;
+}
+
+static void
+transition(struct prfaq_request *req, enum prfaq_action action)
+{
+	static const char *const none[] = { NULL };
+	struct transition t = { .caller = prfaq_req_caller(req), .action = action };
+	struct prfaq_text out = { NULL, 0 };
+	struct prfaq_error err;
+	json_t *body = NULL;
+	const char *id;
+	int version = 0;
+	prfaq_code rc;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if (action == PRFAQ_ACTION_APPROVE &&
+	    !api_require_role(req, PRFAQ_ROLE_APPROVER, "record decisions"))
+		return;
+	if (prfaq_req_json(req, action != PRFAQ_ACTION_APPROVE, &body, &err) != PRFAQ_OK)
+		goto fail;
+	if (!json_is_object(body)) {
+		prfaq_error_add(&err, "", "must be a JSON object");
+		goto fail;
+	}
+	if (action == PRFAQ_ACTION_SUBMIT)
+		submit_validate(req, body, &err);
+	else if (action == PRFAQ_ACTION_APPROVE)
+		decision_validate(body, &t.action, &err);
+	else
+		check_members(body, none, "", &err);
+	if (err.code != PRFAQ_OK)
+		goto fail;
+	t.body = body;
+	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, t.caller, 0,
+				      transition_mutate, &t, &out, &version, &err);
+	api_reply_updated(req, rc, &out, version, &err);
+	json_decref(body);
+	return;
+fail:
+	api_fail(req, &err);
+	json_decref(body);
+}
+
+void
+api_prfaqs_submit(struct prfaq_request *req)
+{
+	transition(req, PRFAQ_ACTION_SUBMIT);
+}
+
+void
+api_prfaqs_withdraw(struct prfaq_request *req)
+{
+	transition(req, PRFAQ_ACTION_WITHDRAW);
+}
+
+void
+api_prfaqs_decision(struct prfaq_request *req)
+{
+	/* APPROVE stands for "a decision"; the body picks approve or reject. */
+	transition(req, PRFAQ_ACTION_APPROVE);
+}
+
+void
+api_prfaqs_reopen(struct prfaq_request *req)
+{
+	transition(req, PRFAQ_ACTION_REOPEN);
+}
+
+void
+api_prfaqs_archive(struct prfaq_request *req)
+{
+	transition(req, PRFAQ_ACTION_ARCHIVE);
+}
+
+/* --- reviews ------------------------------------------------------------ */
+
+struct review_req {
+	const struct prfaq_caller *caller;
+	const char *verdict;
+	const json_t *comments;
+};
+
+/* The review's policy, checked against the locked PR/FAQ and version. */
+static prfaq_code
+review_check(const struct prfaq_review_target *t, void *arg,
+	     struct prfaq_error *err)
+{
+	struct review_req *r = arg;
+	enum prfaq_status next;
+	size_t i;
+	json_t *c;
+	prfaq_code rc;
+
+	if (strcasecmp(t->owner_id, r->caller->user_id) == 0)
+		return prfaq_error_set(err, PRFAQ_EFORBIDDEN,
+				       "A reviewer may not review their own PR/FAQ");
+	if (strcmp(r->verdict, "comment") != 0 &&
+	    (rc = prfaq_workflow_apply(t->status, PRFAQ_ACTION_VERDICT, &next,
+				       err)) != PRFAQ_OK)
+		return rc;
+	json_array_foreach(r->comments, i, c) {
+		const char *anchor = json_string_value(json_object_get(c, "anchor"));
+		const char *quote = json_string_value(json_object_get(c, "quote"));
+		const char *principle = json_string_value(json_object_get(c, "principle"));
+		json_t *at = prfaq_pointer_get(t->content, anchor);
+		char ptr[64];
+
+		if (at == NULL) {
+			snprintf(ptr, sizeof(ptr), "/comments/%zu/anchor", i);
+			prfaq_error_add(err, ptr,
+					"names nothing in version %d's content", t->version);
+		} else if (quote != NULL &&
+			   (!json_is_string(at) ||
+			    strstr(json_string_value(at), quote) == NULL)) {
+			snprintf(ptr, sizeof(ptr), "/comments/%zu/quote", i);
+			prfaq_error_add(err, ptr, "does not occur in the text at %s", anchor);
+		}
+		if (principle != NULL) {
+			size_t k;
+			json_t *s;
+			bool known = false;
+
+			json_array_foreach(t->principles, k, s)
+				if (json_is_string(s) &&
+				    strcmp(json_string_value(s), principle) == 0)
+					known = true;
+			if (!known) {
+				snprintf(ptr, sizeof(ptr), "/comments/%zu/principle", i);
+				prfaq_error_add(err, ptr,
+						"is not a principle slug from /v1/principles");
+			}
+		}
+	}
+	return err->code;
+}
+
+/* Shape checks that need no database. */
+static prfaq_code
+review_validate(const json_t *body, int *version, struct prfaq_error *err)
+{
+	static const char *const allowed[] = { "version", "verdict", "summary",
+					       "comments", NULL };
+	static const char *const comment_allowed[] = { "anchor", "quote", "body",
+						       "principle", NULL };
+	const char *verdict = json_string_value(json_object_get(body, "verdict"));
+	json_t *v = json_object_get(body, "version"), *comments, *c;
+	size_t i;
+
+	check_members(body, allowed, "", err);
+	*version = 0;
+	if (v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > INT_MAX)
+			prfaq_error_add(err, "/version", "must be a version number");
+		else
+			*version = (int)json_integer_value(v);
+	}
+	if (verdict == NULL || (strcmp(verdict, "approve") != 0 &&
+				strcmp(verdict, "request_changes") != 0 &&
+				strcmp(verdict, "comment") != 0))
+		prfaq_error_add(err, "/verdict",
+				"must be \"approve\", \"request_changes\" or \"comment\"");
+	check_text(body, "summary", true, SUMMARY_MAX, err, "/summary");
+	comments = json_object_get(body, "comments");
+	if (comments == NULL)
+		return err->code;
+	if (!json_is_array(comments) || json_array_size(comments) > COMMENTS_MAX)
+		return prfaq_error_add(err, "/comments",
+				       "must be a list of at most %d comments", COMMENTS_MAX);
+	json_array_foreach(comments, i, c) {
+		char base[48], ptr[64];
+
+		snprintf(base, sizeof(base), "/comments/%zu", i);
+		if (!json_is_object(c)) {
+			prfaq_error_add(err, base, "must be an object {anchor, quote?, body, principle?}");
+			continue;
+		}
+		check_members(c, comment_allowed, base, err);
+		snprintf(ptr, sizeof(ptr), "%s/anchor", base);
+		v = json_object_get(c, "anchor");
+		if (!json_is_string(v) || json_string_value(v)[0] != '/')
+			prfaq_error_add(err, ptr,
+					"must be a JSON Pointer into the content, e.g. /press_release/problem");
+		snprintf(ptr, sizeof(ptr), "%s/quote", base);
+		check_text(c, "quote", false, QUOTE_MAX, err, ptr);
+		v = json_object_get(c, "quote");
+		if (json_is_string(v) && json_string_length(v) == 0)
+			prfaq_error_add(err, ptr, "must not be empty");
+		snprintf(ptr, sizeof(ptr), "%s/body", base);
+		check_text(c, "body", true, SUMMARY_MAX, err, ptr);
+		snprintf(ptr, sizeof(ptr), "%s/principle", base);
+		v = json_object_get(c, "principle");
+		if (v != NULL && !json_is_string(v))
+			prfaq_error_add(err, ptr, "must be a principle slug");
+	}
+	return err->code;
+}
+
+void
+api_reviews_create(struct prfaq_request *req)
+{
+	struct review_req r = { .caller = prfaq_req_caller(req) };
+	struct prfaq_text out = { NULL, 0 };
+	struct prfaq_error err;
+	json_t *body = NULL, *empty = NULL;
+	const char *id;
+	int version;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if (!api_require_role(req, PRFAQ_ROLE_REVIEWER, "post reviews"))
+		return;
+	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK)
+		goto fail;
+	if (!json_is_object(body)) {
+		prfaq_error_add(&err, "", "must be a JSON object");
+		goto fail;
+	}
+	if (review_validate(body, &version, &err) != PRFAQ_OK)
+		goto fail;
+	r.verdict = json_string_value(json_object_get(body, "verdict"));
+	r.comments = json_object_get(body, "comments");
+	if (r.comments == NULL)
+		r.comments = empty = json_array();
+	if (prfaq_store_review_create(prfaq_req_app(req)->pool, id, r.caller,
+				      version, r.verdict,
+				      json_string_value(json_object_get(body, "summary")),
+				      r.comments, review_check, &r, &out, &err) != PRFAQ_OK)
+		goto fail;
+	api_reply_text(req, 201, &out);
+	json_decref(empty);
+	json_decref(body);
+	return;
+fail:
+	api_fail(req, &err);
+	json_decref(empty);
+	json_decref(body);
+}
+
+void
+api_reviews_list(struct prfaq_request *req)
+{
+	struct prfaq_page page = { { NULL, 0 }, NULL };
+	struct prfaq_error err;
+	char *after = NULL;
+	const char *id;
+	int limit;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
+	    api_cursor(req, &after, &err) != PRFAQ_OK ||
+	    prfaq_store_reviews_list(prfaq_req_app(req)->pool, id, limit, after,
+				     &page, &err) != PRFAQ_OK)
+		api_fail(req, &err);
+	else
+		api_reply_page(req, &page);
+	free(after);
+}
+
+void
+api_comments_list(struct prfaq_request *req)
+{
+	struct prfaq_page page = { { NULL, 0 }, NULL };
+	struct prfaq_error err;
+	const char *state = prfaq_req_query(req, "state");
+	char *after = NULL;
+	const char *id;
+	int limit;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if (state != NULL && strcmp(state, "open") != 0 &&
+	    strcmp(state, "resolved") != 0) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL, "state must be open or resolved");
+		return;
+	}
+	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
+	    api_cursor(req, &after, &err) != PRFAQ_OK ||
+	    prfaq_store_comments_list(prfaq_req_app(req)->pool, id, state, limit,
+				      after, &page, &err) != PRFAQ_OK)
+		api_fail(req, &err);
+	else
+		api_reply_page(req, &page);
+	free(after);
+}
+
+void
+api_replies_create(struct prfaq_request *req)
+{
+	static const char *const allowed[] = { "body", NULL };
+	struct prfaq_text out = { NULL, 0 };
+	struct prfaq_error err;
+	json_t *body = NULL;
+	const char *id, *cid;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
+	    (cid = api_param_uuid(req, "cid", "comment")) == NULL)
+		return;
+	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK)
+		goto fail;
+	if (!json_is_object(body)) {
+		prfaq_error_add(&err, "", "must be a JSON object {\"body\": \"...\"}");
+		goto fail;
+	}
+	check_members(body, allowed, "", &err);
+	check_text(body, "body", true, SUMMARY_MAX, &err, "/body");
+	if (err.code != PRFAQ_OK ||
+	    prfaq_store_reply_create(prfaq_req_app(req)->pool, id, cid,
+				     prfaq_req_caller(req),
+				     json_string_value(json_object_get(body, "body")),
+				     &out, &err) != PRFAQ_OK)
+		goto fail;
+	api_reply_text(req, 201, &out);
+	json_decref(body);
+	return;
+fail:
+	api_fail(req, &err);
+	json_decref(body);
+}
+
+static void
+resolve(struct prfaq_request *req, bool resolved)
+{
+	struct prfaq_text out = { NULL, 0 };
+	struct prfaq_error err;
+	const char *id, *cid;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
+	    (cid = api_param_uuid(req, "cid", "comment")) == NULL)
+		return;
+	if (prfaq_store_comment_resolve(prfaq_req_app(req)->pool, id, cid,
+					prfaq_req_caller(req), resolved, &out,
+					&err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	api_reply_text(req, 200, &out);
+}
+
+void
+api_comments_resolve(struct prfaq_request *req)
+{
+	resolve(req, true);
+}
+
+void
+api_comments_reopen(struct prfaq_request *req)
+{
+	resolve(req, false);
+}
+
+void
+api_principles_list(struct prfaq_request *req)
+{
+	struct prfaq_page page = { { NULL, 0 }, NULL };
+	struct prfaq_error err;
+
+	prfaq_error_init(&err);
+	if (prfaq_store_principles_list(prfaq_req_app(req)->pool, &page.items,
+					&err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	api_reply_page(req, &page);
+}

@@ -1,0 +1,486 @@
+/*
+ * store_reviews.c - reviews pinned to versions, anchored comments, replies,
+ * and the principles catalogue (see prfaq/store.h).
+ *
+ * "stale" and "outdated" are derived when read, never stored: a review is
+ * stale once its PR/FAQ has a newer version; a comment is outdated once its
+ * quoted passage (or, without a quote, its anchor) no longer exists in the
+ * current version.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+#define COMMENT_JSON(c, p) \
+	"json_build_object('id', " c ".id, 'review_id', " c ".review_id," \
+	" 'version', " c ".version, 'anchor', " c ".anchor, 'quote', " c ".quote," \
+	" 'body', " c ".body, 'principle', " c ".principle," \
+	" 'author', (SELECT json_build_object('id', a.id, 'name', a.name)" \
+	"              FROM users a WHERE a.id = " c ".author_id)," \
+	" 'resolved', " c ".resolved_at IS NOT NULL," \
+	" 'resolved_at', rfc3339(" c ".resolved_at)," \
+	" 'resolved_by', " c ".resolved_by," \
+	" 'outdated', CASE WHEN " c ".quote IS NULL" \
+	"   THEN " p ".content #> json_pointer_path(" c ".anchor) IS NULL" \
+	"   ELSE strpos(coalesce(" p ".content #>> json_pointer_path(" c ".anchor), '')," \
+	"               " c ".quote) = 0 END," \
+	" 'created_at', rfc3339(" c ".created_at)," \
+	" 'replies', coalesce((SELECT json_agg(json_build_object('id', rp.id," \
+	"     'author', json_build_object('id', ra.id, 'name', ra.name)," \
+	"     'body', rp.body, 'created_at', rfc3339(rp.created_at))" \
+	"     ORDER BY rp.created_at, rp.id)" \
+	"   FROM comment_replies rp JOIN users ra ON ra.id = rp.author_id" \
+	"  WHERE rp.comment_id = " c ".id), '[]'::json))"
+
+#define REVIEW_JSON \
+	"json_build_object('id', r.id, 'prfaq_id', r.prfaq_id, 'version', r.version," \
+	" 'reviewer', json_build_object('id', u.id, 'name', u.name)," \
+	" 'verdict', r.verdict, 'summary', r.summary, 'stale', r.version < p.version," \
+	" 'comments', coalesce((SELECT json_agg(" COMMENT_JSON("c", "p") \
+	"     ORDER BY c.position) FROM comments c WHERE c.review_id = r.id), '[]'::json)," \
+	" 'created_at', rfc3339(r.created_at))::text"
+
+static const struct db_stmt stmt_review_target = {
+	"review_target",
+	"SELECT p.owner_id, p.status, p.version, v.number, v.content::text,"
+	"       (SELECT json_agg(slug) FROM principles)::text"
+	"  FROM prfaqs p"
+	"  LEFT JOIN prfaq_versions v ON v.prfaq_id = p.id"
+	"       AND v.number = CASE WHEN $2::int = 0 THEN p.version ELSE $2::int END"
+	" WHERE p.id = $1 FOR UPDATE OF p", 2
+};
+
+static const struct db_stmt stmt_review_insert = {
+	"review_insert",
+	"WITH r AS ("
+	"  INSERT INTO reviews (prfaq_id, version, reviewer_id, verdict, summary)"
+	"  VALUES ($1, $2::int, $3, $4, $5) RETURNING id, created_at),"
+	" c AS ("
+	"  INSERT INTO comments (prfaq_id, review_id, version, position, anchor,"
+	"                        quote, body, principle, author_id, created_at)"
+	"  SELECT $1, r.id, $2::int, x.ord, x.anchor, x.quote, x.body, x.principle,"
+	"         $3, r.created_at"
+	"    FROM r, ROWS FROM (jsonb_to_recordset($6::jsonb)"
+	"         AS (anchor text, quote text, body text, principle text))"
+	"         WITH ORDINALITY AS x(anchor, quote, body, principle, ord)),"
+	" e AS ("
+	"  INSERT INTO events (prfaq_id, type, actor_id, data)"
+	"  SELECT $1, 'reviewed', $3, jsonb_build_object('review_id', r.id,"
+	"         'version', $2::int, 'verdict', $4,"
+	"         'comments', jsonb_array_length($6::jsonb)) FROM r)"
+	"SELECT id FROM r", 6
+};
+
+static const struct db_stmt stmt_review_get = {
+	"review_get",
+	"SELECT " REVIEW_JSON
+	"  FROM reviews r JOIN users u ON u.id = r.reviewer_id"
+	"  JOIN prfaqs p ON p.id = r.prfaq_id WHERE r.id = $1", 1
+};
+
+struct review_ctx {
+	const char *id;
+	const struct prfaq_caller *caller;
+	int version;
+	const char *verdict, *summary;
+	const json_t *comments;
+	prfaq_review_check check;
+	void *arg;
+	struct prfaq_text out;
+};
+
+static prfaq_code
+review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct review_ctx *r = arg;
+	struct prfaq_review_target t;
+	char ver[16], number[16], review_id[PRFAQ_UUID_LEN + 1];
+	const char *params[6];
+	json_t *content = NULL, *principles = NULL;
+	char *comments = NULL;
+	PGresult *res, *ins = NULL, *get = NULL;
+	prfaq_code rc;
+
+	prfaq_text_free(&r->out);
+	snprintf(ver, sizeof(ver), "%d", r->version);
+	params[0] = r->id;
+	params[1] = ver;
+	if ((res = db_exec(conn, &stmt_review_target, params, err)) == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	if (PQntuples(res) != 1) {
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
+		goto out;
+	}
+	if (PQgetisnull(res, 0, 3)) {
+		rc = prfaq_error_add(err, "/version", "this PR/FAQ has no version %d",
+				     r->version);
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	t.owner_id = PQgetvalue(res, 0, 0);
+	if (prfaq_status_parse(PQgetvalue(res, 0, 1), &t.status) != 0) {
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Unknown status");
+		goto out;
+	}
+	t.current_version = atoi(PQgetvalue(res, 0, 2));
+	t.version = atoi(PQgetvalue(res, 0, 3));
+	t.content = content = json_loads(PQgetvalue(res, 0, 4), 0, NULL);
+	t.principles = principles = PQgetisnull(res, 0, 5) ? json_array() :
+				    json_loads(PQgetvalue(res, 0, 5), 0, NULL);
+	if (content == NULL || principles == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		goto out;
+	}
+	if ((rc = r->check(&t, r->arg, err)) != PRFAQ_OK)
+		goto out;
+
+	comments = json_dumps(r->comments, JSON_COMPACT);
+	if (comments == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		goto out;
+	}
+	snprintf(number, sizeof(number), "%d", t.version);
+	params[1] = number;
+	params[2] = r->caller->user_id;
+	params[3] = r->verdict;
+	params[4] = r->summary;
+	params[5] = comments;
+	if ((ins = db_exec(conn, &stmt_review_insert, params, err)) == NULL) {
+		rc = err ? err->code : PRFAQ_EINTERNAL;
+		goto out;
+	}
+	snprintf(review_id, sizeof(review_id), "%s", PQgetvalue(ins, 0, 0));
+	params[0] = review_id;
+	if ((get = db_exec(conn, &stmt_review_get, params, err)) == NULL) {
+		rc = err ? err->code : PRFAQ_EINTERNAL;
+		goto out;
+	}
+	rc = store_text(get, 0, 0, &r->out) == 0 ? PRFAQ_OK :
+		prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+out:
+	free(comments);
+	json_decref(content);
+	json_decref(principles);
+	PQclear(get);
+	PQclear(ins);
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
+			  const struct prfaq_caller *caller, int version,
+			  const char *verdict, const char *summary,
+			  const json_t *comments, prfaq_review_check check,
+			  void *arg, struct prfaq_text *out,
+			  struct prfaq_error *err)
+{
+	struct review_ctx r = { .id = id, .caller = caller, .version = version,
+				.verdict = verdict, .summary = summary,
+				.comments = comments, .check = check, .arg = arg };
+	prfaq_code rc = db_tx(pool, review_tx, &r, err);
+
+	if (rc != PRFAQ_OK) {
+		prfaq_text_free(&r.out);
+		return rc;
+	}
+	*out = r.out;
+	return PRFAQ_OK;
+}
+
+static const struct db_stmt stmt_reviews_list = {
+	"reviews_list",
+	"SELECT " REVIEW_JSON ","
+	"       (extract(epoch FROM r.created_at) * 1000000)::bigint::text, r.id::text"
+	"  FROM reviews r JOIN users u ON u.id = r.reviewer_id"
+	"  JOIN prfaqs p ON p.id = r.prfaq_id"
+	" WHERE r.prfaq_id = $1"
+	"   AND ($2::bigint IS NULL OR (r.created_at, r.id) >"
+	"        ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))"
+	" ORDER BY r.created_at, r.id LIMIT $4::int + 1", 4
+};
+
+static const struct db_stmt stmt_comments_list = {
+	"comments_list",
+	"SELECT " COMMENT_JSON("c", "p") "::text,"
+	"       (extract(epoch FROM c.created_at) * 1000000)::bigint::text,"
+	"       c.position::text, c.id::text"
+	"  FROM comments c JOIN prfaqs p ON p.id = c.prfaq_id"
+	" WHERE c.prfaq_id = $1"
+	"   AND ($2::text IS NULL OR ($2 = 'resolved') = (c.resolved_at IS NOT NULL))"
+	"   AND ($3::bigint IS NULL OR (c.created_at, c.position, c.id) >"
+	"        ('epoch'::timestamptz + $3::bigint * interval '1 microsecond',"
+	"         $4::int, $5::uuid))"
+	" ORDER BY c.created_at, c.position, c.id LIMIT $6::int + 1", 6
+};
+
+static const struct db_stmt stmt_exists = {
+	"review_prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
+};
+
+/*
+ * Run a keyset-paged list whose first key is a timestamp (epoch µs) and the
+ * last a uuid; an empty first page checks that the PR/FAQ exists.
+ */
+static prfaq_code
+timed_list(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
+	   const char *id, const char *state, int limit, const char *after,
+	   size_t nkeys, struct prfaq_page *out, struct prfaq_error *err)
+{
+	static const int keys[3] = { 1, 2, 3 };
+	const char *parts[3] = { NULL, NULL, NULL };
+	const char *params[6];
+	json_t *holder = NULL;
+	char lim[16];
+	PGresult *res;
+	prfaq_code rc;
+	int n = 0;
+
+	if (after != NULL) {
+		rc = store_keyset_parse(after, nkeys, parts, &holder, err);
+		if (rc != PRFAQ_OK)
+			return rc;
+		for (size_t k = 0; k + 1 < nkeys; k++)
+			if (!store_is_int(parts[k]))
+				rc = PRFAQ_EINVAL;
+		if (rc != PRFAQ_OK || !prfaq_uuid_valid(parts[nkeys - 1])) {
+			json_decref(holder);
+			return prfaq_error_set(err, PRFAQ_EINVAL,
+					       "cursor is not one this server issued");
+		}
+	}
+	snprintf(lim, sizeof(lim), "%d", limit);
+	params[n++] = id;
+	if (stmt == &stmt_comments_list)
+		params[n++] = state;
+	for (size_t k = 0; k < nkeys; k++)
+		params[n++] = parts[k];
+	params[n++] = lim;
+	res = db_query(pool, stmt, params, err);
+	json_decref(holder);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) == 0 && after == NULL) {
+		PGresult *ex;
+		const char *p1[1] = { id };
+
+		PQclear(res);
+		if ((ex = db_query(pool, &stmt_exists, p1, err)) == NULL)
+			return err ? err->code : PRFAQ_EUNAVAILABLE;
+		rc = PQntuples(ex) == 1 ? PRFAQ_OK :
+			prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
+		PQclear(ex);
+		if (rc != PRFAQ_OK)
+			return rc;
+		out->items.data = strdup("[]");
+		out->items.len = 2;
+		out->next_key = NULL;
+		return out->items.data ? PRFAQ_OK :
+			prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	}
+	rc = store_page_fill(res, 0, limit, keys, nkeys, out, err);
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_reviews_list(struct prfaq_db_pool *pool, const char *id, int limit,
+			 const char *after, struct prfaq_page *out,
+			 struct prfaq_error *err)
+{
+	return timed_list(pool, &stmt_reviews_list, id, NULL, limit, after, 2,
+			  out, err);
+}
+
+prfaq_code
+prfaq_store_comments_list(struct prfaq_db_pool *pool, const char *id,
+			  const char *state, int limit, const char *after,
+			  struct prfaq_page *out, struct prfaq_error *err)
+{
+	return timed_list(pool, &stmt_comments_list, id, state, limit, after, 3,
+			  out, err);
+}
+
+/* One statement: atomic without BEGIN, and 0 rows means "no such comment". */
+static const struct db_stmt stmt_reply_insert = {
+	"reply_insert",
+	"WITH c AS (SELECT id FROM comments WHERE id = $2 AND prfaq_id = $1),"
+	" r AS ("
+	"  INSERT INTO comment_replies (comment_id, author_id, body)"
+	"  SELECT id, $3, $4 FROM c RETURNING id, comment_id, author_id, body, created_at),"
+	" e AS ("
+	"  INSERT INTO events (prfaq_id, type, actor_id, data)"
+	"  SELECT $1, 'commented', $3, jsonb_build_object('comment_id', r.comment_id,"
+	"         'reply_id', r.id, 'action', 'replied',"
+	"         'version', (SELECT version FROM prfaqs WHERE id = $1)) FROM r)"
+	"SELECT json_build_object('id', r.id, 'comment_id', r.comment_id,"
+	"       'author', json_build_object('id', u.id, 'name', u.name),"
+	"       'body', r.body, 'created_at', rfc3339(r.created_at))::text"
+	"  FROM r JOIN users u ON u.id = r.author_id", 4
+};
+
+prfaq_code
+prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
+			 const char *comment_id,
+			 const struct prfaq_caller *caller, const char *body,
+			 struct prfaq_text *out, struct prfaq_error *err)
+{
+	const char *params[4] = { id, comment_id, caller->user_id, body };
+	struct db_conn *conn;
+	PGresult *res;
+	prfaq_code rc;
+
+	/* A write: no blind retry on a dead connection (it may have run). */
+	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
+		return rc;
+	res = db_exec(conn, &stmt_reply_insert, params, err);
+	db_release(pool, conn);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such comment on this PR/FAQ");
+	else if (store_text(res, 0, 0, out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	return rc;
+}
+
+static const struct db_stmt stmt_comment_resolve = {
+	"comment_resolve",
+	"WITH c AS ("
+	"  SELECT c.id, c.author_id, p.owner_id, p.version FROM comments c"
+	"    JOIN prfaqs p ON p.id = c.prfaq_id"
+	"   WHERE c.id = $2 AND c.prfaq_id = $1 FOR UPDATE OF c),"
+	" u AS ("
+	"  UPDATE comments SET"
+	"         resolved_at = CASE WHEN $4::bool THEN coalesce(resolved_at, now()) END,"
+	"         resolved_by = CASE WHEN $4::bool THEN coalesce(resolved_by, $3::uuid) END"
+	"    FROM c WHERE comments.id = c.id"
+	"     AND (c.author_id = $3::uuid OR c.owner_id = $3::uuid OR $5::bool)"
+	"  RETURNING comments.id),"
+	" e AS ("
+	"  INSERT INTO events (prfaq_id, type, actor_id, data)"
+	"  SELECT $1, 'commented', $3, jsonb_build_object('comment_id', u.id,"
+	"         'action', CASE WHEN $4::bool THEN 'resolved' ELSE 'reopened' END,"
+	"         'version', c.version) FROM u, c)"
+	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM u)", 5
+};
+
+static const struct db_stmt stmt_comment_get = {
+	"comment_get",
+	"SELECT " COMMENT_JSON("c", "p") "::text"
+	"  FROM comments c JOIN prfaqs p ON p.id = c.prfaq_id WHERE c.id = $1", 1
+};
+
+struct resolve_ctx {
+	const char *id, *comment_id;
+	const struct prfaq_caller *caller;
+	bool resolved;
+	struct prfaq_text out;
+};
+
+static prfaq_code
+resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct resolve_ctx *r = arg;
+	const char *params[5] = { r->id, r->comment_id, r->caller->user_id,
+				  r->resolved ? "true" : "false",
+				  (r->caller->roles & PRFAQ_ROLE_ADMIN) ? "true" : "false" };
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	prfaq_text_free(&r->out);
+	if ((res = db_exec(conn, &stmt_comment_resolve, params, err)) == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
+				     "No such comment on this PR/FAQ");
+	else if (strcmp(PQgetvalue(res, 0, 1), "0") == 0)
+		rc = prfaq_error_set(err, PRFAQ_EFORBIDDEN,
+				     "Only the PR/FAQ's owner or the comment's author may %s it",
+				     r->resolved ? "resolve" : "reopen");
+	PQclear(res);
+	if (rc != PRFAQ_OK)
+		return rc;
+	params[0] = r->comment_id;
+	if ((res = db_exec(conn, &stmt_comment_get, params, err)) == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	if (store_text(res, 0, 0, &r->out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_comment_resolve(struct prfaq_db_pool *pool, const char *id,
+			    const char *comment_id,
+			    const struct prfaq_caller *caller, bool resolved,
+			    struct prfaq_text *out, struct prfaq_error *err)
+{
+	struct resolve_ctx r = { .id = id, .comment_id = comment_id,
+				 .caller = caller, .resolved = resolved };
+	prfaq_code rc = db_tx(pool, resolve_tx, &r, err);
+
+	if (rc != PRFAQ_OK) {
+		prfaq_text_free(&r.out);
+		return rc;
+	}
+	*out = r.out;
+	return PRFAQ_OK;
+}
+
+static const struct db_stmt stmt_principles = {
+	"principles_list",
+	"SELECT coalesce(json_agg(json_build_object('slug', slug, 'title', title,"
+	"       'summary', summary) ORDER BY position, slug), '[]'::json)::text"
+	"  FROM principles", 0
+};
+
+prfaq_code
+prfaq_store_principles_list(struct prfaq_db_pool *pool, struct prfaq_text *out,
+			    struct prfaq_error *err)
+{
+	PGresult *res = db_query(pool, &stmt_principles, NULL, err);
+	prfaq_code rc = PRFAQ_OK;
+
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (store_text(res, 0, 0, out) != 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	return rc;
+}
+
+static const struct db_stmt stmt_users_lacking_role = {
+	"users_lacking_role",
+	"SELECT coalesce(json_agg(x.id), '[]'::json)::text"
+	"  FROM jsonb_array_elements_text($1::jsonb) AS x(id)"
+	" WHERE NOT EXISTS (SELECT 1 FROM users u"
+	"                    WHERE u.id::text = lower(x.id) AND $2 = ANY (u.roles))", 2
+};
+
+prfaq_code
+prfaq_store_users_lacking_role(struct prfaq_db_pool *pool, const json_t *ids,
+			       enum prfaq_role role, json_t **missing,
+			       struct prfaq_error *err)
+{
+	char *text = json_dumps(ids, JSON_COMPACT);
+	const char *params[2] = { text, prfaq_role_name(role) };
+	PGresult *res;
+	json_t *m;
+
+	if (text == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	res = db_query(pool, &stmt_users_lacking_role, params, err);
+	free(text);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	m = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	if (m == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	*missing = m;
+	return PRFAQ_OK;
+}
