@@ -101,7 +101,7 @@ api_users_create(struct prfaq_request *req)
 	struct prfaq_error err;
 	char id[PRFAQ_UUID_LEN + 1], location[64];
 	json_t *body = NULL;
-	unsigned roles;
+	unsigned roles = 0;
 
 	prfaq_error_init(&err);
 	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "create users"))

@@ -72,9 +72,22 @@ format_now(char *buf, size_t cap)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	/*
+	 * strftime for the calendar part: gcc cannot bound struct tm fields, so a
+	 * single snprintf trips -Wformat-truncation at -O2 on some releases.
+	 */
+	size_t n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || cap - n < 6) {
+		buf[0] = '\0';
+		return;
+	}
+	unsigned ms = (unsigned) (ts.tv_nsec / 1000000) % 1000u;
+	buf[n++] = '.';
+	buf[n++] = (char) ('0' + ms / 100);
+	buf[n++] = (char) ('0' + ms / 10 % 10);
+	buf[n++] = (char) ('0' + ms % 10);
+	buf[n++] = 'Z';
+	buf[n] = '\0';
 }
 
 static void
