@@ -8,6 +8,7 @@
  *   prfaqd create-token --email EMAIL
  *                       print a new API token for an existing user
  */
+#include <curl/curl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "prfaq/app.h"
 #include "prfaq/log.h"
 #include "prfaq/store.h"
+#include "prfaq/webhooks.h"
 
 static void
 usage(FILE *out)
@@ -161,6 +163,7 @@ run_serve(const struct prfaq_config *cfg)
 {
 	struct prfaq_db_pool_opts popts = { 0 };
 	struct prfaq_app app = { 0 };
+	struct prfaq_webhooks *webhooks = NULL;
 	unsigned threads = cfg->threads;
 	sigset_t set;
 	int sig = 0, rc = 1;
@@ -196,10 +199,22 @@ run_serve(const struct prfaq_config *cfg)
 					prfaq_api_routes_count, &app);
 	if (app.server == NULL)
 		goto out;
+	if (cfg->webhooks) {
+		struct prfaq_webhooks_opts wopts = {
+			.conninfo = cfg->database_url,
+			.timeout_ms = cfg->webhook_timeout_ms,
+			.backoff_ms = cfg->webhook_backoff_ms,
+			.max_age_s = cfg->webhook_max_age_s,
+			.poll_ms = cfg->webhook_poll_ms,
+		};
+
+		webhooks = prfaq_webhooks_start(&wopts);
+	}
 	sigwait(&set, &sig);
 	log_info(NULL, "%s: finishing requests in flight, then exiting",
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 	prfaq_server_stop(app.server, cfg->shutdown_timeout_s);
+	prfaq_webhooks_stop(webhooks);
 	rc = 0;
 out:
 	prfaq_db_pool_free(app.pool);
@@ -215,6 +230,7 @@ main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "serve";
 	int rc;
 
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		usage(stdout);

@@ -30,6 +30,11 @@ struct prfaq_config {
 	unsigned shutdown_timeout_s;	/* PRFAQ_SHUTDOWN_TIMEOUT */
 	char *cors_origins;		/* PRFAQ_CORS_ORIGINS (comma separated) */
 	char *log_level;		/* PRFAQ_LOG_LEVEL: debug, info, warn, error */
+	bool webhooks;			/* PRFAQ_WEBHOOKS: run the sender here */
+	unsigned webhook_timeout_ms;	/* PRFAQ_WEBHOOK_TIMEOUT_MS */
+	unsigned webhook_backoff_ms;	/* PRFAQ_WEBHOOK_BACKOFF_MS */
+	unsigned webhook_max_age_s;	/* PRFAQ_WEBHOOK_MAX_AGE */
+	unsigned webhook_poll_ms;	/* PRFAQ_WEBHOOK_POLL_MS */
 };
 
 /*

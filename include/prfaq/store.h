@@ -267,6 +267,60 @@ prfaq_code prfaq_store_users_lacking_role(struct prfaq_db_pool *pool,
 					  json_t **missing,
 					  struct prfaq_error *err);
 
+/* --- idempotent retries ------------------------------------------------ */
+
+enum prfaq_idem_state {
+	PRFAQ_IDEM_NEW,		/* first use: run the request, then finish or abort */
+	PRFAQ_IDEM_REPLAY,	/* done before: replay the stored response */
+	PRFAQ_IDEM_MISMATCH,	/* the key was used for another request: 422 */
+	PRFAQ_IDEM_RUNNING,	/* the first request is still running: 409 */
+};
+
+/*
+ * Claim (user, key) for a request whose hash is given.  For a replay,
+ * *status and *response ({content_type, headers, body}, new reference) are set.
+ * An expired key (over 24 hours) is forgotten and claimed anew.
+ */
+prfaq_code prfaq_store_idem_begin(struct prfaq_db_pool *pool, const char *user_id,
+				  const char *key,
+				  const uint8_t hash[PRFAQ_SHA256_LEN],
+				  enum prfaq_idem_state *state, int *status,
+				  json_t **response, struct prfaq_error *err);
+
+/* Record the response of a claimed key (status 2xx). */
+prfaq_code prfaq_store_idem_finish(struct prfaq_db_pool *pool,
+				   const char *user_id, const char *key,
+				   int status, const json_t *response,
+				   struct prfaq_error *err);
+
+/* Release a claimed key whose request failed, so a retry runs it again. */
+void prfaq_store_idem_abort(struct prfaq_db_pool *pool, const char *user_id,
+			    const char *key);
+
+/* --- webhooks ----------------------------------------------------------- */
+
+/* Register a webhook {url, events, description}; returns it with its secret. */
+prfaq_code prfaq_store_webhook_create(struct prfaq_db_pool *pool,
+				      const struct prfaq_caller *caller,
+				      const char *url, const json_t *events,
+				      const char *description, const char *secret,
+				      struct prfaq_text *out, char *id_out,
+				      struct prfaq_error *err);
+
+prfaq_code prfaq_store_webhooks_list(struct prfaq_db_pool *pool, int limit,
+				     const char *after, struct prfaq_page *out,
+				     struct prfaq_error *err);
+
+/* Delete a webhook and cancel its pending deliveries; PRFAQ_ENOTFOUND. */
+prfaq_code prfaq_store_webhook_delete(struct prfaq_db_pool *pool,
+				      const char *id, struct prfaq_error *err);
+
+/* Deliveries newest first, each with its attempts. */
+prfaq_code prfaq_store_deliveries_list(struct prfaq_db_pool *pool,
+				       const char *webhook_id, int limit,
+				       const char *after, struct prfaq_page *out,
+				       struct prfaq_error *err);
+
 /* Audit trail, oldest first. */
 prfaq_code prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id,
 				   int limit, const char *after,

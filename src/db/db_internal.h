@@ -45,6 +45,9 @@ void db_release(struct prfaq_db_pool *pool, struct db_conn *conn);
 PGresult *db_exec(struct db_conn *conn, const struct db_stmt *stmt,
 		  const char *const *params, struct prfaq_error *err);
 
+/* The session of a checked-out connection (NULL while disconnected). */
+PGconn *db_conn_pg(struct db_conn *conn);
+
 /* Was the last failure on this connection a serialization failure/deadlock? */
 bool db_conn_retryable(const struct db_conn *conn);
 

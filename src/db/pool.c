@@ -243,6 +243,12 @@ db_release(struct prfaq_db_pool *pool, struct db_conn *conn)
 	pthread_mutex_unlock(&pool->mu);
 }
 
+PGconn *
+db_conn_pg(struct db_conn *conn)
+{
+	return conn->pg;
+}
+
 bool
 db_conn_retryable(const struct db_conn *conn)
 {

@@ -57,6 +57,16 @@ static const struct setting settings[] = {
 	  "comma-separated browser origins allowed to call the API" },
 	{ "PRFAQ_LOG_LEVEL", T_STRING, OFF(log_level), "info", 0, 0,
 	  "debug, info, warn or error" },
+	{ "PRFAQ_WEBHOOKS", T_BOOL, OFF(webhooks), "1", 0, 1,
+	  "deliver webhooks from this instance (0 or 1)" },
+	{ "PRFAQ_WEBHOOK_TIMEOUT_MS", T_UINT, OFF(webhook_timeout_ms), "5000", 100,
+	  60000, "time a receiver has to answer one delivery" },
+	{ "PRFAQ_WEBHOOK_BACKOFF_MS", T_UINT, OFF(webhook_backoff_ms), "1000", 10,
+	  3600000, "first retry delay; doubles per attempt, capped at an hour" },
+	{ "PRFAQ_WEBHOOK_MAX_AGE", T_UINT, OFF(webhook_max_age_s), "86400", 1,
+	  604800, "seconds a delivery is retried before it is marked failed" },
+	{ "PRFAQ_WEBHOOK_POLL_MS", T_UINT, OFF(webhook_poll_ms), "1000", 10, 60000,
+	  "how often due retries are looked for" },
 };
 
 /*

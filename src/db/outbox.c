@@ -1,0 +1,232 @@
+/*
+ * outbox.c - claim and record webhook deliveries (see prfaq/outbox.h).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prfaq/log.h"
+#include "prfaq/outbox.h"
+#include "store_internal.h"
+
+/*
+ * The outbox's connection is the only one of a pool of its own, checked out
+ * for good: statement preparation, error mapping and reconnection are the
+ * pool's, not a second copy of them, and requests never wait for it.
+ */
+struct prfaq_outbox {
+	struct prfaq_db_pool *pool;
+	struct db_conn *conn;	/* checked out; NULL until first connected */
+};
+
+static const struct db_stmt stmt_claim = {
+	"outbox_claim",
+	"WITH due AS ("
+	"  SELECT id FROM webhook_deliveries"
+	"   WHERE state = 'pending' AND next_attempt_at <= now()"
+	"     AND (leased_until IS NULL OR leased_until < now())"
+	"   ORDER BY next_attempt_at, id LIMIT $1::int"
+	"   FOR UPDATE SKIP LOCKED),"
+	" leased AS ("
+	"  UPDATE webhook_deliveries d"
+	"     SET leased_until = now() + $2::int * interval '1 second',"
+	"         attempts = d.attempts + 1"
+	"    FROM due WHERE d.id = due.id"
+	"  RETURNING d.id, d.attempts, d.webhook_id, d.event_id)"
+	"SELECT l.id, l.attempts, w.url, w.secret, e.type,"
+	"       json_build_object('delivery_id', l.id, 'id', e.id, 'type', e.type,"
+	"         'prfaq_id', e.prfaq_id,"
+	"         'actor', json_build_object('id', u.id, 'name', u.name),"
+	"         'at', rfc3339(e.at), 'data', e.data)::text"
+	"  FROM leased l JOIN webhooks w ON w.id = l.webhook_id"
+	"  JOIN events e ON e.id = l.event_id JOIN users u ON u.id = e.actor_id"
+	" ORDER BY l.id", 2
+};
+
+static const struct db_stmt stmt_record = {
+	"outbox_record",
+	"WITH a AS ("
+	"  INSERT INTO webhook_attempts (delivery_id, status_code, error, duration_ms)"
+	"  VALUES ($1::bigint, $3::int, $4, $5::int))"
+	"UPDATE webhook_deliveries SET leased_until = NULL,"
+	"       state = CASE WHEN $2::bool THEN 'delivered'"
+	"                    WHEN state <> 'pending' THEN state"
+	"                    WHEN created_at < now() - $7::int * interval '1 second'"
+	"                    THEN 'failed' ELSE 'pending' END,"
+	"       delivered_at = CASE WHEN $2::bool THEN now() END,"
+	"       next_attempt_at = now() + $6::int * interval '1 millisecond'"
+	" WHERE id = $1::bigint", 7
+};
+
+static const struct db_stmt stmt_purge = {
+	"outbox_purge",
+	"DELETE FROM idempotency_keys WHERE expires_at < now()", 0
+};
+
+struct prfaq_outbox *
+prfaq_outbox_open(const char *conninfo)
+{
+	struct prfaq_db_pool_opts opts = { conninfo, 1, 5000, 30000 };
+	struct prfaq_outbox *ob = calloc(1, sizeof(*ob));
+
+	if (ob == NULL)
+		return NULL;
+	ob->pool = prfaq_db_pool_new(&opts);
+	if (ob->pool == NULL) {
+		free(ob);
+		return NULL;
+	}
+	return ob;
+}
+
+void
+prfaq_outbox_close(struct prfaq_outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	if (ob->conn != NULL)
+		db_release(ob->pool, ob->conn);
+	prfaq_db_pool_free(ob->pool);
+	free(ob);
+}
+
+/* Keep the one connection checked out, LISTENing, reconnecting as needed. */
+static prfaq_code
+ob_connect(struct prfaq_outbox *ob, struct prfaq_error *err)
+{
+	PGresult *res;
+	prfaq_code rc;
+
+	/* A failed statement may have dropped the session: look afresh. */
+	if (ob->conn != NULL && PQstatus(db_conn_pg(ob->conn)) == CONNECTION_OK)
+		return PRFAQ_OK;
+	if (ob->conn != NULL) {
+		db_release(ob->pool, ob->conn);
+		ob->conn = NULL;
+	}
+	if ((rc = db_acquire(ob->pool, &ob->conn, err)) != PRFAQ_OK)
+		return rc;
+	res = PQexec(db_conn_pg(ob->conn), "LISTEN prfaq_outbox");
+	rc = PQresultStatus(res) == PGRES_COMMAND_OK ? PRFAQ_OK :
+		prfaq_error_set(err, PRFAQ_EUNAVAILABLE, "LISTEN failed");
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_outbox_claim(struct prfaq_outbox *ob, int max, unsigned lease_s,
+		   struct prfaq_outbox_item **items, size_t *n,
+		   struct prfaq_error *err)
+{
+	char m[16], l[16];
+	const char *params[2] = { m, l };
+	struct prfaq_outbox_item *it;
+	PGresult *res;
+	prfaq_code rc;
+	int rows;
+
+	if ((rc = ob_connect(ob, err)) != PRFAQ_OK)
+		return rc;
+	snprintf(m, sizeof(m), "%d", max);
+	snprintf(l, sizeof(l), "%u", lease_s);
+	if ((res = db_exec(ob->conn, &stmt_claim, params, err)) == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	rows = PQntuples(res);
+	it = calloc(rows > 0 ? (size_t)rows : 1, sizeof(*it));
+	if (it == NULL) {
+		PQclear(res);
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	}
+	for (int r = 0; r < rows; r++) {
+		it[r].delivery_id = atoll(PQgetvalue(res, r, 0));
+		it[r].attempts = atoi(PQgetvalue(res, r, 1));
+		it[r].url = strdup(PQgetvalue(res, r, 2));
+		it[r].secret = strdup(PQgetvalue(res, r, 3));
+		it[r].event_type = strdup(PQgetvalue(res, r, 4));
+		it[r].payload = strdup(PQgetvalue(res, r, 5));
+		it[r].payload_len = (size_t)PQgetlength(res, r, 5);
+		if (!it[r].url || !it[r].secret || !it[r].event_type || !it[r].payload) {
+			PQclear(res);
+			prfaq_outbox_items_free(it, (size_t)r + 1);
+			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		}
+	}
+	PQclear(res);
+	*items = it;
+	*n = (size_t)rows;
+	return PRFAQ_OK;
+}
+
+void
+prfaq_outbox_items_free(struct prfaq_outbox_item *items, size_t n)
+{
+	if (items == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(items[i].url);
+		if (items[i].secret != NULL)
+			memset(items[i].secret, 0, strlen(items[i].secret));
+		free(items[i].secret);
+		free(items[i].event_type);
+		free(items[i].payload);
+	}
+	free(items);
+}
+
+prfaq_code
+prfaq_outbox_record(struct prfaq_outbox *ob, long long delivery_id,
+		    bool delivered, int status_code, const char *error,
+		    int duration_ms, unsigned retry_ms, unsigned max_age_s,
+		    struct prfaq_error *err)
+{
+	char id[24], st[16], dur[16], retry[16], age[16];
+	const char *params[7] = { id, delivered ? "true" : "false",
+				  status_code > 0 ? st : NULL, error, dur, retry, age };
+	PGresult *res;
+	prfaq_code rc;
+
+	if ((rc = ob_connect(ob, err)) != PRFAQ_OK)
+		return rc;
+	snprintf(id, sizeof(id), "%lld", delivery_id);
+	snprintf(st, sizeof(st), "%d", status_code);
+	snprintf(dur, sizeof(dur), "%d", duration_ms);
+	snprintf(retry, sizeof(retry), "%u", retry_ms);
+	snprintf(age, sizeof(age), "%u", max_age_s);
+	if ((res = db_exec(ob->conn, &stmt_record, params, err)) == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	PQclear(res);
+	return PRFAQ_OK;
+}
+
+void
+prfaq_outbox_wait(struct prfaq_outbox *ob, int wake_fd, int timeout_ms)
+{
+	struct pollfd fds[2] = { { wake_fd, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	PGconn *pg = ob->conn ? db_conn_pg(ob->conn) : NULL;
+	PGnotify *note;
+
+	if (pg != NULL && PQstatus(pg) == CONNECTION_OK)
+		fds[1].fd = PQsocket(pg);
+	if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
+		return;
+	if (fds[1].fd >= 0 && (fds[1].revents & POLLIN)) {
+		PQconsumeInput(pg);
+		while ((note = PQnotifies(pg)) != NULL)
+			PQfreemem(note);
+	}
+}
+
+void
+prfaq_outbox_purge(struct prfaq_outbox *ob)
+{
+	struct prfaq_error err;
+	PGresult *res;
+
+	prfaq_error_init(&err);
+	if (ob_connect(ob, &err) == PRFAQ_OK &&
+	    (res = db_exec(ob->conn, &stmt_purge, NULL, &err)) != NULL)
+		PQclear(res);
+	prfaq_error_clear(&err);
+}

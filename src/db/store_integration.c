@@ -1,0 +1,324 @@
+/*
+ * store_integration.c - idempotency keys and webhook registrations
+ * (see prfaq/store.h).  The outbox itself is read by outbox.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+/* --- idempotency keys --------------------------------------------------- */
+
+static const struct db_stmt stmt_idem_expire = {
+	"idem_expire",
+	"DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2"
+	"   AND expires_at < now()", 2
+};
+
+static const struct db_stmt stmt_idem_claim = {
+	"idem_claim",
+	"INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)"
+	" ON CONFLICT (user_id, key) DO NOTHING RETURNING 1", 3
+};
+
+static const struct db_stmt stmt_idem_read = {
+	"idem_read",
+	"SELECT request_hash = $3, status, response::text FROM idempotency_keys"
+	" WHERE user_id = $1 AND key = $2", 3
+};
+
+struct idem_ctx {
+	const char *params[3];
+	enum prfaq_idem_state state;
+	int status;
+	json_t *response;
+};
+
+static prfaq_code
+idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct idem_ctx *c = arg;
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	json_decref(c->response);
+	c->response = NULL;
+	if ((res = db_exec(conn, &stmt_idem_expire, c->params, err)) == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	PQclear(res);
+	if ((res = db_exec(conn, &stmt_idem_claim, c->params, err)) == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	if (PQntuples(res) == 1) {
+		PQclear(res);
+		c->state = PRFAQ_IDEM_NEW;
+		return PRFAQ_OK;
+	}
+	PQclear(res);
+	if ((res = db_exec(conn, &stmt_idem_read, c->params, err)) == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	if (PQntuples(res) != 1) {
+		/* Released by its owner between our two statements: retry. */
+		rc = prfaq_error_set(err, PRFAQ_ECONFLICT,
+				     "This Idempotency-Key is in use; retry");
+	} else if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		c->state = PRFAQ_IDEM_MISMATCH;
+	} else if (PQgetisnull(res, 0, 1)) {
+		c->state = PRFAQ_IDEM_RUNNING;
+	} else {
+		c->state = PRFAQ_IDEM_REPLAY;
+		c->status = atoi(PQgetvalue(res, 0, 1));
+		c->response = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
+		if (c->response == NULL)
+			rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	}
+	PQclear(res);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_idem_begin(struct prfaq_db_pool *pool, const char *user_id,
+		       const char *key, const uint8_t hash[PRFAQ_SHA256_LEN],
+		       enum prfaq_idem_state *state, int *status,
+		       json_t **response, struct prfaq_error *err)
+{
+	char hex[2 * PRFAQ_SHA256_LEN + 3];
+	struct idem_ctx c = { { user_id, key, hex }, PRFAQ_IDEM_NEW, 0, NULL };
+	prfaq_code rc;
+
+	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
+	rc = db_tx(pool, idem_begin_tx, &c, err);
+	if (rc != PRFAQ_OK) {
+		json_decref(c.response);
+		return rc;
+	}
+	*state = c.state;
+	*status = c.status;
+	*response = c.response;
+	return PRFAQ_OK;
+}
+
+static const struct db_stmt stmt_idem_finish = {
+	"idem_finish",
+	"UPDATE idempotency_keys SET status = $3::int, response = $4::jsonb"
+	" WHERE user_id = $1 AND key = $2", 4
+};
+
+prfaq_code
+prfaq_store_idem_finish(struct prfaq_db_pool *pool, const char *user_id,
+			const char *key, int status, const json_t *response,
+			struct prfaq_error *err)
+{
+	char st[16], *text = json_dumps(response, JSON_COMPACT);
+	const char *params[4] = { user_id, key, st, text };
+	PGresult *res;
+
+	if (text == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	snprintf(st, sizeof(st), "%d", status);
+	res = db_query(pool, &stmt_idem_finish, params, err);
+	free(text);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	PQclear(res);
+	return PRFAQ_OK;
+}
+
+static const struct db_stmt stmt_idem_abort = {
+	"idem_abort",
+	"DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2"
+	"   AND status IS NULL", 2
+};
+
+void
+prfaq_store_idem_abort(struct prfaq_db_pool *pool, const char *user_id,
+		       const char *key)
+{
+	const char *params[2] = { user_id, key };
+
+	PQclear(db_query(pool, &stmt_idem_abort, params, NULL));
+}
+
+/* --- webhooks ----------------------------------------------------------- */
+
+#define WEBHOOK_JSON \
+	"json_build_object('id', w.id, 'url', w.url, 'events', w.events," \
+	" 'description', w.description, 'created_at', rfc3339(w.created_at))"
+
+static const struct db_stmt stmt_webhook_insert = {
+	"webhook_insert",
+	"WITH w AS ("
+	"  INSERT INTO webhooks (url, events, description, secret, created_by)"
+	"  VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)), $3, $4, $5)"
+	"  RETURNING *)"
+	"SELECT w.id, (" WEBHOOK_JSON "::jsonb || jsonb_build_object('secret', w.secret))::text"
+	"  FROM w", 5
+};
+
+prfaq_code
+prfaq_store_webhook_create(struct prfaq_db_pool *pool,
+			   const struct prfaq_caller *caller, const char *url,
+			   const json_t *events, const char *description,
+			   const char *secret, struct prfaq_text *out,
+			   char *id_out, struct prfaq_error *err)
+{
+	char *ev = json_dumps(events, JSON_COMPACT);
+	const char *params[5] = { url, ev, description, secret, caller->user_id };
+	struct db_conn *conn;
+	PGresult *res;
+	prfaq_code rc;
+
+	if (ev == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK) {
+		free(ev);
+		return rc;
+	}
+	res = db_exec(conn, &stmt_webhook_insert, params, err);
+	db_release(pool, conn);
+	free(ev);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	snprintf(id_out, PRFAQ_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
+	rc = store_text(res, 0, 1, out) == 0 ? PRFAQ_OK :
+		prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	return rc;
+}
+
+static const struct db_stmt stmt_webhooks_list = {
+	"webhooks_list",
+	"SELECT " WEBHOOK_JSON "::text, (extract(epoch FROM w.created_at) * 1000000)::bigint::text,"
+	"       w.id::text"
+	"  FROM webhooks w WHERE w.deleted_at IS NULL"
+	"   AND ($1::bigint IS NULL OR (w.created_at, w.id) >"
+	"        ('epoch'::timestamptz + $1::bigint * interval '1 microsecond', $2::uuid))"
+	" ORDER BY w.created_at, w.id LIMIT $3::int + 1", 3
+};
+
+prfaq_code
+prfaq_store_webhooks_list(struct prfaq_db_pool *pool, int limit,
+			  const char *after, struct prfaq_page *out,
+			  struct prfaq_error *err)
+{
+	static const int keys[2] = { 1, 2 };
+	const char *parts[2] = { NULL, NULL };
+	const char *params[3];
+	json_t *holder = NULL;
+	char lim[16];
+	PGresult *res;
+	prfaq_code rc;
+
+	if (after != NULL) {
+		rc = store_keyset_parse(after, 2, parts, &holder, err);
+		if (rc != PRFAQ_OK)
+			return rc;
+		if (!store_is_int(parts[0]) || !prfaq_uuid_valid(parts[1])) {
+			json_decref(holder);
+			return prfaq_error_set(err, PRFAQ_EINVAL,
+					       "cursor is not one this server issued");
+		}
+	}
+	snprintf(lim, sizeof(lim), "%d", limit);
+	params[0] = parts[0];
+	params[1] = parts[1];
+	params[2] = lim;
+	res = db_query(pool, &stmt_webhooks_list, params, err);
+	json_decref(holder);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	rc = store_page_fill(res, 0, limit, keys, 2, out, err);
+	PQclear(res);
+	return rc;
+}
+
+static const struct db_stmt stmt_webhook_delete = {
+	"webhook_delete",
+	"WITH w AS (UPDATE webhooks SET deleted_at = now()"
+	"            WHERE id = $1 AND deleted_at IS NULL RETURNING id),"
+	" d AS (UPDATE webhook_deliveries SET state = 'cancelled'"
+	"        WHERE webhook_id IN (SELECT id FROM w) AND state = 'pending')"
+	"SELECT count(*) FROM w", 1
+};
+
+prfaq_code
+prfaq_store_webhook_delete(struct prfaq_db_pool *pool, const char *id,
+			   struct prfaq_error *err)
+{
+	const char *params[1] = { id };
+	PGresult *res = db_query(pool, &stmt_webhook_delete, params, err);
+	prfaq_code rc = PRFAQ_OK;
+
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
+	PQclear(res);
+	return rc;
+}
+
+static const struct db_stmt stmt_deliveries_list = {
+	"deliveries_list",
+	"SELECT json_build_object('id', d.id, 'state', d.state,"
+	"         'event', json_build_object('id', e.id, 'type', e.type,"
+	"                                    'prfaq_id', e.prfaq_id),"
+	"         'attempts', coalesce((SELECT json_agg(json_build_object("
+	"             'at', rfc3339(a.at), 'status_code', a.status_code,"
+	"             'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.id)"
+	"           FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]'::json),"
+	"         'next_attempt_at', CASE WHEN d.state = 'pending'"
+	"                                 THEN rfc3339(d.next_attempt_at) END,"
+	"         'delivered_at', rfc3339(d.delivered_at),"
+	"         'created_at', rfc3339(d.created_at))::text, d.id::text"
+	"  FROM webhook_deliveries d JOIN events e ON e.id = d.event_id"
+	" WHERE d.webhook_id = $1 AND ($2::bigint IS NULL OR d.id < $2::bigint)"
+	" ORDER BY d.id DESC LIMIT $3::int + 1", 3
+};
+
+static const struct db_stmt stmt_webhook_exists = {
+	"webhook_exists",
+	"SELECT 1 FROM webhooks WHERE id = $1", 1
+};
+
+prfaq_code
+prfaq_store_deliveries_list(struct prfaq_db_pool *pool, const char *webhook_id,
+			    int limit, const char *after,
+			    struct prfaq_page *out, struct prfaq_error *err)
+{
+	static const int keys[1] = { 1 };
+	const char *parts[1] = { NULL };
+	const char *params[3];
+	json_t *holder = NULL;
+	char lim[16];
+	PGresult *res;
+	prfaq_code rc;
+
+	params[0] = webhook_id;
+	if ((res = db_query(pool, &stmt_webhook_exists, params, err)) == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	rc = PQntuples(res) == 1 ? PRFAQ_OK :
+		prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
+	PQclear(res);
+	if (rc != PRFAQ_OK)
+		return rc;
+	if (after != NULL) {
+		rc = store_keyset_parse(after, 1, parts, &holder, err);
+		if (rc != PRFAQ_OK)
+			return rc;
+		if (!store_is_int(parts[0])) {
+			json_decref(holder);
+			return prfaq_error_set(err, PRFAQ_EINVAL,
+					       "cursor is not one this server issued");
+		}
+	}
+	snprintf(lim, sizeof(lim), "%d", limit);
+	params[1] = parts[0];
+	params[2] = lim;
+	res = db_query(pool, &stmt_deliveries_list, params, err);
+	json_decref(holder);
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	rc = store_page_fill(res, 0, limit, keys, 1, out, err);
+	PQclear(res);
+	return rc;
+}
