@@ -7,6 +7,7 @@
  *                       create a user and print a new API token on stdout
  *   prfaqd create-token --email EMAIL
  *                       print a new API token for an existing user
+ *   prfaqd healthcheck  exit 0 if this instance's /healthz answers 200
  */
 #include <curl/curl.h>
 #include <getopt.h>
@@ -30,6 +31,8 @@ usage(FILE *out)
 		"       prfaqd migrate\n"
 		"       prfaqd create-user --name NAME --email EMAIL --roles ROLE[,ROLE...]\n"
 		"       prfaqd create-token --email EMAIL\n"
+		"       prfaqd healthcheck   (exit 0 if GET /healthz on PRFAQ_BIND:PRFAQ_PORT\n"
+		"                             answers 200; for container health checks)\n"
 		"       prfaqd --help | --version\n"
 		"\n"
 		"prfaqd is the system of record for Working Backwards PR/FAQs.\n"
@@ -158,6 +161,59 @@ out:
 	return rc;
 }
 
+static size_t
+discard(char *data, size_t size, size_t n, void *arg)
+{
+	return size * n;
+}
+
+/*
+ * healthcheck: GET /healthz of the instance this environment configures, so a
+ * container image needs neither curl nor a shell for its HEALTHCHECK.  A
+ * wildcard PRFAQ_BIND is reached on loopback.  Exit 0 on 200, else 1.
+ */
+static int
+run_healthcheck(const struct prfaq_config *cfg)
+{
+	const char *host = cfg->bind;
+	bool v6;
+	char url[320];
+	long status = 0;
+	CURLcode res = CURLE_FAILED_INIT;
+	CURL *h;
+
+	if (*host == '\0' || strcmp(host, "0.0.0.0") == 0)
+		host = "127.0.0.1";
+	else if (strcmp(host, "::") == 0)
+		host = "::1";
+	v6 = strchr(host, ':') != NULL;
+	if ((size_t)snprintf(url, sizeof(url), "http://%s%s%s:%u/healthz",
+			     v6 ? "[" : "", host, v6 ? "]" : "",
+			     cfg->port) >= sizeof(url)) {
+		fprintf(stderr, "prfaqd: healthcheck: PRFAQ_BIND too long\n");
+		return 1;
+	}
+	if ((h = curl_easy_init()) != NULL) {
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 4000L);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+		res = curl_easy_perform(h);
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_cleanup(h);
+	}
+	if (res != CURLE_OK) {
+		fprintf(stderr, "prfaqd: healthcheck %s: %s\n", url,
+			curl_easy_strerror(res));
+		return 1;
+	}
+	if (status != 200) {
+		fprintf(stderr, "prfaqd: healthcheck %s: HTTP %ld\n", url, status);
+		return 1;
+	}
+	return 0;
+}
+
 static int
 run_serve(const struct prfaq_config *cfg)
 {
@@ -253,6 +309,8 @@ main(int argc, char **argv)
 		rc = run_user_command(&cfg, true, argc - 1, argv + 1);
 	else if (strcmp(cmd, "create-token") == 0)
 		rc = run_user_command(&cfg, false, argc - 1, argv + 1);
+	else if (strcmp(cmd, "healthcheck") == 0)
+		rc = run_healthcheck(&cfg);
 	else {
 		fprintf(stderr, "prfaqd: unknown command \"%s\"\n\n", cmd);
 		usage(stderr);
