@@ -363,7 +363,8 @@ request_id_valid(const char *s)
 		      c == '.' || c == ':'))
 			return false;
 	}
-	return n > 0;
+	/* It is logged and echoed: never take one that holds a token. */
+	return n > 0 && strstr(s, PRFAQ_TOKEN_PREFIX) == NULL;
 }
 
 static void
@@ -569,7 +570,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	return request_queue(req);
 }
 
-/* Replace path segments that look like tokens, so none reaches the log. */
+static bool
+token_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/*
+ * Replace whatever looks like a token, wherever it starts (a client may glue
+ * one to other text: "/v1/token=prfaq_..."), so none reaches the log.
+ */
 static void
 redact_path(const char *path, char *out, size_t cap)
 {
@@ -577,13 +588,12 @@ redact_path(const char *path, char *out, size_t cap)
 	const char *p = path;
 
 	while (*p != '\0' && o + 1 < cap) {
-		if ((p == path || p[-1] == '/') &&
-		    strncmp(p, PRFAQ_TOKEN_PREFIX, strlen(PRFAQ_TOKEN_PREFIX)) == 0) {
+		if (strncmp(p, PRFAQ_TOKEN_PREFIX, strlen(PRFAQ_TOKEN_PREFIX)) == 0) {
 			const char *r = "[redacted]";
 
 			while (*r != '\0' && o + 1 < cap)
 				out[o++] = *r++;
-			while (*p != '\0' && *p != '/')
+			while (token_char(*p))
 				p++;
 			continue;
 		}
