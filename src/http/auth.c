@@ -9,6 +9,8 @@
 #include "prfaq/app.h"
 #include "prfaq/store.h"
 
+#define INVALID_TOKEN "Bearer realm=\"prfaqd\", error=\"invalid_token\""
+
 static void
 unauthorized(struct prfaq_request *req, const char *challenge,
 	     const char *detail)
@@ -22,9 +24,11 @@ auth_authenticate(struct prfaq_request *req)
 {
 	struct prfaq_app *app = req->srv->app;
 	const char *h = prfaq_req_header(req, "Authorization");
+	char token[PRFAQ_TOKEN_LEN + 1];
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_error err;
 	prfaq_code rc;
+	size_t n;
 
 	if (h == NULL) {
 		unauthorized(req, "Bearer realm=\"prfaqd\"",
@@ -39,7 +43,18 @@ auth_authenticate(struct prfaq_request *req)
 	h += 7;
 	while (*h == ' ')
 		h++;
-	prfaq_token_hash(h, hash);
+	/* Trailing whitespace is not part of a field value (RFC 9110, 5.5). */
+	n = strlen(h);
+	while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+		n--;
+	if (n >= sizeof(token)) {
+		/* Longer than any token we issue: no need to ask the database. */
+		unauthorized(req, INVALID_TOKEN, "The token is unknown or revoked");
+		return false;
+	}
+	memcpy(token, h, n);
+	token[n] = '\0';
+	prfaq_token_hash(token, hash);
 	if (prfaq_auth_cache_get(app->auth_cache, hash, &req->caller)) {
 		req->authenticated = true;
 		return true;
@@ -50,9 +65,7 @@ auth_authenticate(struct prfaq_request *req)
 		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller);
 		req->authenticated = true;
 	} else if (rc == PRFAQ_EAUTH) {
-		unauthorized(req,
-			     "Bearer realm=\"prfaqd\", error=\"invalid_token\"",
-			     "The token is unknown or revoked");
+		unauthorized(req, INVALID_TOKEN, "The token is unknown or revoked");
 	} else {
 		prfaq_reply_error(req, &err);
 	}
