@@ -59,6 +59,11 @@ prfaq_code prfaq_store_user_create(struct prfaq_db_pool *pool, const char *name,
 prfaq_code prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
 				struct prfaq_text *out, struct prfaq_error *err);
 
+/* The same user as any caller may see it: {id, name, roles}; PRFAQ_ENOTFOUND. */
+prfaq_code prfaq_store_user_summary(struct prfaq_db_pool *pool, const char *id,
+				    struct prfaq_text *out,
+				    struct prfaq_error *err);
+
 /* Users {id, name, roles} ordered by name, id; after: keyset from a page. */
 prfaq_code prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
 				  const char *after, struct prfaq_page *out,

@@ -16,6 +16,7 @@ const struct prfaq_route prfaq_api_routes[] = {
 	{ PRFAQ_GET, "/v1/me", api_me, AUTH },
 	{ PRFAQ_POST, "/v1/users", api_users_create, AUTH },
 	{ PRFAQ_GET, "/v1/users", api_users_list, AUTH },
+	{ PRFAQ_GET, "/v1/users/{id}", api_users_get, AUTH },
 	{ PRFAQ_POST, "/v1/users/{id}/tokens", api_tokens_create, AUTH },
 	{ PRFAQ_DELETE, "/v1/tokens/{id}", api_tokens_delete, AUTH },
 

@@ -1,5 +1,6 @@
 /*
- * users.c - /v1/me, /v1/users, /v1/users/{id}/tokens, /v1/tokens/{id}.
+ * users.c - /v1/me, /v1/users, /v1/users/{id}, /v1/users/{id}/tokens,
+ * /v1/tokens/{id}.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,36 @@ api_users_list(struct prfaq_request *req)
 	api_reply_page(req, &page);
 out:
 	free(after);
+}
+
+/*
+ * Any authenticated user may look a user up; the email is for admins and the
+ * user themself, as in POST /v1/users and GET /v1/me.  Others see what the
+ * list shows everyone.
+ */
+void
+api_users_get(struct prfaq_request *req)
+{
+	const struct prfaq_caller *caller = prfaq_req_caller(req);
+	struct prfaq_db_pool *pool = prfaq_req_app(req)->pool;
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	const char *id;
+	prfaq_code rc;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "user")) == NULL)
+		return;
+	if ((caller->roles & PRFAQ_ROLE_ADMIN) ||
+	    strcasecmp(id, caller->user_id) == 0)
+		rc = prfaq_store_user_get(pool, id, &t, &err);
+	else
+		rc = prfaq_store_user_summary(pool, id, &t, &err);
+	if (rc != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	api_reply_text(req, 200, &t);
 }
 
 void

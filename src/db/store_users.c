@@ -157,16 +157,23 @@ prfaq_store_user_create(struct prfaq_db_pool *pool, const char *name,
 	return PRFAQ_OK;
 }
 
+#define USER_SUMMARY_JSON \
+	"json_build_object('id', id, 'name', name, 'roles', roles)::text"
+
 static const struct db_stmt stmt_user_get = {
 	"user_get", "SELECT " USER_JSON " FROM users WHERE id = $1", 1
 };
 
-prfaq_code
-prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
-		     struct prfaq_text *out, struct prfaq_error *err)
+static const struct db_stmt stmt_user_summary = {
+	"user_summary", "SELECT " USER_SUMMARY_JSON " FROM users WHERE id = $1", 1
+};
+
+static prfaq_code
+user_fetch(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
+	   const char *id, struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_user_get, params, err);
+	PGresult *res = db_query(pool, stmt, params, err);
 	prfaq_code rc = PRFAQ_OK;
 
 	if (res == NULL)
@@ -179,10 +186,23 @@ prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
 	return rc;
 }
 
+prfaq_code
+prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
+		     struct prfaq_text *out, struct prfaq_error *err)
+{
+	return user_fetch(pool, &stmt_user_get, id, out, err);
+}
+
+prfaq_code
+prfaq_store_user_summary(struct prfaq_db_pool *pool, const char *id,
+			 struct prfaq_text *out, struct prfaq_error *err)
+{
+	return user_fetch(pool, &stmt_user_summary, id, out, err);
+}
+
 static const struct db_stmt stmt_users_list = {
 	"users_list",
-	"SELECT json_build_object('id', id, 'name', name, 'roles', roles)::text,"
-	"       name, id::text"
+	"SELECT " USER_SUMMARY_JSON ", name, id::text"
 	"  FROM users"
 	" WHERE $2::text IS NULL OR (name, id) > ($2, $3::uuid)"
 	" ORDER BY name, id LIMIT $1::int + 1", 3
