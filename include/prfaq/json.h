@@ -11,9 +11,18 @@
 #include "prfaq/error.h"
 
 /*
+ * The most values (objects, arrays, scalars) a text may hold.  A PR/FAQ at
+ * every limit of its schema has under 2,000; a megabyte of "[{},{},..." has
+ * 350,000, which would cost far more to build than to refuse.
+ */
+#define PRFAQ_JSON_VALUES_MAX 10000
+
+/*
  * Decode buf[0..len) (not NUL-terminated) rejecting duplicate keys, NUL in
- * strings, invalid UTF-8 and integers out of range.  On success *out is a new
- * reference; on failure err says where the input went wrong (PRFAQ_EINVAL).
+ * strings, invalid UTF-8, integers out of range, nesting beyond Jansson's
+ * limit and more than PRFAQ_JSON_VALUES_MAX values.  On success *out is a
+ * new reference; on failure err says where the input went wrong
+ * (PRFAQ_EINVAL).
  */
 prfaq_code prfaq_json_parse(const char *buf, size_t len, json_t **out,
 			    struct prfaq_error *err);

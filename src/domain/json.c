@@ -3,9 +3,40 @@
  */
 #include "prfaq/json.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * Does buf[0..len) hold more than PRFAQ_JSON_VALUES_MAX values?  Every value
+ * but the root is the first in its container or follows a comma, so one
+ * plus the brackets and commas outside strings bounds the count from above:
+ * a linear scan that allocates nothing.
+ */
+static bool
+too_many_values(const char *buf, size_t len)
+{
+	size_t n = 1;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if ((c == ',' || c == '[' || c == '{') &&
+			   ++n > PRFAQ_JSON_VALUES_MAX) {
+			return true;
+		}
+	}
+	return false;
+}
 
 prfaq_code
 prfaq_json_parse(const char *buf, size_t len, json_t **out,
@@ -13,6 +44,13 @@ prfaq_json_parse(const char *buf, size_t len, json_t **out,
 {
 	json_error_t jerr;
 	json_t *root;
+
+	/* Before Jansson spends a second and 80 MB on "[{},{},{},...". */
+	if (too_many_values(buf, len))
+		return prfaq_error_set(err, PRFAQ_EINVAL,
+				       "The JSON has more than %d values "
+				       "(a PR/FAQ has at most a few thousand)",
+				       PRFAQ_JSON_VALUES_MAX);
 
 	/*
 	 * JSON_REJECT_DUPLICATES: a body with two "title" members is ambiguous.

@@ -203,6 +203,59 @@ test_parse_depth_limit(void **state)
 	free(text);
 }
 
+/*
+ * More than PRFAQ_JSON_VALUES_MAX values is refused before decoding (commas
+ * and brackets inside strings do not count); exactly that many is fine.
+ */
+static void
+test_parse_value_limit(void **state)
+{
+	size_t n = PRFAQ_JSON_VALUES_MAX, cap = 2 * n + 64, len;
+	char *text = malloc(cap);
+	struct prfaq_error err;
+	json_t *v = SENTINEL;
+
+	(void)state;
+	assert_non_null(text);
+	/* [0,0,...] with n - 1 elements: n values with the array. */
+	len = 0;
+	text[len++] = '[';
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (i > 0)
+			text[len++] = ',';
+		text[len++] = '0';
+	}
+	text[len++] = ']';
+	v = parse_ok(text, len);
+	assert_int_equal(json_array_size(v), n - 1);
+	json_decref(v);
+
+	/* One more element: refused, and out is left alone. */
+	memcpy(text + len - 1, ",0]", 3);
+	len += 2;
+	prfaq_error_init(&err);
+	v = SENTINEL;
+	assert_int_equal(prfaq_json_parse(text, len, &v, &err), PRFAQ_EINVAL);
+	assert_ptr_equal(v, SENTINEL);
+	assert_non_null(strstr(err.detail, "more than 10000 values"));
+	prfaq_error_clear(&err);
+
+	/* Separators inside a string (escaped quotes too) are text. */
+	len = (size_t)snprintf(text, cap, "{\"a\":\"\\\"");
+	for (size_t i = 0; i < n; i++)
+		text[len++] = i % 2 ? '[' : ',';
+	memcpy(text + len, "\"}", 3);
+	len += 2;
+	v = parse_ok(text, len);
+	assert_int_equal(strlen(json_string_value(json_object_get(v, "a"))), n + 1);
+	json_decref(v);
+
+	/* Deep nesting counts its brackets. */
+	memset(text, '[', n + 1);
+	assert_int_equal(prfaq_json_parse(text, n + 1, &v, NULL), PRFAQ_EINVAL);
+	free(text);
+}
+
 static void
 test_parse_null_err(void **state)
 {
@@ -434,6 +487,7 @@ main(void)
 		cmocka_unit_test(test_parse_rejects_malformed),
 		cmocka_unit_test(test_parse_reports_position),
 		cmocka_unit_test(test_parse_depth_limit),
+		cmocka_unit_test(test_parse_value_limit),
 		cmocka_unit_test(test_parse_null_err),
 		cmocka_unit_test(test_parse_keeps_first_error),
 		cmocka_unit_test(test_pointer_rfc6901_examples),
