@@ -30,6 +30,18 @@ size_t prfaq_base64url(const uint8_t *data, size_t len, char *out);
 long prfaq_base64url_decode(const char *in, size_t len, uint8_t *out,
 			    size_t cap);
 
+/*
+ * Authenticated encryption (AES-256-GCM) of len bytes under a 32-byte key:
+ * out receives nonce, ciphertext and tag, PRFAQ_SEAL_OVERHEAD bytes more
+ * than the input.  prfaq_unseal reverses it and fails (-1) when the key is
+ * wrong or the data was altered; both return the output length or -1.
+ */
+#define PRFAQ_SEAL_OVERHEAD (12 + 16)
+long prfaq_seal(const uint8_t key[PRFAQ_SHA256_LEN], const void *in, size_t len,
+		uint8_t *out);
+long prfaq_unseal(const uint8_t key[PRFAQ_SHA256_LEN], const uint8_t *in,
+		  size_t len, uint8_t *out);
+
 /* Compare two equal-length buffers in time independent of their contents. */
 bool prfaq_ct_equal(const void *a, const void *b, size_t len);
 

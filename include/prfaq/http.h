@@ -33,6 +33,7 @@ enum prfaq_route_flags {
 	PRFAQ_ROUTE_PUBLIC = 0,
 	PRFAQ_ROUTE_AUTH = 1u << 0,		/* needs a bearer token */
 	PRFAQ_ROUTE_MERGE_PATCH = 1u << 1,	/* body is application/merge-patch+json */
+	PRFAQ_ROUTE_IDEMPOTENT = 1u << 2,	/* honours Idempotency-Key (creating POSTs) */
 };
 
 typedef void (*prfaq_handler)(struct prfaq_request *req);

@@ -316,6 +316,10 @@ prfaq_code prfaq_store_webhooks_list(struct prfaq_db_pool *pool, int limit,
 				     const char *after, struct prfaq_page *out,
 				     struct prfaq_error *err);
 
+/* One webhook (without its secret); PRFAQ_ENOTFOUND. */
+prfaq_code prfaq_store_webhook_get(struct prfaq_db_pool *pool, const char *id,
+				   struct prfaq_text *out, struct prfaq_error *err);
+
 /* Delete a webhook and cancel its pending deliveries; PRFAQ_ENOTFOUND. */
 prfaq_code prfaq_store_webhook_delete(struct prfaq_db_pool *pool,
 				      const char *id, struct prfaq_error *err);

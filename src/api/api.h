@@ -102,6 +102,13 @@ void api_comments_resolve(struct prfaq_request *req);
 void api_comments_reopen(struct prfaq_request *req);
 void api_principles_list(struct prfaq_request *req);
 
+/* webhooks.c */
+void api_webhooks_create(struct prfaq_request *req);
+void api_webhooks_list(struct prfaq_request *req);
+void api_webhooks_get(struct prfaq_request *req);
+void api_webhooks_delete(struct prfaq_request *req);
+void api_webhook_deliveries_list(struct prfaq_request *req);
+
 /* lint.c */
 void api_lint(struct prfaq_request *req);
 

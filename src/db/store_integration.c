@@ -232,6 +232,31 @@ prfaq_store_webhooks_list(struct prfaq_db_pool *pool, int limit,
 	return rc;
 }
 
+static const struct db_stmt stmt_webhook_get = {
+	"webhook_get",
+	"SELECT " WEBHOOK_JSON "::text FROM webhooks w"
+	" WHERE w.id = $1 AND w.deleted_at IS NULL", 1
+};
+
+prfaq_code
+prfaq_store_webhook_get(struct prfaq_db_pool *pool, const char *id,
+			struct prfaq_text *out, struct prfaq_error *err)
+{
+	const char *params[1] = { id };
+	PGresult *res = db_query(pool, &stmt_webhook_get, params, err);
+	prfaq_code rc;
+
+	if (res == NULL)
+		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
+	else
+		rc = store_text(res, 0, 0, out) == 0 ? PRFAQ_OK :
+			prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	PQclear(res);
+	return rc;
+}
+
 static const struct db_stmt stmt_webhook_delete = {
 	"webhook_delete",
 	"WITH w AS (UPDATE webhooks SET deleted_at = now()"

@@ -38,7 +38,8 @@ cors_apply(struct prfaq_request *req, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
 	if (req->method != PRFAQ_OPTIONS)
 		MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-					"ETag, Location, Link, X-Request-Id, Retry-After");
+					"ETag, Location, Link, X-Request-Id, Retry-After, "
+					"Idempotent-Replayed");
 }
 
 bool

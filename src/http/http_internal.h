@@ -88,6 +88,11 @@ struct prfaq_request {
 	struct MHD_Response *response;
 	struct header headers[REQUEST_MAX_HEADERS];
 	size_t nheaders;
+	char reply_type[64];		/* Content-Type of the reply */
+	const char *reply_data;		/* its body, owned by response */
+	size_t reply_len;
+
+	const char *idem_key;		/* an Idempotency-Key this request claimed */
 };
 
 struct prfaq_server {
@@ -104,6 +109,14 @@ struct prfaq_server {
 
 /* auth.c: resolve the bearer token into req->caller; false after a 401 reply. */
 bool auth_authenticate(struct prfaq_request *req);
+
+/*
+ * idempotency.c: before the handler, claim the request's Idempotency-Key;
+ * false after installing a reply (a replay, 409, 422 or an error).  After
+ * it, record a 2xx reply or release the key.
+ */
+bool idem_before(struct prfaq_request *req);
+void idem_after(struct prfaq_request *req);
 
 /* cors.c: add CORS headers for an allowed Origin; answer a preflight. */
 void cors_apply(struct prfaq_request *req, struct MHD_Response *resp);

@@ -174,9 +174,12 @@ reply_set(struct prfaq_request *req, int status, struct MHD_Response *resp,
 		if (resp == NULL)
 			return;
 	}
-	if (content_type != NULL)
+	if (content_type != NULL) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					content_type);
+		snprintf(req->reply_type, sizeof(req->reply_type), "%s",
+			 content_type);
+	}
 	req->replied = true;
 	req->status = status;
 	req->response = resp;
@@ -191,6 +194,11 @@ prfaq_reply_take(struct prfaq_request *req, int status,
 	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL)
 		free(data);
+	else if (!req->replied) {
+		/* Kept for an idempotent request's record (see idempotency.c). */
+		req->reply_data = data;
+		req->reply_len = len;
+	}
 	reply_set(req, status, resp, content_type);
 }
 
@@ -335,6 +343,7 @@ request_queue(struct prfaq_request *req)
 				    "The handler produced no reply");
 	if (req->response == NULL)
 		return MHD_NO;
+	idem_after(req);
 	MHD_add_response_header(req->response, "X-Request-Id", req->request_id);
 	for (size_t i = 0; i < req->nheaders; i++)
 		MHD_add_response_header(req->response, req->headers[i].name,
@@ -565,7 +574,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		prfaq_reply_problem(req, PRFAQ_ETOOLARGE,
 				    "The body is larger than the limit of %zu bytes",
 				    srv->cfg->body_limit);
-	else
+	else if (idem_before(req))
 		req->match.route->handler(req);
 	return request_queue(req);
 }

@@ -4,6 +4,7 @@
 #include "prfaq/crypto.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -133,6 +134,53 @@ prfaq_base64url_decode(const char *in, size_t len, uint8_t *out, size_t cap)
 	if ((acc & ((1u << bits) - 1)) != 0)
 		return -1;
 	return (long)o;
+}
+
+#define SEAL_NONCE 12
+#define SEAL_TAG 16
+
+long
+prfaq_seal(const uint8_t key[PRFAQ_SHA256_LEN], const void *in, size_t len,
+	   uint8_t *out)
+{
+	EVP_CIPHER_CTX *ctx;
+	int n = 0, m = 0;
+	long rc = -1;
+
+	if (len > INT_MAX - PRFAQ_SEAL_OVERHEAD ||
+	    prfaq_random_bytes(out, SEAL_NONCE) != 0 ||
+	    (ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	if (EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, out) == 1 &&
+	    EVP_EncryptUpdate(ctx, out + SEAL_NONCE, &n, in, (int)len) == 1 &&
+	    EVP_EncryptFinal_ex(ctx, out + SEAL_NONCE + n, &m) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, SEAL_TAG,
+				out + SEAL_NONCE + n + m) == 1)
+		rc = SEAL_NONCE + n + m + SEAL_TAG;
+	EVP_CIPHER_CTX_free(ctx);
+	return rc;
+}
+
+long
+prfaq_unseal(const uint8_t key[PRFAQ_SHA256_LEN], const uint8_t *in, size_t len,
+	     uint8_t *out)
+{
+	EVP_CIPHER_CTX *ctx;
+	int n = 0, m = 0;
+	long rc = -1;
+
+	if (len < PRFAQ_SEAL_OVERHEAD || len > INT_MAX ||
+	    (ctx = EVP_CIPHER_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, in) == 1 &&
+	    EVP_DecryptUpdate(ctx, out, &n, in + SEAL_NONCE,
+			      (int)(len - PRFAQ_SEAL_OVERHEAD)) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, SEAL_TAG,
+				(void *)(in + len - SEAL_TAG)) == 1 &&
+	    EVP_DecryptFinal_ex(ctx, out + n, &m) == 1)
+		rc = n + m;
+	EVP_CIPHER_CTX_free(ctx);
+	return rc;
 }
 
 bool

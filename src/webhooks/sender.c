@@ -17,8 +17,12 @@
 #include "prfaq/outbox.h"
 #include "prfaq/webhooks.h"
 
-#define BATCH 16
-#define LEASE_S 120		/* longer than any POST; a crashed sender's lease expires */
+#define BATCH 4
+/*
+ * A claim outlives the POSTs of its batch, so no other instance takes a
+ * delivery still being sent; a crashed sender's claims expire after it.
+ */
+#define LEASE_S(wh) (BATCH * ((wh)->opts.timeout_ms / 1000 + 1) + 10)
 #define BACKOFF_CAP_MS 3600000u
 #define PURGE_EVERY_S 60
 
@@ -135,7 +139,7 @@ run(void *arg)
 		size_t n = 0;
 
 		prfaq_error_init(&err);
-		if (prfaq_outbox_claim(wh->outbox, BATCH, LEASE_S, &items, &n,
+		if (prfaq_outbox_claim(wh->outbox, BATCH, LEASE_S(wh), &items, &n,
 				       &err) != PRFAQ_OK) {
 			/* Database away: try again later, quietly. */
 			prfaq_error_clear(&err);
