@@ -39,6 +39,14 @@ void router_free(struct router *r);
  */
 bool router_match(const struct router *r, enum prfaq_method method, char *path,
 		  struct route_match *match);
+/*
+ * Percent-decode the path of a request target as the client sent it (up to
+ * any '?') into out, which has room for strlen(target) + 1 bytes.  False
+ * when no resource can have that path: a malformed escape, or one that
+ * decodes to NUL or '/' (data inside a segment, RFC 3986 section 2.2, that
+ * the router would take for the end of the path or of a segment).
+ */
+bool router_path_decode(const char *target, char *out);
 /* "GET, HEAD, PUT" for an Allow header. */
 void router_allow_header(unsigned allow, char *buf, size_t cap);
 enum prfaq_method method_parse(const char *s);
@@ -66,8 +74,9 @@ struct prfaq_request {
 	struct MHD_Connection *conn;
 	enum prfaq_method method;
 	const char *method_name;
-	char *path;		/* copy of the URL path, as received */
-	char *split;		/* copy split by router_match */
+	char *path;		/* the URL path, decoded (as sent: see split) */
+	char *split;		/* copy split by router_match; NULL when
+				   router_path_decode refused the path */
 	struct route_match match;
 	bool matched;
 	char request_id[REQUEST_ID_MAX + 1];

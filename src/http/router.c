@@ -1,6 +1,11 @@
 /*
  * router.c - method + path pattern matching with {parameters}.
  *
+ * The path comes percent-encoded, as the client sent it: router_path_decode()
+ * decodes it, refusing an encoded '/' or NUL, so that a segment stays a
+ * segment ("<id>%2Fversions" is not the versions list, "/healthz%00junk" is
+ * not /healthz).
+ *
  * Patterns are split into segments once, when the server starts; matching a
  * request is a walk over the table comparing segment by segment, without
  * allocating.  The table is small (a few dozen routes), so a linear walk is
@@ -89,6 +94,42 @@ router_new(const struct prfaq_route *routes, size_t n)
 		}
 	}
 	return r;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool
+router_path_decode(const char *target, char *out)
+{
+	for (const char *p = target; *p != '\0' && *p != '?'; p++) {
+		int hi, lo;
+
+		if (*p != '%') {
+			*out++ = *p;
+			continue;
+		}
+		hi = hex_value(p[1]);
+		lo = hi < 0 ? -1 : hex_value(p[2]);
+		/* "%", "%4", "%zz"; "%00" and "%2F": no resource has them. */
+		if (lo < 0 || (hi == 0 && lo == 0) || (hi == 2 && lo == 15)) {
+			*out = '\0';
+			return false;
+		}
+		*out++ = (char)(hi << 4 | lo);
+		p += 2;
+	}
+	*out = '\0';
+	return true;
 }
 
 void

@@ -1,8 +1,11 @@
 /*
  * server.c - the libmicrohttpd daemon and the life of a request.
  *
- * libmicrohttpd calls on_request() once when the headers have arrived, once
- * per chunk of body, and a last time with no data.  The first call routes the
+ * A request is born in on_uri(), which keeps its path as the client sent it
+ * (libmicrohttpd would hand over a decoded one, in which an encoded NUL or
+ * '/' can no longer be told from a real one).  libmicrohttpd then calls
+ * on_request() once when the headers have arrived, once per chunk of body,
+ * and a last time with no data.  The first call routes the
  * request and refuses what can be refused before any upload: unknown paths,
  * wrong methods, oversized bodies (from Content-Length), wrong media types and
  * missing credentials.  The chunks are accumulated up to the body limit.  The
@@ -482,26 +485,48 @@ request_admit(struct prfaq_request *req)
 	return true;
 }
 
-static struct prfaq_request *
-request_new(struct prfaq_server *srv, struct MHD_Connection *conn,
-	    const char *url, const char *method)
+/*
+ * libmicrohttpd's URI callback, before it decodes the request target: a new
+ * request with its path decoded here, segment-safe (see router_path_decode),
+ * or kept as sent with split NULL when no resource can have it.  Its return
+ * value is the first *con_cls of on_request(); NULL (out of memory) makes
+ * that call close the connection.
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct prfaq_request *req = calloc(1, sizeof(*req));
-	const char *rid;
+	size_t n = strcspn(uri, "?");
 
 	if (req == NULL)
 		return NULL;
+	req->path = strndup(uri, n);
+	req->split = malloc(n + 1);
+	if (req->path == NULL || req->split == NULL) {
+		request_free(req);
+		return NULL;
+	}
+	if (router_path_decode(req->path, req->split)) {
+		memcpy(req->path, req->split, strlen(req->split) + 1);
+	} else {
+		free(req->split);
+		req->split = NULL;
+	}
+	return req;
+}
+
+/* The first call of on_request(): the headers are in. */
+static void
+request_start(struct prfaq_server *srv, struct prfaq_request *req,
+	      struct MHD_Connection *conn, const char *method)
+{
+	const char *rid;
+
 	clock_gettime(CLOCK_MONOTONIC, &req->start);
 	req->srv = srv;
 	req->conn = conn;
 	req->method = method_parse(method);
 	req->method_name = method;
-	req->path = strdup(url);
-	req->split = strdup(url);
-	if (req->path == NULL || req->split == NULL) {
-		request_free(req);
-		return NULL;
-	}
 	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
 	if (rid != NULL && request_id_valid(rid))
 		snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
@@ -515,10 +540,9 @@ request_new(struct prfaq_server *srv, struct MHD_Connection *conn,
 		req->has_body = prfaq_req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
 				(cl != NULL && strcmp(cl, "0") != 0);
 	}
-	req->matched = req->method != 0 &&
+	req->matched = req->method != 0 && req->split != NULL &&
 		       router_match(srv->router, req->method, req->split,
 				    &req->match);
-	return req;
 }
 
 static enum MHD_Result
@@ -529,11 +553,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct prfaq_server *srv = cls;
 	struct prfaq_request *req = *con_cls;
 
-	if (req == NULL) {
-		req = request_new(srv, conn, url, method);
-		if (req == NULL)
-			return MHD_NO;
-		*con_cls = req;
+	if (req == NULL)
+		return MHD_NO;	/* on_uri() was out of memory */
+	if (req->srv == NULL) {
+		request_start(srv, req, conn, method);
 		__atomic_add_fetch(&srv->inflight, 1, __ATOMIC_RELAXED);
 		/*
 		 * A refusal is queued at once when a body would follow, so that
@@ -624,6 +647,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req == NULL)
 		return;
 	*con_cls = NULL;
+	if (req->srv == NULL) {
+		/* Never got as far as its headers: nothing to log or count. */
+		request_free(req);
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	seconds = (double)(now.tv_sec - req->start.tv_sec) +
 		  (double)(now.tv_nsec - req->start.tv_nsec) / 1e9;
@@ -751,6 +779,7 @@ prfaq_server_start(const struct prfaq_config *cfg,
 
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
 		&on_request, srv,
+		MHD_OPTION_URI_LOG_CALLBACK, &on_uri, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, &on_mhd_log, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
