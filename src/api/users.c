@@ -73,6 +73,10 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 	if (!json_is_array(v)) {
 		prfaq_error_add(err, "/roles",
 				"is required and must be a list of roles");
+	} else if (json_array_size(v) > 4) {
+		/* Four roles exist; a longer list can only repeat them. */
+		prfaq_error_add(err, "/roles",
+				"must list each of admin, author, reviewer, approver at most once");
 	} else {
 		size_t i;
 		json_t *r;
@@ -83,12 +87,11 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 			char ptr[32];
 
 			snprintf(ptr, sizeof(ptr), "/roles/%zu", i);
-			if (bit == 0) {
+			if (bit == 0)
 				prfaq_error_add(err, ptr,
 						"must be one of admin, author, reviewer, approver");
-				if (i >= 8)
-					break;
-			}
+			else if (*roles & bit)
+				prfaq_error_add(err, ptr, "is listed twice");
 			*roles |= bit;
 		}
 	}

@@ -480,6 +480,27 @@ test_create_user_bad_bodies(void **state)
 	assert_string_equal(JS(&r, "name"), name);
 	h_resp_free(&r);
 
+	/* Roles: known ones, each at most once (so at most four). */
+	{
+		static const char *const bad_roles[] = {
+			"[\"author\",\"author\"]", "[\"wizard\"]", "[1]",
+			"[\"admin\",\"author\",\"reviewer\",\"approver\",\"admin\"]",
+		};
+		char b[512];
+
+		for (size_t i = 0; i < sizeof(bad_roles) / sizeof(bad_roles[0]); i++) {
+			snprintf(b, sizeof(b), "{\"name\":\"R\",\"email\":\"roles%zu@users.example\","
+				 "\"roles\":%s}", i, bad_roles[i]);
+			assert_int_equal(h_req(&srv, "POST", "/v1/users", srv.admin_token,
+					       NULL, b, &r), 0);
+			if (r.status != 400)
+				print_error("roles %s\n", bad_roles[i]);
+			assert_problem(&r, 400);
+			assert_non_null(strstr(r.body, "/roles"));
+			h_resp_free(&r);
+		}
+	}
+
 	/* Addresses that are not one. */
 	{
 		static const char *const bad_email[] = {
