@@ -61,6 +61,16 @@ api_reply_document(struct prfaq_request *req, int status, int kind,
 		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
 		return;
 	}
+	/*
+	 * The page's own <meta> CSP already forbids scripts; the header says it
+	 * before a byte is parsed, and nosniff stops a browser from guessing a
+	 * more dangerous type for user text.
+	 */
+	if (kind == 2)
+		prfaq_reply_header(req, "Content-Security-Policy",
+				   "default-src 'none'; style-src 'unsafe-inline'; "
+				   "base-uri 'none'; form-action 'none'");
+	prfaq_reply_header(req, "X-Content-Type-Options", "nosniff");
 	prfaq_reply_take(req, status,
 			 kind == 1 ? "text/markdown; charset=utf-8" :
 				     "text/html; charset=utf-8",

@@ -671,6 +671,15 @@ test_get_as_html_escapes_user_text(void **state)
 	assert_non_null(strstr(r.body, "alert(1)"));
 	assert_non_null(strstr(r.body, "&lt;script&gt;"));
 	assert_non_null(strstr(r.body, "Fish &amp; chips"));
+	/* And the browser is told that scripts are never expected. */
+	{
+		char csp[256];
+
+		assert_non_null(h_header(&r, "Content-Security-Policy", csp, sizeof(csp)));
+		assert_non_null(strstr(csp, "default-src 'none'"));
+		assert_string_equal(h_header(&r, "X-Content-Type-Options", csp, sizeof(csp)),
+				    "nosniff");
+	}
 	free(lower);
 	h_resp_free(&r);
 }
