@@ -131,6 +131,25 @@ conn_drop(struct db_conn *conn)
 }
 
 /*
+ * Notices and warnings of the server, and errors that arrive while no query
+ * runs (a FATAL when the server shuts down or its postmaster dies), go to
+ * libpq's notice processor, which by default prints them raw on stderr:
+ * keep them inside the one-JSON-object-per-line log instead.
+ */
+static void
+conn_notice(void *arg, const char *message)
+{
+	char msg[512];
+	size_t n;
+
+	snprintf(msg, sizeof(msg), "%s", message);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	log_warn(NULL, "database says: %s", msg);
+}
+
+/*
  * Open a session with prfaqd's defaults placed before the user's conninfo,
  * so the user's own settings (e.g. connect_timeout) win.
  */
@@ -163,6 +182,7 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
+	PQsetNoticeProcessor(pg, conn_notice, NULL);
 	conn->pg = pg;
 	conn->nprepared = 0;
 	pthread_mutex_lock(&pool->mu);
