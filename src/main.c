@@ -286,7 +286,12 @@ main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "serve";
 	int rc;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	/*
+	 * No curl_global_init() here: libcurl (7.84 and later initialise
+	 * thread-safely) sets itself up at the first curl_easy_init(), in the
+	 * healthcheck or at the first webhook delivery.  Up front it would load
+	 * OpenSSL and add 3 MB to the resident size of every idle server.
+	 */
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		usage(stdout);

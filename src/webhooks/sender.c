@@ -32,7 +32,7 @@ struct prfaq_webhooks {
 	pthread_t thread;
 	int wake[2];		/* written to on stop */
 	atomic_bool stop;
-	CURL *curl;		/* reused: keeps connections to receivers alive */
+	CURL *curl;		/* made on first delivery, then reused (keep-alive) */
 };
 
 void
@@ -84,6 +84,16 @@ post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
 	h = curl_slist_append(h, idhdr);
 	h = curl_slist_append(h, "Expect:");
 
+	/*
+	 * libcurl on first use, not at start: its initialisation (OpenSSL and
+	 * friends) adds 2.5 MB to the resident size of every prfaqd, most of
+	 * which never delivers a webhook.
+	 */
+	if (wh->curl == NULL && (wh->curl = curl_easy_init()) == NULL) {
+		curl_slist_free_all(h);
+		snprintf(err, errlen, "cannot initialise libcurl");
+		return 0;
+	}
 	curl_easy_reset(wh->curl);
 	curl_easy_setopt(wh->curl, CURLOPT_URL, it->url);
 	curl_easy_setopt(wh->curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -182,7 +192,7 @@ prfaq_webhooks_start(const struct prfaq_webhooks_opts *opts)
 		return NULL;
 	wh->opts = *opts;
 	wh->wake[0] = wh->wake[1] = -1;
-	if (pipe(wh->wake) != 0 || (wh->curl = curl_easy_init()) == NULL ||
+	if (pipe(wh->wake) != 0 ||
 	    (wh->outbox = prfaq_outbox_open(opts->conninfo)) == NULL)
 		goto fail;
 	if (pthread_create(&wh->thread, NULL, run, wh) != 0)
