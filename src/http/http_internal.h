@@ -114,6 +114,7 @@ struct prfaq_server {
 	struct metrics *metrics;
 	char **cors_origins;	/* NULL-terminated */
 	int inflight;		/* requests between arrival and completion */
+	struct deadline *deadline;
 };
 
 /* auth.c: resolve the bearer token into req->caller; false after a 401 reply. */
@@ -126,6 +127,22 @@ bool auth_authenticate(struct prfaq_request *req);
  */
 bool idem_before(struct prfaq_request *req);
 void idem_after(struct prfaq_request *req);
+
+/*
+ * deadline.c: a request's headers must all arrive within timeout_s of the
+ * connection opening or of the previous reply, however busily the client
+ * trickles them; connections that miss it are shut down.
+ * deadline_on_connection() is the MHD_OPTION_NOTIFY_CONNECTION callback (its
+ * cls the deadline); the other two are called from the connection's own
+ * thread.  Free the deadline after MHD_stop_daemon().
+ */
+struct deadline *deadline_new(unsigned timeout_s);
+void deadline_free(struct deadline *d);
+void deadline_on_connection(void *cls, struct MHD_Connection *conn,
+			    void **socket_context,
+			    enum MHD_ConnectionNotificationCode toe);
+void deadline_headers_in(struct MHD_Connection *conn);
+void deadline_replied(struct MHD_Connection *conn);
 
 /* cors.c: add CORS headers for an allowed Origin; answer a preflight. */
 void cors_apply(struct prfaq_request *req, struct MHD_Response *resp);

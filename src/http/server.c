@@ -556,6 +556,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (req == NULL)
 		return MHD_NO;	/* on_uri() was out of memory */
 	if (req->srv == NULL) {
+		deadline_headers_in(conn);
 		request_start(srv, req, conn, method);
 		__atomic_add_fetch(&srv->inflight, 1, __ATOMIC_RELAXED);
 		/*
@@ -611,8 +612,13 @@ token_char(char c)
 
 /*
  * Replace whatever looks like a token, wherever it starts (a client may glue
- * one to other text: "/v1/token=prfaq_..."), so none reaches the log.
+ * one to other text: "/v1/token=prfaq_..."), so none reaches the log.  A
+ * token's secret part is 43 base64url characters: a run of LONG_RUN or more
+ * is taken for one even without its prefix (or with the prefix
+ * percent-encoded, in a path kept as sent).  Ids (36) stay readable.
  */
+#define LONG_RUN 40
+
 static void
 redact_path(const char *path, char *out, size_t cap)
 {
@@ -620,7 +626,12 @@ redact_path(const char *path, char *out, size_t cap)
 	const char *p = path;
 
 	while (*p != '\0' && o + 1 < cap) {
-		if (strncmp(p, PRFAQ_TOKEN_PREFIX, strlen(PRFAQ_TOKEN_PREFIX)) == 0) {
+		size_t run = 0;
+
+		while (token_char(p[run]))
+			run++;
+		if (run >= LONG_RUN ||
+		    strncmp(p, PRFAQ_TOKEN_PREFIX, strlen(PRFAQ_TOKEN_PREFIX)) == 0) {
 			const char *r = "[redacted]";
 
 			while (*r != '\0' && o + 1 < cap)
@@ -644,6 +655,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double seconds;
 	char path[512];
 
+	/* The next request on this connection has the timeout for its headers. */
+	deadline_replied(conn);
 	if (req == NULL)
 		return;
 	*con_cls = NULL;
@@ -773,8 +786,9 @@ prfaq_server_start(const struct prfaq_config *cfg,
 	srv->router = router_new(routes, nroutes);
 	srv->metrics = metrics_new(routes, nroutes);
 	srv->cors_origins = split_origins(cfg->cors_origins);
+	srv->deadline = deadline_new(cfg->conn_timeout_s);
 	if (srv->router == NULL || srv->metrics == NULL ||
-	    srv->cors_origins == NULL)
+	    srv->cors_origins == NULL || srv->deadline == NULL)
 		goto fail;
 
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
@@ -788,6 +802,7 @@ prfaq_server_start(const struct prfaq_config *cfg,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory_limit,
 		MHD_OPTION_NOTIFY_COMPLETED, &on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, &deadline_on_connection, srv->deadline,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		log_error(NULL, "cannot listen on %s:%u (%s)", cfg->bind, cfg->port,
@@ -801,6 +816,7 @@ fail:
 	router_free(srv->router);
 	metrics_free(srv->metrics);
 	free_origins(srv->cors_origins);
+	deadline_free(srv->deadline);
 	free(srv);
 	return NULL;
 }
@@ -829,6 +845,7 @@ prfaq_server_stop(struct prfaq_server *srv, unsigned timeout_s)
 		usleep(10000);
 	}
 	MHD_stop_daemon(srv->daemon);
+	deadline_free(srv->deadline);
 	router_free(srv->router);
 	metrics_free(srv->metrics);
 	free_origins(srv->cors_origins);

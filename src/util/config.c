@@ -44,7 +44,7 @@ static const struct setting settings[] = {
 	{ "PRFAQ_PER_IP_CONN_LIMIT", T_UINT, OFF(per_ip_conn_limit), "0", 0,
 	  100000, "simultaneous connections per client address (0: no limit)" },
 	{ "PRFAQ_CONN_TIMEOUT", T_UINT, OFF(conn_timeout_s), "30", 1, 3600,
-	  "seconds of inactivity before a connection is closed" },
+	  "seconds a connection may stay idle, or take to send a request's headers" },
 	{ "PRFAQ_CONN_MEMORY_LIMIT", T_SIZE, OFF(conn_memory_limit), "65536",
 	  8192, 16ULL * 1024 * 1024, "per-connection memory for headers (bytes)" },
 	{ "PRFAQ_AUTO_MIGRATE", T_BOOL, OFF(auto_migrate), "1", 0, 1,

@@ -1,0 +1,216 @@
+/*
+ * deadline.c - a request's headers must arrive within the connection
+ * timeout (see http_internal.h).
+ *
+ * libmicrohttpd's connection timeout counts inactivity: a client that sends
+ * one header byte a second (slowloris) is never idle and keeps its
+ * connection, and its memory, for ever.  Here every connection is tracked
+ * from the moment it opens, and again from each reply: when the next
+ * request's headers are not all in within the timeout, a sweeper thread
+ * shuts the socket down, and libmicrohttpd, finding it closed, closes the
+ * connection.
+ *
+ * The socket is shut down, never closed, and only while the connection is
+ * still registered, under the registry's lock: libmicrohttpd reports a
+ * connection closed (MHD_CONNECTION_NOTIFY_CLOSED, which unregisters it)
+ * before it closes the socket, so the descriptor cannot have been reused.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "http_internal.h"
+#include "prfaq/log.h"
+
+#define SWEEP_MS 250
+
+struct tracked {
+	struct deadline *d;
+	MHD_socket fd;
+	struct timespec since;	/* opened, or last replied */
+	bool waiting;		/* for a request's headers */
+	bool cut;		/* shut down already */
+	struct tracked *prev, *next;
+};
+
+struct deadline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* on the monotonic clock; signalled on stop */
+	pthread_t thread;
+	bool stop;
+	unsigned timeout_s;
+	struct tracked *head;
+};
+
+static double
+seconds_since(const struct timespec *t, const struct timespec *now)
+{
+	return (double)(now->tv_sec - t->tv_sec) +
+	       (double)(now->tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void *
+sweeper(void *arg)
+{
+	struct deadline *d = arg;
+	struct timespec wake, now;
+
+	pthread_mutex_lock(&d->mu);
+	while (!d->stop) {
+		unsigned cut = 0;
+
+		clock_gettime(CLOCK_MONOTONIC, &wake);
+		wake.tv_nsec += SWEEP_MS * 1000000L;
+		if (wake.tv_nsec >= 1000000000L) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&d->cv, &d->mu, &wake);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct tracked *t = d->head; t != NULL; t = t->next) {
+			if (!t->waiting || t->cut ||
+			    seconds_since(&t->since, &now) < d->timeout_s)
+				continue;
+			shutdown(t->fd, SHUT_RDWR);
+			t->cut = true;
+			cut++;
+		}
+		if (cut > 0)
+			log_info(NULL, "closed %u connection(s) whose request headers "
+				 "took over %us", cut, d->timeout_s);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+struct deadline *
+deadline_new(unsigned timeout_s)
+{
+	struct deadline *d = calloc(1, sizeof(*d));
+	pthread_condattr_t attr;
+
+	if (d == NULL)
+		return NULL;
+	d->timeout_s = timeout_s;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	if (pthread_mutex_init(&d->mu, NULL) != 0) {
+		pthread_condattr_destroy(&attr);
+		free(d);
+		return NULL;
+	}
+	if (pthread_cond_init(&d->cv, &attr) != 0) {
+		pthread_condattr_destroy(&attr);
+		pthread_mutex_destroy(&d->mu);
+		free(d);
+		return NULL;
+	}
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&d->thread, NULL, sweeper, d) != 0) {
+		pthread_cond_destroy(&d->cv);
+		pthread_mutex_destroy(&d->mu);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+deadline_free(struct deadline *d)
+{
+	if (d == NULL)
+		return;
+	pthread_mutex_lock(&d->mu);
+	d->stop = true;
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	pthread_join(d->thread, NULL);
+	/* The daemon is stopped: every connection was reported closed. */
+	while (d->head != NULL) {
+		struct tracked *t = d->head;
+
+		d->head = t->next;
+		free(t);
+	}
+	pthread_cond_destroy(&d->cv);
+	pthread_mutex_destroy(&d->mu);
+	free(d);
+}
+
+void
+deadline_on_connection(void *cls, struct MHD_Connection *conn,
+		       void **socket_context,
+		       enum MHD_ConnectionNotificationCode toe)
+{
+	struct deadline *d = cls;
+	struct tracked *t = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		/* Untracked (out of memory, say): only the idle timeout applies. */
+		if (ci == NULL || (t = calloc(1, sizeof(*t))) == NULL)
+			return;
+		t->d = d;
+		t->fd = ci->connect_fd;
+		t->waiting = true;
+		clock_gettime(CLOCK_MONOTONIC, &t->since);
+		pthread_mutex_lock(&d->mu);
+		t->next = d->head;
+		if (d->head != NULL)
+			d->head->prev = t;
+		d->head = t;
+		pthread_mutex_unlock(&d->mu);
+		*socket_context = t;
+		return;
+	}
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&d->mu);
+	if (t->prev != NULL)
+		t->prev->next = t->next;
+	else
+		d->head = t->next;
+	if (t->next != NULL)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&d->mu);
+	*socket_context = NULL;
+	free(t);
+}
+
+/* The tracking record of conn, or NULL. */
+static struct tracked *
+tracked_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+void
+deadline_headers_in(struct MHD_Connection *conn)
+{
+	struct tracked *t = tracked_of(conn);
+
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&t->d->mu);
+	t->waiting = false;
+	pthread_mutex_unlock(&t->d->mu);
+}
+
+void
+deadline_replied(struct MHD_Connection *conn)
+{
+	struct tracked *t = tracked_of(conn);
+
+	if (t == NULL)
+		return;
+	pthread_mutex_lock(&t->d->mu);
+	t->waiting = true;
+	clock_gettime(CLOCK_MONOTONIC, &t->since);
+	pthread_mutex_unlock(&t->d->mu);
+}
