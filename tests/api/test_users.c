@@ -1330,6 +1330,15 @@ test_log_holds_no_token_inside_a_segment(void **state)
 		assert_problem(&r, 404);
 		h_resp_free(&r);
 	}
+	/* Without its prefix, or with the prefix percent-encoded. */
+	snprintf(path, sizeof(path), "/v1/users/%s", t + 6);
+	assert_int_equal(h_req(&srv, "GET", path, t, NULL, NULL, &r), 0);
+	assert_problem(&r, 404);
+	h_resp_free(&r);
+	snprintf(path, sizeof(path), "/v1/%%70%s/%%00", t + 1);
+	assert_int_equal(h_req(&srv, "GET", path, t, NULL, NULL, &r), 0);
+	assert_true(r.status == 404 || r.status == 400);
+	h_resp_free(&r);
 	log = read_log("log-check-marker-2");
 	if (strstr(log, t + 6) != NULL) {
 		print_error("a token inside a path segment is in %s\n", srv.log_path);
