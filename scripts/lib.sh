@@ -51,7 +51,8 @@ pg_dir() {
 }
 
 # pg_start: initialise (once) and start the private cluster; sets PG_SOCKET
-# and PG_STARTED_BY_US.  Data persists across runs.
+# and PG_STARTED_BY_US.  Data persists across runs.  PRFAQ_PG_OPTIONS adds
+# server options ("-c name=value ...") when it starts the cluster.
 pg_start() {
     local dir; dir=$(pg_dir)
     PG_DIR=$dir
@@ -66,7 +67,7 @@ pg_start() {
     PG_STARTED_BY_US=0
     if ! as_pg "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
         as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-            -o "-c listen_addresses='' -c unix_socket_directories='$dir/run' -c max_connections=300 -c fsync=${PRFAQ_PG_FSYNC:-on}" \
+            -o "-c listen_addresses='' -c unix_socket_directories='$dir/run' -c max_connections=300 -c fsync=${PRFAQ_PG_FSYNC:-on} ${PRFAQ_PG_OPTIONS:-}" \
             start >/dev/null || { tail -20 "$dir/postgres.log" >&2; die "PostgreSQL did not start"; }
         PG_STARTED_BY_US=1
     fi
