@@ -136,8 +136,10 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 			}
 		}
 		ch->event = "submitted";
-		ch->event_data = json_pack("{s:O}", "reviewers",
-					   reviewers ? reviewers : json_array());
+		/* O takes a reference of its own: the empty list must be new, []. */
+		ch->event_data = reviewers ?
+			json_pack("{s:O}", "reviewers", reviewers) :
+			json_pack("{s:[]}", "reviewers");
 		break;
 	}
 	case PRFAQ_ACTION_WITHDRAW:
