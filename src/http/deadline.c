@@ -8,7 +8,8 @@
  * from the moment it opens, and again from each reply: when the next
  * request's headers are not all in within the timeout, a sweeper thread
  * shuts the socket down, and libmicrohttpd, finding it closed, closes the
- * connection.
+ * connection.  Time in which the client's bytes wait unread in the kernel
+ * (the server's threads are all busy) does not count against the client.
  *
  * The socket is shut down, never closed, and only while the connection is
  * still registered, under the registry's lock: libmicrohttpd reports a
@@ -17,6 +18,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -69,8 +71,20 @@ sweeper(void *arg)
 		pthread_cond_timedwait(&d->cv, &d->mu, &wake);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		for (struct tracked *t = d->head; t != NULL; t = t->next) {
-			if (!t->waiting || t->cut ||
-			    seconds_since(&t->since, &now) < d->timeout_s)
+			int unread = 0;
+
+			if (!t->waiting || t->cut)
+				continue;
+			/*
+			 * Bytes the server has not read yet: it is the one behind
+			 * (its threads busy), not the client.  Count time from
+			 * when it catches up.
+			 */
+			if (ioctl(t->fd, FIONREAD, &unread) == 0 && unread > 0) {
+				t->since = now;
+				continue;
+			}
+			if (seconds_since(&t->since, &now) < d->timeout_s)
 				continue;
 			shutdown(t->fd, SHUT_RDWR);
 			t->cut = true;
