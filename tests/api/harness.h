@@ -4,7 +4,9 @@
  * h_start() creates a fresh database (so test files run in parallel), starts
  * build/prfaqd on a free loopback port, waits for /healthz and creates an
  * admin.  h_stop() stops the server (SIGTERM, as in production) and drops the
- * database.  Requests go over HTTP with libcurl.
+ * database; a server that does not then exit 0 (a LeakSanitizer report, a
+ * crash, a hang) fails the whole run, with its report printed and its log
+ * kept.  Requests go over HTTP with libcurl.
  *
  * Environment: PRFAQD_BIN (set by CTest), PRFAQ_TEST_PG (a libpq conninfo for
  * a role that may create databases; set by scripts/test).
@@ -94,8 +96,6 @@ char *h_read_file(const char *path);
 #define JS(r, key) json_string_value(json_object_get((r)->json, key))
 #define JI(r, key) json_integer_value(json_object_get((r)->json, key))
 
-#endif
-
 /*
  * A throwaway PostgreSQL cluster of the test's own, for tests that stop and
  * start the database (the shared one must stay up for the other tests).
@@ -114,3 +114,5 @@ int h_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Milliseconds since an arbitrary point (monotonic). */
 double h_now_ms(void);
+
+#endif

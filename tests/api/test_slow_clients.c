@@ -36,20 +36,28 @@ static struct h_server srv;
 static char *author;
 static char doc_id[40];
 
-/* A server of the test's own, with a document to read. */
+/*
+ * A server of the test's own, with a document to read.  On failure it is
+ * stopped here: cmocka skips the teardown of a test whose setup failed.
+ */
 static int
 start(const char *const *env)
 {
 	struct h_resp r;
 
-	if (h_start(&srv, env) != 0)
+	if (h_start(&srv, env) != 0) {
+		h_stop(&srv);
 		return -1;
+	}
 	author = h_user(&srv, "Patient", "\"author\"", NULL);
 	if (author == NULL ||
 	    h_reqf(&srv, "POST", "/v1/prfaqs", author, &r,
 		   "{\"title\":\"Slow clients\",\"tags\":[\"slow\"]}") != 0 ||
 	    r.status != 201) {
 		h_resp_free(&r);
+		h_stop(&srv);
+		free(author);
+		author = NULL;
 		return -1;
 	}
 	snprintf(doc_id, sizeof(doc_id), "%s", JS(&r, "id"));
