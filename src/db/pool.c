@@ -385,8 +385,20 @@ conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 	PGresult *res = PQexec(conn->pg, command);
 	prfaq_code rc = PRFAQ_OK;
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = map_failure(conn, &pseudo, res, err);
+	} else if (strcmp(command, "COMMIT") == 0 &&
+		   strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		/*
+		 * COMMIT of a transaction in which a statement failed succeeds
+		 * as a ROLLBACK: a step that swallowed an error must never turn
+		 * into a 2xx for a write that is not there.
+		 */
+		log_error(NULL, "COMMIT answered %s: the transaction had failed",
+			  PQcmdStatus(res));
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "The transaction was rolled back");
+	}
 	PQclear(res);
 	return rc;
 }
