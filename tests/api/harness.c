@@ -92,8 +92,8 @@ h_sql(const char *dbname, const char *sql)
 	return admin_exec(conninfo, sql);
 }
 
-static int
-free_port(void)
+int
+h_free_port(void)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t len = sizeof(a);
@@ -187,7 +187,7 @@ h_start(struct h_server *s, const char *const *extra_env)
 	snprintf(s->conninfo, sizeof(s->conninfo), "%s dbname=%s",
 		 base_conninfo(), s->dbname);
 	snprintf(s->log_path, sizeof(s->log_path), "%s.log", s->dbname);
-	s->port = free_port();
+	s->port = h_free_port();
 
 	/* The first admin, made the way operators make it. */
 	snprintf(cmd, sizeof(cmd),

@@ -47,6 +47,11 @@ struct h_resp {
 int h_start(struct h_server *s, const char *const *extra_env);
 /* Start prfaqd again on the same database (after h_kill()). */
 int h_restart(struct h_server *s, const char *const *extra_env);
+/*
+ * A loopback port nobody listens on now, from the kernel: ports computed
+ * from another (srv.port + 1000) collide with parallel tests' sockets.
+ */
+int h_free_port(void);
 /* Send sig to prfaqd and wait for it; returns its exit status or -1. */
 int h_kill(struct h_server *s, int sig);
 void h_stop(struct h_server *s);

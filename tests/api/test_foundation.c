@@ -298,7 +298,7 @@ test_readyz_follows_the_database(void **state)
 	snprintf(s2.conninfo, sizeof(s2.conninfo), "host=%s user=postgres dbname=%s",
 		 pg.dir, dbname);
 	snprintf(s2.log_path, sizeof(s2.log_path), "%s/prfaqd.log", pg.dir);
-	s2.port = srv.port + 1000 > 65000 ? srv.port - 1000 : srv.port + 1000;
+	s2.port = h_free_port();
 	{
 		const char *env[] = { "PRFAQ_DB_POOL_WAIT_MS=500", NULL };
 		struct h_resp r;
@@ -379,8 +379,10 @@ test_two_servers_start_together(void **state)
 	strcpy(b.conninfo, a.conninfo);
 	snprintf(a.log_path, sizeof(a.log_path), "%s_a.log", dbname);
 	snprintf(b.log_path, sizeof(b.log_path), "%s_b.log", dbname);
-	a.port = srv.port + 2000 > 65000 ? srv.port - 2000 : srv.port + 2000;
-	b.port = a.port + 1;
+	a.port = h_free_port();
+	do
+		b.port = h_free_port();
+	while (b.port == a.port);
 	/* h_restart waits for /healthz, so start both before waiting. */
 	assert_int_equal(h_sh("PRFAQ_DATABASE_URL='%s' PRFAQ_PORT=%d '%s' >>%s 2>&1 & "
 			      "echo $! > %s.pid", a.conninfo, b.port,
@@ -423,7 +425,7 @@ test_graceful_shutdown_finishes_in_flight(void **state)
 
 	/* A server of our own, since this one is stopped. */
 	s2 = srv;
-	s2.port = srv.port + 3000 > 65000 ? srv.port - 3000 : srv.port + 3000;
+	s2.port = h_free_port();
 	snprintf(s2.log_path, sizeof(s2.log_path), "%s_shutdown.log", srv.dbname);
 	assert_int_equal(h_restart(&s2, NULL), 0);
 

@@ -16,37 +16,17 @@
  */
 #include "harness.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define SHOTS_MAX 8
 
 static struct h_server a, b;	/* b serves a's database */
 static char *author, *approver1, *approver2, *reviewer;
 static char *strong;
-
-static int
-free_port(void)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
 
 static int
 setup(void **state)
@@ -60,7 +40,7 @@ setup(void **state)
 	strcpy(b.conninfo, a.conninfo);
 	strcpy(b.admin_token, a.admin_token);
 	snprintf(b.log_path, sizeof(b.log_path), "%s_b.log", a.dbname);
-	b.port = free_port();
+	b.port = h_free_port();
 	if (h_restart(&b, env) != 0)
 		return -1;
 	author = h_user(&a, "Owner", "\"author\"", NULL);
