@@ -793,8 +793,9 @@ prfaq_server_start(const struct prfaq_config *cfg,
 
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
 		&on_request, srv,
-		MHD_OPTION_URI_LOG_CALLBACK, &on_uri, srv,
+		/* First, so that even warnings about later options are JSON. */
 		MHD_OPTION_EXTERNAL_LOGGER, &on_mhd_log, srv,
+		MHD_OPTION_URI_LOG_CALLBACK, &on_uri, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit,
