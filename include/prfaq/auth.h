@@ -48,6 +48,13 @@ int prfaq_token_generate(char *text, uint8_t hash[PRFAQ_SHA256_LEN]);
 /* Hash of a presented token (any string). */
 void prfaq_token_hash(const char *text, uint8_t hash[PRFAQ_SHA256_LEN]);
 
+/*
+ * Could text (n bytes) be a token prfaq_token_generate made: the prefix,
+ * then exactly the base64url characters of its secret?  Anything else is
+ * refused without asking the database.
+ */
+bool prfaq_token_well_formed(const char *text, size_t n);
+
 /* Is s a syntactically valid UUID (8-4-4-4-12 hex)? */
 bool prfaq_uuid_valid(const char *s);
 
@@ -56,14 +63,23 @@ struct prfaq_auth_cache;
 struct prfaq_auth_cache *prfaq_auth_cache_new(unsigned ttl_s);
 void prfaq_auth_cache_free(struct prfaq_auth_cache *cache);
 
-/* Copy a live entry for hash into *out; false when absent or expired. */
+/*
+ * Copy a live entry for hash into *out; false when absent or expired.  On a
+ * miss, *epoch (if not NULL) receives the cache's eviction epoch, to hand to
+ * prfaq_auth_cache_put once the database has answered.
+ */
 bool prfaq_auth_cache_get(struct prfaq_auth_cache *cache,
 			  const uint8_t hash[PRFAQ_SHA256_LEN],
-			  struct prfaq_caller *out);
+			  struct prfaq_caller *out, uint64_t *epoch);
+/*
+ * Remember a caller resolved from the database, unless a token was evicted
+ * since the lookup that returned epoch: that answer may predate the
+ * revocation, and caching it would bring the revoked token back.
+ */
 void prfaq_auth_cache_put(struct prfaq_auth_cache *cache,
 			  const uint8_t hash[PRFAQ_SHA256_LEN],
-			  const struct prfaq_caller *caller);
-/* Forget every entry of a token (by id). */
+			  const struct prfaq_caller *caller, uint64_t epoch);
+/* Forget every entry of a token (by id), and start a new epoch. */
 void prfaq_auth_cache_evict_token(struct prfaq_auth_cache *cache,
 				  const char *token_id);
 

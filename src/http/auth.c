@@ -28,6 +28,7 @@ auth_authenticate(struct prfaq_request *req)
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_error err;
 	prfaq_code rc;
+	uint64_t epoch;
 	size_t n;
 
 	if (h == NULL) {
@@ -47,22 +48,22 @@ auth_authenticate(struct prfaq_request *req)
 	n = strlen(h);
 	while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t'))
 		n--;
-	if (n >= sizeof(token)) {
-		/* Longer than any token we issue: no need to ask the database. */
+	if (!prfaq_token_well_formed(h, n)) {
+		/* Not a token we could have issued: no need to ask the database. */
 		unauthorized(req, INVALID_TOKEN, "The token is unknown or revoked");
 		return false;
 	}
 	memcpy(token, h, n);
 	token[n] = '\0';
 	prfaq_token_hash(token, hash);
-	if (prfaq_auth_cache_get(app->auth_cache, hash, &req->caller)) {
+	if (prfaq_auth_cache_get(app->auth_cache, hash, &req->caller, &epoch)) {
 		req->authenticated = true;
 		return true;
 	}
 	prfaq_error_init(&err);
 	rc = prfaq_store_token_resolve(app->pool, hash, &req->caller, &err);
 	if (rc == PRFAQ_OK) {
-		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller);
+		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller, epoch);
 		req->authenticated = true;
 	} else if (rc == PRFAQ_EAUTH) {
 		unauthorized(req, INVALID_TOKEN, "The token is unknown or revoked");

@@ -361,21 +361,29 @@ request_queue(struct prfaq_request *req)
 
 /* --- the request's life ------------------------------------------------ */
 
+static bool token_char(char c);
+
+/*
+ * It is logged and echoed: never take one that holds a token, by its prefix
+ * or by a run of base64url as long as a token's secret (see redact_path).
+ */
+#define LONG_RUN 40
+
 static bool
 request_id_valid(const char *s)
 {
-	size_t n = 0;
+	size_t n = 0, run = 0;
 
 	for (; s[n] != '\0'; n++) {
 		char c = s[n];
 
 		if (n == REQUEST_ID_MAX ||
-		    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		      c == '.' || c == ':'))
+		    !(token_char(c) || c == '.' || c == ':'))
+			return false;
+		run = token_char(c) ? run + 1 : 0;
+		if (run >= LONG_RUN)
 			return false;
 	}
-	/* It is logged and echoed: never take one that holds a token. */
 	return n > 0 && strstr(s, PRFAQ_TOKEN_PREFIX) == NULL;
 }
 
@@ -617,7 +625,6 @@ token_char(char c)
  * is taken for one even without its prefix (or with the prefix
  * percent-encoded, in a path kept as sent).  Ids (36) stay readable.
  */
-#define LONG_RUN 40
 
 static void
 redact_path(const char *path, char *out, size_t cap)

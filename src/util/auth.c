@@ -65,6 +65,23 @@ prfaq_token_hash(const char *text, uint8_t hash[PRFAQ_SHA256_LEN])
 }
 
 bool
+prfaq_token_well_formed(const char *text, size_t n)
+{
+	size_t plen = strlen(PRFAQ_TOKEN_PREFIX);
+
+	if (n != PRFAQ_TOKEN_LEN || memcmp(text, PRFAQ_TOKEN_PREFIX, plen) != 0)
+		return false;
+	for (size_t i = plen; i < n; i++) {
+		char c = text[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+bool
 prfaq_uuid_valid(const char *s)
 {
 	for (int i = 0; i < PRFAQ_UUID_LEN; i++) {
@@ -90,6 +107,7 @@ struct cache_entry {
 struct prfaq_auth_cache {
 	pthread_mutex_t mu;
 	unsigned ttl_s;
+	uint64_t epoch;		/* evictions so far */
 	struct cache_entry slots[CACHE_SLOTS];
 };
 
@@ -138,16 +156,20 @@ expired(const struct cache_entry *e, const struct timespec *now)
 bool
 prfaq_auth_cache_get(struct prfaq_auth_cache *c,
 		     const uint8_t hash[PRFAQ_SHA256_LEN],
-		     struct prfaq_caller *out)
+		     struct prfaq_caller *out, uint64_t *epoch)
 {
 	struct timespec now;
 	size_t s = slot_of(hash);
 	bool found = false;
 
+	if (epoch != NULL)
+		*epoch = 0;
 	if (c == NULL || c->ttl_s == 0)
 		return false;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&c->mu);
+	if (epoch != NULL)
+		*epoch = c->epoch;
 	for (int i = 0; i < CACHE_PROBE; i++) {
 		struct cache_entry *e = &c->slots[(s + (size_t)i) & (CACHE_SLOTS - 1)];
 
@@ -165,7 +187,7 @@ prfaq_auth_cache_get(struct prfaq_auth_cache *c,
 void
 prfaq_auth_cache_put(struct prfaq_auth_cache *c,
 		     const uint8_t hash[PRFAQ_SHA256_LEN],
-		     const struct prfaq_caller *caller)
+		     const struct prfaq_caller *caller, uint64_t epoch)
 {
 	struct timespec now;
 	struct cache_entry *victim = NULL;
@@ -175,6 +197,11 @@ prfaq_auth_cache_put(struct prfaq_auth_cache *c,
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&c->mu);
+	if (epoch != c->epoch) {
+		/* A token was revoked while we asked: the next request asks again. */
+		pthread_mutex_unlock(&c->mu);
+		return;
+	}
 	/* Reuse the entry of the same token, else an expired one, else the oldest. */
 	for (int i = 0; i < CACHE_PROBE; i++) {
 		struct cache_entry *e = &c->slots[(s + (size_t)i) & (CACHE_SLOTS - 1)];
@@ -199,6 +226,7 @@ prfaq_auth_cache_evict_token(struct prfaq_auth_cache *c, const char *token_id)
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&c->mu);
+	c->epoch++;
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
 		if (strcmp(c->slots[i].caller.token_id, token_id) == 0)
 			memset(&c->slots[i], 0, sizeof(c->slots[i]));

@@ -125,6 +125,26 @@ test_request_id_echoed_or_made(void **state)
 	assert_non_null(h_header(&r, "X-Request-Id", id2, sizeof(id2)));
 	assert_string_not_equal(id, id2);
 	h_resp_free(&r);
+	/*
+	 * It is logged and echoed, so a token's secret part (43 base64url
+	 * characters, no prefix) pasted there by mistake is neither.
+	 */
+	const char *secret[] = {
+		"X-Request-Id: trace:Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF",
+		NULL
+	};
+	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, secret, NULL, &r), 0);
+	assert_non_null(h_header(&r, "X-Request-Id", id, sizeof(id)));
+	assert_null(strstr(id, "Zm9vYmFy"));
+	h_resp_free(&r);
+	/* Ids of UUIDs and other traces stay as sent. */
+	const char *uuid[] = {
+		"X-Request-Id: 6f1c2a9e-8b1d-4c2e-9f0a-1b2c3d4e5f60.1", NULL
+	};
+	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, uuid, NULL, &r), 0);
+	assert_non_null(h_header(&r, "X-Request-Id", id, sizeof(id)));
+	assert_string_equal(id, "6f1c2a9e-8b1d-4c2e-9f0a-1b2c3d4e5f60.1");
+	h_resp_free(&r);
 }
 
 /* Raw HTTP over a socket: for what libcurl would not send. */
