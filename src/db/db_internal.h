@@ -17,7 +17,13 @@
  * again after a reconnect, since the server forgot it).
  */
 struct db_stmt {
-	const char *name;	/* unique, used as the prepared statement name */
+	/*
+	 * Unique, used as the prepared statement name.  NULL: never prepared,
+	 * but planned with each call's values (still one round trip), for the
+	 * few queries whose best plan depends on them: a generic plan of a
+	 * search cannot know whether its word is rare or everywhere.
+	 */
+	const char *name;
 	const char *sql;
 	int nparams;
 };

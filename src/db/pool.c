@@ -275,6 +275,13 @@ db_conn_retryable(const struct db_conn *conn)
 	return conn->retryable;
 }
 
+/* A statement's name for the log. */
+static const char *
+stmt_label(const struct db_stmt *stmt)
+{
+	return stmt->name != NULL ? stmt->name : "an unprepared statement";
+}
+
 /*
  * Map a failed result to an error.  res may be NULL (libpq out of memory or
  * the connection broke before a result arrived).
@@ -291,7 +298,7 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
 		conn->lost = true;
 		conn_drop(conn);
-		log_warn(NULL, "database connection lost during %s", stmt->name);
+		log_warn(NULL, "database connection lost during %s", stmt_label(stmt));
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
@@ -308,11 +315,11 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is overloaded; retry shortly");
 	if (strncmp(state, "22", 2) == 0) {
-		log_warn(NULL, "%s: data exception %s", stmt->name, state);
+		log_warn(NULL, "%s: data exception %s", stmt_label(stmt), state);
 		return prfaq_error_set(err, PRFAQ_EINVAL,
 				       "The database rejected a value");
 	}
-	log_error(NULL, "%s failed with SQLSTATE %s: %s", stmt->name, state,
+	log_error(NULL, "%s failed with SQLSTATE %s: %s", stmt_label(stmt), state,
 		  msg ? msg : "");
 	return prfaq_error_set(err, PRFAQ_EINTERNAL, "Unexpected database error");
 }
@@ -357,10 +364,15 @@ db_exec(struct db_conn *conn, const struct db_stmt *stmt,
 		conn->lost = true;
 		return NULL;
 	}
-	if (conn_prepare(conn, stmt, err) != PRFAQ_OK)
-		return NULL;
-	res = PQexecPrepared(conn->pg, stmt->name, stmt->nparams, params, NULL,
-			     NULL, 0);
+	if (stmt->name == NULL) {
+		res = PQexecParams(conn->pg, stmt->sql, stmt->nparams, NULL,
+				   params, NULL, NULL, 0);
+	} else {
+		if (conn_prepare(conn, stmt, err) != PRFAQ_OK)
+			return NULL;
+		res = PQexecPrepared(conn->pg, stmt->name, stmt->nparams,
+				     params, NULL, NULL, 0);
+	}
 	st = PQresultStatus(res);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
 		return res;

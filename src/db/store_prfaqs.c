@@ -195,14 +195,28 @@ static const struct db_stmt stmt_list = {
 	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $7::int + 1", 7
 };
 
+/*
+ * Search: the full vector (GIN) decides what matches; of the matches, the
+ * SEARCH_CANDIDATES most recently updated are ranked by search_head, the
+ * title, headline, subheading and summary (see migrations/0005).  So the
+ * cost is bounded by the candidates, not by how common the word is.  Not
+ * prepared: planned for each query's words, since the best plan for a rare
+ * word (the GIN index) is not the one for a word in every document (the
+ * updated_at index, stopping after SEARCH_CANDIDATES).
+ */
+#define SEARCH_CANDIDATES "1000"
+#define SEARCH_QUERY "websearch_to_tsquery('english', $8)"
+
 static const struct db_stmt stmt_search = {
-	"prfaq_search",
+	NULL,
 	"SELECT " SUMMARY_JSON ", r.rank::text, p.id::text"
-	"  FROM prfaqs p JOIN users u ON u.id = p.owner_id,"
-	"       websearch_to_tsquery('english', $8) q,"
-	"       LATERAL (SELECT ts_rank(p.search, q) AS rank) r"
-	" WHERE p.search @@ q AND " LIST_FILTERS
-	"   AND ($5::real IS NULL OR (r.rank, p.id) < ($5::real, $6::uuid))"
+	"  FROM (SELECT p.id FROM prfaqs p"
+	"         WHERE p.search @@ " SEARCH_QUERY " AND " LIST_FILTERS
+	"         ORDER BY p.updated_at DESC, p.id DESC"
+	"         LIMIT " SEARCH_CANDIDATES ") c"
+	"  JOIN prfaqs p ON p.id = c.id JOIN users u ON u.id = p.owner_id,"
+	"       LATERAL (SELECT ts_rank(p.search_head, " SEARCH_QUERY ") AS rank) r"
+	" WHERE ($5::real IS NULL OR (r.rank, p.id) < ($5::real, $6::uuid))"
 	" ORDER BY r.rank DESC, p.id DESC LIMIT $7::int + 1", 8
 };
 

@@ -1707,6 +1707,61 @@ test_search_ranks_best_match_first(void **state)
 	assert_true(sql_count("SELECT count(*) FROM prfaqs") > 0);
 }
 
+/*
+ * A word in more PR/FAQs than the search ranks (1,000, see migrations/0005):
+ * the 1,000 most recently updated of them come back, each once, through
+ * every page; older ones do not.  The rows are made by SQL (no versions, no
+ * events) and removed at the end, so the other tests never see them.
+ */
+static void
+test_search_ranks_the_most_recent_thousand(void **state)
+{
+	char a[40], sql[1024], *v;
+	json_t *ids, *id;
+	int pages;
+	size_t i;
+
+	(void)state;
+	create_prfaq(author, "Zebra crossings for school runs", a);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO prfaqs (owner_id, title, tags, content, quality, version,"
+		 "                    updated_at)"
+		 " SELECT owner_id, 'Zebra crossing ' || g, tags, content, quality, 1,"
+		 "        now() - g * interval '1 minute'"
+		 "   FROM prfaqs, generate_series(1, 1100) g WHERE id = '%s'"
+		 " RETURNING 1", a);
+	free(h_sql(srv.dbname, sql));
+	assert_int_equal(sql_count("SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"),
+			 1101);
+
+	ids = walk("/v1/prfaqs?q=zebra&limit=100", 100, &pages);
+	assert_int_equal(json_array_size(ids), 1000);
+	assert_int_equal(pages, 10);
+	{
+		/* Each once, and exactly the newest 1,000 (a and g = 1..999). */
+		json_t *seen = json_object();
+
+		json_array_foreach(ids, i, id)
+			assert_int_equal(json_object_set(seen, json_string_value(id),
+							 json_true()), 0);
+		assert_int_equal(json_object_size(seen), 1000);
+		assert_non_null(json_object_get(seen, a));
+		v = h_sql(srv.dbname,
+			  "SELECT string_agg(id::text, ',') FROM prfaqs"
+			  " WHERE title ~ '^Zebra crossing [0-9]+$'"
+			  "   AND substring(title from 16)::int >= 1000");
+		assert_non_null(v);
+		for (char *tok = strtok(v, ","); tok != NULL; tok = strtok(NULL, ","))
+			assert_null(json_object_get(seen, tok));
+		free(v);
+		json_decref(seen);
+	}
+	json_decref(ids);
+	free(h_sql(srv.dbname,
+		   "DELETE FROM prfaqs WHERE title ~ '^Zebra crossing [0-9]+$' RETURNING 1"));
+	assert_int_equal(sql_count("SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"), 1);
+}
+
 /* --- text fidelity ------------------------------------------------------ */
 
 static void
@@ -1949,6 +2004,7 @@ main(void)
 		cmocka_unit_test(test_list_pagination),
 		cmocka_unit_test(test_list_filters),
 		cmocka_unit_test(test_search_ranks_best_match_first),
+		cmocka_unit_test(test_search_ranks_the_most_recent_thousand),
 		cmocka_unit_test(test_unicode_survives_byte_for_byte),
 		cmocka_unit_test(test_lint_reports_and_stores_nothing),
 	};
