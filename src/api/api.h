@@ -37,6 +37,13 @@ int api_param_number(struct prfaq_request *req, const char *name,
 /* Reply with err and clear it. */
 void api_fail(struct prfaq_request *req, struct prfaq_error *err);
 
+/*
+ * Add an "unknown member" error to err for each member of obj (borrowed) not
+ * in allowed (NULL-terminated), at prefix + "/" + the escaped member name.
+ */
+void api_check_members(const json_t *obj, const char *const *allowed,
+		       const char *prefix, struct prfaq_error *err);
+
 /* ops.c */
 void api_healthz(struct prfaq_request *req);
 void api_readyz(struct prfaq_request *req);

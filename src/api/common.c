@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "prfaq/json.h"
 #include "prfaq/buf.h"
 #include "prfaq/crypto.h"
 
@@ -125,4 +126,27 @@ api_param_number(struct prfaq_request *req, const char *name, const char *what)
 bad:
 	prfaq_reply_problem(req, PRFAQ_ENOTFOUND, "No such %s", what);
 	return -1;
+}
+
+/* See api.h. */
+void
+api_check_members(const json_t *obj, const char *const *allowed,
+		  const char *prefix, struct prfaq_error *err)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)obj, key, v) {
+		const char *const *a = allowed;
+		struct prfaq_buf ptr = PRFAQ_BUF_INIT;
+
+		while (*a != NULL && strcmp(*a, key) != 0)
+			a++;
+		if (*a != NULL)
+			continue;
+		if (prfaq_buf_puts(&ptr, prefix) == 0 &&
+		    prfaq_pointer_push(&ptr, key) == 0)
+			prfaq_error_add(err, ptr.data, "unknown member");
+		prfaq_buf_free(&ptr);
+	}
 }

@@ -14,8 +14,7 @@ api_lint(struct prfaq_request *req)
 	struct prfaq_quality_opts opts;
 	struct prfaq_error err;
 	json_t *body = NULL, *content, *report;
-	const char *key;
-	json_t *v;
+	static const char *const allowed[] = { "content", NULL };
 
 	prfaq_error_init(&err);
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK)
@@ -24,11 +23,7 @@ api_lint(struct prfaq_request *req)
 		prfaq_error_add(&err, "", "must be a JSON object {\"content\": {...}}");
 		goto fail;
 	}
-	json_object_foreach(body, key, v) {
-		if (strcmp(key, "content") != 0)
-			prfaq_error_add(&err, "", "unknown member %s: send {\"content\": {...}}",
-					key);
-	}
+	api_check_members(body, allowed, "", &err);
 	content = json_object_get(body, "content");
 	if (content == NULL)
 		prfaq_error_add(&err, "/content", "is required");

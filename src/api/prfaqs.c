@@ -446,13 +446,9 @@ api_versions_restore(struct prfaq_request *req)
 		goto fail;
 	}
 	{
-		const char *key;
+		static const char *const allowed[] = { "change_note", NULL };
 
-		json_object_foreach(body, key, v) {
-			if (strcmp(key, "change_note") != 0)
-				prfaq_error_add(&err, "", "unknown member %s: only change_note is accepted",
-						key);
-		}
+		api_check_members(body, allowed, "", &err);
 	}
 	v = json_object_get(body, "change_note");
 	if (v != NULL && (!json_is_string(v) ||

@@ -54,29 +54,6 @@ check_text(const json_t *obj, const char *key, bool required, size_t max,
 		prfaq_error_add(err, ptr, "must not be empty");
 }
 
-/* Report members of obj not in allowed (NULL-terminated) under prefix. */
-static void
-check_members(const json_t *obj, const char *const *allowed, const char *prefix,
-	      struct prfaq_error *err)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach((json_t *)obj, key, v) {
-		const char *const *a = allowed;
-		struct prfaq_buf ptr = PRFAQ_BUF_INIT;
-
-		while (*a != NULL && strcmp(*a, key) != 0)
-			a++;
-		if (*a != NULL)
-			continue;
-		if (prfaq_buf_puts(&ptr, prefix) == 0 &&
-		    prfaq_pointer_push(&ptr, key) == 0)
-			prfaq_error_add(err, ptr.data, "unknown member");
-		prfaq_buf_free(&ptr);
-	}
-}
-
 /* --- status changes ----------------------------------------------------- */
 
 struct transition {
@@ -187,7 +164,7 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 	json_t *reviewers = json_object_get(body, "reviewers"), *r, *m, *missing = NULL;
 	size_t i, j;
 
-	check_members(body, allowed, "", err);
+	api_check_members(body, allowed, "", err);
 	if (reviewers == NULL)
 		return err->code;
 	if (!json_is_array(reviewers) || json_array_size(reviewers) > REVIEWERS_MAX)
@@ -231,7 +208,7 @@ decision_validate(const json_t *body, enum prfaq_action *action,
 	static const char *const allowed[] = { "outcome", "rationale", NULL };
 	const char *outcome = json_string_value(json_object_get(body, "outcome"));
 
-	check_members(body, allowed, "", err);
+	api_check_members(body, allowed, "", err);
 	if (outcome != NULL && strcmp(outcome, "approved") == 0)
 		*action = PRFAQ_ACTION_APPROVE;
 	else if (outcome != NULL && strcmp(outcome, "rejected") == 0)
@@ -271,7 +248,7 @@ transition(struct prfaq_request *req, enum prfaq_action action)
 	else if (action == PRFAQ_ACTION_APPROVE)
 		decision_validate(body, &t.action, &err);
 	else
-		check_members(body, none, "", &err);
+		api_check_members(body, none, "", &err);
 	if (err.code != PRFAQ_OK)
 		goto fail;
 	t.body = body;
@@ -390,7 +367,7 @@ review_validate(const json_t *body, int *version, struct prfaq_error *err)
 	json_t *v = json_object_get(body, "version"), *comments, *c;
 	size_t i;
 
-	check_members(body, allowed, "", err);
+	api_check_members(body, allowed, "", err);
 	*version = 0;
 	if (v != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
@@ -419,7 +396,7 @@ review_validate(const json_t *body, int *version, struct prfaq_error *err)
 			prfaq_error_add(err, base, "must be an object {anchor, quote?, body, principle?}");
 			continue;
 		}
-		check_members(c, comment_allowed, base, err);
+		api_check_members(c, comment_allowed, base, err);
 		snprintf(ptr, sizeof(ptr), "%s/anchor", base);
 		v = json_object_get(c, "anchor");
 		if (!json_is_string(v) || json_string_value(v)[0] != '/')
@@ -551,7 +528,7 @@ api_replies_create(struct prfaq_request *req)
 		prfaq_error_add(&err, "", "must be a JSON object {\"body\": \"...\"}");
 		goto fail;
 	}
-	check_members(body, allowed, "", &err);
+	api_check_members(body, allowed, "", &err);
 	check_text(body, "body", true, SUMMARY_MAX, &err, "/body");
 	if (err.code != PRFAQ_OK ||
 	    prfaq_store_reply_create(prfaq_req_app(req)->pool, id, cid,

@@ -43,20 +43,12 @@ email_plausible(const char *s)
 static prfaq_code
 user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 {
-	const char *key;
+	static const char *const allowed[] = { "name", "email", "roles", NULL };
 	json_t *v;
 
 	if (!json_is_object(body))
 		return prfaq_error_add(err, "", "must be a JSON object");
-	json_object_foreach((json_t *)body, key, v) {
-		if (strcmp(key, "name") != 0 && strcmp(key, "email") != 0 &&
-		    strcmp(key, "roles") != 0) {
-			char ptr[300];
-
-			snprintf(ptr, sizeof(ptr), "/%s", key);
-			prfaq_error_add(err, ptr, "unknown member");
-		}
-	}
+	api_check_members(body, allowed, "", err);
 	v = json_object_get(body, "name");
 	if (!json_is_string(v))
 		prfaq_error_add(err, "/name", "is required and must be a string");

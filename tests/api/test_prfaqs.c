@@ -1219,6 +1219,13 @@ test_restore(void **state)
 	restore(author, id, 9, 2, &r);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
+	/* An unknown member of the optional body: 400 at its pointer. */
+	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/1/restore", id);
+	assert_int_equal(h_req(&srv, "POST", path, author,
+			       (const char *const[]){ "If-Match: \"2\"", NULL },
+			       "{\"change_note\":\"back\",\"content\":{}}", &r), 0);
+	assert_invalid_at(&r, "/content");
+	h_resp_free(&r);
 	version_numbers(id, numbers, sizeof(numbers));
 	assert_string_equal(numbers, "2,1");
 
@@ -1959,7 +1966,13 @@ test_lint_reports_and_stores_nothing(void **state)
 	h_resp_free(&r);
 	req_json("POST", "/v1/lint", author, NULL, json_pack("{s:s}", "title", "no content"),
 		 &r);
-	assert_problem(&r, 400);
+	assert_invalid_at(&r, "/content");
+	assert_invalid_at(&r, "/title");
+	h_resp_free(&r);
+	/* A member name that needs escaping in a JSON Pointer (RFC 6901). */
+	req_json("POST", "/v1/lint", author, NULL,
+		 json_pack("{s:{}, s:i}", "content", "a/b~c", 1), &r);
+	assert_invalid_at(&r, "/a~1b~0c");
 	h_resp_free(&r);
 	assert_int_equal(h_req(&srv, "POST", "/v1/lint", author,
 			       (const char *const[]){ "Content-Type: text/plain", NULL },
