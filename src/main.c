@@ -144,7 +144,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	if ((pool = prfaq_db_pool_new(&popts)) == NULL)
 		goto out;
 	if (want_user ?
-		    prfaq_store_user_create(pool, name, email, roles, hash, &user,
+		    prfaq_store_user_create(pool, NULL, name, email, roles, hash, &user,
 					    NULL, &err) :
 		    prfaq_store_token_create_for_email(pool, email, hash, &err)) {
 		fprintf(stderr, "prfaqd: %s\n", err.detail);

@@ -29,10 +29,18 @@ enum prfaq_role {
 	PRFAQ_ROLE_APPROVER = 1u << 3,
 };
 
+struct prfaq_idem_claim;
+
 struct prfaq_caller {
 	char user_id[PRFAQ_UUID_LEN + 1];
 	char token_id[PRFAQ_UUID_LEN + 1];
 	unsigned roles;		/* enum prfaq_role bits */
+	/*
+	 * The request's claim on its Idempotency-Key (prfaq/store.h), or NULL:
+	 * a creating write commits only while the claim is still its own.
+	 * Borrowed from the request; never cached.
+	 */
+	const struct prfaq_idem_claim *idem;
 };
 
 /* "admin" -> PRFAQ_ROLE_ADMIN; 0 when unknown. */

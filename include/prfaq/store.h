@@ -46,10 +46,13 @@ prfaq_code prfaq_store_token_resolve(struct prfaq_db_pool *pool,
 /*
  * Create a user (roles: bit set) and return it as JSON {id, name, email,
  * roles, created_at}; id_out (PRFAQ_UUID_LEN + 1 bytes) may be NULL.  With a
- * token_hash, a first token is stored in the same transaction.
+ * token_hash, a first token is stored in the same transaction.  caller (the
+ * admin, for its idempotency claim) is NULL from the command line.
  * PRFAQ_ECONFLICT when the email (case-insensitive) is taken.
  */
-prfaq_code prfaq_store_user_create(struct prfaq_db_pool *pool, const char *name,
+prfaq_code prfaq_store_user_create(struct prfaq_db_pool *pool,
+				   const struct prfaq_caller *caller,
+				   const char *name,
 				   const char *email, unsigned roles,
 				   const uint8_t *token_hash,
 				   struct prfaq_text *out, char *id_out,
@@ -70,10 +73,11 @@ prfaq_code prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
 				  struct prfaq_error *err);
 
 /*
- * Store a new token's hash for user_id; JSON {id, created_at}.
- * PRFAQ_ENOTFOUND when the user does not exist.
+ * Store a new token's hash for user_id on behalf of caller; JSON {id,
+ * created_at}.  PRFAQ_ENOTFOUND when the user does not exist.
  */
 prfaq_code prfaq_store_token_create(struct prfaq_db_pool *pool,
+				    const struct prfaq_caller *caller,
 				    const char *user_id,
 				    const uint8_t hash[PRFAQ_SHA256_LEN],
 				    struct prfaq_text *out,
@@ -275,32 +279,55 @@ prfaq_code prfaq_store_users_lacking_role(struct prfaq_db_pool *pool,
 /* --- idempotent retries ------------------------------------------------ */
 
 enum prfaq_idem_state {
-	PRFAQ_IDEM_NEW,		/* first use: run the request, then finish or abort */
+	PRFAQ_IDEM_NEW,		/* claimed: run the request, then finish or abort */
 	PRFAQ_IDEM_REPLAY,	/* done before: replay the stored response */
 	PRFAQ_IDEM_MISMATCH,	/* the key was used for another request: 422 */
 	PRFAQ_IDEM_RUNNING,	/* the first request is still running: 409 */
+	PRFAQ_IDEM_LOST,	/* the first request's write committed, but its
+				   response was never recorded: 409 */
 };
 
 /*
- * Claim (user, key) for a request whose hash is given.  For a replay,
- * *status and *response ({content_type, headers, body}, new reference) are set.
- * An expired key (over 24 hours) is forgotten and claimed anew.
+ * A claim on (user, key).  Every creating write of the request marks the
+ * claim in its own transaction, and only while claim is still the one
+ * recorded: so the write commits at most once per key, whatever crashes,
+ * lost connections or retries come between (see store_idem_mark).
  */
-prfaq_code prfaq_store_idem_begin(struct prfaq_db_pool *pool, const char *user_id,
-				  const char *key,
+struct prfaq_idem_claim {
+	char user_id[PRFAQ_UUID_LEN + 1];
+	const char *key;	/* borrowed from the request */
+	char claim[PRFAQ_UUID_LEN + 1];
+};
+
+/* Seconds after which an unfinished, unwritten claim may be taken over. */
+#define PRFAQ_IDEM_LEASE_S 60
+
+/*
+ * Claim c->key for c->user_id, for a request whose hash is given; on
+ * PRFAQ_IDEM_NEW, c->claim is set.  A claim that is neither finished nor
+ * written and older than PRFAQ_IDEM_LEASE_S (its request died with its
+ * process) is taken over.  For a replay, *status and *response
+ * ({content_type, headers, body}, new reference) are set.  An expired key
+ * (over 24 hours) is forgotten and claimed anew.
+ */
+prfaq_code prfaq_store_idem_begin(struct prfaq_db_pool *pool,
+				  struct prfaq_idem_claim *c,
 				  const uint8_t hash[PRFAQ_SHA256_LEN],
 				  enum prfaq_idem_state *state, int *status,
 				  json_t **response, struct prfaq_error *err);
 
 /* Record the response of a claimed key (status 2xx). */
 prfaq_code prfaq_store_idem_finish(struct prfaq_db_pool *pool,
-				   const char *user_id, const char *key,
+				   const struct prfaq_idem_claim *c,
 				   int status, const json_t *response,
 				   struct prfaq_error *err);
 
-/* Release a claimed key whose request failed, so a retry runs it again. */
-void prfaq_store_idem_abort(struct prfaq_db_pool *pool, const char *user_id,
-			    const char *key);
+/*
+ * Release a claim whose request failed, so that a retry runs it again;
+ * a claim whose write committed (the reply was lost on the way) is kept.
+ */
+void prfaq_store_idem_abort(struct prfaq_db_pool *pool,
+			    const struct prfaq_idem_claim *c);
 
 /* --- webhooks ----------------------------------------------------------- */
 

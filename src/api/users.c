@@ -104,7 +104,7 @@ api_users_create(struct prfaq_request *req)
 		return;
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
 	    user_validate(body, &roles, &err) != PRFAQ_OK ||
-	    prfaq_store_user_create(prfaq_req_app(req)->pool,
+	    prfaq_store_user_create(prfaq_req_app(req)->pool, prfaq_req_caller(req),
 				    json_string_value(json_object_get(body, "name")),
 				    json_string_value(json_object_get(body, "email")),
 				    roles, NULL, &t, id, &err) != PRFAQ_OK) {
@@ -193,7 +193,8 @@ api_tokens_create(struct prfaq_request *req)
 		prfaq_reply_problem(req, PRFAQ_EINTERNAL, "No randomness available");
 		return;
 	}
-	if (prfaq_store_token_create(prfaq_req_app(req)->pool, user_id, hash, &t,
+	if (prfaq_store_token_create(prfaq_req_app(req)->pool, prfaq_req_caller(req),
+				     user_id, hash, &t,
 				     &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		goto out;

@@ -19,21 +19,49 @@ static const struct db_stmt stmt_idem_expire = {
 static const struct db_stmt stmt_idem_claim = {
 	"idem_claim",
 	"INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)"
-	" ON CONFLICT (user_id, key) DO NOTHING RETURNING 1", 3
+	" ON CONFLICT (user_id, key) DO NOTHING RETURNING claim", 3
 };
+
+#define IDEM_STR_(x) #x
+#define IDEM_STR(x) IDEM_STR_(x)
+#define IDEM_STALE \
+	"claimed_at < now() - make_interval(secs => " IDEM_STR(PRFAQ_IDEM_LEASE_S) ")"
 
 static const struct db_stmt stmt_idem_read = {
 	"idem_read",
-	"SELECT request_hash = $3, status, response::text FROM idempotency_keys"
-	" WHERE user_id = $1 AND key = $2", 3
+	"SELECT request_hash = $3, status, response::text, written, " IDEM_STALE
+	"  FROM idempotency_keys WHERE user_id = $1 AND key = $2", 3
+};
+
+/*
+ * An abandoned claim: never finished, never written, and older than the
+ * lease.  Its request cannot commit any more (its claim is no longer the
+ * one recorded), so running the retry instead is safe.
+ */
+static const struct db_stmt stmt_idem_takeover = {
+	"idem_takeover",
+	"UPDATE idempotency_keys SET claim = gen_random_uuid(), claimed_at = now()"
+	" WHERE user_id = $1 AND key = $2 AND request_hash = $3"
+	"   AND status IS NULL AND NOT written AND " IDEM_STALE
+	" RETURNING claim", 3
 };
 
 struct idem_ctx {
 	const char *params[3];
+	struct prfaq_idem_claim *claim;
 	enum prfaq_idem_state state;
 	int status;
 	json_t *response;
 };
+
+/* The claim id from a one-row result; the state NEW. */
+static void
+idem_claimed(struct idem_ctx *c, const PGresult *res)
+{
+	snprintf(c->claim->claim, sizeof(c->claim->claim), "%s",
+		 PQgetvalue(res, 0, 0));
+	c->state = PRFAQ_IDEM_NEW;
+}
 
 static prfaq_code
 idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
@@ -50,8 +78,8 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	if ((res = db_exec(conn, &stmt_idem_claim, c->params, err)) == NULL)
 		return err ? err->code : PRFAQ_EINTERNAL;
 	if (PQntuples(res) == 1) {
+		idem_claimed(c, res);
 		PQclear(res);
-		c->state = PRFAQ_IDEM_NEW;
 		return PRFAQ_OK;
 	}
 	PQclear(res);
@@ -63,27 +91,39 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 				     "This Idempotency-Key is in use; retry");
 	} else if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
 		c->state = PRFAQ_IDEM_MISMATCH;
-	} else if (PQgetisnull(res, 0, 1)) {
-		c->state = PRFAQ_IDEM_RUNNING;
-	} else {
+	} else if (!PQgetisnull(res, 0, 1)) {
 		c->state = PRFAQ_IDEM_REPLAY;
 		c->status = atoi(PQgetvalue(res, 0, 1));
 		c->response = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
 		if (c->response == NULL)
 			rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	} else if (strcmp(PQgetvalue(res, 0, 3), "t") == 0) {
+		c->state = PRFAQ_IDEM_LOST;
+	} else if (strcmp(PQgetvalue(res, 0, 4), "t") == 0) {
+		PQclear(res);
+		if ((res = db_exec(conn, &stmt_idem_takeover, c->params, err)) == NULL)
+			return err ? err->code : PRFAQ_EINTERNAL;
+		/* None: another retry took it over, or its write just marked it. */
+		if (PQntuples(res) == 1)
+			idem_claimed(c, res);
+		else
+			c->state = PRFAQ_IDEM_RUNNING;
+	} else {
+		c->state = PRFAQ_IDEM_RUNNING;
 	}
 	PQclear(res);
 	return rc;
 }
 
 prfaq_code
-prfaq_store_idem_begin(struct prfaq_db_pool *pool, const char *user_id,
-		       const char *key, const uint8_t hash[PRFAQ_SHA256_LEN],
+prfaq_store_idem_begin(struct prfaq_db_pool *pool, struct prfaq_idem_claim *claim,
+		       const uint8_t hash[PRFAQ_SHA256_LEN],
 		       enum prfaq_idem_state *state, int *status,
 		       json_t **response, struct prfaq_error *err)
 {
 	char hex[2 * PRFAQ_SHA256_LEN + 3];
-	struct idem_ctx c = { { user_id, key, hex }, PRFAQ_IDEM_NEW, 0, NULL };
+	struct idem_ctx c = { { claim->user_id, claim->key, hex }, claim,
+			      PRFAQ_IDEM_NEW, 0, NULL };
 	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
@@ -98,19 +138,100 @@ prfaq_store_idem_begin(struct prfaq_db_pool *pool, const char *user_id,
 	return PRFAQ_OK;
 }
 
-static const struct db_stmt stmt_idem_finish = {
-	"idem_finish",
-	"UPDATE idempotency_keys SET status = $3::int, response = $4::jsonb"
-	" WHERE user_id = $1 AND key = $2", 4
+/*
+ * Marks the claim written, in the transaction of the write itself, and only
+ * while the claim still owns the key.
+ */
+static const struct db_stmt stmt_idem_mark = {
+	"idem_mark",
+	"UPDATE idempotency_keys SET written = true"
+	" WHERE user_id = $1 AND key = $2 AND claim = $3"
+	"   AND status IS NULL AND NOT written RETURNING 1", 3
 };
 
 prfaq_code
-prfaq_store_idem_finish(struct prfaq_db_pool *pool, const char *user_id,
-			const char *key, int status, const json_t *response,
-			struct prfaq_error *err)
+store_idem_mark(struct db_conn *conn, const struct prfaq_caller *caller,
+		struct prfaq_error *err)
+{
+	const struct prfaq_idem_claim *c = caller != NULL ? caller->idem : NULL;
+	const char *params[3];
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	if (c == NULL)
+		return PRFAQ_OK;
+	params[0] = c->user_id;
+	params[1] = c->key;
+	params[2] = c->claim;
+	if ((res = db_exec(conn, &stmt_idem_mark, params, err)) == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ECONFLICT,
+				     "A retry with this Idempotency-Key took over while this "
+				     "request ran; nothing was written by this one");
+	PQclear(res);
+	return rc;
+}
+
+struct write_ctx {
+	const struct prfaq_caller *caller;
+	const struct db_stmt *stmt;
+	const char *const *params;
+	PGresult *res;
+};
+
+static prfaq_code
+write_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct write_ctx *w = arg;
+
+	PQclear(w->res);
+	if ((w->res = db_exec(conn, w->stmt, w->params, err)) == NULL)
+		return err ? err->code : PRFAQ_EINTERNAL;
+	/* Nothing written (e.g. no such comment): nothing to mark. */
+	if (PQntuples(w->res) == 0)
+		return PRFAQ_OK;
+	return store_idem_mark(conn, w->caller, err);
+}
+
+PGresult *
+store_write_one(struct prfaq_db_pool *pool, const struct prfaq_caller *caller,
+		const struct db_stmt *stmt, const char *const *params,
+		struct prfaq_error *err)
+{
+	struct write_ctx w = { caller, stmt, params, NULL };
+	struct db_conn *conn;
+	PGresult *res;
+
+	if (caller == NULL || caller->idem == NULL) {
+		/* One statement: atomic by itself; no blind retry on a dead
+		 * connection (it may have run). */
+		if (db_acquire(pool, &conn, err) != PRFAQ_OK)
+			return NULL;
+		res = db_exec(conn, stmt, params, err);
+		db_release(pool, conn);
+		return res;
+	}
+	if (db_tx(pool, write_tx, &w, err) != PRFAQ_OK) {
+		PQclear(w.res);
+		return NULL;
+	}
+	return w.res;
+}
+
+static const struct db_stmt stmt_idem_finish = {
+	"idem_finish",
+	"UPDATE idempotency_keys SET status = $4::int, response = $5::jsonb"
+	" WHERE user_id = $1 AND key = $2 AND claim = $3", 5
+};
+
+prfaq_code
+prfaq_store_idem_finish(struct prfaq_db_pool *pool,
+			const struct prfaq_idem_claim *c, int status,
+			const json_t *response, struct prfaq_error *err)
 {
 	char st[16], *text = json_dumps(response, JSON_COMPACT);
-	const char *params[4] = { user_id, key, st, text };
+	const char *params[5] = { c->user_id, c->key, c->claim, st, text };
 	PGresult *res;
 
 	if (text == NULL)
@@ -127,14 +248,13 @@ prfaq_store_idem_finish(struct prfaq_db_pool *pool, const char *user_id,
 static const struct db_stmt stmt_idem_abort = {
 	"idem_abort",
 	"DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2"
-	"   AND status IS NULL", 2
+	"   AND claim = $3 AND status IS NULL AND NOT written", 3
 };
 
 void
-prfaq_store_idem_abort(struct prfaq_db_pool *pool, const char *user_id,
-		       const char *key)
+prfaq_store_idem_abort(struct prfaq_db_pool *pool, const struct prfaq_idem_claim *c)
 {
-	const char *params[2] = { user_id, key };
+	const char *params[3] = { c->user_id, c->key, c->claim };
 
 	PQclear(db_query(pool, &stmt_idem_abort, params, NULL));
 }
@@ -164,18 +284,12 @@ prfaq_store_webhook_create(struct prfaq_db_pool *pool,
 {
 	char *ev = json_dumps(events, JSON_COMPACT);
 	const char *params[5] = { url, ev, description, secret, caller->user_id };
-	struct db_conn *conn;
 	PGresult *res;
 	prfaq_code rc;
 
 	if (ev == NULL)
 		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK) {
-		free(ev);
-		return rc;
-	}
-	res = db_exec(conn, &stmt_webhook_insert, params, err);
-	db_release(pool, conn);
+	res = store_write_one(pool, caller, &stmt_webhook_insert, params, err);
 	free(ev);
 	if (res == NULL)
 		return err ? err->code : PRFAQ_EUNAVAILABLE;

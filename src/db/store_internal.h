@@ -36,4 +36,23 @@ void store_bytea_param(const uint8_t *data, size_t len, char *buf);
 /* Is the string a decimal integer that fits in an int8? */
 bool store_is_int(const char *s);
 
+/*
+ * Mark the caller's idempotency claim written, inside the transaction of the
+ * write (conn is in it).  No claim: nothing to do.  PRFAQ_ECONFLICT when a
+ * retry took the claim over: the caller must roll back.
+ */
+prfaq_code store_idem_mark(struct db_conn *conn, const struct prfaq_caller *caller,
+			   struct prfaq_error *err);
+
+/*
+ * Run one writing statement.  Without an idempotency claim it runs alone
+ * (atomic by itself); with one, in a transaction that also marks the claim
+ * when the statement returned rows.  The result (PQclear it), or NULL with
+ * err set.
+ */
+PGresult *store_write_one(struct prfaq_db_pool *pool,
+			  const struct prfaq_caller *caller,
+			  const struct db_stmt *stmt, const char *const *params,
+			  struct prfaq_error *err);
+
 #endif

@@ -141,6 +141,8 @@ create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	}
 	snprintf(c->id, sizeof(c->id), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
+	if ((rc = store_idem_mark(conn, c->caller, err)) != PRFAQ_OK)
+		goto out;
 	rc = doc_fetch(conn, c->id, &c->out, NULL, err);
 out:
 	free(scratch);

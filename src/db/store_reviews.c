@@ -152,6 +152,8 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		goto out;
 	}
 	snprintf(review_id, sizeof(review_id), "%s", PQgetvalue(ins, 0, 0));
+	if ((rc = store_idem_mark(conn, r->caller, err)) != PRFAQ_OK)
+		goto out;
 	params[0] = review_id;
 	if ((get = db_exec(conn, &stmt_review_get, params, err)) == NULL) {
 		rc = err ? err->code : PRFAQ_EINTERNAL;
@@ -328,15 +330,10 @@ prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
 			 struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[4] = { id, comment_id, caller->user_id, body };
-	struct db_conn *conn;
 	PGresult *res;
-	prfaq_code rc;
+	prfaq_code rc = PRFAQ_OK;
 
-	/* A write: no blind retry on a dead connection (it may have run). */
-	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
-		return rc;
-	res = db_exec(conn, &stmt_reply_insert, params, err);
-	db_release(pool, conn);
+	res = store_write_one(pool, caller, &stmt_reply_insert, params, err);
 	if (res == NULL)
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	if (PQntuples(res) != 1)

@@ -94,11 +94,13 @@ static const struct db_stmt stmt_token_insert = {
 };
 
 struct user_create {
+	const struct prfaq_caller *caller;
 	const char *name, *email;
 	char roles[64];
 	const uint8_t *token_hash;
 	struct prfaq_text out;
 	char id[PRFAQ_UUID_LEN + 1];
+	bool taken;		/* the email is another user's */
 };
 
 static prfaq_code
@@ -110,9 +112,12 @@ user_create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	prfaq_code rc = PRFAQ_OK;
 
 	prfaq_text_free(&uc->out);
+	uc->taken = false;
 	res = db_exec(conn, &stmt_user_insert, params, err);
-	if (res == NULL)
+	if (res == NULL) {
+		uc->taken = err != NULL && err->code == PRFAQ_ECONFLICT;
 		return err ? err->code : PRFAQ_EINTERNAL;
+	}
 	snprintf(uc->id, sizeof(uc->id), "%s", PQgetvalue(res, 0, 0));
 	if (store_text(res, 0, 1, &uc->out) != 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
@@ -127,24 +132,27 @@ user_create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 			return err ? err->code : PRFAQ_EINTERNAL;
 		PQclear(res);
 	}
+	if (rc == PRFAQ_OK)
+		rc = store_idem_mark(conn, uc->caller, err);
 	return rc;
 }
 
 prfaq_code
-prfaq_store_user_create(struct prfaq_db_pool *pool, const char *name,
+prfaq_store_user_create(struct prfaq_db_pool *pool,
+			const struct prfaq_caller *caller, const char *name,
 			const char *email, unsigned roles,
 			const uint8_t *token_hash, struct prfaq_text *out,
 			char *id_out, struct prfaq_error *err)
 {
-	struct user_create uc = { .name = name, .email = email,
-				  .token_hash = token_hash };
+	struct user_create uc = { .caller = caller, .name = name,
+				  .email = email, .token_hash = token_hash };
 	prfaq_code rc;
 
 	roles_literal(roles, uc.roles, sizeof(uc.roles));
 	rc = db_tx(pool, user_create_tx, &uc, err);
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&uc.out);
-		if (rc == PRFAQ_ECONFLICT) {
+		if (rc == PRFAQ_ECONFLICT && uc.taken) {
 			prfaq_error_clear(err);
 			return prfaq_error_set(err, PRFAQ_ECONFLICT,
 					       "A user with this email already exists");
@@ -245,22 +253,18 @@ prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
 }
 
 prfaq_code
-prfaq_store_token_create(struct prfaq_db_pool *pool, const char *user_id,
+prfaq_store_token_create(struct prfaq_db_pool *pool,
+			 const struct prfaq_caller *caller, const char *user_id,
 			 const uint8_t hash[PRFAQ_SHA256_LEN],
 			 struct prfaq_text *out, struct prfaq_error *err)
 {
 	char hex[2 * PRFAQ_SHA256_LEN + 3];
 	const char *params[2] = { user_id, hex };
-	struct db_conn *conn;
 	PGresult *res;
-	prfaq_code rc;
+	prfaq_code rc = PRFAQ_OK;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	/* A single INSERT: no retry on a dead connection (it may have run). */
-	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
-		return rc;
-	res = db_exec(conn, &stmt_token_insert, params, err);
-	db_release(pool, conn);
+	res = store_write_one(pool, caller, &stmt_token_insert, params, err);
 	if (res == NULL)
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	if (PQntuples(res) != 1)

@@ -10,6 +10,7 @@
 
 #include "prfaq/buf.h"
 #include "prfaq/http.h"
+#include "prfaq/store.h"
 
 #define ROUTER_MAX_SEGMENTS 8
 #define REQUEST_MAX_PARAMS 4
@@ -101,7 +102,8 @@ struct prfaq_request {
 	const char *reply_data;		/* its body, owned by response */
 	size_t reply_len;
 
-	const char *idem_key;		/* an Idempotency-Key this request claimed */
+	/* The Idempotency-Key this request claimed (key NULL: none). */
+	struct prfaq_idem_claim idem;
 };
 
 struct prfaq_server {

@@ -5,16 +5,27 @@
  * handler runs, the key is claimed for (caller, key) together with a hash of
  * the request (method, path and body).  Then:
  *
- *   first use             the handler runs; a 2xx reply is recorded (status,
- *                         content type, headers, body) and the claim is
- *                         released for any other status, so that a retry
- *                         after a 4xx or 503 runs again;
+ *   first use             the handler runs, and its write marks the claim
+ *                         in the write's own transaction; a 2xx reply is
+ *                         recorded (status, content type, headers, body);
+ *                         for any other status the claim is released, so
+ *                         that a retry after a 4xx or 503 runs again, unless
+ *                         the write committed after all (a 503 for a
+ *                         connection lost during COMMIT);
  *   same request, done    the recorded reply is sent again, byte for byte,
  *                         with Idempotent-Replayed: true, and nothing runs;
  *   another request       422;
- *   first one running     409 with Retry-After.
+ *   first one running     409 with Retry-After;
+ *   written, no reply     409: it was done, but the reply was lost (prfaqd or
+ *                         the database failed between COMMIT and record);
+ *   abandoned             (unwritten, unfinished, older than the lease of
+ *                         PRFAQ_IDEM_LEASE_S: its process died) the retry
+ *                         takes the claim over and runs; should the old
+ *                         request still be running, its write fails, since
+ *                         it marks only its own claim.
  *
- * Keys expire after 24 hours (see migrations/0004_integration.sql).
+ * So the write happens at most once per key, whatever fails in between.
+ * Keys expire after 24 hours (see migrations/0004 and 0006).
  *
  * A recorded reply can hold a secret (a new API token is shown once), and
  * secrets are never stored in clear.  So the record is sealed (AES-256-GCM)
@@ -90,7 +101,7 @@ seal(const struct prfaq_request *req, json_t *record)
 	if (text == NULL)
 		return NULL;
 	len = strlen(text);
-	seal_key(req, req->idem_key, k);
+	seal_key(req, req->idem.key, k);
 	if ((box = malloc(len + PRFAQ_SEAL_OVERHEAD)) != NULL &&
 	    (n = prfaq_seal(k, text, len, box)) >= 0 &&
 	    (b64 = malloc(4 * ((size_t)n + 2) / 3 + 1)) != NULL) {
@@ -168,6 +179,7 @@ idem_before(struct prfaq_request *req)
 	const char *key;
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	enum prfaq_idem_state state;
+	struct prfaq_idem_claim claim;
 	struct prfaq_error err;
 	json_t *response = NULL;
 	int status = 0;
@@ -183,16 +195,20 @@ idem_before(struct prfaq_request *req)
 	}
 	request_hash(req, hash);
 	prfaq_error_init(&err);
-	if (prfaq_store_idem_begin(req->srv->app->pool, req->caller.user_id, key,
-				   hash, &state, &status, &response,
-				   &err) != PRFAQ_OK) {
+	memcpy(claim.user_id, req->caller.user_id, sizeof(claim.user_id));
+	claim.key = key;
+	claim.claim[0] = '\0';
+	if (prfaq_store_idem_begin(req->srv->app->pool, &claim, hash, &state,
+				   &status, &response, &err) != PRFAQ_OK) {
 		prfaq_reply_error(req, &err);
 		prfaq_error_clear(&err);
 		return false;
 	}
 	switch (state) {
 	case PRFAQ_IDEM_NEW:
-		req->idem_key = key;
+		/* The handler's write marks this claim in its own transaction. */
+		req->idem = claim;
+		req->caller.idem = &req->idem;
 		return true;
 	case PRFAQ_IDEM_REPLAY:
 		replay(req, key, status, response);
@@ -208,6 +224,13 @@ idem_before(struct prfaq_request *req)
 				    "A request with this Idempotency-Key is still running; "
 				    "retry when it has finished");
 		break;
+	case PRFAQ_IDEM_LOST:
+		prfaq_reply_problem(req, PRFAQ_ECONFLICT,
+				    "The request with this Idempotency-Key was carried out, "
+				    "but its response was lost (the service or its database "
+				    "failed just after); list the resource to find what it "
+				    "created, and use a new key for a new request");
+		break;
 	}
 	json_decref(response);
 	return false;
@@ -219,11 +242,12 @@ idem_after(struct prfaq_request *req)
 	struct prfaq_error err;
 	json_t *record, *response, *headers;
 
-	if (req->idem_key == NULL)
+	if (req->idem.key == NULL)
 		return;
+	req->caller.idem = NULL;
 	if (req->status < 200 || req->status > 299 || req->reply_data == NULL) {
-		prfaq_store_idem_abort(req->srv->app->pool, req->caller.user_id,
-				       req->idem_key);
+		/* Kept if its write did commit (a 503 for a lost COMMIT). */
+		prfaq_store_idem_abort(req->srv->app->pool, &req->idem);
 		return;
 	}
 	headers = json_object();
@@ -243,9 +267,8 @@ idem_after(struct prfaq_request *req)
 	 * instead: retries get 409 until it expires.  Say so in the log.
 	 */
 	if (response == NULL ||
-	    prfaq_store_idem_finish(req->srv->app->pool, req->caller.user_id,
-				    req->idem_key, req->status, response,
-				    &err) != PRFAQ_OK)
+	    prfaq_store_idem_finish(req->srv->app->pool, &req->idem,
+				    req->status, response, &err) != PRFAQ_OK)
 		log_error(req->request_id,
 			  "the reply to an idempotent request was not recorded: %s",
 			  err.detail[0] ? err.detail : "out of memory");

@@ -215,6 +215,7 @@ prfaq_auth_cache_put(struct prfaq_auth_cache *c,
 	}
 	memcpy(victim->hash, hash, PRFAQ_SHA256_LEN);
 	victim->caller = *caller;
+	victim->caller.idem = NULL;	/* the request's own, never shared */
 	victim->expires = now;
 	victim->expires.tv_sec += c->ttl_s;
 	pthread_mutex_unlock(&c->mu);

@@ -436,6 +436,112 @@ test_idempotent_running_and_expiry(void **state)
 	free(n);
 }
 
+/* The SHA-256 (hex) of an idempotent POST /v1/prfaqs with this body. */
+static void
+prfaq_request_hash(const char *body, char hex[65])
+{
+	unsigned char hash[32];
+	char msg[512];
+	int len = snprintf(msg, sizeof(msg), "POST\n/v1/prfaqs\n%s", body);
+	unsigned int hl = 0;
+
+	EVP_Digest(msg, (size_t)len, hash, &hl, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+}
+
+/*
+ * What crashes and lost connections leave behind, made by hand: a claim
+ * whose process died before its write (taken over after the lease), and a
+ * claim whose write committed but whose reply was never recorded (never run
+ * again).  And every creating write marks its claim in its own transaction.
+ */
+static void
+test_idempotent_claims_survive_failures(void **state)
+{
+	const char *abandoned = "{\"title\":\"Abandoned\",\"team\":\"portal\",\"content\":{}}";
+	const char *lost = "{\"title\":\"Lost reply\",\"team\":\"portal\",\"content\":{}}";
+	const char *k1[] = { "Idempotency-Key: abandoned", NULL };
+	const char *k2[] = { "Idempotency-Key: lost-reply", NULL };
+	char hex[65], sql[640], *n;
+	struct h_resp r;
+
+	/* Claimed 2 minutes ago, never written, never finished: its request died. */
+	prfaq_request_hash(abandoned, hex);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO idempotency_keys (user_id, key, request_hash, claimed_at)"
+		 " VALUES ('%s', 'abandoned', '\\x%s', now() - interval '2 minutes')"
+		 " RETURNING 1", author_id, hex);
+	free(h_sql(srv.dbname, sql));
+	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k1, abandoned, &r), 0);
+	assert_status(&r, 201);
+	h_resp_free(&r);
+	n = count_sql("SELECT count(*) FROM prfaqs WHERE title = 'Abandoned'");
+	assert_string_equal(n, "1");
+	free(n);
+	/* The retry's own claim was written and recorded: a replay now. */
+	n = count_sql("SELECT count(*) FROM idempotency_keys WHERE key = 'abandoned'"
+		      " AND written AND status = 201 AND claimed_at > now() - interval '1 minute'");
+	assert_string_equal(n, "1");
+	free(n);
+	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k1, abandoned, &r), 0);
+	assert_status(&r, 201);
+	assert_non_null(h_header(&r, "Idempotent-Replayed", hex, sizeof(hex)));
+	h_resp_free(&r);
+
+	/* Written but no reply (COMMIT made it, the record did not): never again. */
+	prfaq_request_hash(lost, hex);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO idempotency_keys (user_id, key, request_hash, written, claimed_at)"
+		 " VALUES ('%s', 'lost-reply', '\\x%s', true, now() - interval '2 minutes')"
+		 " RETURNING 1", author_id, hex);
+	free(h_sql(srv.dbname, sql));
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k2, lost, &r), 0);
+		assert_status(&r, 409);
+		assert_non_null(strstr(JS(&r, "detail"), "carried out"));
+		h_resp_free(&r);
+	}
+	n = count_sql("SELECT count(*) FROM prfaqs WHERE title = 'Lost reply'");
+	assert_string_equal(n, "0");
+	free(n);
+
+	/* A fresh claim of another request (not ours) is still running: 409. */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE idempotency_keys SET written = false, claimed_at = now()"
+		 " WHERE key = 'lost-reply' RETURNING 1");
+	free(h_sql(srv.dbname, sql));
+	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k2, lost, &r), 0);
+	assert_status(&r, 409);
+	assert_non_null(h_header(&r, "Retry-After", hex, sizeof(hex)));
+	h_resp_free(&r);
+
+	/* Users, tokens and webhooks mark their claims too. */
+	{
+		const char *ku[] = { "Idempotency-Key: mark-user", NULL };
+		const char *kw[] = { "Idempotency-Key: mark-webhook", NULL };
+
+		assert_int_equal(h_req(&srv, "POST", "/v1/users", srv.admin_token, ku,
+				       "{\"name\":\"Marked\",\"email\":\"marked@example.com\","
+				       "\"roles\":[\"author\"]}", &r), 0);
+		assert_status(&r, 201);
+		h_resp_free(&r);
+		assert_int_equal(h_req(&srv, "POST", "/v1/webhooks", srv.admin_token, kw,
+				       "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"created\"]}",
+				       &r), 0);
+		assert_status(&r, 201);
+		h_resp_free(&r);
+		n = count_sql("SELECT count(*) FROM idempotency_keys"
+			      " WHERE key IN ('mark-user', 'mark-webhook') AND written"
+			      "   AND status = 201");
+		assert_string_equal(n, "2");
+		free(n);
+		/* Delete the webhook: nothing should deliver to it. */
+		free(h_sql(srv.dbname, "UPDATE webhooks SET deleted_at = now()"
+			   " WHERE url = 'http://127.0.0.1:9/hook' RETURNING 1"));
+	}
+}
+
 static void
 test_idempotent_token_is_not_stored(void **state)
 {
@@ -454,6 +560,10 @@ test_idempotent_token_is_not_stored(void **state)
 	n = count_sql("SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id"
 		      " WHERE u.name = 'Tess'");
 	assert_string_equal(n, "2");
+	free(n);
+	/* The token's INSERT marked its claim, in its own transaction. */
+	n = count_sql("SELECT count(*) FROM idempotency_keys WHERE key = 'token-1' AND written");
+	assert_string_equal(n, "1");
 	free(n);
 
 	/* The recorded reply holds the token only sealed. */
@@ -723,6 +833,7 @@ main(void)
 		cmocka_unit_test(test_idempotent_per_caller_and_failures),
 		cmocka_unit_test(test_idempotent_running_and_expiry),
 		cmocka_unit_test(test_idempotent_token_is_not_stored),
+		cmocka_unit_test(test_idempotent_claims_survive_failures),
 		cmocka_unit_test(test_webhook_admin),
 		cmocka_unit_test(test_webhook_signed_and_retried),
 		cmocka_unit_test(test_webhook_survives_restart),
