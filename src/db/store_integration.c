@@ -10,10 +10,18 @@
 
 /* --- idempotency keys --------------------------------------------------- */
 
+/*
+ * Forget this key if it expired, and a few other expired keys on the way:
+ * so the table stays bounded by a day of keys even on instances that run no
+ * webhook sender (whose periodic purge does the same in bulk).
+ */
 static const struct db_stmt stmt_idem_expire = {
 	"idem_expire",
-	"DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2"
-	"   AND expires_at < now()", 2
+	"DELETE FROM idempotency_keys"
+	" WHERE (user_id = $1 AND key = $2 AND expires_at < now())"
+	"    OR ctid = ANY (ARRAY(SELECT ctid FROM idempotency_keys"
+	"                          WHERE expires_at < now()"
+	"                          LIMIT 20 FOR UPDATE SKIP LOCKED))", 2
 };
 
 static const struct db_stmt stmt_idem_claim = {
