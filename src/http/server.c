@@ -629,25 +629,28 @@ token_char(char c)
 static void
 redact_path(const char *path, char *out, size_t cap)
 {
-	size_t o = 0;
+	size_t o = 0, plen = strlen(PRFAQ_TOKEN_PREFIX);
 	const char *p = path;
 
+	/* One run of token characters at a time: linear in the path. */
 	while (*p != '\0' && o + 1 < cap) {
-		size_t run = 0;
+		size_t run = 0, keep;
+		const char *hit;
 
-		while (token_char(p[run]))
-			run++;
-		if (run >= LONG_RUN ||
-		    strncmp(p, PRFAQ_TOKEN_PREFIX, strlen(PRFAQ_TOKEN_PREFIX)) == 0) {
-			const char *r = "[redacted]";
-
-			while (*r != '\0' && o + 1 < cap)
-				out[o++] = *r++;
-			while (token_char(*p))
-				p++;
+		if (!token_char(*p)) {
+			out[o++] = *p++;
 			continue;
 		}
-		out[o++] = *p++;
+		while (token_char(p[run]))
+			run++;
+		hit = run >= LONG_RUN ? p : memmem(p, run, PRFAQ_TOKEN_PREFIX, plen);
+		keep = hit != NULL ? (size_t)(hit - p) : run;
+		for (size_t i = 0; i < keep && o + 1 < cap; i++)
+			out[o++] = p[i];
+		if (hit != NULL)
+			for (const char *r = "[redacted]"; *r != '\0' && o + 1 < cap; r++)
+				out[o++] = *r;
+		p += run;
 	}
 	out[o] = '\0';
 }

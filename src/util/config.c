@@ -45,7 +45,7 @@ static const struct setting settings[] = {
 	  100000, "simultaneous connections per client address (0: no limit)" },
 	{ "PRFAQ_CONN_TIMEOUT", T_UINT, OFF(conn_timeout_s), "30", 1, 3600,
 	  "seconds a connection may stay idle, or take to send a request's headers" },
-	{ "PRFAQ_CONN_MEMORY_LIMIT", T_SIZE, OFF(conn_memory_limit), "65536",
+	{ "PRFAQ_CONN_MEMORY_LIMIT", T_SIZE, OFF(conn_memory_limit), "16384",
 	  8192, 16ULL * 1024 * 1024, "per-connection memory for headers (bytes)" },
 	{ "PRFAQ_AUTO_MIGRATE", T_BOOL, OFF(auto_migrate), "1", 0, 1,
 	  "apply pending migrations when serving (0 or 1)" },

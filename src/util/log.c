@@ -128,31 +128,90 @@ prfaq_log(enum prfaq_log_level level, const char *request_id,
 		     sizeof(line));
 }
 
+/*
+ * A line under construction for prfaq_log_access: a few appends instead of
+ * snprintf with a format and a float, since it runs once per request.
+ * Appends past the end are dropped; emit() ends the line.
+ */
+struct line {
+	char buf[2048];
+	size_t n;
+};
+
+static void
+line_raw(struct line *l, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (k > sizeof(l->buf) - 2 - l->n)
+		k = sizeof(l->buf) - 2 - l->n;
+	memcpy(l->buf + l->n, s, k);
+	l->n += k;
+}
+
+/* "s" JSON-escaped in quotes, or null. */
+static void
+line_str(struct line *l, const char *s)
+{
+	if (s == NULL) {
+		line_raw(l, "null");
+		return;
+	}
+	line_raw(l, "\"");
+	l->n += prfaq_log_escape(l->buf + l->n, sizeof(l->buf) - 2 - l->n, s);
+	line_raw(l, "\"");
+}
+
+/* v / 10^decimals, with exactly that many decimals. */
+static void
+line_fixed(struct line *l, unsigned long long v, int decimals)
+{
+	char tmp[32];
+	size_t i = sizeof(tmp) - 1;
+
+	tmp[i] = '\0';
+	for (int d = 0; d < decimals; d++) {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	if (decimals > 0)
+		tmp[--i] = '.';
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	line_raw(l, tmp + i);
+}
+
 void
 prfaq_log_access(const char *request_id, const char *method, const char *route,
 		 const char *path, int status, double duration_ms,
 		 const char *user_id)
 {
-	char rid[160], m[32], r[256], p[1024], u[80], now[40], line[2048];
-	int n;
+	struct line l = { .n = 0 };
+	char now[40];
 
 	if (PRFAQ_LOG_INFO < min_level)
 		return;
 	format_now(now, sizeof(now));
-	prfaq_log_escape(rid, sizeof(rid), request_id);
-	prfaq_log_escape(m, sizeof(m), method);
-	prfaq_log_escape(r, sizeof(r), route);
-	prfaq_log_escape(p, sizeof(p), path);
-	prfaq_log_escape(u, sizeof(u), user_id);
-	n = snprintf(line, sizeof(line),
-		     "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"request\","
-		     "\"request_id\":\"%s\",\"method\":\"%s\",\"route\":%s%s%s,"
-		     "\"path\":\"%s\",\"status\":%d,\"duration_ms\":%.3f%s%s%s}",
-		     now, rid, m, route ? "\"" : "", route ? r : "null",
-		     route ? "\"" : "", p, status, duration_ms,
-		     user_id ? ",\"user_id\":\"" : "", user_id ? u : "",
-		     user_id ? "\"" : "");
-	if (n > 0)
-		emit(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1,
-		     sizeof(line));
+	line_raw(&l, "{\"time\":\"");
+	line_raw(&l, now);
+	line_raw(&l, "\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":");
+	line_str(&l, request_id);
+	line_raw(&l, ",\"method\":");
+	line_str(&l, method);
+	line_raw(&l, ",\"route\":");
+	line_str(&l, route);
+	line_raw(&l, ",\"path\":");
+	line_str(&l, path);
+	line_raw(&l, ",\"status\":");
+	line_fixed(&l, status > 0 ? (unsigned long long)status : 0, 0);
+	line_raw(&l, ",\"duration_ms\":");
+	line_fixed(&l, duration_ms > 0 ? (unsigned long long)(duration_ms * 1000.0 + 0.5) : 0, 3);
+	if (user_id != NULL) {
+		line_raw(&l, ",\"user_id\":");
+		line_str(&l, user_id);
+	}
+	line_raw(&l, "}");
+	emit(l.buf, l.n, sizeof(l.buf));
 }
