@@ -226,16 +226,26 @@ is_blank(const char *s, size_t len)
 static long
 find_control(const char *s, size_t len, bool multiline)
 {
-	size_t i = 0;
+	const unsigned char *p = (const unsigned char *)s;
 
-	while (i < len) {
-		uint32_t cp = utf8_next(s, len, &i);
+	/*
+	 * By bytes, not code points: s is valid UTF-8 (the JSON decoder saw to
+	 * it), where a C1 control is always the pair C2 80..9F and 0xC2 is
+	 * never a continuation byte.  Long texts are checked on every write.
+	 */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = p[i];
 
-		if (!is_control(cp))
+		if (b >= 0x20 && b != 0x7F && b != 0xC2)
 			continue;
-		if (multiline && (cp == '\n' || cp == '\r' || cp == '\t'))
+		if (b == 0xC2) {
+			if (i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+				return (long)p[i + 1];
 			continue;
-		return (long)cp;
+		}
+		if (multiline && (b == '\n' || b == '\r' || b == '\t'))
+			continue;
+		return (long)b;
 	}
 	return -1;
 }
