@@ -226,26 +226,48 @@ is_blank(const char *s, size_t len)
 static long
 find_control(const char *s, size_t len, bool multiline)
 {
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
 	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
 
 	/*
 	 * By bytes, not code points: s is valid UTF-8 (the JSON decoder saw to
 	 * it), where a C1 control is always the pair C2 80..9F and 0xC2 is
-	 * never a continuation byte.  Long texts are checked on every write.
+	 * never a continuation byte.  Long texts are checked on every write,
+	 * so eight bytes are skipped at once when none of them is < 0x20, 0x7F
+	 * or 0xC2 (the classic "has a zero byte" test, exact for existence);
+	 * only the others are looked at one by one.
 	 */
-	for (size_t i = 0; i < len; i++) {
-		unsigned char b = p[i];
+	while (i < len) {
+		size_t stop;
 
-		if (b >= 0x20 && b != 0x7F && b != 0xC2)
-			continue;
-		if (b == 0xC2) {
-			if (i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
-				return (long)p[i + 1];
-			continue;
+		if (i + 8 <= len) {
+			uint64_t x, del, c2;
+
+			memcpy(&x, p + i, 8);
+			del = x ^ (ones * 0x7F);
+			c2 = x ^ (ones * 0xC2);
+			if (((((x - ones * 0x20) & ~x) | ((del - ones) & ~del) |
+			      ((c2 - ones) & ~c2)) & highs) == 0) {
+				i += 8;
+				continue;
+			}
 		}
-		if (multiline && (b == '\n' || b == '\r' || b == '\t'))
-			continue;
-		return (long)b;
+		for (stop = i + 8 < len ? i + 8 : len; i < stop; i++) {
+			unsigned char b = p[i];
+
+			if (b >= 0x20 && b != 0x7F && b != 0xC2)
+				continue;
+			if (b == 0xC2) {
+				if (i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+					return (long)p[i + 1];
+				continue;
+			}
+			if (multiline && (b == '\n' || b == '\r' || b == '\t'))
+				continue;
+			return (long)b;
+		}
 	}
 	return -1;
 }

@@ -493,14 +493,13 @@ dot_continues(const unsigned char *p, size_t len)
 		return (p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z');
 	if (memchr(p, '.', len) != NULL)
 		return true;
+	/* Once per sentence end: compare in place, no strlen of every entry. */
 	for (const char *const *a = prfaq_abbreviations; *a != NULL; a++) {
-		size_t k = strlen(*a);
+		size_t k = 0;
 
-		if (k != len)
-			continue;
-		for (k = 0; k < len && lower(p[k]) == (unsigned char)(*a)[k]; k++)
-			;
-		if (k == len)
+		while (k < len && lower(p[k]) == (unsigned char)(*a)[k])
+			k++;
+		if (k == len && (*a)[k] == '\0')
 			return true;
 	}
 	return false;
@@ -573,6 +572,12 @@ next_atom(struct tok *t, struct atom *a)
 	while (i < n) {
 		enum cls c2;
 
+		/* Most bytes: ASCII word characters, hashed as they pass. */
+		if (s[i] < 0x80 && ascii_cls[s[i]] == C_WORD) {
+			h = (h ^ lower(s[i])) * FNV_PRIME;
+			i++;
+			continue;
+		}
 		len = classify(s, n, i, &c);
 		if (c == C_WORD) {
 			h = (h ^ lower(s[i])) * FNV_PRIME;
@@ -645,6 +650,22 @@ atom_eq(const struct atom *x, const struct atom *y)
  * less a silent final "e" (but not "-le"), at least one.  Numbers and
  * non-Latin words count one.
  */
+enum { L_NONE, L_CONSONANT, L_VOWEL };
+
+/* Latin letters by byte, either case: one load per byte of every token. */
+static const unsigned char latin[256] = {
+	['A'] = L_VOWEL, ['E'] = L_VOWEL, ['I'] = L_VOWEL, ['O'] = L_VOWEL,
+	['U'] = L_VOWEL, ['Y'] = L_VOWEL,
+	['a'] = L_VOWEL, ['e'] = L_VOWEL, ['i'] = L_VOWEL, ['o'] = L_VOWEL,
+	['u'] = L_VOWEL, ['y'] = L_VOWEL,
+	['B' ... 'D'] = L_CONSONANT, ['F' ... 'H'] = L_CONSONANT,
+	['J' ... 'N'] = L_CONSONANT, ['P' ... 'T'] = L_CONSONANT,
+	['V' ... 'X'] = L_CONSONANT, ['Z'] = L_CONSONANT,
+	['b' ... 'd'] = L_CONSONANT, ['f' ... 'h'] = L_CONSONANT,
+	['j' ... 'n'] = L_CONSONANT, ['p' ... 't'] = L_CONSONANT,
+	['v' ... 'x'] = L_CONSONANT, ['z'] = L_CONSONANT,
+};
+
 static size_t
 syllables(const struct atom *a)
 {
@@ -653,18 +674,11 @@ syllables(const struct atom *a)
 	bool vowel = false;
 
 	for (size_t i = 0; i < a->len; i++) {
-		unsigned char ch = lower(p[i]);
-		bool v;
+		unsigned l = latin[p[i]];
+		bool v = l == L_VOWEL;
 
-		if (ch < 'a' || ch > 'z') {
-			vowel = false;
-			continue;
-		}
-		letters++;
-		v = ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' ||
-		    ch == 'u' || ch == 'y';
-		if (v && !vowel)
-			count++;
+		letters += l != L_NONE;
+		count += v && !vowel;
 		vowel = v;
 	}
 	if (letters > 2 && count > 1 && lower(p[a->len - 1]) == 'e' &&

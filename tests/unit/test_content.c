@@ -882,6 +882,40 @@ test_content_text_controls(void **state)
 	/* Just past the C1 range, and other non-ASCII text, are fine. */
 	expect_content_ok(content_at("/customer/who",
 				     json_string("\xc2\xa0\xc2\xa9 \xe2\x80\xa8")));
+
+	/*
+	 * The scan skips eight clean bytes at a time: every control at every
+	 * offset of texts up to 40 bytes, a C1 pair across each 8-byte
+	 * boundary, and clean texts of every length with newlines and
+	 * non-ASCII letters around the boundaries.
+	 */
+	for (size_t len = 1; len <= 40; len++) {
+		static const struct { const char *bytes; size_t n; const char *cp; } bad[] = {
+			{ "\x01", 1, "0001" }, { "\x1f", 1, "001F" }, { "\x7f", 1, "007F" },
+			{ "\xc2\x80", 2, "0080" }, { "\xc2\x9f", 2, "009F" }, { "\x00", 1, "0000" },
+		};
+		char text[64], msg[160];
+
+		memset(text, 'a', len);
+		for (size_t k = 0; k + 1 < len; k += 3)
+			text[k] = (k % 2) ? '\n' : 'b';
+		expect_content_ok(content_at("/customer/who", json_stringn(text, len)));
+		memcpy(text, "caf\xc3\xa9\xc2\xa0", len < 7 ? 0 : 7);
+		expect_content_ok(content_at("/customer/who", json_stringn(text, len)));
+		for (size_t b = 0; b < NELEM(bad); b++) {
+			for (size_t at = 0; at + bad[b].n <= len; at++) {
+				memset(text, 'a', len);
+				memcpy(text + at, bad[b].bytes, bad[b].n);
+				snprintf(msg, sizeof(msg),
+					 "must not contain control characters other than "
+					 "newline, carriage return and tab (found U+%s)",
+					 bad[b].cp);
+				expect_content_error(content_at("/customer/who",
+								json_stringn(text, len)),
+						     "/content/customer/who", msg);
+			}
+		}
+	}
 }
 
 static void
