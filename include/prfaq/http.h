@@ -84,14 +84,16 @@ int prfaq_req_negotiate(const struct prfaq_request *req,
 			const char *const *offers, int n);
 
 /*
- * Parse an entity tag list (If-Match / If-None-Match) for a version: true
- * when it contains "*" or "<version>" (weak tags compare equal too).
+ * Parse an entity tag list (If-None-Match) for a version in one
+ * representation: true when it contains "*" or "<version><variant>" (weak
+ * tags compare equal too).  variant is "" for JSON, ".md" or ".html" for
+ * the renderings, so that a cached rendering never validates another.
  */
-bool prfaq_etag_matches(const char *header, int version);
+bool prfaq_etag_matches(const char *header, int version, const char *variant);
 
 /*
  * The version named by If-Match: 0 when the header is absent, -1 when it
- * names no version ("*" is reported as INT_MAX: any).
+ * names no version, INT_MAX for "*" (any; the API refuses it).
  */
 int prfaq_req_if_match(const struct prfaq_request *req);
 

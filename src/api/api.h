@@ -34,6 +34,13 @@ const char *api_param_uuid(struct prfaq_request *req, const char *name,
 int api_param_number(struct prfaq_request *req, const char *name,
 		     const char *what);
 
+/*
+ * The ETag of a document or version in the representation kind (from
+ * api_negotiate_document): "<n>" for JSON, "<n>.md", "<n>.html".  Sets the
+ * header; true when If-None-Match names it (the caller replies 304).
+ */
+bool api_etag(struct prfaq_request *req, int version, int kind);
+
 /* Reply with err and clear it. */
 void api_fail(struct prfaq_request *req, struct prfaq_error *err);
 

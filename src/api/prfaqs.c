@@ -35,6 +35,19 @@ api_negotiate_document(struct prfaq_request *req)
 	return kind;
 }
 
+bool
+api_etag(struct prfaq_request *req, int version, int kind)
+{
+	static const char *const variants[] = { "", ".md", ".html" };
+	const char *variant = variants[kind > 0 && kind < 3 ? kind : 0];
+	char etag[48];
+
+	snprintf(etag, sizeof(etag), "\"%d%s\"", version, variant);
+	prfaq_reply_header(req, "ETag", etag);
+	return prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), version,
+				  variant);
+}
+
 void
 api_reply_document(struct prfaq_request *req, int status, int kind,
 		   struct prfaq_text *t)
@@ -224,8 +237,7 @@ api_prfaqs_get(struct prfaq_request *req)
 		api_fail(req, &err);
 		return;
 	}
-	set_etag(req, version);
-	if (prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), version)) {
+	if (api_etag(req, version, kind)) {
 		prfaq_text_free(&t);
 		prfaq_reply_empty(req, 304);
 		return;
@@ -249,7 +261,7 @@ api_edit_policy(const struct prfaq_current *cur, const struct prfaq_caller *call
 	if ((rc = prfaq_workflow_apply(cur->status, PRFAQ_ACTION_EDIT, &next,
 				       err)) != PRFAQ_OK)
 		return rc;
-	if (if_match != INT_MAX && if_match != cur->version) {
+	if (if_match != cur->version) {
 		rc = prfaq_error_set(err, PRFAQ_EPRECONDITION,
 				     "The PR/FAQ is at version %d; your If-Match names another. "
 				     "Fetch it, merge, and retry",
@@ -321,6 +333,13 @@ api_require_if_match(struct prfaq_request *req)
 	if (v == 0) {
 		prfaq_reply_problem(req, PRFAQ_EPRECONDREQUIRED,
 				    "Send If-Match: \"<version>\" with the version you edited");
+		return -1;
+	}
+	if (v == INT_MAX) {
+		/* "Any version" is the lost update If-Match is here to stop. */
+		prfaq_reply_problem(req, PRFAQ_EPRECONDREQUIRED,
+				    "If-Match: * would overwrite whatever version is current; "
+				    "send If-Match: \"<version>\" with the version you edited");
 		return -1;
 	}
 	/* A malformed tag can never match: 412, like a stale one. */

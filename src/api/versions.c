@@ -50,16 +50,10 @@ api_versions_get(struct prfaq_request *req)
 		return;
 	}
 	/* Versions never change: their ETag is their number, forever. */
-	{
-		char etag[32];
-
-		snprintf(etag, sizeof(etag), "\"%d\"", n);
-		prfaq_reply_header(req, "ETag", etag);
-		if (prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), n)) {
-			prfaq_text_free(&t);
-			prfaq_reply_empty(req, 304);
-			return;
-		}
+	if (api_etag(req, n, kind)) {
+		prfaq_text_free(&t);
+		prfaq_reply_empty(req, 304);
+		return;
 	}
 	api_reply_document(req, 200, kind, &t);
 }

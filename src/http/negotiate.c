@@ -99,8 +99,9 @@ prfaq_req_negotiate(const struct prfaq_request *req, const char *const *offers,
 }
 
 bool
-prfaq_etag_matches(const char *header, int version)
+prfaq_etag_matches(const char *header, int version, const char *variant)
 {
+	size_t vlen = strlen(variant);
 	const char *p = header;
 
 	if (header == NULL)
@@ -117,7 +118,8 @@ prfaq_etag_matches(const char *header, int version)
 			p += 2;
 		if (*p == '"') {
 			v = strtol(p + 1, &end, 10);
-			if (end != p + 1 && *end == '"' && v == version)
+			if (end != p + 1 && v == version &&
+			    strncmp(end, variant, vlen) == 0 && end[vlen] == '"')
 				return true;
 		}
 		p = strchr(p, ',');

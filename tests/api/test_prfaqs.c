@@ -624,12 +624,43 @@ test_get_as_markdown(void **state)
 	assert_status(&r, 200);
 	assert_content_type(&r, "text/markdown");
 	assert_null(r.json);
-	assert_etag(&r, 1);
+	/* Its own ETag: a cached rendering never validates the JSON, nor back. */
+	{
+		char etag[32];
+
+		assert_non_null(h_header(&r, "ETag", etag, sizeof(etag)));
+		assert_string_equal(etag, "\"1.md\"");
+	}
 	/* The headline, the FAQ and the customer quote are all there. */
 	assert_non_null(strstr(r.body, "Markdown rendering"));
 	assert_non_null(strstr(r.body, "What does it cost?"));
 	assert_non_null(strstr(r.body, "I have not bought rice in a panic since."));
 	h_resp_free(&r);
+	{
+		const char *md_cached[] = { "Accept: text/markdown", "If-None-Match: \"1.md\"",
+					    NULL };
+		const char *md_json_tag[] = { "Accept: text/markdown", "If-None-Match: \"1\"",
+					      NULL };
+		const char *json_md_tag[] = { "If-None-Match: \"1.md\"", NULL };
+		const char *html_md_tag[] = { "Accept: text/html", "If-None-Match: \"1.md\"",
+					      NULL };
+
+		assert_int_equal(h_req(&srv, "GET", path, reader, md_cached, NULL, &r), 0);
+		assert_status(&r, 304);
+		h_resp_free(&r);
+		assert_int_equal(h_req(&srv, "GET", path, reader, md_json_tag, NULL, &r), 0);
+		assert_status(&r, 200);
+		assert_content_type(&r, "text/markdown");
+		h_resp_free(&r);
+		assert_int_equal(h_req(&srv, "GET", path, reader, json_md_tag, NULL, &r), 0);
+		assert_status(&r, 200);
+		assert_etag(&r, 1);
+		h_resp_free(&r);
+		assert_int_equal(h_req(&srv, "GET", path, reader, html_md_tag, NULL, &r), 0);
+		assert_status(&r, 200);
+		assert_content_type(&r, "text/html");
+		h_resp_free(&r);
+	}
 
 	/* Versions render too. */
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/1", id);
@@ -748,6 +779,12 @@ test_put_preconditions(void **state)
 	req_json("PUT", path, author, weak, replace_body("Changed", content_full("Nope")),
 		 &r);
 	assert_problem(&r, 412);
+	h_resp_free(&r);
+	/* "*" (any version) is the lost update If-Match exists to stop: 428. */
+	req_json("PUT", path, author, (const char *const[]){ "If-Match: *", NULL },
+		 replace_body("Changed", content_full("Nope")), &r);
+	assert_problem(&r, 428);
+	assert_non_null(strstr(JS(&r, "detail"), "If-Match: *"));
 	h_resp_free(&r);
 	version_numbers(id, numbers, sizeof(numbers));
 	assert_string_equal(numbers, "1");
