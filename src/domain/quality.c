@@ -393,6 +393,41 @@ static const unsigned char ascii_cls[128] = {
 #undef O_
 #undef S_
 
+enum { L_NONE, L_CONSONANT, L_VOWEL };
+
+/* Latin letters by byte, either case: one load per byte of every token. */
+static const unsigned char latin[256] = {
+	['A'] = L_VOWEL, ['E'] = L_VOWEL, ['I'] = L_VOWEL, ['O'] = L_VOWEL,
+	['U'] = L_VOWEL, ['Y'] = L_VOWEL,
+	['a'] = L_VOWEL, ['e'] = L_VOWEL, ['i'] = L_VOWEL, ['o'] = L_VOWEL,
+	['u'] = L_VOWEL, ['y'] = L_VOWEL,
+	['B' ... 'D'] = L_CONSONANT, ['F' ... 'H'] = L_CONSONANT,
+	['J' ... 'N'] = L_CONSONANT, ['P' ... 'T'] = L_CONSONANT,
+	['V' ... 'X'] = L_CONSONANT, ['Z'] = L_CONSONANT,
+	['b' ... 'd'] = L_CONSONANT, ['f' ... 'h'] = L_CONSONANT,
+	['j' ... 'n'] = L_CONSONANT, ['p' ... 't'] = L_CONSONANT,
+	['v' ... 'x'] = L_CONSONANT, ['z'] = L_CONSONANT,
+};
+
+/*
+ * The tokeniser's hot loop in one load: for an ASCII word byte (0-9, A-Z,
+ * a-z) its normalised (lower case) value, else 0 (for bytes from 0x80 the
+ * slower classify() decides).
+ */
+#define WL(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 :			\
+	       ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c) : 0)
+#define WL4(c) WL(c), WL((c) + 1), WL((c) + 2), WL((c) + 3)
+#define WL16(c) WL4(c), WL4((c) + 4), WL4((c) + 8), WL4((c) + 12)
+static const unsigned char word_lower[256] = {
+	WL16(0x00), WL16(0x10), WL16(0x20), WL16(0x30),
+	WL16(0x40), WL16(0x50), WL16(0x60), WL16(0x70),
+	WL16(0x80), WL16(0x90), WL16(0xA0), WL16(0xB0),
+	WL16(0xC0), WL16(0xD0), WL16(0xE0), WL16(0xF0),
+};
+#undef WL16
+#undef WL4
+#undef WL
+
 /*
  * Classify the character at s[i] and return its length in bytes.  Non-ASCII
  * bytes are word bytes one at a time, except the Unicode spaces, dashes,
@@ -459,6 +494,7 @@ struct atom {
 	size_t len;
 	uint32_t hash;		/* FNV-1a of the normalised bytes */
 	unsigned flags;
+	unsigned syllables;	/* see atom_syllables */
 };
 
 struct tok {
@@ -506,6 +542,22 @@ dot_continues(const unsigned char *p, size_t len)
 }
 
 /*
+ * Syllables in a token, by the usual heuristic: vowel groups (a e i o u y),
+ * less a silent final "e" (but not "-le"), at least one.  Numbers and
+ * non-Latin words count one.  next_atom counts the letters and the vowel
+ * groups as it hashes the token's bytes; this applies the rest.
+ */
+static unsigned
+atom_syllables(const unsigned char *p, size_t len, unsigned letters,
+	       unsigned groups)
+{
+	if (letters > 2 && groups > 1 && lower(p[len - 1]) == 'e' &&
+	    lower(p[len - 2]) != 'l')
+		groups--;
+	return groups > 0 ? groups : 1;
+}
+
+/*
  * Next token of t into *a; false at the end.  Reads the separators before the
  * token to set its flags, then the token itself, hashing its bytes in the
  * normalised form (ASCII lower case, U+2018/U+2019 as "'").  a->p points into
@@ -516,8 +568,8 @@ next_atom(struct tok *t, struct atom *a)
 {
 	const unsigned char *s = t->s;
 	size_t n = t->n, i = t->i, len, start;
-	unsigned hyphens = 0;
-	bool other = false, term = false, paren = false;
+	unsigned hyphens = 0, letters = 0, groups = 0;
+	bool other = false, term = false, paren = false, vowel = false;
 	uint32_t h = FNV_OFFSET;
 	enum cls c;
 
@@ -572,12 +624,25 @@ next_atom(struct tok *t, struct atom *a)
 	while (i < n) {
 		enum cls c2;
 
-		/* Most bytes: ASCII word characters, hashed as they pass. */
-		if (s[i] < 0x80 && ascii_cls[s[i]] == C_WORD) {
-			h = (h ^ lower(s[i])) * FNV_PRIME;
-			i++;
+		/*
+		 * Most bytes: ASCII word characters, hashed as they pass, and
+		 * their vowel groups counted for the syllables in the same pass.
+		 */
+		if (word_lower[s[i]] != 0) {
+			unsigned char b;
+
+			while (i < n && (b = word_lower[s[i]]) != 0) {
+				bool v = latin[b] == L_VOWEL;
+
+				h = (h ^ b) * FNV_PRIME;
+				letters += latin[b] != L_NONE;
+				groups += v && !vowel;
+				vowel = v;
+				i++;
+			}
 			continue;
 		}
+		vowel = false;		/* whatever follows is no Latin letter */
 		len = classify(s, n, i, &c);
 		if (c == C_WORD) {
 			h = (h ^ lower(s[i])) * FNV_PRIME;
@@ -600,6 +665,7 @@ next_atom(struct tok *t, struct atom *a)
 	a->p = (const char *)s + start;
 	a->len = i - start;
 	a->hash = h;
+	a->syllables = atom_syllables(s + start, a->len, letters, groups);
 
 	t->i = i;
 	t->first = false;
@@ -645,47 +711,6 @@ atom_eq(const struct atom *x, const struct atom *y)
 	return i == x->len && j == y->len;
 }
 
-/*
- * Syllables in a token, by the usual heuristic: vowel groups (a e i o u y),
- * less a silent final "e" (but not "-le"), at least one.  Numbers and
- * non-Latin words count one.
- */
-enum { L_NONE, L_CONSONANT, L_VOWEL };
-
-/* Latin letters by byte, either case: one load per byte of every token. */
-static const unsigned char latin[256] = {
-	['A'] = L_VOWEL, ['E'] = L_VOWEL, ['I'] = L_VOWEL, ['O'] = L_VOWEL,
-	['U'] = L_VOWEL, ['Y'] = L_VOWEL,
-	['a'] = L_VOWEL, ['e'] = L_VOWEL, ['i'] = L_VOWEL, ['o'] = L_VOWEL,
-	['u'] = L_VOWEL, ['y'] = L_VOWEL,
-	['B' ... 'D'] = L_CONSONANT, ['F' ... 'H'] = L_CONSONANT,
-	['J' ... 'N'] = L_CONSONANT, ['P' ... 'T'] = L_CONSONANT,
-	['V' ... 'X'] = L_CONSONANT, ['Z'] = L_CONSONANT,
-	['b' ... 'd'] = L_CONSONANT, ['f' ... 'h'] = L_CONSONANT,
-	['j' ... 'n'] = L_CONSONANT, ['p' ... 't'] = L_CONSONANT,
-	['v' ... 'x'] = L_CONSONANT, ['z'] = L_CONSONANT,
-};
-
-static size_t
-syllables(const struct atom *a)
-{
-	const unsigned char *p = (const unsigned char *)a->p;
-	size_t count = 0, letters = 0;
-	bool vowel = false;
-
-	for (size_t i = 0; i < a->len; i++) {
-		unsigned l = latin[p[i]];
-		bool v = l == L_VOWEL;
-
-		letters += l != L_NONE;
-		count += v && !vowel;
-		vowel = v;
-	}
-	if (letters > 2 && count > 1 && lower(p[a->len - 1]) == 'e' &&
-	    lower(p[a->len - 2]) != 'l')
-		count--;
-	return count > 0 ? count : 1;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Word lists                                                                */
@@ -941,7 +966,7 @@ atom_process(struct ctx *c, struct field *f, const struct atom *win,
 		f->words++;
 		f->sentence_words++;
 	}
-	c->syllables += syllables(a);
+	c->syllables += a->syllables;
 	if ((f->mode & M_NUMBER) && !c->quantified)
 		for (size_t i = 0; i < a->len; i++)
 			if (a->p[i] >= '0' && a->p[i] <= '9') {
