@@ -262,9 +262,9 @@ idem_after(struct prfaq_request *req)
 	json_decref(record);
 	prfaq_error_init(&err);
 	/*
-	 * The write itself has committed.  Were the record lost, releasing the
-	 * key would let a retry create a duplicate, so the key is left claimed
-	 * instead: retries get 409 until it expires.  Say so in the log.
+	 * The write itself has committed and marked the claim written.  Were
+	 * the record lost, retries get 409 (carried out, reply lost) until the
+	 * key expires, never a second write.  Say so in the log.
 	 */
 	if (response == NULL ||
 	    prfaq_store_idem_finish(req->srv->app->pool, &req->idem,
