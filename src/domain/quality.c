@@ -414,8 +414,8 @@ static const unsigned char latin[256] = {
  * a-z) its normalised (lower case) value, else 0 (for bytes from 0x80 the
  * slower classify() decides).
  */
-#define WL(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 :			\
-	       ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c) : 0)
+#define WL(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 :	\
+	       ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c) : 0))
 #define WL4(c) WL(c), WL((c) + 1), WL((c) + 2), WL((c) + 3)
 #define WL16(c) WL4(c), WL4((c) + 4), WL4((c) + 8), WL4((c) + 12)
 static const unsigned char word_lower[256] = {
