@@ -188,11 +188,12 @@ prfaq_log_access(const char *request_id, const char *method, const char *route,
 		 const char *path, int status, double duration_ms,
 		 const char *user_id)
 {
-	struct line l = { .n = 0 };
+	struct line l;		/* not zeroed: only l.buf[0..n) is ever read */
 	char now[40];
 
 	if (PRFAQ_LOG_INFO < min_level)
 		return;
+	l.n = 0;
 	format_now(now, sizeof(now));
 	line_raw(&l, "{\"time\":\"");
 	line_raw(&l, now);
