@@ -35,6 +35,22 @@ build() {
     cmake --build "$dir" -j "$(nproc)" >/dev/null 2>"$dir.build.log" || { cat "$dir.build.log" >&2; die "build failed"; }
 }
 
+# free_port: a port on 127.0.0.1 that nobody listens on, drawn below the
+# kernel's ephemeral range, so that no client socket (wrk's, curl's, one in
+# TIME_WAIT) can be holding it when a server binds it.
+free_port() {
+    local low p
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    [ "$low" -gt 12000 ] 2>/dev/null || low=32768
+    while :; do
+        p=$((10000 + RANDOM % (low - 10000)))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
+}
+
 # as_pg CMD...: run a PostgreSQL command as the cluster's owner.
 as_pg() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

@@ -35,15 +35,23 @@ api_negotiate_document(struct prfaq_request *req)
 	return kind;
 }
 
+/* ETag: "<version><variant>" (variant "" for JSON, see api_etag). */
+static void
+set_etag(struct prfaq_request *req, int version, const char *variant)
+{
+	char etag[48];
+
+	snprintf(etag, sizeof(etag), "\"%d%s\"", version, variant);
+	prfaq_reply_header(req, "ETag", etag);
+}
+
 bool
 api_etag(struct prfaq_request *req, int version, int kind)
 {
 	static const char *const variants[] = { "", ".md", ".html" };
 	const char *variant = variants[kind > 0 && kind < 3 ? kind : 0];
-	char etag[48];
 
-	snprintf(etag, sizeof(etag), "\"%d%s\"", version, variant);
-	prfaq_reply_header(req, "ETag", etag);
+	set_etag(req, version, variant);
 	return prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), version,
 				  variant);
 }
@@ -88,15 +96,6 @@ api_reply_document(struct prfaq_request *req, int status, int kind,
 			 kind == 1 ? "text/markdown; charset=utf-8" :
 				     "text/html; charset=utf-8",
 			 out.data, out.len);
-}
-
-static void
-set_etag(struct prfaq_request *req, int version)
-{
-	char etag[32];
-
-	snprintf(etag, sizeof(etag), "\"%d\"", version);
-	prfaq_reply_header(req, "ETag", etag);
 }
 
 /*
@@ -167,7 +166,7 @@ api_prfaqs_create(struct prfaq_request *req)
 	}
 	snprintf(location, sizeof(location), "/v1/prfaqs/%s", id);
 	prfaq_reply_header(req, "Location", location);
-	set_etag(req, 1);
+	set_etag(req, 1, "");
 	api_reply_text(req, 201, &t);
 out:
 	json_decref(quality);
@@ -354,7 +353,7 @@ api_reply_updated(struct prfaq_request *req, prfaq_code rc,
 		api_fail(req, err);
 		return;
 	}
-	set_etag(req, version);
+	set_etag(req, version, "");
 	api_reply_text(req, 200, t);
 }
 

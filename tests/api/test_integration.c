@@ -397,25 +397,30 @@ test_idempotent_per_caller_and_failures(void **state)
 	free(other);
 }
 
+/* The SHA-256 (hex) of an idempotent POST /v1/prfaqs with this body. */
+static void
+prfaq_request_hash(const char *body, char hex[65])
+{
+	unsigned char hash[32];
+	char msg[512];
+	int len = snprintf(msg, sizeof(msg), "POST\n/v1/prfaqs\n%s", body);
+	unsigned int hl = 0;
+
+	EVP_Digest(msg, (size_t)len, hash, &hl, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+}
+
 static void
 test_idempotent_running_and_expiry(void **state)
 {
 	const char *body = "{\"title\":\"Slow\",\"team\":\"portal\",\"content\":{}}";
 	const char *key[] = { "Idempotency-Key: in-flight", NULL };
-	unsigned char hash[32];
 	char hex[65], sql[512], *n;
 	struct h_resp r;
 
 	/* A first request still running looks like a claimed key without a reply. */
-	{
-		char msg[512];
-		int len = snprintf(msg, sizeof(msg), "POST\n/v1/prfaqs\n%s", body);
-		unsigned int hl = 0;
-
-		EVP_Digest(msg, (size_t)len, hash, &hl, EVP_sha256(), NULL);
-		for (int i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", hash[i]);
-	}
+	prfaq_request_hash(body, hex);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO idempotency_keys (user_id, key, request_hash) "
 		 "VALUES ('%s', 'in-flight', '\\x%s') RETURNING 1", author_id, hex);
@@ -450,20 +455,6 @@ test_idempotent_running_and_expiry(void **state)
 	n = count_sql("SELECT count(*) FROM idempotency_keys WHERE key LIKE 'old-%'");
 	assert_string_equal(n, "10");
 	free(n);
-}
-
-/* The SHA-256 (hex) of an idempotent POST /v1/prfaqs with this body. */
-static void
-prfaq_request_hash(const char *body, char hex[65])
-{
-	unsigned char hash[32];
-	char msg[512];
-	int len = snprintf(msg, sizeof(msg), "POST\n/v1/prfaqs\n%s", body);
-	unsigned int hl = 0;
-
-	EVP_Digest(msg, (size_t)len, hash, &hl, EVP_sha256(), NULL);
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
 }
 
 /*
