@@ -4,10 +4,12 @@
  * Only origins listed in PRFAQ_CORS_ORIGINS get CORS headers; any other
  * origin gets none, so the browser blocks it.  Nothing is allowed by default.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http_internal.h"
 
+/* Is the request's Origin listed (or "*")?  *origin is then the header. */
 static bool
 origin_allowed(const struct prfaq_request *req, const char **origin)
 {
@@ -59,4 +61,52 @@ cors_preflight(struct prfaq_request *req)
 	prfaq_reply_header(req, "Access-Control-Max-Age", "600");
 	prfaq_reply_empty(req, 204);
 	return true;
+}
+
+/*
+ * PRFAQ_CORS_ORIGINS ("https://a.example, https://b.example/") as a
+ * NULL-terminated array of new strings, each trimmed of blanks and of
+ * trailing '/' so that it compares equal to an Origin header; empty entries
+ * are skipped.  NULL when out of memory.  Free with cors_origins_free().
+ */
+char **
+cors_origins_parse(const char *list)
+{
+	size_t n = 1, k = 0;
+	char **out;
+
+	for (const char *p = list; *p != '\0'; p++)
+		if (*p == ',')
+			n++;
+	out = calloc(n + 1, sizeof(*out));
+	if (out == NULL)
+		return NULL;
+	for (const char *p = list; *p != '\0';) {
+		const char *end = strchr(p, ',');
+		size_t len;
+
+		if (end == NULL)
+			end = p + strlen(p);
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		len = (size_t)(end - p);
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
+				   p[len - 1] == '/'))
+			len--;
+		if (len > 0 && (out[k] = strndup(p, len)) != NULL)
+			k++;
+		p = *end ? end + 1 : end;
+	}
+	return out;
+}
+
+/* NULL-safe. */
+void
+cors_origins_free(char **origins)
+{
+	if (origins == NULL)
+		return;
+	for (char **o = origins; *o != NULL; o++)
+		free(*o);
+	free(origins);
 }

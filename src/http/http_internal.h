@@ -63,7 +63,7 @@ void metrics_observe(struct metrics *m, size_t route_index, int status,
 		     double seconds);
 int metrics_render(struct metrics *m, struct prfaq_buf *out);
 
-/* --- server.c: the request ---------------------------------------------- */
+/* --- the request (server.c: its life; request.c, reply.c: its API) ------ */
 
 struct header {
 	char *name;
@@ -119,6 +119,36 @@ struct prfaq_server {
 	struct deadline *deadline;
 };
 
+/*
+ * server.c: libmicrohttpd's callbacks for the life of a request, which
+ * daemon.c registers with the server as their cls (see server.c).
+ * request_ids_init() picks the prefix of the request ids made up here; call
+ * it before the daemon starts.
+ */
+void request_ids_init(void);
+void *request_on_uri(void *cls, const char *uri, struct MHD_Connection *conn);
+enum MHD_Result request_on_access(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls);
+void request_on_completed(void *cls, struct MHD_Connection *conn,
+			  void **con_cls, enum MHD_RequestTerminationCode toe);
+
+/*
+ * reply.c: queue the request's reply (a 500 when the handler made none)
+ * with the standard headers.  Once per request; MHD_NO closes the
+ * connection.
+ */
+enum MHD_Result reply_queue(struct prfaq_request *req);
+
+/*
+ * redact.c: whether a client's X-Request-Id may be logged and echoed (no
+ * token in it); path copied into out (cap bytes, NUL-terminated, truncated)
+ * with anything that looks like a token replaced by "[redacted]".
+ */
+bool redact_id_acceptable(const char *s);
+void redact_path(const char *path, char *out, size_t cap);
+
 /* auth.c: resolve the bearer token into req->caller; false after a 401 reply. */
 bool auth_authenticate(struct prfaq_request *req);
 
@@ -146,8 +176,16 @@ void deadline_on_connection(void *cls, struct MHD_Connection *conn,
 void deadline_headers_in(struct MHD_Connection *conn);
 void deadline_replied(struct MHD_Connection *conn);
 
-/* cors.c: add CORS headers for an allowed Origin; answer a preflight. */
+/*
+ * cors.c: add CORS headers for an allowed Origin; answer a preflight (false
+ * when it is not one from an allowed Origin: no reply installed).  The
+ * allowed origins are parsed from PRFAQ_CORS_ORIGINS into a new
+ * NULL-terminated array (NULL when out of memory); free it with
+ * cors_origins_free() (NULL-safe).
+ */
 void cors_apply(struct prfaq_request *req, struct MHD_Response *resp);
 bool cors_preflight(struct prfaq_request *req);
+char **cors_origins_parse(const char *list);
+void cors_origins_free(char **origins);
 
 #endif
