@@ -91,11 +91,26 @@ int prfaq_req_negotiate(const struct prfaq_request *req,
  */
 bool prfaq_etag_matches(const char *header, int version, const char *variant);
 
+/* What a request's If-Match says about the version it was based on. */
+enum prfaq_if_match {
+	PRFAQ_IF_MATCH_ABSENT,		/* no If-Match header */
+	PRFAQ_IF_MATCH_ANY,		/* "*" */
+	PRFAQ_IF_MATCH_VERSION,		/* one strong tag "<n>", n >= 1 */
+	/*
+	 * Entity tags, but not one strong "<n>": a weak tag, an opaque one, a
+	 * list.  No version's ETag can match it.
+	 */
+	PRFAQ_IF_MATCH_OTHER,
+	/* Not entity-tag syntax: unquoted (If-Match: 2), empty, garbage. */
+	PRFAQ_IF_MATCH_MALFORMED,
+};
+
 /*
- * The version named by If-Match: 0 when the header is absent, -1 when it
- * names no version, INT_MAX for "*" (any; the API refuses it).
+ * Classify the request's If-Match.  *version is set to n for
+ * PRFAQ_IF_MATCH_VERSION and left untouched otherwise.
  */
-int prfaq_req_if_match(const struct prfaq_request *req);
+enum prfaq_if_match prfaq_req_if_match(const struct prfaq_request *req,
+				       int *version);
 
 /* --- the reply ---------------------------------------------------------- */
 

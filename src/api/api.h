@@ -34,12 +34,19 @@ const char *api_param_uuid(struct prfaq_request *req, const char *name,
 int api_param_number(struct prfaq_request *req, const char *name,
 		     const char *what);
 
+/* The representations of a PR/FAQ or version (api_negotiate_document). */
+enum api_doc_kind {
+	API_DOC_JSON,
+	API_DOC_MARKDOWN,
+	API_DOC_HTML,
+};
+
 /*
  * The ETag of a document or version in the representation kind (from
  * api_negotiate_document): "<n>" for JSON, "<n>.md", "<n>.html".  Sets the
  * header; true when If-None-Match names it (the caller replies 304).
  */
-bool api_etag(struct prfaq_request *req, int version, int kind);
+bool api_etag(struct prfaq_request *req, int version, enum api_doc_kind kind);
 
 /* Reply with err and clear it. */
 void api_fail(struct prfaq_request *req, struct prfaq_error *err);
@@ -75,23 +82,28 @@ void api_prfaqs_patch(struct prfaq_request *req);
 void api_versions_restore(struct prfaq_request *req);
 
 /*
- * Which representation the client accepts: 0 JSON, 1 Markdown, 2 HTML; -1
- * after replying 406.  Adds Vary: Accept.
+ * Which representation the client accepts, in *kind; false after replying
+ * 406.  Adds Vary: Accept.
  */
-int api_negotiate_document(struct prfaq_request *req);
+bool api_negotiate_document(struct prfaq_request *req, enum api_doc_kind *kind);
 /* Reply with a document or version (JSON text, taken) as kind. */
-void api_reply_document(struct prfaq_request *req, int status, int kind,
-			struct prfaq_text *t);
+void api_reply_document(struct prfaq_request *req, int status,
+			enum api_doc_kind kind, struct prfaq_text *t);
 /*
  * Who may change a PR/FAQ, in which status, at which version: 403, 409, 412
- * in that order.  if_match is INT_MAX for "*".
+ * in that order.  if_match is the version from api_require_if_match().
  */
 struct prfaq_current;
 prfaq_code api_edit_policy(const struct prfaq_current *cur,
 			   const struct prfaq_caller *caller, int if_match,
 			   struct prfaq_error *err);
-/* If-Match for a write: -1 after replying 428; INT_MIN when malformed. */
-int api_require_if_match(struct prfaq_request *req);
+/*
+ * If-Match for a write: false after replying 428 (absent, or "*").
+ * Otherwise *if_match is the version it names, or 0 when it names none
+ * (malformed, weak, a list: versions start at 1, so it never matches and
+ * the write gets 412 like a stale one).
+ */
+bool api_require_if_match(struct prfaq_request *req, int *if_match);
 /* Reply to a store update: the document with its ETag, or the error. */
 void api_reply_updated(struct prfaq_request *req, prfaq_code rc,
 		       struct prfaq_text *t, int version, struct prfaq_error *err);

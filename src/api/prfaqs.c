@@ -17,22 +17,27 @@
 #define Q_MAX 500
 
 static const char *const representations[] = {
-	"application/json", "text/markdown", "text/html",
+	[API_DOC_JSON] = "application/json",
+	[API_DOC_MARKDOWN] = "text/markdown",
+	[API_DOC_HTML] = "text/html",
 };
 
-int
-api_negotiate_document(struct prfaq_request *req)
+bool
+api_negotiate_document(struct prfaq_request *req, enum api_doc_kind *kind)
 {
-	int kind = prfaq_req_negotiate(req, representations,
-				       sizeof(representations) /
-					       sizeof(representations[0]));
+	int i = prfaq_req_negotiate(req, representations,
+				    sizeof(representations) /
+					    sizeof(representations[0]));
 
 	prfaq_reply_header(req, "Vary", "Accept");
-	if (kind < 0)
+	if (i < 0) {
 		prfaq_reply_problem(req, PRFAQ_ENOTACCEPTABLE,
 				    "Available as application/json, text/markdown "
 				    "or text/html");
-	return kind;
+		return false;
+	}
+	*kind = (enum api_doc_kind)i;
+	return true;
 }
 
 /* ETag: "<version><variant>" (variant "" for JSON, see api_etag). */
@@ -46,10 +51,13 @@ set_etag(struct prfaq_request *req, int version, const char *variant)
 }
 
 bool
-api_etag(struct prfaq_request *req, int version, int kind)
+api_etag(struct prfaq_request *req, int version, enum api_doc_kind kind)
 {
-	static const char *const variants[] = { "", ".md", ".html" };
-	const char *variant = variants[kind > 0 && kind < 3 ? kind : 0];
+	static const char *const variants[] = {
+		[API_DOC_JSON] = "", [API_DOC_MARKDOWN] = ".md",
+		[API_DOC_HTML] = ".html",
+	};
+	const char *variant = variants[kind];
 
 	set_etag(req, version, variant);
 	return prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), version,
@@ -57,14 +65,14 @@ api_etag(struct prfaq_request *req, int version, int kind)
 }
 
 void
-api_reply_document(struct prfaq_request *req, int status, int kind,
-		   struct prfaq_text *t)
+api_reply_document(struct prfaq_request *req, int status,
+		   enum api_doc_kind kind, struct prfaq_text *t)
 {
 	struct prfaq_buf out = PRFAQ_BUF_INIT;
 	json_t *doc;
 	int rc;
 
-	if (kind <= 0) {
+	if (kind == API_DOC_JSON) {
 		api_reply_text(req, status, t);
 		return;
 	}
@@ -74,7 +82,7 @@ api_reply_document(struct prfaq_request *req, int status, int kind,
 		prfaq_reply_problem(req, PRFAQ_EINTERNAL, "Stored document unreadable");
 		return;
 	}
-	rc = kind == 1 ? prfaq_render_markdown(doc, &out) :
+	rc = kind == API_DOC_MARKDOWN ? prfaq_render_markdown(doc, &out) :
 			 prfaq_render_html(doc, &out);
 	json_decref(doc);
 	if (rc != 0) {
@@ -87,13 +95,13 @@ api_reply_document(struct prfaq_request *req, int status, int kind,
 	 * before a byte is parsed, and nosniff stops a browser from guessing a
 	 * more dangerous type for user text.
 	 */
-	if (kind == 2)
+	if (kind == API_DOC_HTML)
 		prfaq_reply_header(req, "Content-Security-Policy",
 				   "default-src 'none'; style-src 'unsafe-inline'; "
 				   "base-uri 'none'; form-action 'none'");
 	prfaq_reply_header(req, "X-Content-Type-Options", "nosniff");
 	prfaq_reply_take(req, status,
-			 kind == 1 ? "text/markdown; charset=utf-8" :
+			 kind == API_DOC_MARKDOWN ? "text/markdown; charset=utf-8" :
 				     "text/html; charset=utf-8",
 			 out.data, out.len);
 }
@@ -224,12 +232,13 @@ api_prfaqs_get(struct prfaq_request *req)
 	struct prfaq_text t = { NULL, 0 };
 	struct prfaq_error err;
 	const char *id;
-	int kind, version;
+	enum api_doc_kind kind;
+	int version;
 
 	prfaq_error_init(&err);
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
 		return;
-	if ((kind = api_negotiate_document(req)) < 0)
+	if (!api_negotiate_document(req, &kind))
 		return;
 	if (prfaq_store_prfaq_get(prfaq_req_app(req)->pool, id, &t, &version,
 				  &err) != PRFAQ_OK) {
@@ -324,25 +333,29 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 }
 
 /* Shared by PUT, PATCH and restore: the If-Match rules (428 when missing). */
-int
-api_require_if_match(struct prfaq_request *req)
+bool
+api_require_if_match(struct prfaq_request *req, int *if_match)
 {
-	int v = prfaq_req_if_match(req);
-
-	if (v == 0) {
+	switch (prfaq_req_if_match(req, if_match)) {
+	case PRFAQ_IF_MATCH_ABSENT:
 		prfaq_reply_problem(req, PRFAQ_EPRECONDREQUIRED,
 				    "Send If-Match: \"<version>\" with the version you edited");
-		return -1;
-	}
-	if (v == INT_MAX) {
+		return false;
+	case PRFAQ_IF_MATCH_ANY:
 		/* "Any version" is the lost update If-Match is here to stop. */
 		prfaq_reply_problem(req, PRFAQ_EPRECONDREQUIRED,
 				    "If-Match: * would overwrite whatever version is current; "
 				    "send If-Match: \"<version>\" with the version you edited");
-		return -1;
+		return false;
+	case PRFAQ_IF_MATCH_VERSION:
+		return true;
+	case PRFAQ_IF_MATCH_OTHER:
+	case PRFAQ_IF_MATCH_MALFORMED:
+		break;
 	}
-	/* A malformed tag can never match: 412, like a stale one. */
-	return v < 0 ? INT_MIN : v;
+	/* A tag naming no version can never match: 412, like a stale one. */
+	*if_match = 0;
+	return true;
 }
 
 void
@@ -371,7 +384,7 @@ edit(struct prfaq_request *req, bool patch)
 	prfaq_error_init(&err);
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
 		return;
-	if ((e.if_match = api_require_if_match(req)) == -1)
+	if (!api_require_if_match(req, &e.if_match))
 		return;
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
 	    (!patch && prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||
@@ -454,7 +467,7 @@ api_versions_restore(struct prfaq_request *req)
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
 	    (r.from = api_param_number(req, "n", "version")) < 0)
 		return;
-	if ((r.if_match = api_require_if_match(req)) == -1)
+	if (!api_require_if_match(req, &r.if_match))
 		return;
 	/* An optional body: {"change_note": "..."} and nothing else. */
 	if (prfaq_req_json(req, true, &body, &err) != PRFAQ_OK)

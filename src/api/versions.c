@@ -36,13 +36,14 @@ api_versions_get(struct prfaq_request *req)
 	struct prfaq_text t = { NULL, 0 };
 	struct prfaq_error err;
 	const char *id;
-	int n, kind;
+	enum api_doc_kind kind;
+	int n;
 
 	prfaq_error_init(&err);
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
 	    (n = api_param_number(req, "n", "version")) < 0)
 		return;
-	if ((kind = api_negotiate_document(req)) < 0)
+	if (!api_negotiate_document(req, &kind))
 		return;
 	if (prfaq_store_version_get(prfaq_req_app(req)->pool, id, n, &t, &err) !=
 	    PRFAQ_OK) {

@@ -130,24 +130,76 @@ prfaq_etag_matches(const char *header, int version, const char *variant)
 	return false;
 }
 
-int
-prfaq_req_if_match(const struct prfaq_request *req)
+/* An etagc (RFC 9110 8.8.3): a visible character other than '"', or obs-text. */
+static bool
+etagc(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u == 0x21 || (u >= 0x23 && u <= 0x7e) || u >= 0x80;
+}
+
+/*
+ * Is s a list of entity tags (RFC 9110 8.8.3, lists as in 5.6.1: empty
+ * elements are skipped, at least one tag is needed)?
+ */
+static bool
+etag_list_valid(const char *s)
+{
+	size_t tags = 0;
+
+	for (;;) {
+		s = skip_ws(s);
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (*s == '\0')
+			return tags > 0;
+		if (strncmp(s, "W/", 2) == 0)
+			s += 2;
+		if (*s++ != '"')
+			return false;
+		while (etagc(*s))
+			s++;
+		if (*s++ != '"')
+			return false;
+		tags++;
+		s = skip_ws(s);
+		if (*s != ',' && *s != '\0')
+			return false;
+	}
+}
+
+/*
+ * Classify If-Match (see include/prfaq/http.h); *version is set only for
+ * PRFAQ_IF_MATCH_VERSION.
+ */
+enum prfaq_if_match
+prfaq_req_if_match(const struct prfaq_request *req, int *version)
 {
 	const char *h = prfaq_req_header(req, "If-Match");
 	char *end;
 	long v;
 
 	if (h == NULL)
-		return 0;
+		return PRFAQ_IF_MATCH_ABSENT;
 	h = skip_ws(h);
 	if (h[0] == '*' && *skip_ws(h + 1) == '\0')
-		return INT_MAX;
-	/* If-Match compares strongly: a weak tag never matches (RFC 9110 13.1.1). */
-	if (*h != '"')
-		return -1;
-	v = strtol(h + 1, &end, 10);
-	if (end == h + 1 || *end != '"' || *skip_ws(end + 1) != '\0' || v < 1 ||
-	    v > INT_MAX - 1)
-		return -1;
-	return (int)v;
+		return PRFAQ_IF_MATCH_ANY;
+	/*
+	 * If-Match compares strongly: a weak tag never matches (RFC 9110
+	 * 13.1.1).  The number is read with strtol, which also takes " 3" and
+	 * "+3" for 3, as it always has.
+	 */
+	if (*h == '"') {
+		v = strtol(h + 1, &end, 10);
+		if (end != h + 1 && *end == '"' && *skip_ws(end + 1) == '\0' &&
+		    v >= 1 && v <= INT_MAX) {
+			*version = (int)v;
+			return PRFAQ_IF_MATCH_VERSION;
+		}
+	}
+	return etag_list_valid(h) ? PRFAQ_IF_MATCH_OTHER :
+				    PRFAQ_IF_MATCH_MALFORMED;
 }
