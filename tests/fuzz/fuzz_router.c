@@ -1,7 +1,7 @@
 /*
  * fuzz_router.c - the path decoder and the router (src/http/router.c) on
- * arbitrary request targets and methods, over a table with the patterns of
- * src/api/routes.c.
+ * arbitrary request targets and methods, over the API's routes (the list in
+ * src/api/routes.def that the server's table is made from) and one more.
  *
  * Input: the first byte picks the method (and the Allow buffer's size), the
  * rest up to the first NUL is the request target as the client sent it
@@ -20,40 +20,12 @@
 
 static void dummy(struct prfaq_request *req) { (void)req; }
 
-#define A PRFAQ_ROUTE_AUTH
+/* The API's routes (src/api/routes.def), with a handler that is never run. */
 static const struct prfaq_route routes[] = {
-	{ PRFAQ_GET, "/healthz", dummy, 0 },
-	{ PRFAQ_GET, "/readyz", dummy, 0 },
-	{ PRFAQ_GET, "/metrics", dummy, 0 },
-	{ PRFAQ_GET, "/openapi.yaml", dummy, 0 },
-	{ PRFAQ_GET, "/v1/me", dummy, A },
-	{ PRFAQ_POST, "/v1/users", dummy, A },
-	{ PRFAQ_GET, "/v1/users", dummy, A },
-	{ PRFAQ_POST, "/v1/users/{id}/tokens", dummy, A },
-	{ PRFAQ_DELETE, "/v1/tokens/{id}", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs", dummy, A },
-	{ PRFAQ_GET, "/v1/prfaqs", dummy, A },
-	{ PRFAQ_GET, "/v1/prfaqs/{id}", dummy, A },
-	{ PRFAQ_PUT, "/v1/prfaqs/{id}", dummy, A },
-	{ PRFAQ_PATCH, "/v1/prfaqs/{id}", dummy, A | PRFAQ_ROUTE_MERGE_PATCH },
-	{ PRFAQ_GET, "/v1/prfaqs/{id}/versions", dummy, A },
-	{ PRFAQ_GET, "/v1/prfaqs/{id}/versions/{n}", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/versions/{n}/restore", dummy, A },
-	{ PRFAQ_GET, "/v1/prfaqs/{id}/diff", dummy, A },
-	{ PRFAQ_GET, "/v1/prfaqs/{id}/events", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/submit", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/withdraw", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/decision", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/reopen", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/archive", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/reviews", dummy, A },
-	{ PRFAQ_GET, "/v1/prfaqs/{id}/reviews", dummy, A },
-	{ PRFAQ_GET, "/v1/prfaqs/{id}/comments", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/comments/{cid}/replies", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/comments/{cid}/resolve", dummy, A },
-	{ PRFAQ_POST, "/v1/prfaqs/{id}/comments/{cid}/reopen", dummy, A },
-	{ PRFAQ_GET, "/v1/principles", dummy, A },
-	{ PRFAQ_POST, "/v1/lint", dummy, A },
+#define ROUTE(method, pattern, handler, flags) \
+	{ method, pattern, dummy, flags },
+#include "routes.def"
+#undef ROUTE
 	/* Not in the API: a parameter first and two side by side. */
 	{ PRFAQ_OPTIONS, "/{a}/{b}/x", dummy, 0 },
 };
