@@ -3,8 +3,9 @@
  *
  * src/http owns libmicrohttpd.  A handler receives a request whose route,
  * path parameters, caller and (complete) body are known, and answers with
- * exactly one prfaq_reply_*() call.  Standard headers (X-Request-Id, CORS,
- * Content-Type) are added by the HTTP layer.
+ * exactly one of prfaq_reply_json, _take, _empty, _error or _problem (after
+ * any prfaq_reply_header and prfaq_reply_link_next).  Standard headers
+ * (X-Request-Id, CORS, Content-Type) are added by the HTTP layer.
  */
 #ifndef PRFAQ_HTTP_H
 #define PRFAQ_HTTP_H

@@ -30,7 +30,7 @@ prfaq_req_header(const struct prfaq_request *req, const char *name)
 	return NULL;
 }
 
-static struct prfaq_request *const req;	/* never looked at */
+static struct prfaq_request *const req; /* never looked at */
 
 /* Classify value as If-Match; *version is -7 when it was left alone. */
 static enum prfaq_if_match
@@ -50,7 +50,8 @@ test_if_match_version(void **state)
 	assert_int_equal(v, 3);
 	assert_int_equal(if_match(" \t\"12\" ", &v), PRFAQ_IF_MATCH_VERSION);
 	assert_int_equal(v, 12);
-	assert_int_equal(if_match("\"2147483647\"", &v), PRFAQ_IF_MATCH_VERSION);
+	assert_int_equal(if_match("\"2147483647\"", &v),
+			 PRFAQ_IF_MATCH_VERSION);
 	assert_int_equal(v, INT_MAX);
 }
 
@@ -71,15 +72,15 @@ static void
 test_if_match_other(void **state)
 {
 	static const char *const other[] = {
-		"W/\"1\"",		/* weak: If-Match compares strongly */
-		"\"0\"",		/* versions start at 1 */
+		"W/\"1\"", /* weak: If-Match compares strongly */
+		"\"0\"",   /* versions start at 1 */
 		"\"-3\"",
-		"\"2147483648\"",	/* not an int */
-		"\"1.md\"",		/* a rendering's tag */
+		"\"2147483648\"", /* not an int */
+		"\"1.md\"",	  /* a rendering's tag */
 		"\"abc\"",
 		"\"\"",
-		"\"1\", \"2\"",		/* a list */
-		"\"1\",,W/\"2\" , ",	/* empty list elements are allowed */
+		"\"1\", \"2\"",	     /* a list */
+		"\"1\",,W/\"2\" , ", /* empty list elements are allowed */
 	};
 	int v;
 
@@ -94,16 +95,11 @@ static void
 test_if_match_malformed(void **state)
 {
 	static const char *const malformed[] = {
-		"2",		/* unquoted */
-		"",
-		"  ",
-		",",
-		"\"1",		/* unterminated */
-		"\"1\" 2",
-		"\"a b\"",	/* a space is not an etagc */
-		"w/\"1\"",	/* W/ is case-sensitive */
-		"*, \"1\"",
-		"**",
+		"2",				   /* unquoted */
+		"",	    "  ",      ",", "\"1", /* unterminated */
+		"\"1\" 2",  "\"a b\"",		   /* a space is not an etagc */
+		"w/\"1\"",			   /* W/ is case-sensitive */
+		"*, \"1\"", "**",
 	};
 	int v;
 
@@ -131,7 +127,9 @@ static void
 test_negotiate(void **state)
 {
 	static const char *const offers[] = {
-		"application/json", "text/markdown", "text/html",
+		"application/json",
+		"text/markdown",
+		"text/html",
 	};
 
 	accept_value = NULL;

@@ -28,14 +28,14 @@
 
 #include "prfaq/http.h"
 
-#define MAX_OPS 256
+#define MAX_OPS	     256
 #define PATH_MAX_LEN 128
 
 struct op {
 	enum prfaq_method method;
 	char path[PATH_MAX_LEN];
-	unsigned flags;		/* PRFAQ_ROUTE_* as the spec implies them */
-	bool seen;		/* matched by the other side */
+	unsigned flags; /* PRFAQ_ROUTE_* as the spec implies them */
+	bool seen;	/* matched by the other side */
 };
 
 struct spec {
@@ -47,9 +47,9 @@ static const struct {
 	const char *name;
 	enum prfaq_method method;
 } methods[] = {
-	{ "get", PRFAQ_GET },	    { "head", PRFAQ_HEAD },
-	{ "post", PRFAQ_POST },	    { "put", PRFAQ_PUT },
-	{ "patch", PRFAQ_PATCH },   { "delete", PRFAQ_DELETE },
+	{ "get", PRFAQ_GET },	      { "head", PRFAQ_HEAD },
+	{ "post", PRFAQ_POST },	      { "put", PRFAQ_PUT },
+	{ "patch", PRFAQ_PATCH },     { "delete", PRFAQ_DELETE },
 	{ "options", PRFAQ_OPTIONS },
 };
 
@@ -77,7 +77,8 @@ method_parse(const char *key, size_t len)
 
 /* The flags of a route, without the handler (never called here). */
 static const struct op routes[] = {
-#define ROUTE(method, pattern, handler, flags) { method, pattern, flags, false },
+#define ROUTE(method, pattern, handler, flags) \
+	{ method, pattern, flags, false },
 #include "routes.def"
 #undef ROUTE
 };
@@ -107,7 +108,7 @@ spec_read(char *text, struct spec *spec)
 			continue;
 		}
 		if (indent == 0)
-			break;	/* the next top-level key */
+			break; /* the next top-level key */
 		if (indent == 2) {
 			size_t len;
 
@@ -117,7 +118,8 @@ spec_read(char *text, struct spec *spec)
 			if (*key != '/' || colon == NULL || colon[1] != '\0')
 				return "a key at the path level that is not a path";
 			len = (size_t)(colon - key);
-			if (len > 0 && (key[len - 1] == '\'' || key[len - 1] == '"'))
+			if (len > 0 &&
+			    (key[len - 1] == '\'' || key[len - 1] == '"'))
 				len--;
 			if (len >= sizeof(path))
 				return "a path too long for this test";
@@ -133,9 +135,10 @@ spec_read(char *text, struct spec *spec)
 			if (strncmp(key, "$ref:", 5) == 0)
 				return "a path item that is a $ref";
 			colon = strchr(key, ':');
-			m = colon ? method_parse(key, (size_t)(colon - key)) : 0;
+			m = colon ? method_parse(key, (size_t)(colon - key)) :
+				    0;
 			if (m == 0)
-				continue;	/* parameters, summary, ... */
+				continue; /* parameters, summary, ... */
 			if (spec->n == MAX_OPS)
 				return "more operations than this test holds";
 			op = &spec->ops[spec->n++];
@@ -151,7 +154,8 @@ spec_read(char *text, struct spec *spec)
 		/* Inside an operation. */
 		if (indent == 6 && strcmp(key, "security: []") == 0)
 			op->flags &= ~(unsigned)PRFAQ_ROUTE_AUTH;
-		if (strstr(key, "'#/components/parameters/IdempotencyKey'") != NULL)
+		if (strstr(key, "'#/components/parameters/IdempotencyKey'") !=
+		    NULL)
 			op->flags |= PRFAQ_ROUTE_IDEMPOTENT;
 		if (strcmp(key, "application/merge-patch+json:") == 0)
 			op->flags |= PRFAQ_ROUTE_MERGE_PATCH;
