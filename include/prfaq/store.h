@@ -17,23 +17,8 @@
 #include "prfaq/auth.h"
 #include "prfaq/db.h"
 #include "prfaq/error.h"
+#include "prfaq/paging.h"
 #include "prfaq/workflow.h"
-
-/* JSON text returned by the store: data is malloc'd and owned by the caller. */
-struct prfaq_text {
-	char *data;
-	size_t len;
-};
-
-void prfaq_text_free(struct prfaq_text *t);
-
-/* A page of a list: keyset position of the last item, when there are more. */
-struct prfaq_page {
-	struct prfaq_text items;	/* a JSON array */
-	char *next_key;			/* NULL on the last page; malloc'd */
-};
-
-void prfaq_page_free(struct prfaq_page *p);
 
 /* --- users and tokens --------------------------------------------------- */
 
@@ -67,9 +52,10 @@ prfaq_code prfaq_store_user_summary(struct prfaq_db_pool *pool, const char *id,
 				    struct prfaq_text *out,
 				    struct prfaq_error *err);
 
-/* Users {id, name, roles} ordered by name, id; after: keyset from a page. */
-prfaq_code prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
-				  const char *after, struct prfaq_page *out,
+/* Users {id, name, roles} ordered by name, id (see prfaq/paging.h). */
+prfaq_code prfaq_store_users_list(struct prfaq_db_pool *pool,
+				  const struct prfaq_page_req *page,
+				  struct prfaq_page *out,
 				  struct prfaq_error *err);
 
 /*
@@ -124,18 +110,22 @@ prfaq_code prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
 				 struct prfaq_text *out, int *version,
 				 struct prfaq_error *err);
 
+/* The filters of a list of PR/FAQs; NULL members do not filter. */
 struct prfaq_list_query {
-	const char *status;	/* NULL: any */
-	const char *owner;	/* user id or NULL */
+	const char *status;
+	const char *owner;	/* user id */
 	const char *team;
 	const char *tag;
-	const char *q;		/* full-text query or NULL */
-	int limit;
-	const char *after;	/* keyset from a previous page, or NULL */
+	const char *q;		/* full-text query: ranked, best first */
 };
 
+/*
+ * PR/FAQ summaries, most recently updated first, or with q the best
+ * matches first (see prfaq/paging.h).
+ */
 prfaq_code prfaq_store_prfaq_list(struct prfaq_db_pool *pool,
 				  const struct prfaq_list_query *query,
+				  const struct prfaq_page_req *page,
 				  struct prfaq_page *out,
 				  struct prfaq_error *err);
 
@@ -183,9 +173,12 @@ prfaq_code prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
 				    void *arg, struct prfaq_text *out,
 				    int *version, struct prfaq_error *err);
 
-/* Versions newest first: [{number, author, change_note, created_at, quality: {score}}]. */
+/*
+ * Versions newest first: [{number, author, change_note, created_at,
+ * quality: {score}}].  PRFAQ_ENOTFOUND for no such PR/FAQ.
+ */
 prfaq_code prfaq_store_versions_list(struct prfaq_db_pool *pool, const char *id,
-				     int limit, const char *after,
+				     const struct prfaq_page_req *page,
 				     struct prfaq_page *out,
 				     struct prfaq_error *err);
 
@@ -232,16 +225,23 @@ prfaq_code prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
 				     struct prfaq_text *out,
 				     struct prfaq_error *err);
 
-/* Reviews oldest first, each with version, comments and stale. */
+/*
+ * Reviews oldest first, each with version, comments and stale.
+ * PRFAQ_ENOTFOUND for no such PR/FAQ.
+ */
 prfaq_code prfaq_store_reviews_list(struct prfaq_db_pool *pool, const char *id,
-				    int limit, const char *after,
+				    const struct prfaq_page_req *page,
 				    struct prfaq_page *out,
 				    struct prfaq_error *err);
 
-/* Comments with replies, resolved and outdated; state: NULL, "open", "resolved". */
+/*
+ * Comments oldest first, with replies, resolved and outdated; state: NULL,
+ * "open", "resolved".  PRFAQ_ENOTFOUND for no such PR/FAQ.
+ */
 prfaq_code prfaq_store_comments_list(struct prfaq_db_pool *pool, const char *id,
-				     const char *state, int limit,
-				     const char *after, struct prfaq_page *out,
+				     const char *state,
+				     const struct prfaq_page_req *page,
+				     struct prfaq_page *out,
 				     struct prfaq_error *err);
 
 /* A reply to a comment of this PR/FAQ (any caller); PRFAQ_ENOTFOUND. */
@@ -339,8 +339,10 @@ prfaq_code prfaq_store_webhook_create(struct prfaq_db_pool *pool,
 				      struct prfaq_text *out, char *id_out,
 				      struct prfaq_error *err);
 
-prfaq_code prfaq_store_webhooks_list(struct prfaq_db_pool *pool, int limit,
-				     const char *after, struct prfaq_page *out,
+/* Live webhooks (without their secrets), oldest first. */
+prfaq_code prfaq_store_webhooks_list(struct prfaq_db_pool *pool,
+				     const struct prfaq_page_req *page,
+				     struct prfaq_page *out,
 				     struct prfaq_error *err);
 
 /* One webhook (without its secret); PRFAQ_ENOTFOUND. */
@@ -351,15 +353,19 @@ prfaq_code prfaq_store_webhook_get(struct prfaq_db_pool *pool, const char *id,
 prfaq_code prfaq_store_webhook_delete(struct prfaq_db_pool *pool,
 				      const char *id, struct prfaq_error *err);
 
-/* Deliveries newest first, each with its attempts. */
+/*
+ * Deliveries newest first, each with its attempts.  PRFAQ_ENOTFOUND for no
+ * such webhook (a deleted one's deliveries stay listed).
+ */
 prfaq_code prfaq_store_deliveries_list(struct prfaq_db_pool *pool,
-				       const char *webhook_id, int limit,
-				       const char *after, struct prfaq_page *out,
+				       const char *webhook_id,
+				       const struct prfaq_page_req *page,
+				       struct prfaq_page *out,
 				       struct prfaq_error *err);
 
-/* Audit trail, oldest first. */
+/* Audit trail, oldest first.  PRFAQ_ENOTFOUND for no such PR/FAQ. */
 prfaq_code prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id,
-				   int limit, const char *after,
+				   const struct prfaq_page_req *page,
 				   struct prfaq_page *out,
 				   struct prfaq_error *err);
 

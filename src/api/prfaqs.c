@@ -174,16 +174,21 @@ out:
 	json_decref(body);
 }
 
+static prfaq_code
+prfaqs_page(struct prfaq_request *req, const void *query,
+	    const struct prfaq_page_req *page, struct prfaq_page *out,
+	    struct prfaq_error *err)
+{
+	return prfaq_store_prfaq_list(prfaq_req_app(req)->pool, query, page,
+				      out, err);
+}
+
 void
 api_prfaqs_list(struct prfaq_request *req)
 {
 	struct prfaq_list_query q = { 0 };
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
 	enum prfaq_status st;
-	char *after = NULL;
 
-	prfaq_error_init(&err);
 	q.status = prfaq_req_query(req, "status");
 	q.owner = prfaq_req_query(req, "owner");
 	q.team = prfaq_req_query(req, "team");
@@ -204,18 +209,7 @@ api_prfaqs_list(struct prfaq_request *req)
 				    "q must be 1 to %d characters", Q_MAX);
 		return;
 	}
-	if (prfaq_req_limit(req, &q.limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK) {
-		api_fail(req, &err);
-		return;
-	}
-	q.after = after;
-	if (prfaq_store_prfaq_list(prfaq_req_app(req)->pool, &q, &page, &err) !=
-	    PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	api_list(req, prfaqs_page, &q);
 }
 
 void

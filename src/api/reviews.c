@@ -459,39 +459,40 @@ fail:
 	json_decref(body);
 }
 
+static prfaq_code
+reviews_page(struct prfaq_request *req, const void *id,
+	     const struct prfaq_page_req *page, struct prfaq_page *out,
+	     struct prfaq_error *err)
+{
+	return prfaq_store_reviews_list(prfaq_req_app(req)->pool, id, page, out,
+					err);
+}
+
 void
 api_reviews_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	const char *id;
-	int limit;
+	const char *id = api_param_uuid(req, "id", "PR/FAQ");
 
-	prfaq_error_init(&err);
-	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_reviews_list(prfaq_req_app(req)->pool, id, limit, after,
-				     &page, &err) != PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	if (id != NULL)
+		api_list(req, reviews_page, id);
+}
+
+static prfaq_code
+comments_page(struct prfaq_request *req, const void *id,
+	      const struct prfaq_page_req *page, struct prfaq_page *out,
+	      struct prfaq_error *err)
+{
+	return prfaq_store_comments_list(prfaq_req_app(req)->pool, id,
+					 prfaq_req_query(req, "state"), page,
+					 out, err);
 }
 
 void
 api_comments_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
 	const char *state = prfaq_req_query(req, "state");
-	char *after = NULL;
 	const char *id;
-	int limit;
 
-	prfaq_error_init(&err);
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
 		return;
 	if (state != NULL && strcmp(state, "open") != 0 &&
@@ -499,14 +500,7 @@ api_comments_list(struct prfaq_request *req)
 		prfaq_reply_problem(req, PRFAQ_EINVAL, "state must be open or resolved");
 		return;
 	}
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_comments_list(prfaq_req_app(req)->pool, id, state, limit,
-				      after, &page, &err) != PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	api_list(req, comments_page, id);
 }
 
 void

@@ -118,25 +118,18 @@ out:
 	json_decref(body);
 }
 
+static prfaq_code
+users_page(struct prfaq_request *req, const void *arg,
+	   const struct prfaq_page_req *page, struct prfaq_page *out,
+	   struct prfaq_error *err)
+{
+	return prfaq_store_users_list(prfaq_req_app(req)->pool, page, out, err);
+}
+
 void
 api_users_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	int limit;
-
-	prfaq_error_init(&err);
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_users_list(prfaq_req_app(req)->pool, limit, after, &page,
-				   &err) != PRFAQ_OK) {
-		api_fail(req, &err);
-		goto out;
-	}
-	api_reply_page(req, &page);
-out:
-	free(after);
+	api_list(req, users_page, NULL);
 }
 
 /*

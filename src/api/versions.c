@@ -8,26 +8,22 @@
 #include "api.h"
 #include "prfaq/content.h"
 
+static prfaq_code
+versions_page(struct prfaq_request *req, const void *id,
+	      const struct prfaq_page_req *page, struct prfaq_page *out,
+	      struct prfaq_error *err)
+{
+	return prfaq_store_versions_list(prfaq_req_app(req)->pool, id, page,
+					 out, err);
+}
+
 void
 api_versions_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	const char *id;
-	int limit;
+	const char *id = api_param_uuid(req, "id", "PR/FAQ");
 
-	prfaq_error_init(&err);
-	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_versions_list(prfaq_req_app(req)->pool, id, limit, after,
-				      &page, &err) != PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	if (id != NULL)
+		api_list(req, versions_page, id);
 }
 
 void
@@ -109,24 +105,20 @@ api_prfaqs_diff(struct prfaq_request *req)
 					     to, "changes", changes));
 }
 
+static prfaq_code
+events_page(struct prfaq_request *req, const void *id,
+	    const struct prfaq_page_req *page, struct prfaq_page *out,
+	    struct prfaq_error *err)
+{
+	return prfaq_store_events_list(prfaq_req_app(req)->pool, id, page, out,
+				       err);
+}
+
 void
 api_events_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	const char *id;
-	int limit;
+	const char *id = api_param_uuid(req, "id", "PR/FAQ");
 
-	prfaq_error_init(&err);
-	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_events_list(prfaq_req_app(req)->pool, id, limit, after,
-				    &page, &err) != PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	if (id != NULL)
+		api_list(req, events_page, id);
 }

@@ -147,27 +147,20 @@ out:
 	json_decref(body);
 }
 
+static prfaq_code
+webhooks_page(struct prfaq_request *req, const void *arg,
+	      const struct prfaq_page_req *page, struct prfaq_page *out,
+	      struct prfaq_error *err)
+{
+	return prfaq_store_webhooks_list(prfaq_req_app(req)->pool, page, out,
+					 err);
+}
+
 void
 api_webhooks_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	int limit;
-
-	prfaq_error_init(&err);
-	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks"))
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_webhooks_list(prfaq_req_app(req)->pool, limit, after,
-				      &page, &err) != PRFAQ_OK) {
-		api_fail(req, &err);
-		goto out;
-	}
-	api_reply_page(req, &page);
-out:
-	free(after);
+	if (api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks"))
+		api_list(req, webhooks_page, NULL);
 }
 
 void
@@ -207,27 +200,21 @@ api_webhooks_delete(struct prfaq_request *req)
 	prfaq_reply_empty(req, 204);
 }
 
+static prfaq_code
+deliveries_page(struct prfaq_request *req, const void *id,
+		const struct prfaq_page_req *page, struct prfaq_page *out,
+		struct prfaq_error *err)
+{
+	return prfaq_store_deliveries_list(prfaq_req_app(req)->pool, id, page,
+					   out, err);
+}
+
 void
 api_webhook_deliveries_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
 	const char *id;
-	int limit;
 
-	prfaq_error_init(&err);
-	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks") ||
-	    (id = api_param_uuid(req, "id", "webhook")) == NULL)
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_deliveries_list(prfaq_req_app(req)->pool, id, limit,
-					after, &page, &err) != PRFAQ_OK) {
-		api_fail(req, &err);
-		goto out;
-	}
-	api_reply_page(req, &page);
-out:
-	free(after);
+	if (api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks") &&
+	    (id = api_param_uuid(req, "id", "webhook")) != NULL)
+		api_list(req, deliveries_page, id);
 }

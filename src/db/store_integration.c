@@ -318,40 +318,17 @@ static const struct db_stmt stmt_webhooks_list = {
 	" ORDER BY w.created_at, w.id LIMIT $3::int + 1", 3
 };
 
-prfaq_code
-prfaq_store_webhooks_list(struct prfaq_db_pool *pool, int limit,
-			  const char *after, struct prfaq_page *out,
-			  struct prfaq_error *err)
-{
-	static const int keys[2] = { 1, 2 };
-	const char *parts[2] = { NULL, NULL };
-	const char *params[3];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
+static const struct store_list list_webhooks = {
+	&stmt_webhooks_list, 0, 2, { STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE, NULL, NULL
+};
 
-	if (after != NULL) {
-		rc = store_keyset_parse(after, 2, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!store_is_int(parts[0]) || !prfaq_uuid_valid(parts[1])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[0] = parts[0];
-	params[1] = parts[1];
-	params[2] = lim;
-	res = db_query(pool, &stmt_webhooks_list, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = store_page_fill(res, 0, limit, keys, 2, out, err);
-	PQclear(res);
-	return rc;
+prfaq_code
+prfaq_store_webhooks_list(struct prfaq_db_pool *pool,
+			  const struct prfaq_page_req *page,
+			  struct prfaq_page *out, struct prfaq_error *err)
+{
+	return store_list(pool, &list_webhooks, NULL, page, out, err);
 }
 
 static const struct db_stmt stmt_webhook_get = {
@@ -427,45 +404,19 @@ static const struct db_stmt stmt_webhook_exists = {
 	"SELECT 1 FROM webhooks WHERE id = $1", 1
 };
 
+/*
+ * The webhook is looked up first: its deliveries stay listed after it is
+ * deleted, and a 404 must not depend on the cursor.
+ */
+static const struct store_list list_deliveries = {
+	&stmt_deliveries_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_FIRST,
+	&stmt_webhook_exists, "No such webhook"
+};
+
 prfaq_code
 prfaq_store_deliveries_list(struct prfaq_db_pool *pool, const char *webhook_id,
-			    int limit, const char *after,
+			    const struct prfaq_page_req *page,
 			    struct prfaq_page *out, struct prfaq_error *err)
 {
-	static const int keys[1] = { 1 };
-	const char *parts[1] = { NULL };
-	const char *params[3];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
-
-	params[0] = webhook_id;
-	if ((res = db_query(pool, &stmt_webhook_exists, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = PQntuples(res) == 1 ? PRFAQ_OK :
-		prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
-	PQclear(res);
-	if (rc != PRFAQ_OK)
-		return rc;
-	if (after != NULL) {
-		rc = store_keyset_parse(after, 1, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!store_is_int(parts[0])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[1] = parts[0];
-	params[2] = lim;
-	res = db_query(pool, &stmt_deliveries_list, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = store_page_fill(res, 0, limit, keys, 1, out, err);
-	PQclear(res);
-	return rc;
+	return store_list(pool, &list_deliveries, &webhook_id, page, out, err);
 }

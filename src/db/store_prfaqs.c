@@ -207,7 +207,7 @@ static const struct db_stmt stmt_list = {
  * updated_at index, stopping after SEARCH_CANDIDATES).
  */
 #define SEARCH_CANDIDATES "1000"
-#define SEARCH_QUERY "websearch_to_tsquery('english', $8)"
+#define SEARCH_QUERY "websearch_to_tsquery('english', $5)"
 
 static const struct db_stmt stmt_search = {
 	NULL,
@@ -218,65 +218,31 @@ static const struct db_stmt stmt_search = {
 	"         LIMIT " SEARCH_CANDIDATES ") c"
 	"  JOIN prfaqs p ON p.id = c.id JOIN users u ON u.id = p.owner_id,"
 	"       LATERAL (SELECT ts_rank(p.search_head, " SEARCH_QUERY ") AS rank) r"
-	" WHERE ($5::real IS NULL OR (r.rank, p.id) < ($5::real, $6::uuid))"
-	" ORDER BY r.rank DESC, p.id DESC LIMIT $7::int + 1", 8
+	" WHERE ($6::real IS NULL OR (r.rank, p.id) < ($6::real, $7::uuid))"
+	" ORDER BY r.rank DESC, p.id DESC LIMIT $8::int + 1", 8
 };
 
-/* A keyset's first part: an int8 (list) or a float (search). */
-static bool
-keyset_number_ok(const char *s, bool real)
-{
-	char *end;
+static const struct store_list list_prfaqs = {
+	&stmt_list, 4, 2, { STORE_KEY_INT, STORE_KEY_UUID }, STORE_PARENT_NONE,
+	NULL, NULL
+};
 
-	if (*s == '\0')
-		return false;
-	if (real) {
-		strtod(s, &end);
-		return *end == '\0';
-	}
-	return store_is_int(s);
-}
+/* The search's key is its rank: the filters, then the query ($5). */
+static const struct store_list list_search = {
+	&stmt_search, 5, 2, { STORE_KEY_REAL, STORE_KEY_UUID }, STORE_PARENT_NONE,
+	NULL, NULL
+};
 
 prfaq_code
 prfaq_store_prfaq_list(struct prfaq_db_pool *pool,
-		       const struct prfaq_list_query *q, struct prfaq_page *out,
+		       const struct prfaq_list_query *q,
+		       const struct prfaq_page_req *page, struct prfaq_page *out,
 		       struct prfaq_error *err)
 {
-	static const int keys[2] = { 1, 2 };
-	const char *parts[2] = { NULL, NULL };
-	const char *params[8];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
+	const char *filters[5] = { q->status, q->owner, q->team, q->tag, q->q };
 
-	if (q->after != NULL) {
-		rc = store_keyset_parse(q->after, 2, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!keyset_number_ok(parts[0], q->q != NULL) ||
-		    !prfaq_uuid_valid(parts[1])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", q->limit);
-	params[0] = q->status;
-	params[1] = q->owner;
-	params[2] = q->team;
-	params[3] = q->tag;
-	params[4] = parts[0];
-	params[5] = parts[1];
-	params[6] = lim;
-	params[7] = q->q;
-	res = db_query(pool, q->q ? &stmt_search : &stmt_list, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = store_page_fill(res, 0, q->limit, keys, 2, out, err);
-	PQclear(res);
-	return rc;
+	return store_list(pool, q->q != NULL ? &list_search : &list_prfaqs,
+			  filters, page, out, err);
 }
 
 /* --- update: edits, restores and status changes ------------------------- */
@@ -550,77 +516,17 @@ static const struct db_stmt stmt_exists = {
 	"prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
 };
 
-/* An empty page is ambiguous: is there no such PR/FAQ?  Ask. */
-static prfaq_code
-check_exists(struct prfaq_db_pool *pool, const char *id,
-	     struct prfaq_error *err)
-{
-	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_exists, params, err);
-	prfaq_code rc = PRFAQ_OK;
-
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-	PQclear(res);
-	return rc;
-}
-
-/* Shared by the lists keyed by one integer (versions, events). */
-static prfaq_code
-list_by_int_key(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
-		const char *id, int limit, const char *after,
-		struct prfaq_page *out, struct prfaq_error *err)
-{
-	static const int keys[1] = { 1 };
-	const char *parts[1] = { NULL };
-	const char *params[3];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
-
-	if (after != NULL) {
-		rc = store_keyset_parse(after, 1, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!store_is_int(parts[0])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[0] = id;
-	params[1] = parts[0];
-	params[2] = lim;
-	res = db_query(pool, stmt, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) == 0 && after == NULL) {
-		PQclear(res);
-		if ((rc = check_exists(pool, id, err)) != PRFAQ_OK)
-			return rc;
-		out->items.data = strdup("[]");
-		out->items.len = 2;
-		out->next_key = NULL;
-		return out->items.data ? PRFAQ_OK :
-					 prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	}
-	rc = store_page_fill(res, 0, limit, keys, 1, out, err);
-	PQclear(res);
-	return rc;
-}
+static const struct store_list list_versions = {
+	&stmt_versions_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_IF_EMPTY,
+	&stmt_exists, "No such PR/FAQ"
+};
 
 prfaq_code
 prfaq_store_versions_list(struct prfaq_db_pool *pool, const char *id,
-			  int limit, const char *after, struct prfaq_page *out,
-			  struct prfaq_error *err)
+			  const struct prfaq_page_req *page,
+			  struct prfaq_page *out, struct prfaq_error *err)
 {
-	return list_by_int_key(pool, &stmt_versions_list, id, limit, after, out,
-			       err);
+	return store_list(pool, &list_versions, &id, page, out, err);
 }
 
 static const struct db_stmt stmt_version_get = {
@@ -712,11 +618,15 @@ static const struct db_stmt stmt_events_list = {
 	" ORDER BY e.id LIMIT $3::int + 1", 3
 };
 
+static const struct store_list list_events = {
+	&stmt_events_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_IF_EMPTY,
+	&stmt_exists, "No such PR/FAQ"
+};
+
 prfaq_code
-prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id, int limit,
-			const char *after, struct prfaq_page *out,
-			struct prfaq_error *err)
+prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id,
+			const struct prfaq_page_req *page,
+			struct prfaq_page *out, struct prfaq_error *err)
 {
-	return list_by_int_key(pool, &stmt_events_list, id, limit, after, out,
-			       err);
+	return store_list(pool, &list_events, &id, page, out, err);
 }

@@ -222,87 +222,34 @@ static const struct db_stmt stmt_exists = {
 	"review_prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
 };
 
-/*
- * Run a keyset-paged list whose first key is a timestamp (epoch µs) and the
- * last a uuid; an empty first page checks that the PR/FAQ exists.
- */
-static prfaq_code
-timed_list(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
-	   const char *id, const char *state, int limit, const char *after,
-	   size_t nkeys, struct prfaq_page *out, struct prfaq_error *err)
-{
-	static const int keys[3] = { 1, 2, 3 };
-	const char *parts[3] = { NULL, NULL, NULL };
-	const char *params[6];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
-	int n = 0;
+static const struct store_list list_reviews = {
+	&stmt_reviews_list, 1, 2, { STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_IF_EMPTY, &stmt_exists, "No such PR/FAQ"
+};
 
-	if (after != NULL) {
-		rc = store_keyset_parse(after, nkeys, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		for (size_t k = 0; k + 1 < nkeys; k++)
-			if (!store_is_int(parts[k]))
-				rc = PRFAQ_EINVAL;
-		if (rc != PRFAQ_OK || !prfaq_uuid_valid(parts[nkeys - 1])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[n++] = id;
-	if (stmt == &stmt_comments_list)
-		params[n++] = state;
-	for (size_t k = 0; k < nkeys; k++)
-		params[n++] = parts[k];
-	params[n++] = lim;
-	res = db_query(pool, stmt, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) == 0 && after == NULL) {
-		PGresult *ex;
-		const char *p1[1] = { id };
-
-		PQclear(res);
-		if ((ex = db_query(pool, &stmt_exists, p1, err)) == NULL)
-			return err ? err->code : PRFAQ_EUNAVAILABLE;
-		rc = PQntuples(ex) == 1 ? PRFAQ_OK :
-			prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-		PQclear(ex);
-		if (rc != PRFAQ_OK)
-			return rc;
-		out->items.data = strdup("[]");
-		out->items.len = 2;
-		out->next_key = NULL;
-		return out->items.data ? PRFAQ_OK :
-			prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	}
-	rc = store_page_fill(res, 0, limit, keys, nkeys, out, err);
-	PQclear(res);
-	return rc;
-}
+/* Filtered by state ($2); positions break ties between a review's comments. */
+static const struct store_list list_comments = {
+	&stmt_comments_list, 2, 3,
+	{ STORE_KEY_INT, STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_IF_EMPTY, &stmt_exists, "No such PR/FAQ"
+};
 
 prfaq_code
-prfaq_store_reviews_list(struct prfaq_db_pool *pool, const char *id, int limit,
-			 const char *after, struct prfaq_page *out,
-			 struct prfaq_error *err)
+prfaq_store_reviews_list(struct prfaq_db_pool *pool, const char *id,
+			 const struct prfaq_page_req *page,
+			 struct prfaq_page *out, struct prfaq_error *err)
 {
-	return timed_list(pool, &stmt_reviews_list, id, NULL, limit, after, 2,
-			  out, err);
+	return store_list(pool, &list_reviews, &id, page, out, err);
 }
 
 prfaq_code
 prfaq_store_comments_list(struct prfaq_db_pool *pool, const char *id,
-			  const char *state, int limit, const char *after,
+			  const char *state, const struct prfaq_page_req *page,
 			  struct prfaq_page *out, struct prfaq_error *err)
 {
-	return timed_list(pool, &stmt_comments_list, id, state, limit, after, 3,
-			  out, err);
+	const char *filters[2] = { id, state };
+
+	return store_list(pool, &list_comments, filters, page, out, err);
 }
 
 /* One statement: atomic without BEGIN, and 0 rows means "no such comment". */

@@ -212,44 +212,21 @@ static const struct db_stmt stmt_users_list = {
 	"users_list",
 	"SELECT " USER_SUMMARY_JSON ", name, id::text"
 	"  FROM users"
-	" WHERE $2::text IS NULL OR (name, id) > ($2, $3::uuid)"
-	" ORDER BY name, id LIMIT $1::int + 1", 3
+	" WHERE $1::text IS NULL OR (name, id) > ($1, $2::uuid)"
+	" ORDER BY name, id LIMIT $3::int + 1", 3
+};
+
+static const struct store_list list_users = {
+	&stmt_users_list, 0, 2, { STORE_KEY_TEXT, STORE_KEY_UUID },
+	STORE_PARENT_NONE, NULL, NULL
 };
 
 prfaq_code
-prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
-		       const char *after, struct prfaq_page *out,
-		       struct prfaq_error *err)
+prfaq_store_users_list(struct prfaq_db_pool *pool,
+		       const struct prfaq_page_req *page,
+		       struct prfaq_page *out, struct prfaq_error *err)
 {
-	static const int keys[2] = { 1, 2 };
-	const char *parts[2] = { NULL, NULL };
-	char lim[16];
-	const char *params[3];
-	json_t *holder = NULL;
-	PGresult *res;
-	prfaq_code rc;
-
-	if (after != NULL) {
-		rc = store_keyset_parse(after, 2, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!prfaq_uuid_valid(parts[1])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[0] = lim;
-	params[1] = parts[0];
-	params[2] = parts[1];
-	res = db_query(pool, &stmt_users_list, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = store_page_fill(res, 0, limit, keys, 2, out, err);
-	PQclear(res);
-	return rc;
+	return store_list(pool, &list_users, NULL, page, out, err);
 }
 
 prfaq_code
