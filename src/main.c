@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/app.h"
 #include "prfaq/log.h"
 #include "prfaq/store.h"
@@ -286,6 +287,8 @@ main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "serve";
 	int rc;
 
+	/* Before any JSON value exists (see prfaq/alloc.h). */
+	prfaq_alloc_init();
 	/*
 	 * No curl_global_init() here: libcurl (7.84 and later initialise
 	 * thread-safely) sets itself up at the first curl_easy_init(), in the

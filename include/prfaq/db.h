@@ -33,7 +33,7 @@ struct prfaq_db_stats {
 /*
  * Create a pool.  Connections are opened lazily, on first checkout, so the
  * service starts (and answers /healthz and /readyz) while PostgreSQL is down.
- * Returns NULL on ENOMEM.  Free with prfaq_db_pool_free().
+ * Returns NULL if its lock cannot be made.  Free with prfaq_db_pool_free().
  */
 struct prfaq_db_pool *prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts);
 

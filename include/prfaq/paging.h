@@ -44,15 +44,15 @@ void prfaq_text_free(struct prfaq_text *t);
 
 /* Which page a request asks for (parsed by api_list). */
 struct prfaq_page_req {
-	int limit;		/* 1..100 items */
-	const char *after;	/* keyset of the previous page's last item, or
+	int limit;	   /* 1..100 items */
+	const char *after; /* keyset of the previous page's last item, or
 				   NULL for the first page; borrowed */
 };
 
 /* A page of a list: its items, and where the next page starts. */
 struct prfaq_page {
-	struct prfaq_text items;	/* a JSON array */
-	char *next_key;			/* keyset; NULL on the last page; malloc'd */
+	struct prfaq_text items; /* a JSON array */
+	char *next_key;		 /* keyset; NULL on the last page; malloc'd */
 };
 
 /* Free what the page owns and empty it; NULL-safe. */

@@ -5,6 +5,7 @@
 #ifndef PRFAQ_API_H
 #define PRFAQ_API_H
 
+#include "prfaq/alloc.h"
 #include "prfaq/app.h"
 #include "prfaq/http.h"
 #include "prfaq/store.h"

@@ -71,12 +71,8 @@ api_metrics(struct prfaq_request *req)
 void
 api_openapi(struct prfaq_request *req)
 {
-	char *copy = malloc(prfaq_openapi_yaml_len);
+	char *copy = prfaq_malloc(prfaq_openapi_yaml_len);
 
-	if (copy == NULL) {
-		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
-		return;
-	}
 	memcpy(copy, prfaq_openapi_yaml, prfaq_openapi_yaml_len);
 	prfaq_reply_take(req, 200, "application/yaml", copy,
 			 prfaq_openapi_yaml_len);

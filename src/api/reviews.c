@@ -117,6 +117,9 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 		ch->event_data = reviewers ?
 			json_pack("{s:O}", "reviewers", reviewers) :
 			json_pack("{s:[]}", "reviewers");
+		/* The event is where the requested reviewers are kept. */
+		if (ch->event_data == NULL)
+			return prfaq_error_set(err, PRFAQ_EINTERNAL, "No event data");
 		break;
 	}
 	case PRFAQ_ACTION_WITHDRAW:
@@ -139,7 +142,7 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 		ch->decision = json_pack("{s:s, s:O}", "outcome", outcome,
 					 "rationale", rationale);
 		if (ch->event_data == NULL || ch->decision == NULL)
-			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			return prfaq_error_set(err, PRFAQ_EINTERNAL, "No decision data");
 		break;
 	}
 	case PRFAQ_ACTION_REOPEN:

@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/db.h"
 #include "prfaq/error.h"
 

@@ -69,10 +69,8 @@ struct prfaq_outbox *
 prfaq_outbox_open(const char *conninfo)
 {
 	struct prfaq_db_pool_opts opts = { conninfo, 1, 5000, 30000 };
-	struct prfaq_outbox *ob = calloc(1, sizeof(*ob));
+	struct prfaq_outbox *ob = prfaq_calloc(1, sizeof(*ob));
 
-	if (ob == NULL)
-		return NULL;
 	ob->pool = prfaq_db_pool_new(&opts);
 	if (ob->pool == NULL) {
 		free(ob);
@@ -134,24 +132,15 @@ prfaq_outbox_claim(struct prfaq_outbox *ob, int max, unsigned lease_s,
 	if ((res = db_exec(ob->conn, &stmt_claim, params, err)) == NULL)
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	rows = PQntuples(res);
-	it = calloc(rows > 0 ? (size_t)rows : 1, sizeof(*it));
-	if (it == NULL) {
-		PQclear(res);
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	}
+	it = prfaq_calloc(rows > 0 ? (size_t)rows : 1, sizeof(*it));
 	for (int r = 0; r < rows; r++) {
 		it[r].delivery_id = atoll(PQgetvalue(res, r, 0));
 		it[r].attempts = atoi(PQgetvalue(res, r, 1));
-		it[r].url = strdup(PQgetvalue(res, r, 2));
-		it[r].secret = strdup(PQgetvalue(res, r, 3));
-		it[r].event_type = strdup(PQgetvalue(res, r, 4));
-		it[r].payload = strdup(PQgetvalue(res, r, 5));
+		it[r].url = prfaq_strdup(PQgetvalue(res, r, 2));
+		it[r].secret = prfaq_strdup(PQgetvalue(res, r, 3));
+		it[r].event_type = prfaq_strdup(PQgetvalue(res, r, 4));
+		it[r].payload = prfaq_strdup(PQgetvalue(res, r, 5));
 		it[r].payload_len = (size_t)PQgetlength(res, r, 5);
-		if (!it[r].url || !it[r].secret || !it[r].event_type || !it[r].payload) {
-			PQclear(res);
-			prfaq_outbox_items_free(it, (size_t)r + 1);
-			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-		}
 	}
 	PQclear(res);
 	*items = it;

@@ -50,16 +50,12 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 {
 	struct prfaq_db_pool *pool;
 
-	pool = calloc(1, sizeof(*pool));
-	if (pool == NULL)
-		return NULL;
+	pool = prfaq_calloc(1, sizeof(*pool));
 	pool->size = opts->size > 0 ? opts->size : 1;
 	pool->wait_ms = opts->wait_ms;
 	pool->statement_timeout_ms = opts->statement_timeout_ms;
-	pool->conninfo = strdup(opts->conninfo);
-	pool->conns = calloc(pool->size, sizeof(*pool->conns));
-	if (pool->conninfo == NULL || pool->conns == NULL)
-		goto fail;
+	pool->conninfo = prfaq_strdup(opts->conninfo);
+	pool->conns = prfaq_calloc(pool->size, sizeof(*pool->conns));
 	if (pthread_mutex_init(&pool->mu, NULL) != 0)
 		goto fail;
 	{

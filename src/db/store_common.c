@@ -28,19 +28,16 @@ prfaq_page_free(struct prfaq_page *p)
 	p->next_key = NULL;
 }
 
-int
+void
 store_text(const PGresult *res, int row, int col, struct prfaq_text *out)
 {
 	size_t len = (size_t)PQgetlength(res, row, col);
-	char *data = malloc(len + 1);
+	char *data = prfaq_malloc(len + 1);
 
-	if (data == NULL)
-		return -1;
 	memcpy(data, PQgetvalue(res, row, col), len);
 	data[len] = '\0';
 	out->data = data;
 	out->len = len;
-	return 0;
 }
 
 void

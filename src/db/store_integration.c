@@ -104,7 +104,7 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		c->status = atoi(PQgetvalue(res, 0, 1));
 		c->response = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
 		if (c->response == NULL)
-			rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 	} else if (strcmp(PQgetvalue(res, 0, 3), "t") == 0) {
 		c->state = PRFAQ_IDEM_LOST;
 	} else if (strcmp(PQgetvalue(res, 0, 4), "t") == 0) {
@@ -243,7 +243,8 @@ prfaq_store_idem_finish(struct prfaq_db_pool *pool,
 	PGresult *res;
 
 	if (text == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The response could not be encoded");
 	snprintf(st, sizeof(st), "%d", status);
 	res = db_query(pool, &stmt_idem_finish, params, err);
 	free(text);
@@ -293,19 +294,18 @@ prfaq_store_webhook_create(struct prfaq_db_pool *pool,
 	char *ev = json_dumps(events, JSON_COMPACT);
 	const char *params[5] = { url, ev, description, secret, caller->user_id };
 	PGresult *res;
-	prfaq_code rc;
 
 	if (ev == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The events could not be encoded");
 	res = store_write_one(pool, caller, &stmt_webhook_insert, params, err);
 	free(ev);
 	if (res == NULL)
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	snprintf(id_out, PRFAQ_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
-	rc = store_text(res, 0, 1, out) == 0 ? PRFAQ_OK :
-		prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	store_text(res, 0, 1, out);
 	PQclear(res);
-	return rc;
+	return PRFAQ_OK;
 }
 
 static const struct db_stmt stmt_webhooks_list = {
@@ -349,9 +349,10 @@ prfaq_store_webhook_get(struct prfaq_db_pool *pool, const char *id,
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
-	else
-		rc = store_text(res, 0, 0, out) == 0 ? PRFAQ_OK :
-			prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	else {
+		store_text(res, 0, 0, out);
+		rc = PRFAQ_OK;
+	}
 	PQclear(res);
 	return rc;
 }

@@ -7,8 +7,8 @@
 #include "db_internal.h"
 #include "prfaq/store.h"
 
-/* Copy cell (row, col) into a new text; -1 on ENOMEM. */
-int store_text(const PGresult *res, int row, int col, struct prfaq_text *out);
+/* Copy cell (row, col) into a new text (owned by the caller). */
+void store_text(const PGresult *res, int row, int col, struct prfaq_text *out);
 
 /* --- lists (see prfaq/paging.h) ----------------------------------------- */
 

@@ -60,8 +60,8 @@ key_value_ok(enum store_key_type type, const char *s)
  * reaches the statement.
  */
 static prfaq_code
-keyset_parse(const struct store_list *list, const char *key,
-	     const char **parts, json_t **holder, struct prfaq_error *err)
+keyset_parse(const struct store_list *list, const char *key, const char **parts,
+	     json_t **holder, struct prfaq_error *err)
 {
 	json_t *arr = json_loads(key, JSON_REJECT_DUPLICATES, NULL);
 
@@ -81,7 +81,7 @@ bad:
 
 /*
  * The keyset of row r: its key columns as a JSON array of strings (a new
- * string; the caller frees it), or NULL when out of memory.
+ * string; the caller frees it), or NULL if one is not UTF-8.
  */
 static char *
 keyset_make(const struct store_list *list, const PGresult *res, int row)
@@ -89,11 +89,10 @@ keyset_make(const struct store_list *list, const PGresult *res, int row)
 	json_t *arr = json_array();
 	char *text = NULL;
 
-	if (arr == NULL)
-		return NULL;
 	for (size_t k = 0; k < list->nkeys; k++)
-		if (json_array_append_new(arr, json_string(PQgetvalue(
-					res, row, (int)k + 1))) != 0)
+		if (json_array_append_new(
+			    arr,
+			    json_string(PQgetvalue(res, row, (int)k + 1))) != 0)
 			goto out;
 	text = json_dumps(arr, JSON_COMPACT);
 out:
@@ -124,10 +123,18 @@ page_fill(const struct store_list *list, const PGresult *res, int limit,
 					 (size_t)PQgetlength(res, r, 0));
 	}
 	fail |= prfaq_buf_putc(&b, ']');
-	if (fail != 0 || (rows > limit && shown > 0 &&
-			  (next = keyset_make(list, res, shown - 1)) == NULL)) {
+	if (fail != 0) {
 		prfaq_buf_free(&b);
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		return prfaq_error_set(err, PRFAQ_ENOMEM,
+				       "The page is too large");
+	}
+	/* NULL only for a key that is not UTF-8: the statement is wrong. */
+	if (rows > limit && shown > 0 &&
+	    (next = keyset_make(list, res, shown - 1)) == NULL) {
+		prfaq_buf_free(&b);
+		return prfaq_error_set(
+			err, PRFAQ_EINTERNAL,
+			"The next page's cursor could not be made");
 	}
 	out->items.len = b.len;
 	out->items.data = prfaq_buf_steal(&b, NULL);
@@ -146,10 +153,9 @@ parent_check(struct prfaq_db_pool *pool, const struct store_list *list,
 
 	if (res == NULL)
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = PQntuples(res) == 1 ?
-		     PRFAQ_OK :
-		     prfaq_error_set(err, PRFAQ_ENOTFOUND, "%s",
-				     list->parent_missing);
+	rc = PQntuples(res) == 1 ? PRFAQ_OK :
+				   prfaq_error_set(err, PRFAQ_ENOTFOUND, "%s",
+						   list->parent_missing);
 	PQclear(res);
 	return rc;
 }

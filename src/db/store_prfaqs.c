@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "prfaq/json.h"
+#include "store_doc.h"
 #include "store_internal.h"
 
 /* {title, team?, tags, content} of a row: the shape mutators and diff see. */
@@ -39,10 +40,11 @@ doc_fetch(struct db_conn *conn, const char *id, struct prfaq_text *out,
 		return err ? err->code : PRFAQ_EINTERNAL;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-	else if (store_text(res, 0, 1, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	else if (version != NULL)
-		*version = atoi(PQgetvalue(res, 0, 0));
+	else {
+		store_text(res, 0, 1, out);
+		if (version != NULL)
+			*version = atoi(PQgetvalue(res, 0, 0));
+	}
 	PQclear(res);
 	return rc;
 }
@@ -60,10 +62,10 @@ prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-	else if (store_text(res, 0, 1, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	else
+	else {
+		store_text(res, 0, 1, out);
 		*version = atoi(PQgetvalue(res, 0, 0));
+	}
 	PQclear(res);
 	return rc;
 }
@@ -86,21 +88,6 @@ static const struct db_stmt stmt_create = {
 	"SELECT id FROM p", 7
 };
 
-/* JSON text of a member, or NULL when absent; *owned receives what to free. */
-static const char *
-member_text(const json_t *obj, const char *key, char **owned)
-{
-	json_t *v = json_object_get(obj, key);
-
-	*owned = NULL;
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	if (json_is_string(v))
-		return json_string_value(v);
-	*owned = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	return *owned;
-}
-
 struct create_ctx {
 	const struct prfaq_caller *caller;
 	const struct prfaq_new_doc *doc;
@@ -112,28 +99,22 @@ static prfaq_code
 create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 {
 	struct create_ctx *c = arg;
-	char *tags = NULL, *content = NULL, *quality = NULL, *scratch = NULL;
+	struct store_doc_params dp;
 	const char *params[7];
 	PGresult *res;
 	prfaq_code rc;
 
 	prfaq_text_free(&c->out);
+	if ((rc = store_doc_params(c->doc->body, c->doc->quality, &dp, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	params[0] = c->caller->user_id;
-	params[1] = json_string_value(json_object_get(c->doc->body, "title"));
-	params[2] = member_text(c->doc->body, "team", &scratch);
-	params[3] = member_text(c->doc->body, "tags", &tags);
-	params[4] = member_text(c->doc->body, "content", &content);
-	quality = json_dumps(c->doc->quality, JSON_COMPACT);
-	params[5] = quality;
+	params[1] = dp.title;
+	params[2] = dp.team;
+	params[3] = dp.tags;
+	params[4] = dp.content;
+	params[5] = dp.quality;
 	params[6] = c->doc->change_note;
-	if (params[3] == NULL)
-		params[3] = "[]";
-	if (params[4] == NULL)
-		params[4] = "{}";
-	if (quality == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-		goto out;
-	}
 	res = db_exec(conn, &stmt_create, params, err);
 	if (res == NULL) {
 		rc = err ? err->code : PRFAQ_EINTERNAL;
@@ -145,10 +126,7 @@ create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		goto out;
 	rc = doc_fetch(conn, c->id, &c->out, NULL, err);
 out:
-	free(scratch);
-	free(tags);
-	free(content);
-	free(quality);
+	store_doc_params_free(&dp);
 	return rc;
 }
 
@@ -325,45 +303,91 @@ parse_cell(const PGresult *res, int row, int col)
 			  (size_t)PQgetlength(res, row, col), 0, NULL);
 }
 
-/* Write a new version from change->doc; *number receives it. */
+/* Write a new version from ch->doc, with ch->status. */
 static prfaq_code
 write_version(struct db_conn *conn, const struct update_ctx *u,
 	      const struct prfaq_change *ch, struct prfaq_error *err)
 {
-	char *scratch = NULL, *tags = NULL, *content = NULL, *quality = NULL;
+	struct store_doc_params dp;
 	char restored[16];
 	const char *params[10];
 	PGresult *res;
-	prfaq_code rc = PRFAQ_OK;
+	prfaq_code rc;
 
+	if ((rc = store_doc_params(ch->doc, ch->quality, &dp, err)) != PRFAQ_OK)
+		return rc;
 	snprintf(restored, sizeof(restored), "%d", u->from_version);
 	params[0] = u->id;
-	params[1] = json_string_value(json_object_get(ch->doc, "title"));
-	params[2] = member_text(ch->doc, "team", &scratch);
-	params[3] = member_text(ch->doc, "tags", &tags);
-	params[4] = member_text(ch->doc, "content", &content);
-	params[5] = quality = json_dumps(ch->quality, JSON_COMPACT);
+	params[1] = dp.title;
+	params[2] = dp.team;
+	params[3] = dp.tags;
+	params[4] = dp.content;
+	params[5] = dp.quality;
 	params[6] = prfaq_status_name(ch->status);
 	params[7] = u->caller->user_id;
 	params[8] = ch->change_note;
 	params[9] = u->from_version > 0 ? restored : NULL;
-	if (params[3] == NULL)
-		params[3] = "[]";
-	if (params[4] == NULL)
-		params[4] = "{}";
-	if (quality == NULL || params[1] == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Incomplete revision");
-		goto out;
-	}
 	res = db_exec(conn, &stmt_revise, params, err);
 	if (res == NULL)
 		rc = err ? err->code : PRFAQ_EINTERNAL;
 	PQclear(res);
-out:
-	free(scratch);
-	free(tags);
-	free(content);
-	free(quality);
+	store_doc_params_free(&dp);
+	return rc;
+}
+
+/* Change the status (and the decision) without a new version. */
+static prfaq_code
+write_status(struct db_conn *conn, const struct update_ctx *u,
+	     const struct prfaq_change *ch, struct prfaq_error *err)
+{
+	const char *params[5];
+	char *decision = NULL;
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	/* NULL is "keep the decision": one that cannot be encoded must fail. */
+	if (ch->decision != NULL &&
+	    (decision = json_dumps(ch->decision, JSON_COMPACT)) == NULL)
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The decision could not be encoded");
+	params[0] = u->id;
+	params[1] = prfaq_status_name(ch->status);
+	params[2] = ch->clear_decision ? "true" : "false";
+	params[3] = decision;
+	params[4] = u->caller->user_id;
+	if ((res = db_exec(conn, &stmt_set_status, params, err)) == NULL)
+		rc = err ? err->code : PRFAQ_EINTERNAL;
+	PQclear(res);
+	free(decision);
+	return rc;
+}
+
+/* Append ch's audit event, which names the version it concerns. */
+static prfaq_code
+write_event(struct db_conn *conn, const struct update_ctx *u,
+	    struct prfaq_change *ch, int version, struct prfaq_error *err)
+{
+	const char *params[4];
+	char *data;
+	PGresult *res;
+	prfaq_code rc = PRFAQ_OK;
+
+	if (ch->event_data == NULL)
+		ch->event_data = json_object();
+	if (json_object_set_new(ch->event_data, "version",
+				json_integer(version)) != 0 ||
+	    (data = json_dumps(ch->event_data, JSON_COMPACT)) == NULL)
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The %s event could not be encoded",
+				       ch->event);
+	params[0] = u->id;
+	params[1] = ch->event;
+	params[2] = u->caller->user_id;
+	params[3] = data;
+	if ((res = db_exec(conn, &stmt_event, params, err)) == NULL)
+		rc = err ? err->code : PRFAQ_EINTERNAL;
+	PQclear(res);
+	free(data);
 	return rc;
 }
 
@@ -401,7 +425,7 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	cur.quality = quality = parse_cell(res, 0, 4);
 	cur.approvals = atoi(PQgetvalue(res, 0, 5));
 	if (doc == NULL || quality == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 		goto out;
 	}
 	if (u->from_version > 0) {
@@ -420,7 +444,7 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		}
 		cur.source = source = parse_cell(src, 0, 0);
 		if (source == NULL) {
-			rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 			goto out;
 		}
 	}
@@ -429,44 +453,17 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	if (rc != PRFAQ_OK)
 		goto out;
 
-	if (ch.doc != NULL) {
+	if (ch.doc != NULL)
 		rc = write_version(conn, u, &ch, err);
-	} else {
-		char *decision = ch.decision ? json_dumps(ch.decision, JSON_COMPACT) : NULL;
-		PGresult *r;
-
-		params[1] = prfaq_status_name(ch.status);
-		params[2] = ch.clear_decision ? "true" : "false";
-		params[3] = decision;
-		params[4] = u->caller->user_id;
-		r = db_exec(conn, &stmt_set_status, params, err);
-		rc = r ? PRFAQ_OK : (err ? err->code : PRFAQ_EINTERNAL);
-		PQclear(r);
-		free(decision);
-	}
+	else
+		rc = write_status(conn, u, &ch, err);
 	if (rc != PRFAQ_OK)
 		goto out;
-
-	if (ch.event != NULL) {
-		char *data;
-		PGresult *r;
-
-		if (ch.event_data == NULL)
-			ch.event_data = json_object();
-		/* Every event names the version it concerns. */
-		json_object_set_new(ch.event_data, "version",
-				    json_integer(ch.doc ? cur.version + 1 : cur.version));
-		data = json_dumps(ch.event_data, JSON_COMPACT);
-		params[1] = ch.event;
-		params[2] = u->caller->user_id;
-		params[3] = data;
-		r = data ? db_exec(conn, &stmt_event, params, err) : NULL;
-		rc = r ? PRFAQ_OK : (err && err->code ? err->code : PRFAQ_ENOMEM);
-		PQclear(r);
-		free(data);
-		if (rc != PRFAQ_OK)
-			goto out;
-	}
+	if (ch.event != NULL &&
+	    (rc = write_event(conn, u, &ch,
+			      ch.doc ? cur.version + 1 : cur.version, err)) !=
+		    PRFAQ_OK)
+		goto out;
 	rc = doc_fetch(conn, u->id, &u->out, &u->version, err);
 out:
 	change_clear(&ch);
@@ -557,8 +554,8 @@ prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id, int number,
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
 				     "No such PR/FAQ or version");
-	else if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	else
+		store_text(res, 0, 0, out);
 	PQclear(res);
 	return rc;
 }

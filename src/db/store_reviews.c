@@ -130,7 +130,7 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	t.principles = principles = PQgetisnull(res, 0, 5) ? json_array() :
 				    json_loads(PQgetvalue(res, 0, 5), 0, NULL);
 	if (content == NULL || principles == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 		goto out;
 	}
 	if ((rc = r->check(&t, r->arg, err)) != PRFAQ_OK)
@@ -138,7 +138,8 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 
 	comments = json_dumps(r->comments, JSON_COMPACT);
 	if (comments == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "The comments could not be encoded");
 		goto out;
 	}
 	snprintf(number, sizeof(number), "%d", t.version);
@@ -159,8 +160,8 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		rc = err ? err->code : PRFAQ_EINTERNAL;
 		goto out;
 	}
-	rc = store_text(get, 0, 0, &r->out) == 0 ? PRFAQ_OK :
-		prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	store_text(get, 0, 0, &r->out);
+	rc = PRFAQ_OK;
 out:
 	free(comments);
 	json_decref(content);
@@ -285,8 +286,8 @@ prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such comment on this PR/FAQ");
-	else if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	else
+		store_text(res, 0, 0, out);
 	PQclear(res);
 	return rc;
 }
@@ -351,8 +352,7 @@ resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	params[0] = r->comment_id;
 	if ((res = db_exec(conn, &stmt_comment_get, params, err)) == NULL)
 		return err ? err->code : PRFAQ_EINTERNAL;
-	if (store_text(res, 0, 0, &r->out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	store_text(res, 0, 0, &r->out);
 	PQclear(res);
 	return rc;
 }
@@ -391,8 +391,7 @@ prfaq_store_principles_list(struct prfaq_db_pool *pool, struct prfaq_text *out,
 
 	if (res == NULL)
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	store_text(res, 0, 0, out);
 	PQclear(res);
 	return rc;
 }
@@ -416,7 +415,8 @@ prfaq_store_users_lacking_role(struct prfaq_db_pool *pool, const json_t *ids,
 	json_t *m;
 
 	if (text == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The user ids could not be encoded");
 	res = db_query(pool, &stmt_users_lacking_role, params, err);
 	free(text);
 	if (res == NULL)
@@ -424,7 +424,7 @@ prfaq_store_users_lacking_role(struct prfaq_db_pool *pool, const json_t *ids,
 	m = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
 	if (m == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 	*missing = m;
 	return PRFAQ_OK;
 }

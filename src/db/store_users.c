@@ -119,8 +119,7 @@ user_create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		return err ? err->code : PRFAQ_EINTERNAL;
 	}
 	snprintf(uc->id, sizeof(uc->id), "%s", PQgetvalue(res, 0, 0));
-	if (store_text(res, 0, 1, &uc->out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	store_text(res, 0, 1, &uc->out);
 	PQclear(res);
 	if (rc == PRFAQ_OK && uc->token_hash != NULL) {
 		char hex[2 * PRFAQ_SHA256_LEN + 3];
@@ -188,8 +187,8 @@ user_fetch(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such user");
-	else if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	else
+		store_text(res, 0, 0, out);
 	PQclear(res);
 	return rc;
 }
@@ -246,8 +245,8 @@ prfaq_store_token_create(struct prfaq_db_pool *pool,
 		return err ? err->code : PRFAQ_EUNAVAILABLE;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such user");
-	else if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	else
+		store_text(res, 0, 0, out);
 	PQclear(res);
 	return rc;
 }

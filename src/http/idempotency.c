@@ -252,9 +252,13 @@ idem_after(struct prfaq_request *req)
 	}
 	headers = json_object();
 	for (size_t i = 0; headers != NULL && i < req->nheaders; i++)
-		json_object_set_new(headers, req->headers[i].name,
-				    json_string(req->headers[i].value));
-	record = json_pack("{s:s, s:o*, s:s%}", "content_type",
+		if (json_object_set_new(headers, req->headers[i].name,
+					json_string(req->headers[i].value)) != 0) {
+			/* Without one of its headers, a replay would differ. */
+			json_decref(headers);
+			headers = NULL;
+		}
+	record = headers == NULL ? NULL : json_pack("{s:s, s:o, s:s%}", "content_type",
 			   req->reply_type[0] ? req->reply_type : "application/json",
 			   "headers", headers, "body", req->reply_data,
 			   req->reply_len);
@@ -271,7 +275,7 @@ idem_after(struct prfaq_request *req)
 				    req->status, response, &err) != PRFAQ_OK)
 		log_error(req->request_id,
 			  "the reply to an idempotent request was not recorded: %s",
-			  err.detail[0] ? err.detail : "out of memory");
+			  err.detail[0] ? err.detail : "it could not be encoded");
 	prfaq_error_clear(&err);
 	json_decref(response);
 }
