@@ -179,8 +179,7 @@ prfaq_db_ready(struct prfaq_db_pool *pool, struct prfaq_error *err)
 	PGresult *res;
 	int have, want = 0;
 
-	res = db_query(pool, &stmt_schema_version, NULL, err);
-	if (res == NULL) {
+	if (db_query(pool, &stmt_schema_version, NULL, &res, err) != PRFAQ_OK) {
 		prfaq_error_clear(err);
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database does not answer");

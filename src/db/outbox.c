@@ -129,8 +129,9 @@ prfaq_outbox_claim(struct prfaq_outbox *ob, int max, unsigned lease_s,
 		return rc;
 	snprintf(m, sizeof(m), "%d", max);
 	snprintf(l, sizeof(l), "%u", lease_s);
-	if ((res = db_exec(ob->conn, &stmt_claim, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_exec(ob->conn, &stmt_claim, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	rows = PQntuples(res);
 	it = prfaq_calloc(rows > 0 ? (size_t)rows : 1, sizeof(*it));
 	for (int r = 0; r < rows; r++) {
@@ -183,8 +184,9 @@ prfaq_outbox_record(struct prfaq_outbox *ob, long long delivery_id,
 	snprintf(dur, sizeof(dur), "%d", duration_ms);
 	snprintf(retry, sizeof(retry), "%u", retry_ms);
 	snprintf(age, sizeof(age), "%u", max_age_s);
-	if ((res = db_exec(ob->conn, &stmt_record, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_exec(ob->conn, &stmt_record, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	PQclear(res);
 	return PRFAQ_OK;
 }
@@ -215,7 +217,7 @@ prfaq_outbox_purge(struct prfaq_outbox *ob)
 
 	prfaq_error_init(&err);
 	if (ob_connect(ob, &err) == PRFAQ_OK &&
-	    (res = db_exec(ob->conn, &stmt_purge, NULL, &err)) != NULL)
+	    db_exec(ob->conn, &stmt_purge, NULL, &res, &err) == PRFAQ_OK)
 		PQclear(res);
 	prfaq_error_clear(&err);
 }

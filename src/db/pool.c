@@ -278,6 +278,13 @@ stmt_label(const struct db_stmt *stmt)
 	return stmt->name != NULL ? stmt->name : "an unprepared statement";
 }
 
+/* Is state the SQLSTATE code, or (two characters) of the class? */
+static bool
+sqlstate_is(const char *state, const char *code)
+{
+	return strncmp(state, code, strlen(code)) == 0;
+}
+
 /*
  * Map a failed result to an error.  res may be NULL (libpq out of memory or
  * the connection broke before a result arrived).
@@ -290,27 +297,31 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg);
 
 	if (PQstatus(conn->pg) != CONNECTION_OK || state == NULL ||
-	    strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
-	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
+	    sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_CONNECTION) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_ADMIN_SHUTDOWN) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_CRASH_SHUTDOWN) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_CANNOT_CONNECT_NOW)) {
 		conn->lost = true;
 		conn_drop(conn);
 		log_warn(NULL, "database connection lost during %s", stmt_label(stmt));
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
-	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_SERIALIZATION_FAILURE) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_DEADLOCK_DETECTED)) {
 		conn->retryable = true;
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is busy; retry shortly");
 	}
-	if (strcmp(state, "23505") == 0)
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_UNIQUE_VIOLATION))
 		return prfaq_error_set(err, PRFAQ_ECONFLICT,
 				       "The resource already exists");
-	if (strcmp(state, "57014") == 0 || strncmp(state, "53", 2) == 0 ||
-	    strcmp(state, "55P03") == 0)
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_QUERY_CANCELED) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_INSUFFICIENT_RESOURCES) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_LOCK_NOT_AVAILABLE))
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is overloaded; retry shortly");
-	if (strncmp(state, "22", 2) == 0) {
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_DATA_EXCEPTION)) {
 		log_warn(NULL, "%s: data exception %s", stmt_label(stmt), state);
 		return prfaq_error_set(err, PRFAQ_EINVAL,
 				       "The database rejected a value");
@@ -345,36 +356,50 @@ conn_prepare(struct db_conn *conn, const struct db_stmt *stmt,
 	return rc;
 }
 
-PGresult *
+prfaq_code
 db_exec(struct db_conn *conn, const struct db_stmt *stmt,
-	const char *const *params, struct prfaq_error *err)
+	const char *const *params, PGresult **out, struct prfaq_error *err)
 {
 	PGresult *res;
 	ExecStatusType st;
+	prfaq_code rc;
 
 	conn->retryable = false;
 	conn->lost = false;
 	if (conn->pg == NULL) {
-		prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
-				"The database is unavailable");
 		conn->lost = true;
-		return NULL;
+		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+				       "The database is unavailable");
 	}
 	if (stmt->name == NULL) {
 		res = PQexecParams(conn->pg, stmt->sql, stmt->nparams, NULL,
 				   params, NULL, NULL, 0);
 	} else {
-		if (conn_prepare(conn, stmt, err) != PRFAQ_OK)
-			return NULL;
+		if ((rc = conn_prepare(conn, stmt, err)) != PRFAQ_OK)
+			return rc;
 		res = PQexecPrepared(conn->pg, stmt->name, stmt->nparams,
 				     params, NULL, NULL, 0);
 	}
 	st = PQresultStatus(res);
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-		return res;
-	map_failure(conn, stmt, res, err);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		*out = res;
+		return PRFAQ_OK;
+	}
+	rc = map_failure(conn, stmt, res, err);
 	PQclear(res);
-	return NULL;
+	return rc;
+}
+
+prfaq_code
+db_run(struct db_conn *conn, const struct db_stmt *stmt,
+       const char *const *params, struct prfaq_error *err)
+{
+	PGresult *res;
+	prfaq_code rc = db_exec(conn, stmt, params, &res, err);
+
+	if (rc == PRFAQ_OK)
+		PQclear(res);
+	return rc;
 }
 
 const char *
@@ -455,32 +480,32 @@ db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
 	return rc;
 }
 
-PGresult *
+prfaq_code
 db_query(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
-	 const char *const *params, struct prfaq_error *err)
+	 const char *const *params, PGresult **res, struct prfaq_error *err)
 {
+	struct prfaq_error local;
+	prfaq_code rc = PRFAQ_EINTERNAL;
+
+	prfaq_error_init(&local);
 	for (int attempt = 1; attempt <= 2; attempt++) {
-		struct prfaq_error local;
 		struct db_conn *conn;
-		PGresult *res = NULL;
 		bool lost = false;
 
-		prfaq_error_init(&local);
-		if (db_acquire(pool, &conn, &local) == PRFAQ_OK) {
-			res = db_exec(conn, stmt, params, &local);
+		prfaq_error_clear(&local);
+		if ((rc = db_acquire(pool, &conn, &local)) == PRFAQ_OK) {
+			rc = db_exec(conn, stmt, params, res, &local);
 			lost = conn->lost;
 			db_release(pool, conn);
 		}
-		if (res != NULL || !lost || attempt == 2) {
-			if (res == NULL && err != NULL) {
-				prfaq_error_clear(err);
-				*err = local;
-			} else {
-				prfaq_error_clear(&local);
-			}
-			return res;
-		}
+		if (rc == PRFAQ_OK || !lost)
+			break;
+	}
+	if (rc != PRFAQ_OK && err != NULL) {
+		prfaq_error_clear(err);
+		*err = local;
+	} else {
 		prfaq_error_clear(&local);
 	}
-	return NULL;
+	return rc;
 }

@@ -40,6 +40,20 @@ store_text(const PGresult *res, int row, int col, struct prfaq_text *out)
 	out->len = len;
 }
 
+prfaq_code
+store_row_text(PGresult *res, int col, const char *missing,
+	       struct prfaq_text *out, struct prfaq_error *err)
+{
+	prfaq_code rc = PRFAQ_OK;
+
+	if (PQntuples(res) != 1)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "%s", missing);
+	else
+		store_text(res, 0, col, out);
+	PQclear(res);
+	return rc;
+}
+
 void
 store_bytea_param(const uint8_t *data, size_t len, char *buf)
 {

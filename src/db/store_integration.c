@@ -80,19 +80,22 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 
 	json_decref(c->response);
 	c->response = NULL;
-	if ((res = db_exec(conn, &stmt_idem_expire, c->params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_idem_expire, c->params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	PQclear(res);
-	if ((res = db_exec(conn, &stmt_idem_claim, c->params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_idem_claim, c->params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) == 1) {
 		idem_claimed(c, res);
 		PQclear(res);
 		return PRFAQ_OK;
 	}
 	PQclear(res);
-	if ((res = db_exec(conn, &stmt_idem_read, c->params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_idem_read, c->params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1) {
 		/* Released by its owner between our two statements: retry. */
 		rc = prfaq_error_set(err, PRFAQ_ECONFLICT,
@@ -109,8 +112,9 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		c->state = PRFAQ_IDEM_LOST;
 	} else if (strcmp(PQgetvalue(res, 0, 4), "t") == 0) {
 		PQclear(res);
-		if ((res = db_exec(conn, &stmt_idem_takeover, c->params, err)) == NULL)
-			return err ? err->code : PRFAQ_EINTERNAL;
+		if ((rc = db_exec(conn, &stmt_idem_takeover, c->params, &res,
+				  err)) != PRFAQ_OK)
+			return rc;
 		/* None: another retry took it over, or its write just marked it. */
 		if (PQntuples(res) == 1)
 			idem_claimed(c, res);
@@ -171,8 +175,9 @@ store_idem_mark(struct db_conn *conn, const struct prfaq_caller *caller,
 	params[0] = c->user_id;
 	params[1] = c->key;
 	params[2] = c->claim;
-	if ((res = db_exec(conn, &stmt_idem_mark, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_idem_mark, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ECONFLICT,
 				     "A retry with this Idempotency-Key took over while this "
@@ -192,39 +197,42 @@ static prfaq_code
 write_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 {
 	struct write_ctx *w = arg;
+	prfaq_code rc;
 
 	PQclear(w->res);
-	if ((w->res = db_exec(conn, w->stmt, w->params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	w->res = NULL;
+	if ((rc = db_exec(conn, w->stmt, w->params, &w->res, err)) != PRFAQ_OK)
+		return rc;
 	/* Nothing written (e.g. no such comment): nothing to mark. */
 	if (PQntuples(w->res) == 0)
 		return PRFAQ_OK;
 	return store_idem_mark(conn, w->caller, err);
 }
 
-PGresult *
+prfaq_code
 store_write_one(struct prfaq_db_pool *pool, const struct prfaq_caller *caller,
 		const struct db_stmt *stmt, const char *const *params,
-		struct prfaq_error *err)
+		PGresult **res, struct prfaq_error *err)
 {
 	struct write_ctx w = { caller, stmt, params, NULL };
 	struct db_conn *conn;
-	PGresult *res;
+	prfaq_code rc;
 
 	if (caller == NULL || caller->idem == NULL) {
 		/* One statement: atomic by itself; no blind retry on a dead
 		 * connection (it may have run). */
-		if (db_acquire(pool, &conn, err) != PRFAQ_OK)
-			return NULL;
-		res = db_exec(conn, stmt, params, err);
+		if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
+			return rc;
+		rc = db_exec(conn, stmt, params, res, err);
 		db_release(pool, conn);
-		return res;
+		return rc;
 	}
-	if (db_tx(pool, write_tx, &w, err) != PRFAQ_OK) {
+	if ((rc = db_tx(pool, write_tx, &w, err)) != PRFAQ_OK) {
 		PQclear(w.res);
-		return NULL;
+		return rc;
 	}
-	return w.res;
+	*res = w.res;
+	return PRFAQ_OK;
 }
 
 static const struct db_stmt stmt_idem_finish = {
@@ -241,17 +249,17 @@ prfaq_store_idem_finish(struct prfaq_db_pool *pool,
 	char st[16], *text = json_dumps(response, JSON_COMPACT);
 	const char *params[5] = { c->user_id, c->key, c->claim, st, text };
 	PGresult *res;
+	prfaq_code rc;
 
 	if (text == NULL)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "The response could not be encoded");
 	snprintf(st, sizeof(st), "%d", status);
-	res = db_query(pool, &stmt_idem_finish, params, err);
+	rc = db_query(pool, &stmt_idem_finish, params, &res, err);
 	free(text);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	PQclear(res);
-	return PRFAQ_OK;
+	if (rc == PRFAQ_OK)
+		PQclear(res);
+	return rc;
 }
 
 static const struct db_stmt stmt_idem_abort = {
@@ -264,8 +272,11 @@ void
 prfaq_store_idem_abort(struct prfaq_db_pool *pool, const struct prfaq_idem_claim *c)
 {
 	const char *params[3] = { c->user_id, c->key, c->claim };
+	PGresult *res;
 
-	PQclear(db_query(pool, &stmt_idem_abort, params, NULL));
+	/* Failing, the claim stays until its lease runs out: nothing to do. */
+	if (db_query(pool, &stmt_idem_abort, params, &res, NULL) == PRFAQ_OK)
+		PQclear(res);
 }
 
 /* --- webhooks ----------------------------------------------------------- */
@@ -294,14 +305,16 @@ prfaq_store_webhook_create(struct prfaq_db_pool *pool,
 	char *ev = json_dumps(events, JSON_COMPACT);
 	const char *params[5] = { url, ev, description, secret, caller->user_id };
 	PGresult *res;
+	prfaq_code rc;
 
 	if (ev == NULL)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "The events could not be encoded");
-	res = store_write_one(pool, caller, &stmt_webhook_insert, params, err);
+	rc = store_write_one(pool, caller, &stmt_webhook_insert, params, &res,
+			     err);
 	free(ev);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (rc != PRFAQ_OK)
+		return rc;
 	snprintf(id_out, PRFAQ_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
 	store_text(res, 0, 1, out);
 	PQclear(res);
@@ -342,19 +355,13 @@ prfaq_store_webhook_get(struct prfaq_db_pool *pool, const char *id,
 			struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_webhook_get, params, err);
+	PGresult *res;
 	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
-	else {
-		store_text(res, 0, 0, out);
-		rc = PRFAQ_OK;
-	}
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(pool, &stmt_webhook_get, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such webhook", out, err);
 }
 
 static const struct db_stmt stmt_webhook_delete = {
@@ -371,11 +378,12 @@ prfaq_store_webhook_delete(struct prfaq_db_pool *pool, const char *id,
 			   struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_webhook_delete, params, err);
+	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(pool, &stmt_webhook_delete, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
 	PQclear(res);

@@ -10,6 +10,14 @@
 /* Copy cell (row, col) into a new text (owned by the caller). */
 void store_text(const PGresult *res, int row, int col, struct prfaq_text *out);
 
+/*
+ * The answer of a read of one thing: column col of res's one row into *out
+ * (owned by the caller), or PRFAQ_ENOTFOUND with detail missing when there
+ * is no row.  Clears res either way.
+ */
+prfaq_code store_row_text(PGresult *res, int col, const char *missing,
+			  struct prfaq_text *out, struct prfaq_error *err);
+
 /* --- lists (see prfaq/paging.h) ----------------------------------------- */
 
 /* The type of a sort-key column: what a cursor's value must look like. */
@@ -74,12 +82,13 @@ prfaq_code store_idem_mark(struct db_conn *conn, const struct prfaq_caller *call
 /*
  * Run one writing statement.  Without an idempotency claim it runs alone
  * (atomic by itself); with one, in a transaction that also marks the claim
- * when the statement returned rows.  The result (PQclear it), or NULL with
- * err set.
+ * when the statement returned rows.  PRFAQ_OK with *res the result (PQclear
+ * it), or an error with *res untouched.
  */
-PGresult *store_write_one(struct prfaq_db_pool *pool,
-			  const struct prfaq_caller *caller,
-			  const struct db_stmt *stmt, const char *const *params,
-			  struct prfaq_error *err);
+prfaq_code store_write_one(struct prfaq_db_pool *pool,
+			   const struct prfaq_caller *caller,
+			   const struct db_stmt *stmt,
+			   const char *const *params, PGresult **res,
+			   struct prfaq_error *err);
 
 #endif

@@ -148,11 +148,12 @@ parent_check(struct prfaq_db_pool *pool, const struct store_list *list,
 	     const char *const *filters, struct prfaq_error *err)
 {
 	const char *params[1] = { filters[0] };
-	PGresult *res = db_query(pool, list->parent_exists, params, err);
+	PGresult *res;
 	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(pool, list->parent_exists, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	rc = PQntuples(res) == 1 ? PRFAQ_OK :
 				   prfaq_error_set(err, PRFAQ_ENOTFOUND, "%s",
 						   list->parent_missing);
@@ -189,11 +190,8 @@ store_list(struct prfaq_db_pool *pool, const struct store_list *list,
 	for (size_t k = 0; k < list->nkeys; k++)
 		params[n++] = parts[k];
 	params[n++] = lim;
-	res = db_query(pool, list->stmt, params, err);
-	if (res == NULL) {
-		rc = err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(pool, list->stmt, params, &res, err)) != PRFAQ_OK)
 		goto out;
-	}
 	/* An empty first page: is it the list that is empty, or the parent
 	 * that is not there? */
 	if (PQntuples(res) == 0 && page->after == NULL &&

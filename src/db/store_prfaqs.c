@@ -27,26 +27,28 @@ static const struct db_stmt stmt_doc_get = {
 	"SELECT version, doc::text FROM prfaq_documents WHERE id = $1", 1
 };
 
+/* The document and its version from a stmt_doc_get result (cleared). */
+static prfaq_code
+doc_result(PGresult *res, struct prfaq_text *out, int *version,
+	   struct prfaq_error *err)
+{
+	if (version != NULL && PQntuples(res) == 1)
+		*version = atoi(PQgetvalue(res, 0, 0));
+	return store_row_text(res, 1, "No such PR/FAQ", out, err);
+}
+
 /* Read the document inside a transaction; 404 when absent. */
 static prfaq_code
 doc_fetch(struct db_conn *conn, const char *id, struct prfaq_text *out,
 	  int *version, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_exec(conn, &stmt_doc_get, params, err);
-	prfaq_code rc = PRFAQ_OK;
+	PGresult *res;
+	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-	else {
-		store_text(res, 0, 1, out);
-		if (version != NULL)
-			*version = atoi(PQgetvalue(res, 0, 0));
-	}
-	PQclear(res);
-	return rc;
+	if ((rc = db_exec(conn, &stmt_doc_get, params, &res, err)) != PRFAQ_OK)
+		return rc;
+	return doc_result(res, out, version, err);
 }
 
 prfaq_code
@@ -55,19 +57,12 @@ prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
 		      struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_doc_get, params, err);
-	prfaq_code rc = PRFAQ_OK;
+	PGresult *res;
+	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-	else {
-		store_text(res, 0, 1, out);
-		*version = atoi(PQgetvalue(res, 0, 0));
-	}
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(pool, &stmt_doc_get, params, &res, err)) != PRFAQ_OK)
+		return rc;
+	return doc_result(res, out, version, err);
 }
 
 /* --- create ------------------------------------------------------------- */
@@ -115,11 +110,8 @@ create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	params[4] = dp.content;
 	params[5] = dp.quality;
 	params[6] = c->doc->change_note;
-	res = db_exec(conn, &stmt_create, params, err);
-	if (res == NULL) {
-		rc = err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_create, params, &res, err)) != PRFAQ_OK)
 		goto out;
-	}
 	snprintf(c->id, sizeof(c->id), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if ((rc = store_idem_mark(conn, c->caller, err)) != PRFAQ_OK)
@@ -311,7 +303,6 @@ write_version(struct db_conn *conn, const struct update_ctx *u,
 	struct store_doc_params dp;
 	char restored[16];
 	const char *params[10];
-	PGresult *res;
 	prfaq_code rc;
 
 	if ((rc = store_doc_params(ch->doc, ch->quality, &dp, err)) != PRFAQ_OK)
@@ -327,10 +318,7 @@ write_version(struct db_conn *conn, const struct update_ctx *u,
 	params[7] = u->caller->user_id;
 	params[8] = ch->change_note;
 	params[9] = u->from_version > 0 ? restored : NULL;
-	res = db_exec(conn, &stmt_revise, params, err);
-	if (res == NULL)
-		rc = err ? err->code : PRFAQ_EINTERNAL;
-	PQclear(res);
+	rc = db_run(conn, &stmt_revise, params, err);
 	store_doc_params_free(&dp);
 	return rc;
 }
@@ -342,8 +330,7 @@ write_status(struct db_conn *conn, const struct update_ctx *u,
 {
 	const char *params[5];
 	char *decision = NULL;
-	PGresult *res;
-	prfaq_code rc = PRFAQ_OK;
+	prfaq_code rc;
 
 	/* NULL is "keep the decision": one that cannot be encoded must fail. */
 	if (ch->decision != NULL &&
@@ -355,9 +342,7 @@ write_status(struct db_conn *conn, const struct update_ctx *u,
 	params[2] = ch->clear_decision ? "true" : "false";
 	params[3] = decision;
 	params[4] = u->caller->user_id;
-	if ((res = db_exec(conn, &stmt_set_status, params, err)) == NULL)
-		rc = err ? err->code : PRFAQ_EINTERNAL;
-	PQclear(res);
+	rc = db_run(conn, &stmt_set_status, params, err);
 	free(decision);
 	return rc;
 }
@@ -369,8 +354,7 @@ write_event(struct db_conn *conn, const struct update_ctx *u,
 {
 	const char *params[4];
 	char *data;
-	PGresult *res;
-	prfaq_code rc = PRFAQ_OK;
+	prfaq_code rc;
 
 	if (ch->event_data == NULL)
 		ch->event_data = json_object();
@@ -384,9 +368,7 @@ write_event(struct db_conn *conn, const struct update_ctx *u,
 	params[1] = ch->event;
 	params[2] = u->caller->user_id;
 	params[3] = data;
-	if ((res = db_exec(conn, &stmt_event, params, err)) == NULL)
-		rc = err ? err->code : PRFAQ_EINTERNAL;
-	PQclear(res);
+	rc = db_run(conn, &stmt_event, params, err);
 	free(data);
 	return rc;
 }
@@ -406,9 +388,8 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	memset(&ch, 0, sizeof(ch));
 	prfaq_text_free(&u->out);
 	params[0] = u->id;
-	res = db_exec(conn, &stmt_lock, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_lock, params, &res, err)) != PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1) {
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
 		goto out;
@@ -431,11 +412,9 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	if (u->from_version > 0) {
 		snprintf(number, sizeof(number), "%d", u->from_version);
 		params[1] = number;
-		src = db_exec(conn, &stmt_version_body, params, err);
-		if (src == NULL) {
-			rc = err ? err->code : PRFAQ_EINTERNAL;
+		if ((rc = db_exec(conn, &stmt_version_body, params, &src,
+				  err)) != PRFAQ_OK)
 			goto out;
-		}
 		if (PQntuples(src) != 1) {
 			rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
 					     "This PR/FAQ has no version %d",
@@ -548,16 +527,10 @@ prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id, int number,
 	prfaq_code rc = PRFAQ_OK;
 
 	snprintf(num, sizeof(num), "%d", number);
-	res = db_query(pool, &stmt_version_get, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
-				     "No such PR/FAQ or version");
-	else
-		store_text(res, 0, 0, out);
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(pool, &stmt_version_get, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such PR/FAQ or version", out, err);
 }
 
 static const struct db_stmt stmt_versions_pair = {
@@ -579,9 +552,9 @@ prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id, int from,
 
 	snprintf(f, sizeof(f), "%d", from);
 	snprintf(t, sizeof(t), "%d", to);
-	res = db_query(pool, &stmt_versions_pair, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(pool, &stmt_versions_pair, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	for (int r = 0; r < PQntuples(res); r++) {
 		int n = atoi(PQgetvalue(res, r, 0));
 

@@ -107,8 +107,9 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	snprintf(ver, sizeof(ver), "%d", r->version);
 	params[0] = r->id;
 	params[1] = ver;
-	if ((res = db_exec(conn, &stmt_review_target, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_review_target, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1) {
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
 		goto out;
@@ -148,18 +149,16 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	params[3] = r->verdict;
 	params[4] = r->summary;
 	params[5] = comments;
-	if ((ins = db_exec(conn, &stmt_review_insert, params, err)) == NULL) {
-		rc = err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_review_insert, params, &ins, err)) !=
+	    PRFAQ_OK)
 		goto out;
-	}
 	snprintf(review_id, sizeof(review_id), "%s", PQgetvalue(ins, 0, 0));
 	if ((rc = store_idem_mark(conn, r->caller, err)) != PRFAQ_OK)
 		goto out;
 	params[0] = review_id;
-	if ((get = db_exec(conn, &stmt_review_get, params, err)) == NULL) {
-		rc = err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_review_get, params, &get, err)) !=
+	    PRFAQ_OK)
 		goto out;
-	}
 	store_text(get, 0, 0, &r->out);
 	rc = PRFAQ_OK;
 out:
@@ -281,15 +280,11 @@ prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	res = store_write_one(pool, caller, &stmt_reply_insert, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such comment on this PR/FAQ");
-	else
-		store_text(res, 0, 0, out);
-	PQclear(res);
-	return rc;
+	if ((rc = store_write_one(pool, caller, &stmt_reply_insert, params,
+				  &res, err)) != PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such comment on this PR/FAQ", out,
+			      err);
 }
 
 static const struct db_stmt stmt_comment_resolve = {
@@ -337,8 +332,9 @@ resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	prfaq_code rc = PRFAQ_OK;
 
 	prfaq_text_free(&r->out);
-	if ((res = db_exec(conn, &stmt_comment_resolve, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_comment_resolve, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
 				     "No such comment on this PR/FAQ");
@@ -350,11 +346,10 @@ resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	if (rc != PRFAQ_OK)
 		return rc;
 	params[0] = r->comment_id;
-	if ((res = db_exec(conn, &stmt_comment_get, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
-	store_text(res, 0, 0, &r->out);
-	PQclear(res);
-	return rc;
+	if ((rc = db_exec(conn, &stmt_comment_get, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such comment", &r->out, err);
 }
 
 prfaq_code
@@ -386,14 +381,14 @@ prfaq_code
 prfaq_store_principles_list(struct prfaq_db_pool *pool, struct prfaq_text *out,
 			    struct prfaq_error *err)
 {
-	PGresult *res = db_query(pool, &stmt_principles, NULL, err);
-	prfaq_code rc = PRFAQ_OK;
+	PGresult *res;
+	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	store_text(res, 0, 0, out);
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(pool, &stmt_principles, NULL, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	/* An aggregate: always one row. */
+	return store_row_text(res, 0, "No principles", out, err);
 }
 
 static const struct db_stmt stmt_users_lacking_role = {
@@ -412,15 +407,16 @@ prfaq_store_users_lacking_role(struct prfaq_db_pool *pool, const json_t *ids,
 	char *text = json_dumps(ids, JSON_COMPACT);
 	const char *params[2] = { text, prfaq_role_name(role) };
 	PGresult *res;
+	prfaq_code rc;
 	json_t *m;
 
 	if (text == NULL)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "The user ids could not be encoded");
-	res = db_query(pool, &stmt_users_lacking_role, params, err);
+	rc = db_query(pool, &stmt_users_lacking_role, params, &res, err);
 	free(text);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (rc != PRFAQ_OK)
+		return rc;
 	m = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
 	if (m == NULL)

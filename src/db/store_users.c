@@ -52,11 +52,12 @@ prfaq_store_token_resolve(struct prfaq_db_pool *pool,
 	struct prfaq_caller caller;
 	char *roles, *save = NULL;
 	PGresult *res;
+	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	res = db_query(pool, &stmt_token_resolve, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(pool, &stmt_token_resolve, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return prfaq_error_set(err, PRFAQ_EAUTH, "Unknown token");
@@ -109,31 +110,26 @@ user_create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	struct user_create *uc = arg;
 	const char *params[3] = { uc->name, uc->email, uc->roles };
 	PGresult *res;
-	prfaq_code rc = PRFAQ_OK;
+	prfaq_code rc;
 
 	prfaq_text_free(&uc->out);
-	uc->taken = false;
-	res = db_exec(conn, &stmt_user_insert, params, err);
-	if (res == NULL) {
-		uc->taken = err != NULL && err->code == PRFAQ_ECONFLICT;
-		return err ? err->code : PRFAQ_EINTERNAL;
-	}
+	rc = db_exec(conn, &stmt_user_insert, params, &res, err);
+	uc->taken = rc == PRFAQ_ECONFLICT;
+	if (rc != PRFAQ_OK)
+		return rc;
 	snprintf(uc->id, sizeof(uc->id), "%s", PQgetvalue(res, 0, 0));
 	store_text(res, 0, 1, &uc->out);
 	PQclear(res);
-	if (rc == PRFAQ_OK && uc->token_hash != NULL) {
+	if (uc->token_hash != NULL) {
 		char hex[2 * PRFAQ_SHA256_LEN + 3];
 		const char *tparams[2] = { uc->id, hex };
 
 		store_bytea_param(uc->token_hash, PRFAQ_SHA256_LEN, hex);
-		res = db_exec(conn, &stmt_token_insert, tparams, err);
-		if (res == NULL)
-			return err ? err->code : PRFAQ_EINTERNAL;
-		PQclear(res);
+		if ((rc = db_run(conn, &stmt_token_insert, tparams, err)) !=
+		    PRFAQ_OK)
+			return rc;
 	}
-	if (rc == PRFAQ_OK)
-		rc = store_idem_mark(conn, uc->caller, err);
-	return rc;
+	return store_idem_mark(conn, uc->caller, err);
 }
 
 prfaq_code
@@ -180,17 +176,12 @@ user_fetch(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
 	   const char *id, struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, stmt, params, err);
+	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such user");
-	else
-		store_text(res, 0, 0, out);
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(pool, stmt, params, &res, err)) != PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such user", out, err);
 }
 
 prfaq_code
@@ -240,15 +231,10 @@ prfaq_store_token_create(struct prfaq_db_pool *pool,
 	prfaq_code rc = PRFAQ_OK;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	res = store_write_one(pool, caller, &stmt_token_insert, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such user");
-	else
-		store_text(res, 0, 0, out);
-	PQclear(res);
-	return rc;
+	if ((rc = store_write_one(pool, caller, &stmt_token_insert, params,
+				  &res, err)) != PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such user", out, err);
 }
 
 static const struct db_stmt stmt_token_insert_email = {
@@ -272,10 +258,10 @@ prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
 	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
 		return rc;
-	res = db_exec(conn, &stmt_token_insert_email, params, err);
+	rc = db_exec(conn, &stmt_token_insert_email, params, &res, err);
 	db_release(pool, conn);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (rc != PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No user with this email");
 	PQclear(res);
@@ -304,11 +290,12 @@ prfaq_store_token_revoke(struct prfaq_db_pool *pool, const char *token_id,
 {
 	const char *params[3] = { token_id, caller->user_id,
 				  (caller->roles & PRFAQ_ROLE_ADMIN) ? "true" : "false" };
-	PGresult *res = db_query(pool, &stmt_token_revoke, params, err);
+	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(pool, &stmt_token_revoke, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such token");
 	else if (strcmp(PQgetvalue(res, 0, 1), "0") == 0)
