@@ -10,6 +10,9 @@
 #include "prfaq/http.h"
 #include "prfaq/store.h"
 
+/* The database, for this request: its calls log with its id. */
+struct prfaq_db_ctx api_db(struct prfaq_request *req);
+
 /* Reply with JSON text from the store (takes it). */
 void api_reply_text(struct prfaq_request *req, int status, struct prfaq_text *t);
 

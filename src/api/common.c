@@ -19,6 +19,14 @@ api_fail(struct prfaq_request *req, struct prfaq_error *err)
 	prfaq_error_clear(err);
 }
 
+struct prfaq_db_ctx
+api_db(struct prfaq_request *req)
+{
+	struct prfaq_db_ctx db = { prfaq_req_app(req)->pool, prfaq_req_id(req) };
+
+	return db;
+}
+
 void
 api_reply_text(struct prfaq_request *req, int status, struct prfaq_text *t)
 {

@@ -20,7 +20,7 @@ api_readyz(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
-	if (prfaq_db_ready(prfaq_req_app(req)->pool, &err) != PRFAQ_OK) {
+	if (prfaq_db_ready(api_db(req), &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}

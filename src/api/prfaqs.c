@@ -165,7 +165,7 @@ api_prfaqs_create(struct prfaq_request *req)
 	nd.body = doc;
 	nd.change_note = json_string_value(json_object_get(body, "change_note"));
 	nd.quality = quality;
-	if (prfaq_store_prfaq_create(prfaq_req_app(req)->pool, prfaq_req_caller(req),
+	if (prfaq_store_prfaq_create(api_db(req), prfaq_req_caller(req),
 				     &nd, &t, id, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		goto out;
@@ -185,7 +185,7 @@ prfaqs_page(struct prfaq_request *req, const void *query,
 	    const struct prfaq_page_req *page, struct prfaq_page *out,
 	    struct prfaq_error *err)
 {
-	return prfaq_store_prfaq_list(prfaq_req_app(req)->pool, query, page,
+	return prfaq_store_prfaq_list(api_db(req), query, page,
 				      out, err);
 }
 
@@ -231,7 +231,7 @@ api_prfaqs_get(struct prfaq_request *req)
 		return;
 	if ((kind = api_negotiate_document(req)) < 0)
 		return;
-	if (prfaq_store_prfaq_get(prfaq_req_app(req)->pool, id, &t, &version,
+	if (prfaq_store_prfaq_get(api_db(req), id, &t, &version,
 				  &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -396,7 +396,7 @@ edit(struct prfaq_request *req, bool patch)
 		}
 	}
 	e.body = body;
-	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, e.caller, 0,
+	rc = prfaq_store_prfaq_update(api_db(req), id, e.caller, 0,
 				      edit_mutate, &e, &t, &version, &err);
 	api_reply_updated(req, rc, &t, version, &err);
 out:
@@ -481,7 +481,7 @@ api_versions_restore(struct prfaq_request *req)
 		goto fail;
 	snprintf(note, sizeof(note), "Restored from version %d", r.from);
 	r.change_note = v ? json_string_value(v) : note;
-	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, r.caller, r.from,
+	rc = prfaq_store_prfaq_update(api_db(req), id, r.caller, r.from,
 				      restore_mutate, &r, &t, &version, &err);
 	api_reply_updated(req, rc, &t, version, &err);
 	json_decref(body);

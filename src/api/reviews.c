@@ -187,7 +187,7 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 	}
 	if (err->code != PRFAQ_OK)
 		return err->code;
-	if (prfaq_store_users_lacking_role(prfaq_req_app(req)->pool, reviewers,
+	if (prfaq_store_users_lacking_role(api_db(req), reviewers,
 					   PRFAQ_ROLE_REVIEWER, &missing, err) != PRFAQ_OK)
 		return err->code;
 	json_array_foreach(reviewers, i, r) {
@@ -255,7 +255,7 @@ transition(struct prfaq_request *req, enum prfaq_action action)
 	if (err.code != PRFAQ_OK)
 		goto fail;
 	t.body = body;
-	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, t.caller, 0,
+	rc = prfaq_store_prfaq_update(api_db(req), id, t.caller, 0,
 				      transition_mutate, &t, &out, &version, &err);
 	api_reply_updated(req, rc, &out, version, &err);
 	json_decref(body);
@@ -447,7 +447,7 @@ api_reviews_create(struct prfaq_request *req)
 	r.comments = json_object_get(body, "comments");
 	if (r.comments == NULL)
 		r.comments = empty = json_array();
-	if (prfaq_store_review_create(prfaq_req_app(req)->pool, id, r.caller,
+	if (prfaq_store_review_create(api_db(req), id, r.caller,
 				      version, r.verdict,
 				      json_string_value(json_object_get(body, "summary")),
 				      r.comments, review_check, &r, &out, &err) != PRFAQ_OK)
@@ -467,7 +467,7 @@ reviews_page(struct prfaq_request *req, const void *id,
 	     const struct prfaq_page_req *page, struct prfaq_page *out,
 	     struct prfaq_error *err)
 {
-	return prfaq_store_reviews_list(prfaq_req_app(req)->pool, id, page, out,
+	return prfaq_store_reviews_list(api_db(req), id, page, out,
 					err);
 }
 
@@ -485,7 +485,7 @@ comments_page(struct prfaq_request *req, const void *id,
 	      const struct prfaq_page_req *page, struct prfaq_page *out,
 	      struct prfaq_error *err)
 {
-	return prfaq_store_comments_list(prfaq_req_app(req)->pool, id,
+	return prfaq_store_comments_list(api_db(req), id,
 					 prfaq_req_query(req, "state"), page,
 					 out, err);
 }
@@ -528,7 +528,7 @@ api_replies_create(struct prfaq_request *req)
 	api_check_members(body, allowed, "", &err);
 	check_text(body, "body", true, SUMMARY_MAX, &err, "/body");
 	if (err.code != PRFAQ_OK ||
-	    prfaq_store_reply_create(prfaq_req_app(req)->pool, id, cid,
+	    prfaq_store_reply_create(api_db(req), id, cid,
 				     prfaq_req_caller(req),
 				     json_string_value(json_object_get(body, "body")),
 				     &out, &err) != PRFAQ_OK)
@@ -552,7 +552,7 @@ resolve(struct prfaq_request *req, bool resolved)
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
 	    (cid = api_param_uuid(req, "cid", "comment")) == NULL)
 		return;
-	if (prfaq_store_comment_resolve(prfaq_req_app(req)->pool, id, cid,
+	if (prfaq_store_comment_resolve(api_db(req), id, cid,
 					prfaq_req_caller(req), resolved, &out,
 					&err) != PRFAQ_OK) {
 		api_fail(req, &err);
@@ -580,7 +580,7 @@ api_principles_list(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
-	if (prfaq_store_principles_list(prfaq_req_app(req)->pool, &page.items,
+	if (prfaq_store_principles_list(api_db(req), &page.items,
 					&err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;

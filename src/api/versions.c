@@ -13,7 +13,7 @@ versions_page(struct prfaq_request *req, const void *id,
 	      const struct prfaq_page_req *page, struct prfaq_page *out,
 	      struct prfaq_error *err)
 {
-	return prfaq_store_versions_list(prfaq_req_app(req)->pool, id, page,
+	return prfaq_store_versions_list(api_db(req), id, page,
 					 out, err);
 }
 
@@ -40,7 +40,7 @@ api_versions_get(struct prfaq_request *req)
 		return;
 	if ((kind = api_negotiate_document(req)) < 0)
 		return;
-	if (prfaq_store_version_get(prfaq_req_app(req)->pool, id, n, &t, &err) !=
+	if (prfaq_store_version_get(api_db(req), id, n, &t, &err) !=
 	    PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -89,7 +89,7 @@ api_prfaqs_diff(struct prfaq_request *req)
 				    "from and to must both be version numbers (1, 2, ...)");
 		return;
 	}
-	if (prfaq_store_versions_pair(prfaq_req_app(req)->pool, id, from, to, &a,
+	if (prfaq_store_versions_pair(api_db(req), id, from, to, &a,
 				      &b, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -110,7 +110,7 @@ events_page(struct prfaq_request *req, const void *id,
 	    const struct prfaq_page_req *page, struct prfaq_page *out,
 	    struct prfaq_error *err)
 {
-	return prfaq_store_events_list(prfaq_req_app(req)->pool, id, page, out,
+	return prfaq_store_events_list(api_db(req), id, page, out,
 				       err);
 }
 

@@ -48,11 +48,12 @@ struct db_conn;
 #define PRFAQ_SQLSTATE_CLASS_INSUFFICIENT_RESOURCES "53"
 
 /*
- * Check out a connection (exclusive until released), waiting at most the
- * pool's wait time.  PRFAQ_EUNAVAILABLE when none frees up or the database
- * cannot be reached.
+ * Check out a connection of db.pool for db.request_id (exclusive until
+ * released; what is logged about it carries the request id), waiting at
+ * most the pool's wait time.  PRFAQ_EUNAVAILABLE when none frees up or the
+ * database cannot be reached.
  */
-prfaq_code db_acquire(struct prfaq_db_pool *pool, struct db_conn **out,
+prfaq_code db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 		      struct prfaq_error *err);
 
 /* Return a connection; one left inside a transaction is rolled back or dropped. */
@@ -92,7 +93,7 @@ bool db_conn_retryable(const struct db_conn *conn);
  */
 typedef prfaq_code (*db_tx_fn)(struct db_conn *conn, void *arg,
 			       struct prfaq_error *err);
-prfaq_code db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
+prfaq_code db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
 		 struct prfaq_error *err);
 
 /*
@@ -101,7 +102,7 @@ prfaq_code db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
  * which may run twice; a write run with it may have run already when its
  * connection died (a revoke retried finds nothing left to revoke).
  */
-prfaq_code db_query(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
+prfaq_code db_query(struct prfaq_db_ctx db, const struct db_stmt *stmt,
 		    const char *const *params, PGresult **res,
 		    struct prfaq_error *err);
 

@@ -104,7 +104,9 @@ ob_connect(struct prfaq_outbox *ob, struct prfaq_error *err)
 		db_release(ob->pool, ob->conn);
 		ob->conn = NULL;
 	}
-	if ((rc = db_acquire(ob->pool, &ob->conn, err)) != PRFAQ_OK)
+	/* No request: the sender's lines carry no request id. */
+	if ((rc = db_acquire((struct prfaq_db_ctx){ ob->pool, NULL }, &ob->conn,
+			     err)) != PRFAQ_OK)
 		return rc;
 	res = PQexec(db_conn_pg(ob->conn), "LISTEN prfaq_outbox");
 	rc = PQresultStatus(res) == PGRES_COMMAND_OK ? PRFAQ_OK :

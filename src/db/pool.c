@@ -27,6 +27,11 @@ struct db_conn {
 	unsigned nprepared;
 	bool retryable;		/* last error was 40001/40P01 */
 	bool lost;		/* last error was a lost connection */
+	/*
+	 * The request that holds the connection, for what is logged about it
+	 * (borrowed from the checkout, cleared at release), or NULL.
+	 */
+	const char *request_id;
 	struct db_conn *next;	/* free list */
 };
 
@@ -135,6 +140,7 @@ conn_drop(struct db_conn *conn)
 static void
 conn_notice(void *arg, const char *message)
 {
+	const struct db_conn *conn = arg;
 	char msg[512];
 	size_t n;
 
@@ -142,7 +148,7 @@ conn_notice(void *arg, const char *message)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	log_warn(NULL, "database says: %s", msg);
+	log_warn(conn->request_id, "database says: %s", msg);
 }
 
 /*
@@ -173,12 +179,13 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 		n = strlen(msg);
 		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 			msg[--n] = '\0';
-		log_warn(NULL, "database connection failed: %s", msg);
+		log_warn(conn->request_id, "database connection failed: %s",
+			 msg);
 		PQfinish(pg);
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
-	PQsetNoticeProcessor(pg, conn_notice, NULL);
+	PQsetNoticeProcessor(pg, conn_notice, conn);
 	conn->pg = pg;
 	conn->nprepared = 0;
 	pthread_mutex_lock(&pool->mu);
@@ -188,9 +195,10 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 }
 
 prfaq_code
-db_acquire(struct prfaq_db_pool *pool, struct db_conn **out,
+db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 	   struct prfaq_error *err)
 {
+	struct prfaq_db_pool *pool = db.pool;
 	struct timespec deadline;
 	struct db_conn *conn;
 	prfaq_code rc;
@@ -224,6 +232,7 @@ db_acquire(struct prfaq_db_pool *pool, struct db_conn **out,
 
 	conn->retryable = false;
 	conn->lost = false;
+	conn->request_id = db.request_id;
 	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
 		conn_drop(conn);
 	if (conn->pg == NULL && (rc = conn_open(pool, conn, err)) != PRFAQ_OK) {
@@ -251,6 +260,7 @@ db_release(struct prfaq_db_pool *pool, struct db_conn *conn)
 			conn_drop(conn);
 		PQclear(res);
 	}
+	conn->request_id = NULL;
 	pthread_mutex_lock(&pool->mu);
 	conn->next = pool->free_list;
 	pool->free_list = conn;
@@ -303,7 +313,8 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	    sqlstate_is(state, PRFAQ_SQLSTATE_CANNOT_CONNECT_NOW)) {
 		conn->lost = true;
 		conn_drop(conn);
-		log_warn(NULL, "database connection lost during %s", stmt_label(stmt));
+		log_warn(conn->request_id, "database connection lost during %s",
+			 stmt_label(stmt));
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
@@ -322,12 +333,13 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is overloaded; retry shortly");
 	if (sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_DATA_EXCEPTION)) {
-		log_warn(NULL, "%s: data exception %s", stmt_label(stmt), state);
+		log_warn(conn->request_id, "%s: data exception %s",
+			 stmt_label(stmt), state);
 		return prfaq_error_set(err, PRFAQ_EINVAL,
 				       "The database rejected a value");
 	}
-	log_error(NULL, "%s failed with SQLSTATE %s: %s", stmt_label(stmt), state,
-		  msg ? msg : "");
+	log_error(conn->request_id, "%s failed with SQLSTATE %s: %s",
+		  stmt_label(stmt), state, msg ? msg : "");
 	return prfaq_error_set(err, PRFAQ_EINTERNAL, "Unexpected database error");
 }
 
@@ -343,7 +355,8 @@ conn_prepare(struct db_conn *conn, const struct db_stmt *stmt,
 		if (conn->prepared[i] == stmt)
 			return PRFAQ_OK;
 	if (conn->nprepared == PREPARED_MAX) {
-		log_error(NULL, "more than %d statements: raise PREPARED_MAX",
+		log_error(conn->request_id,
+			  "more than %d statements: raise PREPARED_MAX",
 			  PREPARED_MAX);
 		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Too many statements");
 	}
@@ -427,7 +440,8 @@ conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 		 * as a ROLLBACK: a step that swallowed an error must never turn
 		 * into a 2xx for a write that is not there.
 		 */
-		log_error(NULL, "COMMIT answered %s: the transaction had failed",
+		log_error(conn->request_id,
+			  "COMMIT answered %s: the transaction had failed",
 			  PQcmdStatus(res));
 		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
 				     "The transaction was rolled back");
@@ -437,7 +451,7 @@ conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 }
 
 prfaq_code
-db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
+db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
       struct prfaq_error *err)
 {
 	struct prfaq_error local;
@@ -449,7 +463,7 @@ db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
 		bool began = false, retry;
 
 		prfaq_error_clear(&local);
-		rc = db_acquire(pool, &conn, &local);
+		rc = db_acquire(db, &conn, &local);
 		if (rc != PRFAQ_OK)
 			break;
 		rc = conn_command(conn, "BEGIN", &local);
@@ -467,7 +481,8 @@ db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
 		 */
 		retry = rc != PRFAQ_OK &&
 			(conn->retryable || (!began && conn->lost));
-		db_release(pool, conn);	/* rolls back what did not commit */
+		/* Rolls back what did not commit. */
+		db_release(db.pool, conn);
 		if (!retry)
 			break;
 	}
@@ -481,7 +496,7 @@ db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
 }
 
 prfaq_code
-db_query(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
+db_query(struct prfaq_db_ctx db, const struct db_stmt *stmt,
 	 const char *const *params, PGresult **res, struct prfaq_error *err)
 {
 	struct prfaq_error local;
@@ -493,10 +508,10 @@ db_query(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
 		bool lost = false;
 
 		prfaq_error_clear(&local);
-		if ((rc = db_acquire(pool, &conn, &local)) == PRFAQ_OK) {
+		if ((rc = db_acquire(db, &conn, &local)) == PRFAQ_OK) {
 			rc = db_exec(conn, stmt, params, res, &local);
 			lost = conn->lost;
-			db_release(pool, conn);
+			db_release(db.pool, conn);
 		}
 		if (rc == PRFAQ_OK || !lost)
 			break;

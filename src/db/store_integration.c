@@ -128,7 +128,7 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 }
 
 prfaq_code
-prfaq_store_idem_begin(struct prfaq_db_pool *pool, struct prfaq_idem_claim *claim,
+prfaq_store_idem_begin(struct prfaq_db_ctx db, struct prfaq_idem_claim *claim,
 		       const uint8_t hash[PRFAQ_SHA256_LEN],
 		       enum prfaq_idem_state *state, int *status,
 		       json_t **response, struct prfaq_error *err)
@@ -139,7 +139,7 @@ prfaq_store_idem_begin(struct prfaq_db_pool *pool, struct prfaq_idem_claim *clai
 	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	rc = db_tx(pool, idem_begin_tx, &c, err);
+	rc = db_tx(db, idem_begin_tx, &c, err);
 	if (rc != PRFAQ_OK) {
 		json_decref(c.response);
 		return rc;
@@ -210,7 +210,7 @@ write_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 }
 
 prfaq_code
-store_write_one(struct prfaq_db_pool *pool, const struct prfaq_caller *caller,
+store_write_one(struct prfaq_db_ctx db, const struct prfaq_caller *caller,
 		const struct db_stmt *stmt, const char *const *params,
 		PGresult **res, struct prfaq_error *err)
 {
@@ -221,13 +221,13 @@ store_write_one(struct prfaq_db_pool *pool, const struct prfaq_caller *caller,
 	if (caller == NULL || caller->idem == NULL) {
 		/* One statement: atomic by itself; no blind retry on a dead
 		 * connection (it may have run). */
-		if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
+		if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
 			return rc;
 		rc = db_exec(conn, stmt, params, res, err);
-		db_release(pool, conn);
+		db_release(db.pool, conn);
 		return rc;
 	}
-	if ((rc = db_tx(pool, write_tx, &w, err)) != PRFAQ_OK) {
+	if ((rc = db_tx(db, write_tx, &w, err)) != PRFAQ_OK) {
 		PQclear(w.res);
 		return rc;
 	}
@@ -242,7 +242,7 @@ static const struct db_stmt stmt_idem_finish = {
 };
 
 prfaq_code
-prfaq_store_idem_finish(struct prfaq_db_pool *pool,
+prfaq_store_idem_finish(struct prfaq_db_ctx db,
 			const struct prfaq_idem_claim *c, int status,
 			const json_t *response, struct prfaq_error *err)
 {
@@ -255,7 +255,7 @@ prfaq_store_idem_finish(struct prfaq_db_pool *pool,
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "The response could not be encoded");
 	snprintf(st, sizeof(st), "%d", status);
-	rc = db_query(pool, &stmt_idem_finish, params, &res, err);
+	rc = db_query(db, &stmt_idem_finish, params, &res, err);
 	free(text);
 	if (rc == PRFAQ_OK)
 		PQclear(res);
@@ -269,13 +269,13 @@ static const struct db_stmt stmt_idem_abort = {
 };
 
 void
-prfaq_store_idem_abort(struct prfaq_db_pool *pool, const struct prfaq_idem_claim *c)
+prfaq_store_idem_abort(struct prfaq_db_ctx db, const struct prfaq_idem_claim *c)
 {
 	const char *params[3] = { c->user_id, c->key, c->claim };
 	PGresult *res;
 
 	/* Failing, the claim stays until its lease runs out: nothing to do. */
-	if (db_query(pool, &stmt_idem_abort, params, &res, NULL) == PRFAQ_OK)
+	if (db_query(db, &stmt_idem_abort, params, &res, NULL) == PRFAQ_OK)
 		PQclear(res);
 }
 
@@ -296,7 +296,7 @@ static const struct db_stmt stmt_webhook_insert = {
 };
 
 prfaq_code
-prfaq_store_webhook_create(struct prfaq_db_pool *pool,
+prfaq_store_webhook_create(struct prfaq_db_ctx db,
 			   const struct prfaq_caller *caller, const char *url,
 			   const json_t *events, const char *description,
 			   const char *secret, struct prfaq_text *out,
@@ -310,7 +310,7 @@ prfaq_store_webhook_create(struct prfaq_db_pool *pool,
 	if (ev == NULL)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "The events could not be encoded");
-	rc = store_write_one(pool, caller, &stmt_webhook_insert, params, &res,
+	rc = store_write_one(db, caller, &stmt_webhook_insert, params, &res,
 			     err);
 	free(ev);
 	if (rc != PRFAQ_OK)
@@ -337,11 +337,11 @@ static const struct store_list list_webhooks = {
 };
 
 prfaq_code
-prfaq_store_webhooks_list(struct prfaq_db_pool *pool,
+prfaq_store_webhooks_list(struct prfaq_db_ctx db,
 			  const struct prfaq_page_req *page,
 			  struct prfaq_page *out, struct prfaq_error *err)
 {
-	return store_list(pool, &list_webhooks, NULL, page, out, err);
+	return store_list(db, &list_webhooks, NULL, page, out, err);
 }
 
 static const struct db_stmt stmt_webhook_get = {
@@ -351,14 +351,14 @@ static const struct db_stmt stmt_webhook_get = {
 };
 
 prfaq_code
-prfaq_store_webhook_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_webhook_get(struct prfaq_db_ctx db, const char *id,
 			struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
 	PGresult *res;
 	prfaq_code rc;
 
-	if ((rc = db_query(pool, &stmt_webhook_get, params, &res, err)) !=
+	if ((rc = db_query(db, &stmt_webhook_get, params, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No such webhook", out, err);
@@ -374,14 +374,14 @@ static const struct db_stmt stmt_webhook_delete = {
 };
 
 prfaq_code
-prfaq_store_webhook_delete(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_webhook_delete(struct prfaq_db_ctx db, const char *id,
 			   struct prfaq_error *err)
 {
 	const char *params[1] = { id };
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if ((rc = db_query(pool, &stmt_webhook_delete, params, &res, err)) !=
+	if ((rc = db_query(db, &stmt_webhook_delete, params, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
@@ -423,9 +423,9 @@ static const struct store_list list_deliveries = {
 };
 
 prfaq_code
-prfaq_store_deliveries_list(struct prfaq_db_pool *pool, const char *webhook_id,
+prfaq_store_deliveries_list(struct prfaq_db_ctx db, const char *webhook_id,
 			    const struct prfaq_page_req *page,
 			    struct prfaq_page *out, struct prfaq_error *err)
 {
-	return store_list(pool, &list_deliveries, &webhook_id, page, out, err);
+	return store_list(db, &list_deliveries, &webhook_id, page, out, err);
 }

@@ -63,7 +63,7 @@ struct store_list {
  * (borrowed, list->nfilters of them), and fill *out (owned by the caller)
  * with the items and the next page's keyset.
  */
-prfaq_code store_list(struct prfaq_db_pool *pool, const struct store_list *list,
+prfaq_code store_list(struct prfaq_db_ctx db, const struct store_list *list,
 		      const char *const *filters,
 		      const struct prfaq_page_req *page, struct prfaq_page *out,
 		      struct prfaq_error *err);
@@ -85,7 +85,7 @@ prfaq_code store_idem_mark(struct db_conn *conn, const struct prfaq_caller *call
  * when the statement returned rows.  PRFAQ_OK with *res the result (PQclear
  * it), or an error with *res untouched.
  */
-prfaq_code store_write_one(struct prfaq_db_pool *pool,
+prfaq_code store_write_one(struct prfaq_db_ctx db,
 			   const struct prfaq_caller *caller,
 			   const struct db_stmt *stmt,
 			   const char *const *params, PGresult **res,

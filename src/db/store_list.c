@@ -144,14 +144,14 @@ page_fill(const struct store_list *list, const PGresult *res, int limit,
 
 /* The parent (filter 0) exists, or PRFAQ_ENOTFOUND. */
 static prfaq_code
-parent_check(struct prfaq_db_pool *pool, const struct store_list *list,
+parent_check(struct prfaq_db_ctx db, const struct store_list *list,
 	     const char *const *filters, struct prfaq_error *err)
 {
 	const char *params[1] = { filters[0] };
 	PGresult *res;
 	prfaq_code rc;
 
-	if ((rc = db_query(pool, list->parent_exists, params, &res, err)) !=
+	if ((rc = db_query(db, list->parent_exists, params, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
 	rc = PQntuples(res) == 1 ? PRFAQ_OK :
@@ -162,7 +162,7 @@ parent_check(struct prfaq_db_pool *pool, const struct store_list *list,
 }
 
 prfaq_code
-store_list(struct prfaq_db_pool *pool, const struct store_list *list,
+store_list(struct prfaq_db_ctx db, const struct store_list *list,
 	   const char *const *filters, const struct prfaq_page_req *page,
 	   struct prfaq_page *out, struct prfaq_error *err)
 {
@@ -178,7 +178,7 @@ store_list(struct prfaq_db_pool *pool, const struct store_list *list,
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "A list with too many parameters");
 	if (list->parent == STORE_PARENT_FIRST &&
-	    (rc = parent_check(pool, list, filters, err)) != PRFAQ_OK)
+	    (rc = parent_check(db, list, filters, err)) != PRFAQ_OK)
 		return rc;
 	if (page->after != NULL &&
 	    (rc = keyset_parse(list, page->after, parts, &holder, err)) !=
@@ -190,13 +190,13 @@ store_list(struct prfaq_db_pool *pool, const struct store_list *list,
 	for (size_t k = 0; k < list->nkeys; k++)
 		params[n++] = parts[k];
 	params[n++] = lim;
-	if ((rc = db_query(pool, list->stmt, params, &res, err)) != PRFAQ_OK)
+	if ((rc = db_query(db, list->stmt, params, &res, err)) != PRFAQ_OK)
 		goto out;
 	/* An empty first page: is it the list that is empty, or the parent
 	 * that is not there? */
 	if (PQntuples(res) == 0 && page->after == NULL &&
 	    list->parent == STORE_PARENT_IF_EMPTY &&
-	    (rc = parent_check(pool, list, filters, err)) != PRFAQ_OK)
+	    (rc = parent_check(db, list, filters, err)) != PRFAQ_OK)
 		goto out;
 	rc = page_fill(list, res, page->limit, out, err);
 out:

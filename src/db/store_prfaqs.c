@@ -52,7 +52,7 @@ doc_fetch(struct db_conn *conn, const char *id, struct prfaq_text *out,
 }
 
 prfaq_code
-prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_prfaq_get(struct prfaq_db_ctx db, const char *id,
 		      struct prfaq_text *out, int *version,
 		      struct prfaq_error *err)
 {
@@ -60,7 +60,7 @@ prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
 	PGresult *res;
 	prfaq_code rc;
 
-	if ((rc = db_query(pool, &stmt_doc_get, params, &res, err)) != PRFAQ_OK)
+	if ((rc = db_query(db, &stmt_doc_get, params, &res, err)) != PRFAQ_OK)
 		return rc;
 	return doc_result(res, out, version, err);
 }
@@ -123,13 +123,13 @@ out:
 }
 
 prfaq_code
-prfaq_store_prfaq_create(struct prfaq_db_pool *pool,
+prfaq_store_prfaq_create(struct prfaq_db_ctx db,
 			 const struct prfaq_caller *caller,
 			 const struct prfaq_new_doc *doc, struct prfaq_text *out,
 			 char *id_out, struct prfaq_error *err)
 {
 	struct create_ctx c = { .caller = caller, .doc = doc };
-	prfaq_code rc = db_tx(pool, create_tx, &c, err);
+	prfaq_code rc = db_tx(db, create_tx, &c, err);
 
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&c.out);
@@ -204,14 +204,14 @@ static const struct store_list list_search = {
 };
 
 prfaq_code
-prfaq_store_prfaq_list(struct prfaq_db_pool *pool,
+prfaq_store_prfaq_list(struct prfaq_db_ctx db,
 		       const struct prfaq_list_query *q,
 		       const struct prfaq_page_req *page, struct prfaq_page *out,
 		       struct prfaq_error *err)
 {
 	const char *filters[5] = { q->status, q->owner, q->team, q->tag, q->q };
 
-	return store_list(pool, q->q != NULL ? &list_search : &list_prfaqs,
+	return store_list(db, q->q != NULL ? &list_search : &list_prfaqs,
 			  filters, page, out, err);
 }
 
@@ -455,7 +455,7 @@ out:
 }
 
 prfaq_code
-prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_prfaq_update(struct prfaq_db_ctx db, const char *id,
 			 const struct prfaq_caller *caller, int from_version,
 			 prfaq_mutator mutate, void *arg, struct prfaq_text *out,
 			 int *version, struct prfaq_error *err)
@@ -463,7 +463,7 @@ prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
 	struct update_ctx u = { .id = id, .caller = caller,
 				.from_version = from_version, .mutate = mutate,
 				.arg = arg };
-	prfaq_code rc = db_tx(pool, update_tx, &u, err);
+	prfaq_code rc = db_tx(db, update_tx, &u, err);
 
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&u.out);
@@ -498,11 +498,11 @@ static const struct store_list list_versions = {
 };
 
 prfaq_code
-prfaq_store_versions_list(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_versions_list(struct prfaq_db_ctx db, const char *id,
 			  const struct prfaq_page_req *page,
 			  struct prfaq_page *out, struct prfaq_error *err)
 {
-	return store_list(pool, &list_versions, &id, page, out, err);
+	return store_list(db, &list_versions, &id, page, out, err);
 }
 
 static const struct db_stmt stmt_version_get = {
@@ -518,7 +518,7 @@ static const struct db_stmt stmt_version_get = {
 };
 
 prfaq_code
-prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id, int number,
+prfaq_store_version_get(struct prfaq_db_ctx db, const char *id, int number,
 			struct prfaq_text *out, struct prfaq_error *err)
 {
 	char num[16];
@@ -527,7 +527,7 @@ prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id, int number,
 	prfaq_code rc = PRFAQ_OK;
 
 	snprintf(num, sizeof(num), "%d", number);
-	if ((rc = db_query(pool, &stmt_version_get, params, &res, err)) !=
+	if ((rc = db_query(db, &stmt_version_get, params, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No such PR/FAQ or version", out, err);
@@ -540,7 +540,7 @@ static const struct db_stmt stmt_versions_pair = {
 };
 
 prfaq_code
-prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id, int from,
+prfaq_store_versions_pair(struct prfaq_db_ctx db, const char *id, int from,
 			  int to, json_t **a, json_t **b,
 			  struct prfaq_error *err)
 {
@@ -552,7 +552,7 @@ prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id, int from,
 
 	snprintf(f, sizeof(f), "%d", from);
 	snprintf(t, sizeof(t), "%d", to);
-	if ((rc = db_query(pool, &stmt_versions_pair, params, &res, err)) !=
+	if ((rc = db_query(db, &stmt_versions_pair, params, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -594,9 +594,9 @@ static const struct store_list list_events = {
 };
 
 prfaq_code
-prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,
 			const struct prfaq_page_req *page,
 			struct prfaq_page *out, struct prfaq_error *err)
 {
-	return store_list(pool, &list_events, &id, page, out, err);
+	return store_list(db, &list_events, &id, page, out, err);
 }

@@ -172,7 +172,7 @@ out:
 }
 
 prfaq_code
-prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_review_create(struct prfaq_db_ctx db, const char *id,
 			  const struct prfaq_caller *caller, int version,
 			  const char *verdict, const char *summary,
 			  const json_t *comments, prfaq_review_check check,
@@ -182,7 +182,7 @@ prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
 	struct review_ctx r = { .id = id, .caller = caller, .version = version,
 				.verdict = verdict, .summary = summary,
 				.comments = comments, .check = check, .arg = arg };
-	prfaq_code rc = db_tx(pool, review_tx, &r, err);
+	prfaq_code rc = db_tx(db, review_tx, &r, err);
 
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&r.out);
@@ -235,21 +235,21 @@ static const struct store_list list_comments = {
 };
 
 prfaq_code
-prfaq_store_reviews_list(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_reviews_list(struct prfaq_db_ctx db, const char *id,
 			 const struct prfaq_page_req *page,
 			 struct prfaq_page *out, struct prfaq_error *err)
 {
-	return store_list(pool, &list_reviews, &id, page, out, err);
+	return store_list(db, &list_reviews, &id, page, out, err);
 }
 
 prfaq_code
-prfaq_store_comments_list(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_comments_list(struct prfaq_db_ctx db, const char *id,
 			  const char *state, const struct prfaq_page_req *page,
 			  struct prfaq_page *out, struct prfaq_error *err)
 {
 	const char *filters[2] = { id, state };
 
-	return store_list(pool, &list_comments, filters, page, out, err);
+	return store_list(db, &list_comments, filters, page, out, err);
 }
 
 /* One statement: atomic without BEGIN, and 0 rows means "no such comment". */
@@ -271,7 +271,7 @@ static const struct db_stmt stmt_reply_insert = {
 };
 
 prfaq_code
-prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_reply_create(struct prfaq_db_ctx db, const char *id,
 			 const char *comment_id,
 			 const struct prfaq_caller *caller, const char *body,
 			 struct prfaq_text *out, struct prfaq_error *err)
@@ -280,7 +280,7 @@ prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if ((rc = store_write_one(pool, caller, &stmt_reply_insert, params,
+	if ((rc = store_write_one(db, caller, &stmt_reply_insert, params,
 				  &res, err)) != PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No such comment on this PR/FAQ", out,
@@ -353,14 +353,14 @@ resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 }
 
 prfaq_code
-prfaq_store_comment_resolve(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_comment_resolve(struct prfaq_db_ctx db, const char *id,
 			    const char *comment_id,
 			    const struct prfaq_caller *caller, bool resolved,
 			    struct prfaq_text *out, struct prfaq_error *err)
 {
 	struct resolve_ctx r = { .id = id, .comment_id = comment_id,
 				 .caller = caller, .resolved = resolved };
-	prfaq_code rc = db_tx(pool, resolve_tx, &r, err);
+	prfaq_code rc = db_tx(db, resolve_tx, &r, err);
 
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&r.out);
@@ -378,13 +378,13 @@ static const struct db_stmt stmt_principles = {
 };
 
 prfaq_code
-prfaq_store_principles_list(struct prfaq_db_pool *pool, struct prfaq_text *out,
+prfaq_store_principles_list(struct prfaq_db_ctx db, struct prfaq_text *out,
 			    struct prfaq_error *err)
 {
 	PGresult *res;
 	prfaq_code rc;
 
-	if ((rc = db_query(pool, &stmt_principles, NULL, &res, err)) !=
+	if ((rc = db_query(db, &stmt_principles, NULL, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
 	/* An aggregate: always one row. */
@@ -400,7 +400,7 @@ static const struct db_stmt stmt_users_lacking_role = {
 };
 
 prfaq_code
-prfaq_store_users_lacking_role(struct prfaq_db_pool *pool, const json_t *ids,
+prfaq_store_users_lacking_role(struct prfaq_db_ctx db, const json_t *ids,
 			       enum prfaq_role role, json_t **missing,
 			       struct prfaq_error *err)
 {
@@ -413,7 +413,7 @@ prfaq_store_users_lacking_role(struct prfaq_db_pool *pool, const json_t *ids,
 	if (text == NULL)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "The user ids could not be encoded");
-	rc = db_query(pool, &stmt_users_lacking_role, params, &res, err);
+	rc = db_query(db, &stmt_users_lacking_role, params, &res, err);
 	free(text);
 	if (rc != PRFAQ_OK)
 		return rc;

@@ -43,7 +43,7 @@ static const struct db_stmt stmt_token_resolve = {
 };
 
 prfaq_code
-prfaq_store_token_resolve(struct prfaq_db_pool *pool,
+prfaq_store_token_resolve(struct prfaq_db_ctx db,
 			  const uint8_t hash[PRFAQ_SHA256_LEN],
 			  struct prfaq_caller *out, struct prfaq_error *err)
 {
@@ -55,7 +55,7 @@ prfaq_store_token_resolve(struct prfaq_db_pool *pool,
 	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	if ((rc = db_query(pool, &stmt_token_resolve, params, &res, err)) !=
+	if ((rc = db_query(db, &stmt_token_resolve, params, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
 	if (PQntuples(res) != 1) {
@@ -133,7 +133,7 @@ user_create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 }
 
 prfaq_code
-prfaq_store_user_create(struct prfaq_db_pool *pool,
+prfaq_store_user_create(struct prfaq_db_ctx db,
 			const struct prfaq_caller *caller, const char *name,
 			const char *email, unsigned roles,
 			const uint8_t *token_hash, struct prfaq_text *out,
@@ -144,7 +144,7 @@ prfaq_store_user_create(struct prfaq_db_pool *pool,
 	prfaq_code rc;
 
 	roles_literal(roles, uc.roles, sizeof(uc.roles));
-	rc = db_tx(pool, user_create_tx, &uc, err);
+	rc = db_tx(db, user_create_tx, &uc, err);
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&uc.out);
 		if (rc == PRFAQ_ECONFLICT && uc.taken) {
@@ -172,30 +172,30 @@ static const struct db_stmt stmt_user_summary = {
 };
 
 static prfaq_code
-user_fetch(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
+user_fetch(struct prfaq_db_ctx db, const struct db_stmt *stmt,
 	   const char *id, struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if ((rc = db_query(pool, stmt, params, &res, err)) != PRFAQ_OK)
+	if ((rc = db_query(db, stmt, params, &res, err)) != PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No such user", out, err);
 }
 
 prfaq_code
-prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_user_get(struct prfaq_db_ctx db, const char *id,
 		     struct prfaq_text *out, struct prfaq_error *err)
 {
-	return user_fetch(pool, &stmt_user_get, id, out, err);
+	return user_fetch(db, &stmt_user_get, id, out, err);
 }
 
 prfaq_code
-prfaq_store_user_summary(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_user_summary(struct prfaq_db_ctx db, const char *id,
 			 struct prfaq_text *out, struct prfaq_error *err)
 {
-	return user_fetch(pool, &stmt_user_summary, id, out, err);
+	return user_fetch(db, &stmt_user_summary, id, out, err);
 }
 
 static const struct db_stmt stmt_users_list = {
@@ -212,15 +212,15 @@ static const struct store_list list_users = {
 };
 
 prfaq_code
-prfaq_store_users_list(struct prfaq_db_pool *pool,
+prfaq_store_users_list(struct prfaq_db_ctx db,
 		       const struct prfaq_page_req *page,
 		       struct prfaq_page *out, struct prfaq_error *err)
 {
-	return store_list(pool, &list_users, NULL, page, out, err);
+	return store_list(db, &list_users, NULL, page, out, err);
 }
 
 prfaq_code
-prfaq_store_token_create(struct prfaq_db_pool *pool,
+prfaq_store_token_create(struct prfaq_db_ctx db,
 			 const struct prfaq_caller *caller, const char *user_id,
 			 const uint8_t hash[PRFAQ_SHA256_LEN],
 			 struct prfaq_text *out, struct prfaq_error *err)
@@ -231,7 +231,7 @@ prfaq_store_token_create(struct prfaq_db_pool *pool,
 	prfaq_code rc = PRFAQ_OK;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	if ((rc = store_write_one(pool, caller, &stmt_token_insert, params,
+	if ((rc = store_write_one(db, caller, &stmt_token_insert, params,
 				  &res, err)) != PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No such user", out, err);
@@ -244,7 +244,7 @@ static const struct db_stmt stmt_token_insert_email = {
 };
 
 prfaq_code
-prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
+prfaq_store_token_create_for_email(struct prfaq_db_ctx db,
 				   const char *email,
 				   const uint8_t hash[PRFAQ_SHA256_LEN],
 				   struct prfaq_error *err)
@@ -256,10 +256,10 @@ prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
 	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
+	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
 		return rc;
 	rc = db_exec(conn, &stmt_token_insert_email, params, &res, err);
-	db_release(pool, conn);
+	db_release(db.pool, conn);
 	if (rc != PRFAQ_OK)
 		return rc;
 	if (PQntuples(res) != 1)
@@ -284,7 +284,7 @@ static const struct db_stmt stmt_token_revoke = {
 };
 
 prfaq_code
-prfaq_store_token_revoke(struct prfaq_db_pool *pool, const char *token_id,
+prfaq_store_token_revoke(struct prfaq_db_ctx db, const char *token_id,
 			 const struct prfaq_caller *caller,
 			 struct prfaq_error *err)
 {
@@ -293,7 +293,7 @@ prfaq_store_token_revoke(struct prfaq_db_pool *pool, const char *token_id,
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if ((rc = db_query(pool, &stmt_token_revoke, params, &res, err)) !=
+	if ((rc = db_query(db, &stmt_token_revoke, params, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
