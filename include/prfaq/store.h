@@ -90,11 +90,12 @@ prfaq_code prfaq_store_token_revoke(struct prfaq_db_ctx db,
 /* --- PR/FAQs and versions ----------------------------------------------- */
 
 /*
- * A new PR/FAQ from a validated body {title, team?, tags?, content?} with its
- * quality report; returns the document JSON and its id.
+ * A new PR/FAQ: its first version {title, team?, tags, content} (every member
+ * but team present; the store fills in none) with its quality report.
+ * Returns the document JSON and its id (id_out: PRFAQ_UUID_LEN + 1 bytes).
  */
 struct prfaq_new_doc {
-	const json_t *body;	/* borrowed: title, team, tags, content */
+	const json_t *body;	/* borrowed: {title, team?, tags, content} */
 	const char *change_note;
 	const json_t *quality;	/* borrowed */
 };

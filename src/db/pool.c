@@ -450,6 +450,24 @@ conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 	return rc;
 }
 
+/*
+ * The end of a call that tried more than once, collecting each attempt's
+ * error in *local: a failure hands the last attempt's error to err (which
+ * takes what local owns); success drops it.  Returns rc.
+ */
+static prfaq_code
+error_keep_last(prfaq_code rc, struct prfaq_error *local,
+		struct prfaq_error *err)
+{
+	if (rc != PRFAQ_OK && err != NULL) {
+		prfaq_error_clear(err);
+		*err = *local;
+	} else {
+		prfaq_error_clear(local);
+	}
+	return rc;
+}
+
 prfaq_code
 db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
       struct prfaq_error *err)
@@ -486,13 +504,7 @@ db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
 		if (!retry)
 			break;
 	}
-	if (rc != PRFAQ_OK && err != NULL) {
-		prfaq_error_clear(err);
-		*err = local;
-	} else {
-		prfaq_error_clear(&local);
-	}
-	return rc;
+	return error_keep_last(rc, &local, err);
 }
 
 prfaq_code
@@ -516,11 +528,5 @@ db_query(struct prfaq_db_ctx db, const struct db_stmt *stmt,
 		if (rc == PRFAQ_OK || !lost)
 			break;
 	}
-	if (rc != PRFAQ_OK && err != NULL) {
-		prfaq_error_clear(err);
-		*err = local;
-	} else {
-		prfaq_error_clear(&local);
-	}
-	return rc;
+	return error_keep_last(rc, &local, err);
 }
