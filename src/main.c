@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/app.h"
 #include "prfaq/log.h"
 #include "prfaq/store.h"
@@ -105,6 +106,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_db_pool_opts popts = { 0 };
 	struct prfaq_db_pool *pool = NULL;
+	struct prfaq_db_ctx db = { NULL, NULL };
 	struct prfaq_text user = { NULL, 0 };
 	struct prfaq_error err;
 	unsigned roles = 0;
@@ -143,10 +145,12 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
 	if ((pool = prfaq_db_pool_new(&popts)) == NULL)
 		goto out;
+	/* No request: what src/db logs carries no request id. */
+	db.pool = pool;
 	if (want_user ?
-		    prfaq_store_user_create(pool, NULL, name, email, roles, hash, &user,
+		    prfaq_store_user_create(db, NULL, name, email, roles, hash, &user,
 					    NULL, &err) :
-		    prfaq_store_token_create_for_email(pool, email, hash, &err)) {
+		    prfaq_store_token_create_for_email(db, email, hash, &err)) {
 		fprintf(stderr, "prfaqd: %s\n", err.detail);
 		goto out;
 	}
@@ -286,6 +290,8 @@ main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "serve";
 	int rc;
 
+	/* Before any JSON value exists (see prfaq/alloc.h). */
+	prfaq_alloc_init();
 	/*
 	 * No curl_global_init() here: libcurl (7.84 and later initialise
 	 * thread-safely) sets itself up at the first curl_easy_init(), in the

@@ -2,8 +2,9 @@
  * buf.h - a growable byte buffer (always NUL-terminated).
  *
  * The buffer owns its storage; prfaq_buf_free() releases it and leaves an empty
- * buffer.  Append functions return 0, or -1 when memory runs out, after which
- * the buffer keeps its previous contents.
+ * buffer.  Append functions return 0, or -1 when the size would not fit in a
+ * size_t (or printf fails), after which the buffer keeps its previous
+ * contents; running out of memory aborts (prfaq/alloc.h).
  */
 #ifndef PRFAQ_BUF_H
 #define PRFAQ_BUF_H

@@ -14,6 +14,18 @@
 
 struct prfaq_db_pool;
 
+/*
+ * What a request reaches the database with: the shared pool, and the id of
+ * the request, which src/db writes on every line it logs while working for
+ * it.  Passed by value, both members borrowed for the call; request_id is
+ * NULL outside a request (the command line, the webhook sender).  What else
+ * a request's database calls come to need (its deadline) belongs here.
+ */
+struct prfaq_db_ctx {
+	struct prfaq_db_pool *pool;
+	const char *request_id;
+};
+
 struct prfaq_db_pool_opts {
 	const char *conninfo;		/* libpq connection string or URI */
 	unsigned size;			/* connections at most */
@@ -33,7 +45,7 @@ struct prfaq_db_stats {
 /*
  * Create a pool.  Connections are opened lazily, on first checkout, so the
  * service starts (and answers /healthz and /readyz) while PostgreSQL is down.
- * Returns NULL on ENOMEM.  Free with prfaq_db_pool_free().
+ * Returns NULL if its lock cannot be made.  Free with prfaq_db_pool_free().
  */
 struct prfaq_db_pool *prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts);
 
@@ -55,6 +67,6 @@ prfaq_code prfaq_db_migrate(const char *conninfo, unsigned *applied,
  * Readiness: the database answers and its schema holds every embedded
  * migration.  PRFAQ_OK, or PRFAQ_EUNAVAILABLE with a reason.
  */
-prfaq_code prfaq_db_ready(struct prfaq_db_pool *pool, struct prfaq_error *err);
+prfaq_code prfaq_db_ready(struct prfaq_db_ctx db, struct prfaq_error *err);
 
 #endif

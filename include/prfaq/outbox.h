@@ -28,7 +28,7 @@ struct prfaq_outbox_item {
 	size_t payload_len;
 };
 
-/* A handle; connects lazily.  NULL on ENOMEM. */
+/* A handle; connects lazily.  NULL if its pool cannot be made. */
 struct prfaq_outbox *prfaq_outbox_open(const char *conninfo);
 void prfaq_outbox_close(struct prfaq_outbox *ob);
 

@@ -4,8 +4,11 @@
  * send (char *, malloc'd, owned by the caller), so a read is one round trip
  * and stored JSON is never parsed and dumped again on the way out.
  *
+ * Every function takes the request's struct prfaq_db_ctx (prfaq/db.h) first:
+ * the pool, and the request id that goes on every line src/db logs for it.
  * Every write is one transaction.  Functions return PRFAQ_OK or an error code
- * with err filled; out-parameters are untouched on failure.
+ * with err filled; out-parameters are untouched on failure.  Lists follow
+ * prfaq/paging.h.
  */
 #ifndef PRFAQ_STORE_H
 #define PRFAQ_STORE_H
@@ -17,28 +20,13 @@
 #include "prfaq/auth.h"
 #include "prfaq/db.h"
 #include "prfaq/error.h"
+#include "prfaq/paging.h"
 #include "prfaq/workflow.h"
-
-/* JSON text returned by the store: data is malloc'd and owned by the caller. */
-struct prfaq_text {
-	char *data;
-	size_t len;
-};
-
-void prfaq_text_free(struct prfaq_text *t);
-
-/* A page of a list: keyset position of the last item, when there are more. */
-struct prfaq_page {
-	struct prfaq_text items;	/* a JSON array */
-	char *next_key;			/* NULL on the last page; malloc'd */
-};
-
-void prfaq_page_free(struct prfaq_page *p);
 
 /* --- users and tokens --------------------------------------------------- */
 
 /* Resolve a token hash to its caller; PRFAQ_EAUTH if unknown or revoked. */
-prfaq_code prfaq_store_token_resolve(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_token_resolve(struct prfaq_db_ctx db,
 				     const uint8_t hash[PRFAQ_SHA256_LEN],
 				     struct prfaq_caller *out,
 				     struct prfaq_error *err);
@@ -50,7 +38,7 @@ prfaq_code prfaq_store_token_resolve(struct prfaq_db_pool *pool,
  * admin, for its idempotency claim) is NULL from the command line.
  * PRFAQ_ECONFLICT when the email (case-insensitive) is taken.
  */
-prfaq_code prfaq_store_user_create(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_user_create(struct prfaq_db_ctx db,
 				   const struct prfaq_caller *caller,
 				   const char *name,
 				   const char *email, unsigned roles,
@@ -59,24 +47,25 @@ prfaq_code prfaq_store_user_create(struct prfaq_db_pool *pool,
 				   struct prfaq_error *err);
 
 /* One user as JSON {id, name, email, roles, created_at}; PRFAQ_ENOTFOUND. */
-prfaq_code prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_user_get(struct prfaq_db_ctx db, const char *id,
 				struct prfaq_text *out, struct prfaq_error *err);
 
 /* The same user as any caller may see it: {id, name, roles}; PRFAQ_ENOTFOUND. */
-prfaq_code prfaq_store_user_summary(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_user_summary(struct prfaq_db_ctx db, const char *id,
 				    struct prfaq_text *out,
 				    struct prfaq_error *err);
 
-/* Users {id, name, roles} ordered by name, id; after: keyset from a page. */
-prfaq_code prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
-				  const char *after, struct prfaq_page *out,
+/* Users {id, name, roles} ordered by name, id (see prfaq/paging.h). */
+prfaq_code prfaq_store_users_list(struct prfaq_db_ctx db,
+				  const struct prfaq_page_req *page,
+				  struct prfaq_page *out,
 				  struct prfaq_error *err);
 
 /*
  * Store a new token's hash for user_id on behalf of caller; JSON {id,
  * created_at}.  PRFAQ_ENOTFOUND when the user does not exist.
  */
-prfaq_code prfaq_store_token_create(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_token_create(struct prfaq_db_ctx db,
 				    const struct prfaq_caller *caller,
 				    const char *user_id,
 				    const uint8_t hash[PRFAQ_SHA256_LEN],
@@ -84,7 +73,7 @@ prfaq_code prfaq_store_token_create(struct prfaq_db_pool *pool,
 				    struct prfaq_error *err);
 
 /* Same, for the user with this email (case-insensitive); PRFAQ_ENOTFOUND. */
-prfaq_code prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_token_create_for_email(struct prfaq_db_ctx db,
 					      const char *email,
 					      const uint8_t hash[PRFAQ_SHA256_LEN],
 					      struct prfaq_error *err);
@@ -93,7 +82,7 @@ prfaq_code prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
  * Revoke a token.  Allowed for admins and the token's own user, else
  * PRFAQ_EFORBIDDEN; PRFAQ_ENOTFOUND when there is no such (live) token.
  */
-prfaq_code prfaq_store_token_revoke(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_token_revoke(struct prfaq_db_ctx db,
 				    const char *token_id,
 				    const struct prfaq_caller *caller,
 				    struct prfaq_error *err);
@@ -101,16 +90,17 @@ prfaq_code prfaq_store_token_revoke(struct prfaq_db_pool *pool,
 /* --- PR/FAQs and versions ----------------------------------------------- */
 
 /*
- * A new PR/FAQ from a validated body {title, team?, tags?, content?} with its
- * quality report; returns the document JSON and its id.
+ * A new PR/FAQ: its first version {title, team?, tags, content} (every member
+ * but team present; the store fills in none) with its quality report.
+ * Returns the document JSON and its id (id_out: PRFAQ_UUID_LEN + 1 bytes).
  */
 struct prfaq_new_doc {
-	const json_t *body;	/* borrowed: title, team, tags, content */
+	const json_t *body;	/* borrowed: {title, team?, tags, content} */
 	const char *change_note;
 	const json_t *quality;	/* borrowed */
 };
 
-prfaq_code prfaq_store_prfaq_create(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_prfaq_create(struct prfaq_db_ctx db,
 				    const struct prfaq_caller *caller,
 				    const struct prfaq_new_doc *doc,
 				    struct prfaq_text *out, char *id_out,
@@ -120,22 +110,26 @@ prfaq_code prfaq_store_prfaq_create(struct prfaq_db_pool *pool,
  * The document JSON and its version; PRFAQ_ENOTFOUND.  This is the hot read:
  * one round trip.
  */
-prfaq_code prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_prfaq_get(struct prfaq_db_ctx db, const char *id,
 				 struct prfaq_text *out, int *version,
 				 struct prfaq_error *err);
 
+/* The filters of a list of PR/FAQs; NULL members do not filter. */
 struct prfaq_list_query {
-	const char *status;	/* NULL: any */
-	const char *owner;	/* user id or NULL */
+	const char *status;
+	const char *owner;	/* user id */
 	const char *team;
 	const char *tag;
-	const char *q;		/* full-text query or NULL */
-	int limit;
-	const char *after;	/* keyset from a previous page, or NULL */
+	const char *q;		/* full-text query: ranked, best first */
 };
 
-prfaq_code prfaq_store_prfaq_list(struct prfaq_db_pool *pool,
+/*
+ * PR/FAQ summaries, most recently updated first, or with q the best
+ * matches first (see prfaq/paging.h).
+ */
+prfaq_code prfaq_store_prfaq_list(struct prfaq_db_ctx db,
 				  const struct prfaq_list_query *query,
+				  const struct prfaq_page_req *page,
 				  struct prfaq_page *out,
 				  struct prfaq_error *err);
 
@@ -177,25 +171,28 @@ typedef prfaq_code (*prfaq_mutator)(const struct prfaq_current *cur, void *arg,
 				    struct prfaq_change *change,
 				    struct prfaq_error *err);
 
-prfaq_code prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_prfaq_update(struct prfaq_db_ctx db, const char *id,
 				    const struct prfaq_caller *caller,
 				    int from_version, prfaq_mutator mutate,
 				    void *arg, struct prfaq_text *out,
 				    int *version, struct prfaq_error *err);
 
-/* Versions newest first: [{number, author, change_note, created_at, quality: {score}}]. */
-prfaq_code prfaq_store_versions_list(struct prfaq_db_pool *pool, const char *id,
-				     int limit, const char *after,
+/*
+ * Versions newest first: [{number, author, change_note, created_at,
+ * quality: {score}}].  PRFAQ_ENOTFOUND for no such PR/FAQ.
+ */
+prfaq_code prfaq_store_versions_list(struct prfaq_db_ctx db, const char *id,
+				     const struct prfaq_page_req *page,
 				     struct prfaq_page *out,
 				     struct prfaq_error *err);
 
 /* One version in full; PRFAQ_ENOTFOUND when the PR/FAQ or version is absent. */
-prfaq_code prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_version_get(struct prfaq_db_ctx db, const char *id,
 				   int number, struct prfaq_text *out,
 				   struct prfaq_error *err);
 
 /* Two versions' {title, team, tags, content}, parsed (new references). */
-prfaq_code prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_versions_pair(struct prfaq_db_ctx db, const char *id,
 				     int from, int to, json_t **a, json_t **b,
 				     struct prfaq_error *err);
 
@@ -224,7 +221,7 @@ typedef prfaq_code (*prfaq_review_check)(const struct prfaq_review_target *t,
  * event, in one transaction.  PRFAQ_ENOTFOUND for no such PR/FAQ;
  * PRFAQ_EINVAL (pointer /version) for no such version.  Returns the review.
  */
-prfaq_code prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_review_create(struct prfaq_db_ctx db, const char *id,
 				     const struct prfaq_caller *caller,
 				     int version, const char *verdict,
 				     const char *summary, const json_t *comments,
@@ -232,20 +229,27 @@ prfaq_code prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
 				     struct prfaq_text *out,
 				     struct prfaq_error *err);
 
-/* Reviews oldest first, each with version, comments and stale. */
-prfaq_code prfaq_store_reviews_list(struct prfaq_db_pool *pool, const char *id,
-				    int limit, const char *after,
+/*
+ * Reviews oldest first, each with version, comments and stale.
+ * PRFAQ_ENOTFOUND for no such PR/FAQ.
+ */
+prfaq_code prfaq_store_reviews_list(struct prfaq_db_ctx db, const char *id,
+				    const struct prfaq_page_req *page,
 				    struct prfaq_page *out,
 				    struct prfaq_error *err);
 
-/* Comments with replies, resolved and outdated; state: NULL, "open", "resolved". */
-prfaq_code prfaq_store_comments_list(struct prfaq_db_pool *pool, const char *id,
-				     const char *state, int limit,
-				     const char *after, struct prfaq_page *out,
+/*
+ * Comments oldest first, with replies, resolved and outdated; state: NULL,
+ * "open", "resolved".  PRFAQ_ENOTFOUND for no such PR/FAQ.
+ */
+prfaq_code prfaq_store_comments_list(struct prfaq_db_ctx db, const char *id,
+				     const char *state,
+				     const struct prfaq_page_req *page,
+				     struct prfaq_page *out,
 				     struct prfaq_error *err);
 
 /* A reply to a comment of this PR/FAQ (any caller); PRFAQ_ENOTFOUND. */
-prfaq_code prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_reply_create(struct prfaq_db_ctx db, const char *id,
 				    const char *comment_id,
 				    const struct prfaq_caller *caller,
 				    const char *body, struct prfaq_text *out,
@@ -256,14 +260,14 @@ prfaq_code prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
  * owner, the comment's author and admins (else PRFAQ_EFORBIDDEN).  Returns
  * the comment.
  */
-prfaq_code prfaq_store_comment_resolve(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_comment_resolve(struct prfaq_db_ctx db,
 				       const char *id, const char *comment_id,
 				       const struct prfaq_caller *caller,
 				       bool resolved, struct prfaq_text *out,
 				       struct prfaq_error *err);
 
 /* The leadership principles, in catalogue order. */
-prfaq_code prfaq_store_principles_list(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_principles_list(struct prfaq_db_ctx db,
 				       struct prfaq_text *out,
 				       struct prfaq_error *err);
 
@@ -271,7 +275,7 @@ prfaq_code prfaq_store_principles_list(struct prfaq_db_pool *pool,
  * Of the user ids in ids (a JSON array of strings), those that are not users
  * holding role: a new JSON array (empty when all are fine).
  */
-prfaq_code prfaq_store_users_lacking_role(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_users_lacking_role(struct prfaq_db_ctx db,
 					  const json_t *ids, enum prfaq_role role,
 					  json_t **missing,
 					  struct prfaq_error *err);
@@ -310,14 +314,14 @@ struct prfaq_idem_claim {
  * ({content_type, headers, body}, new reference) are set.  An expired key
  * (over 24 hours) is forgotten and claimed anew.
  */
-prfaq_code prfaq_store_idem_begin(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_idem_begin(struct prfaq_db_ctx db,
 				  struct prfaq_idem_claim *c,
 				  const uint8_t hash[PRFAQ_SHA256_LEN],
 				  enum prfaq_idem_state *state, int *status,
 				  json_t **response, struct prfaq_error *err);
 
 /* Record the response of a claimed key (status 2xx). */
-prfaq_code prfaq_store_idem_finish(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_idem_finish(struct prfaq_db_ctx db,
 				   const struct prfaq_idem_claim *c,
 				   int status, const json_t *response,
 				   struct prfaq_error *err);
@@ -326,40 +330,46 @@ prfaq_code prfaq_store_idem_finish(struct prfaq_db_pool *pool,
  * Release a claim whose request failed, so that a retry runs it again;
  * a claim whose write committed (the reply was lost on the way) is kept.
  */
-void prfaq_store_idem_abort(struct prfaq_db_pool *pool,
+void prfaq_store_idem_abort(struct prfaq_db_ctx db,
 			    const struct prfaq_idem_claim *c);
 
 /* --- webhooks ----------------------------------------------------------- */
 
 /* Register a webhook {url, events, description}; returns it with its secret. */
-prfaq_code prfaq_store_webhook_create(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_webhook_create(struct prfaq_db_ctx db,
 				      const struct prfaq_caller *caller,
 				      const char *url, const json_t *events,
 				      const char *description, const char *secret,
 				      struct prfaq_text *out, char *id_out,
 				      struct prfaq_error *err);
 
-prfaq_code prfaq_store_webhooks_list(struct prfaq_db_pool *pool, int limit,
-				     const char *after, struct prfaq_page *out,
+/* Live webhooks (without their secrets), oldest first. */
+prfaq_code prfaq_store_webhooks_list(struct prfaq_db_ctx db,
+				     const struct prfaq_page_req *page,
+				     struct prfaq_page *out,
 				     struct prfaq_error *err);
 
 /* One webhook (without its secret); PRFAQ_ENOTFOUND. */
-prfaq_code prfaq_store_webhook_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_code prfaq_store_webhook_get(struct prfaq_db_ctx db, const char *id,
 				   struct prfaq_text *out, struct prfaq_error *err);
 
 /* Delete a webhook and cancel its pending deliveries; PRFAQ_ENOTFOUND. */
-prfaq_code prfaq_store_webhook_delete(struct prfaq_db_pool *pool,
+prfaq_code prfaq_store_webhook_delete(struct prfaq_db_ctx db,
 				      const char *id, struct prfaq_error *err);
 
-/* Deliveries newest first, each with its attempts. */
-prfaq_code prfaq_store_deliveries_list(struct prfaq_db_pool *pool,
-				       const char *webhook_id, int limit,
-				       const char *after, struct prfaq_page *out,
+/*
+ * Deliveries newest first, each with its attempts.  PRFAQ_ENOTFOUND for no
+ * such webhook (a deleted one's deliveries stay listed).
+ */
+prfaq_code prfaq_store_deliveries_list(struct prfaq_db_ctx db,
+				       const char *webhook_id,
+				       const struct prfaq_page_req *page,
+				       struct prfaq_page *out,
 				       struct prfaq_error *err);
 
-/* Audit trail, oldest first. */
-prfaq_code prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id,
-				   int limit, const char *after,
+/* Audit trail, oldest first.  PRFAQ_ENOTFOUND for no such PR/FAQ. */
+prfaq_code prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,
+				   const struct prfaq_page_req *page,
 				   struct prfaq_page *out,
 				   struct prfaq_error *err);
 

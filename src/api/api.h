@@ -5,22 +5,38 @@
 #ifndef PRFAQ_API_H
 #define PRFAQ_API_H
 
+#include "prfaq/alloc.h"
 #include "prfaq/app.h"
 #include "prfaq/http.h"
 #include "prfaq/store.h"
 
+/* The database, for this request: its calls log with its id. */
+struct prfaq_db_ctx api_db(struct prfaq_request *req);
+
 /* Reply with JSON text from the store (takes it). */
 void api_reply_text(struct prfaq_request *req, int status, struct prfaq_text *t);
 
-/* Reply {"items": [...], "next_cursor": ...} with a Link header (takes it). */
+/*
+ * Reply {"items": [...], "next_cursor": ...}, with a Link rel="next" header
+ * when there is a next page (takes the page).
+ */
 void api_reply_page(struct prfaq_request *req, struct prfaq_page *page);
 
 /*
- * The "cursor" query argument decoded to the store's keyset (*after is NULL
- * without one; free() it).  PRFAQ_EINVAL for a cursor we did not issue.
+ * Fetch one page of a list for api_list: arg is the handler's (a parent
+ * id, a filter struct), page says which page; fill *out or return an error.
  */
-prfaq_code api_cursor(const struct prfaq_request *req, char **after,
-		      struct prfaq_error *err);
+typedef prfaq_code (*api_page_fn)(struct prfaq_request *req, const void *arg,
+				  const struct prfaq_page_req *page,
+				  struct prfaq_page *out, struct prfaq_error *err);
+
+/*
+ * Answer a list request (see prfaq/paging.h): parse ?limit and ?cursor
+ * (400 for a bad one), call fetch, and reply with the page or the error.
+ * The handler checks its path parameters, roles and filters first, then
+ * ends with api_list.
+ */
+void api_list(struct prfaq_request *req, api_page_fn fetch, const void *arg);
 
 /* Does the caller hold role?  Otherwise reply 403 and return false. */
 bool api_require_role(struct prfaq_request *req, enum prfaq_role role,

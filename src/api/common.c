@@ -19,6 +19,14 @@ api_fail(struct prfaq_request *req, struct prfaq_error *err)
 	prfaq_error_clear(err);
 }
 
+struct prfaq_db_ctx
+api_db(struct prfaq_request *req)
+{
+	struct prfaq_db_ctx db = { prfaq_req_app(req)->pool, prfaq_req_id(req) };
+
+	return db;
+}
+
 void
 api_reply_text(struct prfaq_request *req, int status, struct prfaq_text *t)
 {
@@ -39,7 +47,7 @@ api_reply_page(struct prfaq_request *req, struct prfaq_page *page)
 		size_t n = strlen(page->next_key);
 
 		if (n > CURSOR_MAX)
-			n = CURSOR_MAX;	/* keys are ids and timestamps: never this long */
+			n = CURSOR_MAX;	/* ids, numbers, names: never this long */
 		prfaq_base64url((const uint8_t *)page->next_key, n, cursor);
 		prfaq_reply_link_next(req, cursor);
 	}
@@ -58,30 +66,48 @@ api_reply_page(struct prfaq_request *req, struct prfaq_page *page)
 	prfaq_reply_take(req, 200, "application/json", b.data, b.len);
 }
 
-prfaq_code
-api_cursor(const struct prfaq_request *req, char **after,
-	   struct prfaq_error *err)
+/*
+ * The "cursor" query argument decoded to the store's keyset, into key
+ * (CURSOR_MAX + 1 bytes); *after is key, or NULL without a cursor.
+ * PRFAQ_EINVAL for a cursor this server did not issue.
+ */
+static prfaq_code
+cursor_parse(const struct prfaq_request *req, char *key, const char **after,
+	     struct prfaq_error *err)
 {
 	const char *c = prfaq_req_query(req, "cursor");
-	uint8_t raw[CURSOR_MAX + 1];
 	long n;
-	char *key;
 
 	if (c == NULL) {
 		*after = NULL;
 		return PRFAQ_OK;
 	}
-	n = prfaq_base64url_decode(c, strlen(c), raw, CURSOR_MAX);
-	if (n <= 0 || memchr(raw, '\0', (size_t)n) != NULL)
+	n = prfaq_base64url_decode(c, strlen(c), (uint8_t *)key, CURSOR_MAX);
+	if (n <= 0 || memchr(key, '\0', (size_t)n) != NULL)
 		return prfaq_error_set(err, PRFAQ_EINVAL,
 				       "cursor is not one this server issued");
-	key = malloc((size_t)n + 1);
-	if (key == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	memcpy(key, raw, (size_t)n);
 	key[n] = '\0';
 	*after = key;
 	return PRFAQ_OK;
+}
+
+void
+api_list(struct prfaq_request *req, api_page_fn fetch, const void *arg)
+{
+	struct prfaq_page page = { { NULL, 0 }, NULL };
+	struct prfaq_page_req pr = { 0, NULL };
+	struct prfaq_error err;
+	char key[CURSOR_MAX + 1];
+
+	prfaq_error_init(&err);
+	if (prfaq_req_limit(req, &pr.limit, &err) != PRFAQ_OK ||
+	    cursor_parse(req, key, &pr.after, &err) != PRFAQ_OK ||
+	    fetch(req, arg, &pr, &page, &err) != PRFAQ_OK) {
+		prfaq_page_free(&page);
+		api_fail(req, &err);
+		return;
+	}
+	api_reply_page(req, &page);
 }
 
 bool

@@ -20,7 +20,7 @@ api_readyz(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
-	if (prfaq_db_ready(prfaq_req_app(req)->pool, &err) != PRFAQ_OK) {
+	if (prfaq_db_ready(api_db(req), &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}
@@ -71,12 +71,8 @@ api_metrics(struct prfaq_request *req)
 void
 api_openapi(struct prfaq_request *req)
 {
-	char *copy = malloc(prfaq_openapi_yaml_len);
+	char *copy = prfaq_malloc(prfaq_openapi_yaml_len);
 
-	if (copy == NULL) {
-		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
-		return;
-	}
 	memcpy(copy, prfaq_openapi_yaml, prfaq_openapi_yaml_len);
 	prfaq_reply_take(req, 200, "application/yaml", copy,
 			 prfaq_openapi_yaml_len);

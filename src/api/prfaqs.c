@@ -108,37 +108,44 @@ api_reply_document(struct prfaq_request *req, int status,
 
 /*
  * The stored shape of a validated body: {title, team?, tags, content}, a new
- * object sharing values with body.
+ * object sharing values with body.  Tags and content the client did not
+ * send are empty; NULL (with err set) if a member cannot be set, which
+ * validation rules out.
  */
 static json_t *
-doc_from_body(const json_t *body)
+doc_from_body(const json_t *body, struct prfaq_error *err)
 {
-	json_t *doc = json_object(), *v;
+	json_t *doc = json_object();
+	json_t *team = json_object_get(body, "team");
+	json_t *tags = json_object_get(body, "tags");
+	json_t *content = json_object_get(body, "content");
 
-	if (doc == NULL)
-		return NULL;
-	json_object_set(doc, "title", json_object_get(body, "title"));
-	if ((v = json_object_get(body, "team")) != NULL && !json_is_null(v))
-		json_object_set(doc, "team", v);
-	v = json_object_get(body, "tags");
-	json_object_set_new(doc, "tags", json_is_array(v) ? json_incref(v) : json_array());
-	v = json_object_get(body, "content");
-	json_object_set_new(doc, "content",
-			    json_is_object(v) ? json_incref(v) : json_object());
-	if (json_object_size(doc) < 3) {
+	if (json_object_set(doc, "title", json_object_get(body, "title")) != 0 ||
+	    (team != NULL && !json_is_null(team) &&
+	     json_object_set(doc, "team", team) != 0) ||
+	    json_object_set_new(doc, "tags", json_is_array(tags) ?
+				json_incref(tags) : json_array()) != 0 ||
+	    json_object_set_new(doc, "content", json_is_object(content) ?
+				json_incref(content) : json_object()) != 0) {
 		json_decref(doc);
+		prfaq_error_set(err, PRFAQ_EINTERNAL, "Incomplete document");
 		return NULL;
 	}
 	return doc;
 }
 
+/* The quality report of doc (new), or NULL with err set. */
 static json_t *
-quality_of(const json_t *doc)
+quality_of(const json_t *doc, struct prfaq_error *err)
 {
 	struct prfaq_quality_opts opts;
+	json_t *report;
 
 	prfaq_quality_opts_today(&opts);
-	return prfaq_quality_check(json_object_get(doc, "content"), &opts);
+	report = prfaq_quality_check(json_object_get(doc, "content"), &opts);
+	if (report == NULL)
+		prfaq_error_set(err, PRFAQ_EINTERNAL, "No quality report");
+	return report;
 }
 
 void
@@ -158,16 +165,15 @@ api_prfaqs_create(struct prfaq_request *req)
 		api_fail(req, &err);
 		goto out;
 	}
-	doc = doc_from_body(body);
-	quality = doc ? quality_of(doc) : NULL;
-	if (quality == NULL) {
-		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
+	if ((doc = doc_from_body(body, &err)) == NULL ||
+	    (quality = quality_of(doc, &err)) == NULL) {
+		api_fail(req, &err);
 		goto out;
 	}
 	nd.body = doc;
 	nd.change_note = json_string_value(json_object_get(body, "change_note"));
 	nd.quality = quality;
-	if (prfaq_store_prfaq_create(prfaq_req_app(req)->pool, prfaq_req_caller(req),
+	if (prfaq_store_prfaq_create(api_db(req), prfaq_req_caller(req),
 				     &nd, &t, id, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		goto out;
@@ -182,16 +188,21 @@ out:
 	json_decref(body);
 }
 
+static prfaq_code
+prfaqs_page(struct prfaq_request *req, const void *query,
+	    const struct prfaq_page_req *page, struct prfaq_page *out,
+	    struct prfaq_error *err)
+{
+	return prfaq_store_prfaq_list(api_db(req), query, page,
+				      out, err);
+}
+
 void
 api_prfaqs_list(struct prfaq_request *req)
 {
 	struct prfaq_list_query q = { 0 };
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
 	enum prfaq_status st;
-	char *after = NULL;
 
-	prfaq_error_init(&err);
 	q.status = prfaq_req_query(req, "status");
 	q.owner = prfaq_req_query(req, "owner");
 	q.team = prfaq_req_query(req, "team");
@@ -212,18 +223,7 @@ api_prfaqs_list(struct prfaq_request *req)
 				    "q must be 1 to %d characters", Q_MAX);
 		return;
 	}
-	if (prfaq_req_limit(req, &q.limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK) {
-		api_fail(req, &err);
-		return;
-	}
-	q.after = after;
-	if (prfaq_store_prfaq_list(prfaq_req_app(req)->pool, &q, &page, &err) !=
-	    PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	api_list(req, prfaqs_page, &q);
 }
 
 void
@@ -240,7 +240,7 @@ api_prfaqs_get(struct prfaq_request *req)
 		return;
 	if (!api_negotiate_document(req, &kind))
 		return;
-	if (prfaq_store_prfaq_get(prfaq_req_app(req)->pool, id, &t, &version,
+	if (prfaq_store_prfaq_get(api_db(req), id, &t, &version,
 				  &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -288,14 +288,15 @@ struct edit_ctx {
 	bool patch;
 };
 
-/* Fill change with doc (taken) and its quality. */
+/* Fill change with doc (taken; NULL: err is set) and its quality. */
 static prfaq_code
 change_set_doc(struct prfaq_change *ch, json_t *doc, struct prfaq_error *err)
 {
+	if (doc == NULL)
+		return err != NULL ? err->code : PRFAQ_EINTERNAL;
 	ch->doc = doc;
-	ch->quality = doc ? quality_of(doc) : NULL;
-	if (ch->quality == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	if ((ch->quality = quality_of(doc, err)) == NULL)
+		return PRFAQ_EINTERNAL;
 	return PRFAQ_OK;
 }
 
@@ -312,7 +313,7 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 	ch->change_note = json_string_value(json_object_get(e->body, "change_note"));
 	ch->event = "revised";
 	if (!e->patch)
-		return change_set_doc(ch, doc_from_body(e->body), err);
+		return change_set_doc(ch, doc_from_body(e->body, err), err);
 
 	/* change_note travels with the patch but is not part of the document. */
 	patch = json_is_object(e->body) ? json_copy((json_t *)e->body) :
@@ -327,7 +328,7 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 		json_decref(merged);
 		return rc;
 	}
-	rc = change_set_doc(ch, doc_from_body(merged), err);
+	rc = change_set_doc(ch, doc_from_body(merged, err), err);
 	json_decref(merged);
 	return rc;
 }
@@ -408,7 +409,7 @@ edit(struct prfaq_request *req, bool patch)
 		}
 	}
 	e.body = body;
-	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, e.caller, 0,
+	rc = prfaq_store_prfaq_update(api_db(req), id, e.caller, 0,
 				      edit_mutate, &e, &t, &version, &err);
 	api_reply_updated(req, rc, &t, version, &err);
 out:
@@ -447,7 +448,9 @@ restore_mutate(const struct prfaq_current *cur, void *arg,
 		return rc;
 	ch->change_note = r->change_note;
 	ch->event = "restored";
-	ch->event_data = json_pack("{s:i}", "from", r->from);
+	/* The event says where the version came from: never without it. */
+	if ((ch->event_data = json_pack("{s:i}", "from", r->from)) == NULL)
+		return prfaq_error_set(err, PRFAQ_EINTERNAL, "No event data");
 	return change_set_doc(ch, json_deep_copy(cur->source), err);
 }
 
@@ -491,7 +494,7 @@ api_versions_restore(struct prfaq_request *req)
 		goto fail;
 	snprintf(note, sizeof(note), "Restored from version %d", r.from);
 	r.change_note = v ? json_string_value(v) : note;
-	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, r.caller, r.from,
+	rc = prfaq_store_prfaq_update(api_db(req), id, r.caller, r.from,
 				      restore_mutate, &r, &t, &version, &err);
 	api_reply_updated(req, rc, &t, version, &err);
 	json_decref(body);

@@ -117,6 +117,9 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 		ch->event_data = reviewers ?
 			json_pack("{s:O}", "reviewers", reviewers) :
 			json_pack("{s:[]}", "reviewers");
+		/* The event is where the requested reviewers are kept. */
+		if (ch->event_data == NULL)
+			return prfaq_error_set(err, PRFAQ_EINTERNAL, "No event data");
 		break;
 	}
 	case PRFAQ_ACTION_WITHDRAW:
@@ -139,7 +142,7 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 		ch->decision = json_pack("{s:s, s:O}", "outcome", outcome,
 					 "rationale", rationale);
 		if (ch->event_data == NULL || ch->decision == NULL)
-			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			return prfaq_error_set(err, PRFAQ_EINTERNAL, "No decision data");
 		break;
 	}
 	case PRFAQ_ACTION_REOPEN:
@@ -184,7 +187,7 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 	}
 	if (err->code != PRFAQ_OK)
 		return err->code;
-	if (prfaq_store_users_lacking_role(prfaq_req_app(req)->pool, reviewers,
+	if (prfaq_store_users_lacking_role(api_db(req), reviewers,
 					   PRFAQ_ROLE_REVIEWER, &missing, err) != PRFAQ_OK)
 		return err->code;
 	json_array_foreach(reviewers, i, r) {
@@ -252,7 +255,7 @@ transition(struct prfaq_request *req, enum prfaq_action action)
 	if (err.code != PRFAQ_OK)
 		goto fail;
 	t.body = body;
-	rc = prfaq_store_prfaq_update(prfaq_req_app(req)->pool, id, t.caller, 0,
+	rc = prfaq_store_prfaq_update(api_db(req), id, t.caller, 0,
 				      transition_mutate, &t, &out, &version, &err);
 	api_reply_updated(req, rc, &out, version, &err);
 	json_decref(body);
@@ -444,7 +447,7 @@ api_reviews_create(struct prfaq_request *req)
 	r.comments = json_object_get(body, "comments");
 	if (r.comments == NULL)
 		r.comments = empty = json_array();
-	if (prfaq_store_review_create(prfaq_req_app(req)->pool, id, r.caller,
+	if (prfaq_store_review_create(api_db(req), id, r.caller,
 				      version, r.verdict,
 				      json_string_value(json_object_get(body, "summary")),
 				      r.comments, review_check, &r, &out, &err) != PRFAQ_OK)
@@ -459,39 +462,40 @@ fail:
 	json_decref(body);
 }
 
+static prfaq_code
+reviews_page(struct prfaq_request *req, const void *id,
+	     const struct prfaq_page_req *page, struct prfaq_page *out,
+	     struct prfaq_error *err)
+{
+	return prfaq_store_reviews_list(api_db(req), id, page, out,
+					err);
+}
+
 void
 api_reviews_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	const char *id;
-	int limit;
+	const char *id = api_param_uuid(req, "id", "PR/FAQ");
 
-	prfaq_error_init(&err);
-	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_reviews_list(prfaq_req_app(req)->pool, id, limit, after,
-				     &page, &err) != PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	if (id != NULL)
+		api_list(req, reviews_page, id);
+}
+
+static prfaq_code
+comments_page(struct prfaq_request *req, const void *id,
+	      const struct prfaq_page_req *page, struct prfaq_page *out,
+	      struct prfaq_error *err)
+{
+	return prfaq_store_comments_list(api_db(req), id,
+					 prfaq_req_query(req, "state"), page,
+					 out, err);
 }
 
 void
 api_comments_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
 	const char *state = prfaq_req_query(req, "state");
-	char *after = NULL;
 	const char *id;
-	int limit;
 
-	prfaq_error_init(&err);
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
 		return;
 	if (state != NULL && strcmp(state, "open") != 0 &&
@@ -499,14 +503,7 @@ api_comments_list(struct prfaq_request *req)
 		prfaq_reply_problem(req, PRFAQ_EINVAL, "state must be open or resolved");
 		return;
 	}
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_comments_list(prfaq_req_app(req)->pool, id, state, limit,
-				      after, &page, &err) != PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	api_list(req, comments_page, id);
 }
 
 void
@@ -531,7 +528,7 @@ api_replies_create(struct prfaq_request *req)
 	api_check_members(body, allowed, "", &err);
 	check_text(body, "body", true, SUMMARY_MAX, &err, "/body");
 	if (err.code != PRFAQ_OK ||
-	    prfaq_store_reply_create(prfaq_req_app(req)->pool, id, cid,
+	    prfaq_store_reply_create(api_db(req), id, cid,
 				     prfaq_req_caller(req),
 				     json_string_value(json_object_get(body, "body")),
 				     &out, &err) != PRFAQ_OK)
@@ -555,7 +552,7 @@ resolve(struct prfaq_request *req, bool resolved)
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
 	    (cid = api_param_uuid(req, "cid", "comment")) == NULL)
 		return;
-	if (prfaq_store_comment_resolve(prfaq_req_app(req)->pool, id, cid,
+	if (prfaq_store_comment_resolve(api_db(req), id, cid,
 					prfaq_req_caller(req), resolved, &out,
 					&err) != PRFAQ_OK) {
 		api_fail(req, &err);
@@ -583,7 +580,7 @@ api_principles_list(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
-	if (prfaq_store_principles_list(prfaq_req_app(req)->pool, &page.items,
+	if (prfaq_store_principles_list(api_db(req), &page.items,
 					&err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;

@@ -17,7 +17,7 @@ api_me(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
-	if (prfaq_store_user_get(prfaq_req_app(req)->pool,
+	if (prfaq_store_user_get(api_db(req),
 				 prfaq_req_caller(req)->user_id, &t, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -104,7 +104,7 @@ api_users_create(struct prfaq_request *req)
 		return;
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
 	    user_validate(body, &roles, &err) != PRFAQ_OK ||
-	    prfaq_store_user_create(prfaq_req_app(req)->pool, prfaq_req_caller(req),
+	    prfaq_store_user_create(api_db(req), prfaq_req_caller(req),
 				    json_string_value(json_object_get(body, "name")),
 				    json_string_value(json_object_get(body, "email")),
 				    roles, NULL, &t, id, &err) != PRFAQ_OK) {
@@ -118,25 +118,18 @@ out:
 	json_decref(body);
 }
 
+static prfaq_code
+users_page(struct prfaq_request *req, const void *arg,
+	   const struct prfaq_page_req *page, struct prfaq_page *out,
+	   struct prfaq_error *err)
+{
+	return prfaq_store_users_list(api_db(req), page, out, err);
+}
+
 void
 api_users_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	int limit;
-
-	prfaq_error_init(&err);
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_users_list(prfaq_req_app(req)->pool, limit, after, &page,
-				   &err) != PRFAQ_OK) {
-		api_fail(req, &err);
-		goto out;
-	}
-	api_reply_page(req, &page);
-out:
-	free(after);
+	api_list(req, users_page, NULL);
 }
 
 /*
@@ -148,7 +141,7 @@ void
 api_users_get(struct prfaq_request *req)
 {
 	const struct prfaq_caller *caller = prfaq_req_caller(req);
-	struct prfaq_db_pool *pool = prfaq_req_app(req)->pool;
+	struct prfaq_db_ctx db = api_db(req);
 	struct prfaq_text t = { NULL, 0 };
 	struct prfaq_error err;
 	const char *id;
@@ -159,9 +152,9 @@ api_users_get(struct prfaq_request *req)
 		return;
 	if ((caller->roles & PRFAQ_ROLE_ADMIN) ||
 	    strcasecmp(id, caller->user_id) == 0)
-		rc = prfaq_store_user_get(pool, id, &t, &err);
+		rc = prfaq_store_user_get(db, id, &t, &err);
 	else
-		rc = prfaq_store_user_summary(pool, id, &t, &err);
+		rc = prfaq_store_user_summary(db, id, &t, &err);
 	if (rc != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -193,7 +186,7 @@ api_tokens_create(struct prfaq_request *req)
 		prfaq_reply_problem(req, PRFAQ_EINTERNAL, "No randomness available");
 		return;
 	}
-	if (prfaq_store_token_create(prfaq_req_app(req)->pool, prfaq_req_caller(req),
+	if (prfaq_store_token_create(api_db(req), prfaq_req_caller(req),
 				     user_id, hash, &t,
 				     &err) != PRFAQ_OK) {
 		api_fail(req, &err);
@@ -223,8 +216,8 @@ api_tokens_delete(struct prfaq_request *req)
 	prfaq_error_init(&err);
 	if ((token_id = api_param_uuid(req, "id", "token")) == NULL)
 		return;
-	if (prfaq_store_token_revoke(app->pool, token_id, prfaq_req_caller(req),
-				     &err) != PRFAQ_OK) {
+	if (prfaq_store_token_revoke(api_db(req), token_id,
+				     prfaq_req_caller(req), &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}

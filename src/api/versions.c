@@ -8,26 +8,22 @@
 #include "api.h"
 #include "prfaq/content.h"
 
+static prfaq_code
+versions_page(struct prfaq_request *req, const void *id,
+	      const struct prfaq_page_req *page, struct prfaq_page *out,
+	      struct prfaq_error *err)
+{
+	return prfaq_store_versions_list(api_db(req), id, page,
+					 out, err);
+}
+
 void
 api_versions_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	const char *id;
-	int limit;
+	const char *id = api_param_uuid(req, "id", "PR/FAQ");
 
-	prfaq_error_init(&err);
-	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_versions_list(prfaq_req_app(req)->pool, id, limit, after,
-				      &page, &err) != PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	if (id != NULL)
+		api_list(req, versions_page, id);
 }
 
 void
@@ -45,7 +41,7 @@ api_versions_get(struct prfaq_request *req)
 		return;
 	if (!api_negotiate_document(req, &kind))
 		return;
-	if (prfaq_store_version_get(prfaq_req_app(req)->pool, id, n, &t, &err) !=
+	if (prfaq_store_version_get(api_db(req), id, n, &t, &err) !=
 	    PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -94,7 +90,7 @@ api_prfaqs_diff(struct prfaq_request *req)
 				    "from and to must both be version numbers (1, 2, ...)");
 		return;
 	}
-	if (prfaq_store_versions_pair(prfaq_req_app(req)->pool, id, from, to, &a,
+	if (prfaq_store_versions_pair(api_db(req), id, from, to, &a,
 				      &b, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -110,24 +106,20 @@ api_prfaqs_diff(struct prfaq_request *req)
 					     to, "changes", changes));
 }
 
+static prfaq_code
+events_page(struct prfaq_request *req, const void *id,
+	    const struct prfaq_page_req *page, struct prfaq_page *out,
+	    struct prfaq_error *err)
+{
+	return prfaq_store_events_list(api_db(req), id, page, out,
+				       err);
+}
+
 void
 api_events_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	const char *id;
-	int limit;
+	const char *id = api_param_uuid(req, "id", "PR/FAQ");
 
-	prfaq_error_init(&err);
-	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_events_list(prfaq_req_app(req)->pool, id, limit, after,
-				    &page, &err) != PRFAQ_OK)
-		api_fail(req, &err);
-	else
-		api_reply_page(req, &page);
-	free(after);
+	if (id != NULL)
+		api_list(req, events_page, id);
 }

@@ -131,7 +131,7 @@ api_webhooks_create(struct prfaq_request *req)
 	prfaq_base64url(raw, sizeof(raw), secret + 6);
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
 	    webhook_validate(body, &url, &events, &description, &err) != PRFAQ_OK ||
-	    prfaq_store_webhook_create(prfaq_req_app(req)->pool,
+	    prfaq_store_webhook_create(api_db(req),
 				       prfaq_req_caller(req), url, events,
 				       description, secret, &t, id,
 				       &err) != PRFAQ_OK) {
@@ -147,27 +147,20 @@ out:
 	json_decref(body);
 }
 
+static prfaq_code
+webhooks_page(struct prfaq_request *req, const void *arg,
+	      const struct prfaq_page_req *page, struct prfaq_page *out,
+	      struct prfaq_error *err)
+{
+	return prfaq_store_webhooks_list(api_db(req), page, out,
+					 err);
+}
+
 void
 api_webhooks_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
-	int limit;
-
-	prfaq_error_init(&err);
-	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks"))
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_webhooks_list(prfaq_req_app(req)->pool, limit, after,
-				      &page, &err) != PRFAQ_OK) {
-		api_fail(req, &err);
-		goto out;
-	}
-	api_reply_page(req, &page);
-out:
-	free(after);
+	if (api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks"))
+		api_list(req, webhooks_page, NULL);
 }
 
 void
@@ -181,7 +174,7 @@ api_webhooks_get(struct prfaq_request *req)
 	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks") ||
 	    (id = api_param_uuid(req, "id", "webhook")) == NULL)
 		return;
-	if (prfaq_store_webhook_get(prfaq_req_app(req)->pool, id, &t,
+	if (prfaq_store_webhook_get(api_db(req), id, &t,
 				    &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -199,7 +192,7 @@ api_webhooks_delete(struct prfaq_request *req)
 	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks") ||
 	    (id = api_param_uuid(req, "id", "webhook")) == NULL)
 		return;
-	if (prfaq_store_webhook_delete(prfaq_req_app(req)->pool, id,
+	if (prfaq_store_webhook_delete(api_db(req), id,
 				       &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -207,27 +200,21 @@ api_webhooks_delete(struct prfaq_request *req)
 	prfaq_reply_empty(req, 204);
 }
 
+static prfaq_code
+deliveries_page(struct prfaq_request *req, const void *id,
+		const struct prfaq_page_req *page, struct prfaq_page *out,
+		struct prfaq_error *err)
+{
+	return prfaq_store_deliveries_list(api_db(req), id, page,
+					   out, err);
+}
+
 void
 api_webhook_deliveries_list(struct prfaq_request *req)
 {
-	struct prfaq_page page = { { NULL, 0 }, NULL };
-	struct prfaq_error err;
-	char *after = NULL;
 	const char *id;
-	int limit;
 
-	prfaq_error_init(&err);
-	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks") ||
-	    (id = api_param_uuid(req, "id", "webhook")) == NULL)
-		return;
-	if (prfaq_req_limit(req, &limit, &err) != PRFAQ_OK ||
-	    api_cursor(req, &after, &err) != PRFAQ_OK ||
-	    prfaq_store_deliveries_list(prfaq_req_app(req)->pool, id, limit,
-					after, &page, &err) != PRFAQ_OK) {
-		api_fail(req, &err);
-		goto out;
-	}
-	api_reply_page(req, &page);
-out:
-	free(after);
+	if (api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks") &&
+	    (id = api_param_uuid(req, "id", "webhook")) != NULL)
+		api_list(req, deliveries_page, id);
 }

@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/db.h"
 #include "prfaq/error.h"
 
@@ -31,11 +32,28 @@ struct db_stmt {
 struct db_conn;
 
 /*
- * Check out a connection (exclusive until released), waiting at most the
- * pool's wait time.  PRFAQ_EUNAVAILABLE when none frees up or the database
- * cannot be reached.
+ * The SQLSTATEs (PostgreSQL, Appendix A) that src/db tells apart; the rest
+ * are internal errors.  A class is a code's first two characters.
  */
-prfaq_code db_acquire(struct prfaq_db_pool *pool, struct db_conn **out,
+#define PRFAQ_SQLSTATE_UNIQUE_VIOLATION		    "23505"
+#define PRFAQ_SQLSTATE_SERIALIZATION_FAILURE	    "40001"
+#define PRFAQ_SQLSTATE_DEADLOCK_DETECTED	    "40P01"
+#define PRFAQ_SQLSTATE_LOCK_NOT_AVAILABLE	    "55P03"
+#define PRFAQ_SQLSTATE_QUERY_CANCELED		    "57014" /* statement_timeout */
+#define PRFAQ_SQLSTATE_ADMIN_SHUTDOWN		    "57P01"
+#define PRFAQ_SQLSTATE_CRASH_SHUTDOWN		    "57P02"
+#define PRFAQ_SQLSTATE_CANNOT_CONNECT_NOW	    "57P03"
+#define PRFAQ_SQLSTATE_CLASS_CONNECTION		    "08"
+#define PRFAQ_SQLSTATE_CLASS_DATA_EXCEPTION	    "22"
+#define PRFAQ_SQLSTATE_CLASS_INSUFFICIENT_RESOURCES "53"
+
+/*
+ * Check out a connection of db.pool for db.request_id (exclusive until
+ * released; what is logged about it carries the request id), waiting at
+ * most the pool's wait time.  PRFAQ_EUNAVAILABLE when none frees up or the
+ * database cannot be reached.
+ */
+prfaq_code db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 		      struct prfaq_error *err);
 
 /* Return a connection; one left inside a transaction is rolled back or dropped. */
@@ -43,12 +61,21 @@ void db_release(struct prfaq_db_pool *pool, struct db_conn *conn);
 
 /*
  * Run a prepared statement with text parameters (NULL values are SQL NULL).
- * Returns the result (caller PQclear()s it) when it succeeded, else NULL with
- * err set from the SQLSTATE: 23505 -> conflict, 40001/40P01 -> retryable
- * unavailable, connection loss -> unavailable (and the connection is marked
- * for reconnection), 22xxx -> invalid input, else internal (logged).
+ * PRFAQ_OK with *res the result (the caller PQclear()s it), or an error
+ * from the SQLSTATE with *res untouched: a unique violation is
+ * PRFAQ_ECONFLICT; a serialization failure or deadlock is
+ * PRFAQ_EUNAVAILABLE and marks the connection retryable; connection loss
+ * is PRFAQ_EUNAVAILABLE (and the session is dropped, to reconnect); a
+ * timeout, a lock not available and insufficient resources are
+ * PRFAQ_EUNAVAILABLE; a data exception is PRFAQ_EINVAL; anything else is
+ * PRFAQ_EINTERNAL (logged).
  */
-PGresult *db_exec(struct db_conn *conn, const struct db_stmt *stmt,
+prfaq_code db_exec(struct db_conn *conn, const struct db_stmt *stmt,
+		   const char *const *params, PGresult **res,
+		   struct prfaq_error *err);
+
+/* db_exec for a statement whose result is not needed. */
+prfaq_code db_run(struct db_conn *conn, const struct db_stmt *stmt,
 		  const char *const *params, struct prfaq_error *err);
 
 /* The session of a checked-out connection (NULL while disconnected). */
@@ -66,15 +93,18 @@ bool db_conn_retryable(const struct db_conn *conn);
  */
 typedef prfaq_code (*db_tx_fn)(struct db_conn *conn, void *arg,
 			       struct prfaq_error *err);
-prfaq_code db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
+prfaq_code db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
 		 struct prfaq_error *err);
 
 /*
- * Run one read-only statement outside a transaction, retrying once on a fresh
- * connection if the pooled one turned out to be dead (reads are idempotent).
+ * Run one statement outside a transaction, like db_exec, retrying once on a
+ * fresh connection if the pooled one turned out to be dead.  Made for reads,
+ * which may run twice; a write run with it may have run already when its
+ * connection died (a revoke retried finds nothing left to revoke).
  */
-PGresult *db_query(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
-		   const char *const *params, struct prfaq_error *err);
+prfaq_code db_query(struct prfaq_db_ctx db, const struct db_stmt *stmt,
+		    const char *const *params, PGresult **res,
+		    struct prfaq_error *err);
 
 /* The value of a cell, or NULL for SQL NULL. */
 const char *db_value(const PGresult *res, int row, int col);

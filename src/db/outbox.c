@@ -69,10 +69,8 @@ struct prfaq_outbox *
 prfaq_outbox_open(const char *conninfo)
 {
 	struct prfaq_db_pool_opts opts = { conninfo, 1, 5000, 30000 };
-	struct prfaq_outbox *ob = calloc(1, sizeof(*ob));
+	struct prfaq_outbox *ob = prfaq_calloc(1, sizeof(*ob));
 
-	if (ob == NULL)
-		return NULL;
 	ob->pool = prfaq_db_pool_new(&opts);
 	if (ob->pool == NULL) {
 		free(ob);
@@ -106,7 +104,9 @@ ob_connect(struct prfaq_outbox *ob, struct prfaq_error *err)
 		db_release(ob->pool, ob->conn);
 		ob->conn = NULL;
 	}
-	if ((rc = db_acquire(ob->pool, &ob->conn, err)) != PRFAQ_OK)
+	/* No request: the sender's lines carry no request id. */
+	if ((rc = db_acquire((struct prfaq_db_ctx){ ob->pool, NULL }, &ob->conn,
+			     err)) != PRFAQ_OK)
 		return rc;
 	res = PQexec(db_conn_pg(ob->conn), "LISTEN prfaq_outbox");
 	rc = PQresultStatus(res) == PGRES_COMMAND_OK ? PRFAQ_OK :
@@ -131,27 +131,19 @@ prfaq_outbox_claim(struct prfaq_outbox *ob, int max, unsigned lease_s,
 		return rc;
 	snprintf(m, sizeof(m), "%d", max);
 	snprintf(l, sizeof(l), "%u", lease_s);
-	if ((res = db_exec(ob->conn, &stmt_claim, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_exec(ob->conn, &stmt_claim, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	rows = PQntuples(res);
-	it = calloc(rows > 0 ? (size_t)rows : 1, sizeof(*it));
-	if (it == NULL) {
-		PQclear(res);
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	}
+	it = prfaq_calloc(rows > 0 ? (size_t)rows : 1, sizeof(*it));
 	for (int r = 0; r < rows; r++) {
 		it[r].delivery_id = atoll(PQgetvalue(res, r, 0));
 		it[r].attempts = atoi(PQgetvalue(res, r, 1));
-		it[r].url = strdup(PQgetvalue(res, r, 2));
-		it[r].secret = strdup(PQgetvalue(res, r, 3));
-		it[r].event_type = strdup(PQgetvalue(res, r, 4));
-		it[r].payload = strdup(PQgetvalue(res, r, 5));
+		it[r].url = prfaq_strdup(PQgetvalue(res, r, 2));
+		it[r].secret = prfaq_strdup(PQgetvalue(res, r, 3));
+		it[r].event_type = prfaq_strdup(PQgetvalue(res, r, 4));
+		it[r].payload = prfaq_strdup(PQgetvalue(res, r, 5));
 		it[r].payload_len = (size_t)PQgetlength(res, r, 5);
-		if (!it[r].url || !it[r].secret || !it[r].event_type || !it[r].payload) {
-			PQclear(res);
-			prfaq_outbox_items_free(it, (size_t)r + 1);
-			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-		}
 	}
 	PQclear(res);
 	*items = it;
@@ -194,8 +186,9 @@ prfaq_outbox_record(struct prfaq_outbox *ob, long long delivery_id,
 	snprintf(dur, sizeof(dur), "%d", duration_ms);
 	snprintf(retry, sizeof(retry), "%u", retry_ms);
 	snprintf(age, sizeof(age), "%u", max_age_s);
-	if ((res = db_exec(ob->conn, &stmt_record, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_exec(ob->conn, &stmt_record, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	PQclear(res);
 	return PRFAQ_OK;
 }
@@ -226,7 +219,7 @@ prfaq_outbox_purge(struct prfaq_outbox *ob)
 
 	prfaq_error_init(&err);
 	if (ob_connect(ob, &err) == PRFAQ_OK &&
-	    (res = db_exec(ob->conn, &stmt_purge, NULL, &err)) != NULL)
+	    db_exec(ob->conn, &stmt_purge, NULL, &res, &err) == PRFAQ_OK)
 		PQclear(res);
 	prfaq_error_clear(&err);
 }

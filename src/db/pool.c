@@ -27,6 +27,11 @@ struct db_conn {
 	unsigned nprepared;
 	bool retryable;		/* last error was 40001/40P01 */
 	bool lost;		/* last error was a lost connection */
+	/*
+	 * The request that holds the connection, for what is logged about it
+	 * (borrowed from the checkout, cleared at release), or NULL.
+	 */
+	const char *request_id;
 	struct db_conn *next;	/* free list */
 };
 
@@ -50,16 +55,12 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 {
 	struct prfaq_db_pool *pool;
 
-	pool = calloc(1, sizeof(*pool));
-	if (pool == NULL)
-		return NULL;
+	pool = prfaq_calloc(1, sizeof(*pool));
 	pool->size = opts->size > 0 ? opts->size : 1;
 	pool->wait_ms = opts->wait_ms;
 	pool->statement_timeout_ms = opts->statement_timeout_ms;
-	pool->conninfo = strdup(opts->conninfo);
-	pool->conns = calloc(pool->size, sizeof(*pool->conns));
-	if (pool->conninfo == NULL || pool->conns == NULL)
-		goto fail;
+	pool->conninfo = prfaq_strdup(opts->conninfo);
+	pool->conns = prfaq_calloc(pool->size, sizeof(*pool->conns));
 	if (pthread_mutex_init(&pool->mu, NULL) != 0)
 		goto fail;
 	{
@@ -139,6 +140,7 @@ conn_drop(struct db_conn *conn)
 static void
 conn_notice(void *arg, const char *message)
 {
+	const struct db_conn *conn = arg;
 	char msg[512];
 	size_t n;
 
@@ -146,7 +148,7 @@ conn_notice(void *arg, const char *message)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	log_warn(NULL, "database says: %s", msg);
+	log_warn(conn->request_id, "database says: %s", msg);
 }
 
 /*
@@ -177,12 +179,13 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 		n = strlen(msg);
 		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 			msg[--n] = '\0';
-		log_warn(NULL, "database connection failed: %s", msg);
+		log_warn(conn->request_id, "database connection failed: %s",
+			 msg);
 		PQfinish(pg);
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
-	PQsetNoticeProcessor(pg, conn_notice, NULL);
+	PQsetNoticeProcessor(pg, conn_notice, conn);
 	conn->pg = pg;
 	conn->nprepared = 0;
 	pthread_mutex_lock(&pool->mu);
@@ -192,9 +195,10 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 }
 
 prfaq_code
-db_acquire(struct prfaq_db_pool *pool, struct db_conn **out,
+db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 	   struct prfaq_error *err)
 {
+	struct prfaq_db_pool *pool = db.pool;
 	struct timespec deadline;
 	struct db_conn *conn;
 	prfaq_code rc;
@@ -228,6 +232,7 @@ db_acquire(struct prfaq_db_pool *pool, struct db_conn **out,
 
 	conn->retryable = false;
 	conn->lost = false;
+	conn->request_id = db.request_id;
 	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
 		conn_drop(conn);
 	if (conn->pg == NULL && (rc = conn_open(pool, conn, err)) != PRFAQ_OK) {
@@ -255,6 +260,7 @@ db_release(struct prfaq_db_pool *pool, struct db_conn *conn)
 			conn_drop(conn);
 		PQclear(res);
 	}
+	conn->request_id = NULL;
 	pthread_mutex_lock(&pool->mu);
 	conn->next = pool->free_list;
 	pool->free_list = conn;
@@ -282,6 +288,13 @@ stmt_label(const struct db_stmt *stmt)
 	return stmt->name != NULL ? stmt->name : "an unprepared statement";
 }
 
+/* Is state the SQLSTATE code, or (two characters) of the class? */
+static bool
+sqlstate_is(const char *state, const char *code)
+{
+	return strncmp(state, code, strlen(code)) == 0;
+}
+
 /*
  * Map a failed result to an error.  res may be NULL (libpq out of memory or
  * the connection broke before a result arrived).
@@ -294,33 +307,39 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg);
 
 	if (PQstatus(conn->pg) != CONNECTION_OK || state == NULL ||
-	    strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
-	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
+	    sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_CONNECTION) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_ADMIN_SHUTDOWN) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_CRASH_SHUTDOWN) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_CANNOT_CONNECT_NOW)) {
 		conn->lost = true;
 		conn_drop(conn);
-		log_warn(NULL, "database connection lost during %s", stmt_label(stmt));
+		log_warn(conn->request_id, "database connection lost during %s",
+			 stmt_label(stmt));
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
-	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_SERIALIZATION_FAILURE) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_DEADLOCK_DETECTED)) {
 		conn->retryable = true;
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is busy; retry shortly");
 	}
-	if (strcmp(state, "23505") == 0)
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_UNIQUE_VIOLATION))
 		return prfaq_error_set(err, PRFAQ_ECONFLICT,
 				       "The resource already exists");
-	if (strcmp(state, "57014") == 0 || strncmp(state, "53", 2) == 0 ||
-	    strcmp(state, "55P03") == 0)
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_QUERY_CANCELED) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_INSUFFICIENT_RESOURCES) ||
+	    sqlstate_is(state, PRFAQ_SQLSTATE_LOCK_NOT_AVAILABLE))
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is overloaded; retry shortly");
-	if (strncmp(state, "22", 2) == 0) {
-		log_warn(NULL, "%s: data exception %s", stmt_label(stmt), state);
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_DATA_EXCEPTION)) {
+		log_warn(conn->request_id, "%s: data exception %s",
+			 stmt_label(stmt), state);
 		return prfaq_error_set(err, PRFAQ_EINVAL,
 				       "The database rejected a value");
 	}
-	log_error(NULL, "%s failed with SQLSTATE %s: %s", stmt_label(stmt), state,
-		  msg ? msg : "");
+	log_error(conn->request_id, "%s failed with SQLSTATE %s: %s",
+		  stmt_label(stmt), state, msg ? msg : "");
 	return prfaq_error_set(err, PRFAQ_EINTERNAL, "Unexpected database error");
 }
 
@@ -336,7 +355,8 @@ conn_prepare(struct db_conn *conn, const struct db_stmt *stmt,
 		if (conn->prepared[i] == stmt)
 			return PRFAQ_OK;
 	if (conn->nprepared == PREPARED_MAX) {
-		log_error(NULL, "more than %d statements: raise PREPARED_MAX",
+		log_error(conn->request_id,
+			  "more than %d statements: raise PREPARED_MAX",
 			  PREPARED_MAX);
 		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Too many statements");
 	}
@@ -349,36 +369,50 @@ conn_prepare(struct db_conn *conn, const struct db_stmt *stmt,
 	return rc;
 }
 
-PGresult *
+prfaq_code
 db_exec(struct db_conn *conn, const struct db_stmt *stmt,
-	const char *const *params, struct prfaq_error *err)
+	const char *const *params, PGresult **out, struct prfaq_error *err)
 {
 	PGresult *res;
 	ExecStatusType st;
+	prfaq_code rc;
 
 	conn->retryable = false;
 	conn->lost = false;
 	if (conn->pg == NULL) {
-		prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
-				"The database is unavailable");
 		conn->lost = true;
-		return NULL;
+		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+				       "The database is unavailable");
 	}
 	if (stmt->name == NULL) {
 		res = PQexecParams(conn->pg, stmt->sql, stmt->nparams, NULL,
 				   params, NULL, NULL, 0);
 	} else {
-		if (conn_prepare(conn, stmt, err) != PRFAQ_OK)
-			return NULL;
+		if ((rc = conn_prepare(conn, stmt, err)) != PRFAQ_OK)
+			return rc;
 		res = PQexecPrepared(conn->pg, stmt->name, stmt->nparams,
 				     params, NULL, NULL, 0);
 	}
 	st = PQresultStatus(res);
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-		return res;
-	map_failure(conn, stmt, res, err);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		*out = res;
+		return PRFAQ_OK;
+	}
+	rc = map_failure(conn, stmt, res, err);
 	PQclear(res);
-	return NULL;
+	return rc;
+}
+
+prfaq_code
+db_run(struct db_conn *conn, const struct db_stmt *stmt,
+       const char *const *params, struct prfaq_error *err)
+{
+	PGresult *res;
+	prfaq_code rc = db_exec(conn, stmt, params, &res, err);
+
+	if (rc == PRFAQ_OK)
+		PQclear(res);
+	return rc;
 }
 
 const char *
@@ -406,7 +440,8 @@ conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 		 * as a ROLLBACK: a step that swallowed an error must never turn
 		 * into a 2xx for a write that is not there.
 		 */
-		log_error(NULL, "COMMIT answered %s: the transaction had failed",
+		log_error(conn->request_id,
+			  "COMMIT answered %s: the transaction had failed",
 			  PQcmdStatus(res));
 		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
 				     "The transaction was rolled back");
@@ -415,8 +450,26 @@ conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 	return rc;
 }
 
+/*
+ * The end of a call that tried more than once, collecting each attempt's
+ * error in *local: a failure hands the last attempt's error to err (which
+ * takes what local owns); success drops it.  Returns rc.
+ */
+static prfaq_code
+error_keep_last(prfaq_code rc, struct prfaq_error *local,
+		struct prfaq_error *err)
+{
+	if (rc != PRFAQ_OK && err != NULL) {
+		prfaq_error_clear(err);
+		*err = *local;
+	} else {
+		prfaq_error_clear(local);
+	}
+	return rc;
+}
+
 prfaq_code
-db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
+db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
       struct prfaq_error *err)
 {
 	struct prfaq_error local;
@@ -428,7 +481,7 @@ db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
 		bool began = false, retry;
 
 		prfaq_error_clear(&local);
-		rc = db_acquire(pool, &conn, &local);
+		rc = db_acquire(db, &conn, &local);
 		if (rc != PRFAQ_OK)
 			break;
 		rc = conn_command(conn, "BEGIN", &local);
@@ -446,45 +499,34 @@ db_tx(struct prfaq_db_pool *pool, db_tx_fn fn, void *arg,
 		 */
 		retry = rc != PRFAQ_OK &&
 			(conn->retryable || (!began && conn->lost));
-		db_release(pool, conn);	/* rolls back what did not commit */
+		/* Rolls back what did not commit. */
+		db_release(db.pool, conn);
 		if (!retry)
 			break;
 	}
-	if (rc != PRFAQ_OK && err != NULL) {
-		prfaq_error_clear(err);
-		*err = local;
-	} else {
-		prfaq_error_clear(&local);
-	}
-	return rc;
+	return error_keep_last(rc, &local, err);
 }
 
-PGresult *
-db_query(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
-	 const char *const *params, struct prfaq_error *err)
+prfaq_code
+db_query(struct prfaq_db_ctx db, const struct db_stmt *stmt,
+	 const char *const *params, PGresult **res, struct prfaq_error *err)
 {
+	struct prfaq_error local;
+	prfaq_code rc = PRFAQ_EINTERNAL;
+
+	prfaq_error_init(&local);
 	for (int attempt = 1; attempt <= 2; attempt++) {
-		struct prfaq_error local;
 		struct db_conn *conn;
-		PGresult *res = NULL;
 		bool lost = false;
 
-		prfaq_error_init(&local);
-		if (db_acquire(pool, &conn, &local) == PRFAQ_OK) {
-			res = db_exec(conn, stmt, params, &local);
-			lost = conn->lost;
-			db_release(pool, conn);
-		}
-		if (res != NULL || !lost || attempt == 2) {
-			if (res == NULL && err != NULL) {
-				prfaq_error_clear(err);
-				*err = local;
-			} else {
-				prfaq_error_clear(&local);
-			}
-			return res;
-		}
 		prfaq_error_clear(&local);
+		if ((rc = db_acquire(db, &conn, &local)) == PRFAQ_OK) {
+			rc = db_exec(conn, stmt, params, res, &local);
+			lost = conn->lost;
+			db_release(db.pool, conn);
+		}
+		if (rc == PRFAQ_OK || !lost)
+			break;
 	}
-	return NULL;
+	return error_keep_last(rc, &local, err);
 }

@@ -80,19 +80,22 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 
 	json_decref(c->response);
 	c->response = NULL;
-	if ((res = db_exec(conn, &stmt_idem_expire, c->params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_idem_expire, c->params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	PQclear(res);
-	if ((res = db_exec(conn, &stmt_idem_claim, c->params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_idem_claim, c->params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) == 1) {
 		idem_claimed(c, res);
 		PQclear(res);
 		return PRFAQ_OK;
 	}
 	PQclear(res);
-	if ((res = db_exec(conn, &stmt_idem_read, c->params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_idem_read, c->params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1) {
 		/* Released by its owner between our two statements: retry. */
 		rc = prfaq_error_set(err, PRFAQ_ECONFLICT,
@@ -104,13 +107,14 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		c->status = atoi(PQgetvalue(res, 0, 1));
 		c->response = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
 		if (c->response == NULL)
-			rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 	} else if (strcmp(PQgetvalue(res, 0, 3), "t") == 0) {
 		c->state = PRFAQ_IDEM_LOST;
 	} else if (strcmp(PQgetvalue(res, 0, 4), "t") == 0) {
 		PQclear(res);
-		if ((res = db_exec(conn, &stmt_idem_takeover, c->params, err)) == NULL)
-			return err ? err->code : PRFAQ_EINTERNAL;
+		if ((rc = db_exec(conn, &stmt_idem_takeover, c->params, &res,
+				  err)) != PRFAQ_OK)
+			return rc;
 		/* None: another retry took it over, or its write just marked it. */
 		if (PQntuples(res) == 1)
 			idem_claimed(c, res);
@@ -124,7 +128,7 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 }
 
 prfaq_code
-prfaq_store_idem_begin(struct prfaq_db_pool *pool, struct prfaq_idem_claim *claim,
+prfaq_store_idem_begin(struct prfaq_db_ctx db, struct prfaq_idem_claim *claim,
 		       const uint8_t hash[PRFAQ_SHA256_LEN],
 		       enum prfaq_idem_state *state, int *status,
 		       json_t **response, struct prfaq_error *err)
@@ -135,7 +139,7 @@ prfaq_store_idem_begin(struct prfaq_db_pool *pool, struct prfaq_idem_claim *clai
 	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	rc = db_tx(pool, idem_begin_tx, &c, err);
+	rc = db_tx(db, idem_begin_tx, &c, err);
 	if (rc != PRFAQ_OK) {
 		json_decref(c.response);
 		return rc;
@@ -171,8 +175,9 @@ store_idem_mark(struct db_conn *conn, const struct prfaq_caller *caller,
 	params[0] = c->user_id;
 	params[1] = c->key;
 	params[2] = c->claim;
-	if ((res = db_exec(conn, &stmt_idem_mark, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_idem_mark, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ECONFLICT,
 				     "A retry with this Idempotency-Key took over while this "
@@ -192,39 +197,42 @@ static prfaq_code
 write_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 {
 	struct write_ctx *w = arg;
+	prfaq_code rc;
 
 	PQclear(w->res);
-	if ((w->res = db_exec(conn, w->stmt, w->params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	w->res = NULL;
+	if ((rc = db_exec(conn, w->stmt, w->params, &w->res, err)) != PRFAQ_OK)
+		return rc;
 	/* Nothing written (e.g. no such comment): nothing to mark. */
 	if (PQntuples(w->res) == 0)
 		return PRFAQ_OK;
 	return store_idem_mark(conn, w->caller, err);
 }
 
-PGresult *
-store_write_one(struct prfaq_db_pool *pool, const struct prfaq_caller *caller,
+prfaq_code
+store_write_one(struct prfaq_db_ctx db, const struct prfaq_caller *caller,
 		const struct db_stmt *stmt, const char *const *params,
-		struct prfaq_error *err)
+		PGresult **res, struct prfaq_error *err)
 {
 	struct write_ctx w = { caller, stmt, params, NULL };
 	struct db_conn *conn;
-	PGresult *res;
+	prfaq_code rc;
 
 	if (caller == NULL || caller->idem == NULL) {
 		/* One statement: atomic by itself; no blind retry on a dead
 		 * connection (it may have run). */
-		if (db_acquire(pool, &conn, err) != PRFAQ_OK)
-			return NULL;
-		res = db_exec(conn, stmt, params, err);
-		db_release(pool, conn);
-		return res;
+		if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
+			return rc;
+		rc = db_exec(conn, stmt, params, res, err);
+		db_release(db.pool, conn);
+		return rc;
 	}
-	if (db_tx(pool, write_tx, &w, err) != PRFAQ_OK) {
+	if ((rc = db_tx(db, write_tx, &w, err)) != PRFAQ_OK) {
 		PQclear(w.res);
-		return NULL;
+		return rc;
 	}
-	return w.res;
+	*res = w.res;
+	return PRFAQ_OK;
 }
 
 static const struct db_stmt stmt_idem_finish = {
@@ -234,23 +242,24 @@ static const struct db_stmt stmt_idem_finish = {
 };
 
 prfaq_code
-prfaq_store_idem_finish(struct prfaq_db_pool *pool,
+prfaq_store_idem_finish(struct prfaq_db_ctx db,
 			const struct prfaq_idem_claim *c, int status,
 			const json_t *response, struct prfaq_error *err)
 {
 	char st[16], *text = json_dumps(response, JSON_COMPACT);
 	const char *params[5] = { c->user_id, c->key, c->claim, st, text };
 	PGresult *res;
+	prfaq_code rc;
 
 	if (text == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The response could not be encoded");
 	snprintf(st, sizeof(st), "%d", status);
-	res = db_query(pool, &stmt_idem_finish, params, err);
+	rc = db_query(db, &stmt_idem_finish, params, &res, err);
 	free(text);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	PQclear(res);
-	return PRFAQ_OK;
+	if (rc == PRFAQ_OK)
+		PQclear(res);
+	return rc;
 }
 
 static const struct db_stmt stmt_idem_abort = {
@@ -260,11 +269,14 @@ static const struct db_stmt stmt_idem_abort = {
 };
 
 void
-prfaq_store_idem_abort(struct prfaq_db_pool *pool, const struct prfaq_idem_claim *c)
+prfaq_store_idem_abort(struct prfaq_db_ctx db, const struct prfaq_idem_claim *c)
 {
 	const char *params[3] = { c->user_id, c->key, c->claim };
+	PGresult *res;
 
-	PQclear(db_query(pool, &stmt_idem_abort, params, NULL));
+	/* Failing, the claim stays until its lease runs out: nothing to do. */
+	if (db_query(db, &stmt_idem_abort, params, &res, NULL) == PRFAQ_OK)
+		PQclear(res);
 }
 
 /* --- webhooks ----------------------------------------------------------- */
@@ -284,7 +296,7 @@ static const struct db_stmt stmt_webhook_insert = {
 };
 
 prfaq_code
-prfaq_store_webhook_create(struct prfaq_db_pool *pool,
+prfaq_store_webhook_create(struct prfaq_db_ctx db,
 			   const struct prfaq_caller *caller, const char *url,
 			   const json_t *events, const char *description,
 			   const char *secret, struct prfaq_text *out,
@@ -296,16 +308,17 @@ prfaq_store_webhook_create(struct prfaq_db_pool *pool,
 	prfaq_code rc;
 
 	if (ev == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	res = store_write_one(pool, caller, &stmt_webhook_insert, params, err);
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The events could not be encoded");
+	rc = store_write_one(db, caller, &stmt_webhook_insert, params, &res,
+			     err);
 	free(ev);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (rc != PRFAQ_OK)
+		return rc;
 	snprintf(id_out, PRFAQ_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
-	rc = store_text(res, 0, 1, out) == 0 ? PRFAQ_OK :
-		prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	store_text(res, 0, 1, out);
 	PQclear(res);
-	return rc;
+	return PRFAQ_OK;
 }
 
 static const struct db_stmt stmt_webhooks_list = {
@@ -318,40 +331,17 @@ static const struct db_stmt stmt_webhooks_list = {
 	" ORDER BY w.created_at, w.id LIMIT $3::int + 1", 3
 };
 
-prfaq_code
-prfaq_store_webhooks_list(struct prfaq_db_pool *pool, int limit,
-			  const char *after, struct prfaq_page *out,
-			  struct prfaq_error *err)
-{
-	static const int keys[2] = { 1, 2 };
-	const char *parts[2] = { NULL, NULL };
-	const char *params[3];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
+static const struct store_list list_webhooks = {
+	&stmt_webhooks_list, 0, 2, { STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE, NULL, NULL
+};
 
-	if (after != NULL) {
-		rc = store_keyset_parse(after, 2, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!store_is_int(parts[0]) || !prfaq_uuid_valid(parts[1])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[0] = parts[0];
-	params[1] = parts[1];
-	params[2] = lim;
-	res = db_query(pool, &stmt_webhooks_list, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = store_page_fill(res, 0, limit, keys, 2, out, err);
-	PQclear(res);
-	return rc;
+prfaq_code
+prfaq_store_webhooks_list(struct prfaq_db_ctx db,
+			  const struct prfaq_page_req *page,
+			  struct prfaq_page *out, struct prfaq_error *err)
+{
+	return store_list(db, &list_webhooks, NULL, page, out, err);
 }
 
 static const struct db_stmt stmt_webhook_get = {
@@ -361,22 +351,17 @@ static const struct db_stmt stmt_webhook_get = {
 };
 
 prfaq_code
-prfaq_store_webhook_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_webhook_get(struct prfaq_db_ctx db, const char *id,
 			struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_webhook_get, params, err);
+	PGresult *res;
 	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
-	else
-		rc = store_text(res, 0, 0, out) == 0 ? PRFAQ_OK :
-			prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(db, &stmt_webhook_get, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such webhook", out, err);
 }
 
 static const struct db_stmt stmt_webhook_delete = {
@@ -389,15 +374,16 @@ static const struct db_stmt stmt_webhook_delete = {
 };
 
 prfaq_code
-prfaq_store_webhook_delete(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_webhook_delete(struct prfaq_db_ctx db, const char *id,
 			   struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_webhook_delete, params, err);
+	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(db, &stmt_webhook_delete, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
 	PQclear(res);
@@ -427,45 +413,19 @@ static const struct db_stmt stmt_webhook_exists = {
 	"SELECT 1 FROM webhooks WHERE id = $1", 1
 };
 
+/*
+ * The webhook is looked up first: its deliveries stay listed after it is
+ * deleted, and a 404 must not depend on the cursor.
+ */
+static const struct store_list list_deliveries = {
+	&stmt_deliveries_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_FIRST,
+	&stmt_webhook_exists, "No such webhook"
+};
+
 prfaq_code
-prfaq_store_deliveries_list(struct prfaq_db_pool *pool, const char *webhook_id,
-			    int limit, const char *after,
+prfaq_store_deliveries_list(struct prfaq_db_ctx db, const char *webhook_id,
+			    const struct prfaq_page_req *page,
 			    struct prfaq_page *out, struct prfaq_error *err)
 {
-	static const int keys[1] = { 1 };
-	const char *parts[1] = { NULL };
-	const char *params[3];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
-
-	params[0] = webhook_id;
-	if ((res = db_query(pool, &stmt_webhook_exists, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = PQntuples(res) == 1 ? PRFAQ_OK :
-		prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such webhook");
-	PQclear(res);
-	if (rc != PRFAQ_OK)
-		return rc;
-	if (after != NULL) {
-		rc = store_keyset_parse(after, 1, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!store_is_int(parts[0])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[1] = parts[0];
-	params[2] = lim;
-	res = db_query(pool, &stmt_deliveries_list, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = store_page_fill(res, 0, limit, keys, 1, out, err);
-	PQclear(res);
-	return rc;
+	return store_list(db, &list_deliveries, &webhook_id, page, out, err);
 }

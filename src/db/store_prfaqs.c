@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "prfaq/json.h"
+#include "store_doc.h"
 #include "store_internal.h"
 
 /* {title, team?, tags, content} of a row: the shape mutators and diff see. */
@@ -26,46 +27,42 @@ static const struct db_stmt stmt_doc_get = {
 	"SELECT version, doc::text FROM prfaq_documents WHERE id = $1", 1
 };
 
+/* The document and its version from a stmt_doc_get result (cleared). */
+static prfaq_code
+doc_result(PGresult *res, struct prfaq_text *out, int *version,
+	   struct prfaq_error *err)
+{
+	if (version != NULL && PQntuples(res) == 1)
+		*version = atoi(PQgetvalue(res, 0, 0));
+	return store_row_text(res, 1, "No such PR/FAQ", out, err);
+}
+
 /* Read the document inside a transaction; 404 when absent. */
 static prfaq_code
 doc_fetch(struct db_conn *conn, const char *id, struct prfaq_text *out,
 	  int *version, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_exec(conn, &stmt_doc_get, params, err);
-	prfaq_code rc = PRFAQ_OK;
+	PGresult *res;
+	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-	else if (store_text(res, 0, 1, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	else if (version != NULL)
-		*version = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return rc;
+	if ((rc = db_exec(conn, &stmt_doc_get, params, &res, err)) != PRFAQ_OK)
+		return rc;
+	return doc_result(res, out, version, err);
 }
 
 prfaq_code
-prfaq_store_prfaq_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_prfaq_get(struct prfaq_db_ctx db, const char *id,
 		      struct prfaq_text *out, int *version,
 		      struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_doc_get, params, err);
-	prfaq_code rc = PRFAQ_OK;
+	PGresult *res;
+	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-	else if (store_text(res, 0, 1, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	else
-		*version = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(db, &stmt_doc_get, params, &res, err)) != PRFAQ_OK)
+		return rc;
+	return doc_result(res, out, version, err);
 }
 
 /* --- create ------------------------------------------------------------- */
@@ -86,21 +83,6 @@ static const struct db_stmt stmt_create = {
 	"SELECT id FROM p", 7
 };
 
-/* JSON text of a member, or NULL when absent; *owned receives what to free. */
-static const char *
-member_text(const json_t *obj, const char *key, char **owned)
-{
-	json_t *v = json_object_get(obj, key);
-
-	*owned = NULL;
-	if (v == NULL || json_is_null(v))
-		return NULL;
-	if (json_is_string(v))
-		return json_string_value(v);
-	*owned = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	return *owned;
-}
-
 struct create_ctx {
 	const struct prfaq_caller *caller;
 	const struct prfaq_new_doc *doc;
@@ -112,54 +94,42 @@ static prfaq_code
 create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 {
 	struct create_ctx *c = arg;
-	char *tags = NULL, *content = NULL, *quality = NULL, *scratch = NULL;
+	struct store_doc_params dp;
 	const char *params[7];
 	PGresult *res;
 	prfaq_code rc;
 
 	prfaq_text_free(&c->out);
+	if ((rc = store_doc_params(c->doc->body, c->doc->quality, &dp, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	params[0] = c->caller->user_id;
-	params[1] = json_string_value(json_object_get(c->doc->body, "title"));
-	params[2] = member_text(c->doc->body, "team", &scratch);
-	params[3] = member_text(c->doc->body, "tags", &tags);
-	params[4] = member_text(c->doc->body, "content", &content);
-	quality = json_dumps(c->doc->quality, JSON_COMPACT);
-	params[5] = quality;
+	params[1] = dp.title;
+	params[2] = dp.team;
+	params[3] = dp.tags;
+	params[4] = dp.content;
+	params[5] = dp.quality;
 	params[6] = c->doc->change_note;
-	if (params[3] == NULL)
-		params[3] = "[]";
-	if (params[4] == NULL)
-		params[4] = "{}";
-	if (quality == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	if ((rc = db_exec(conn, &stmt_create, params, &res, err)) != PRFAQ_OK)
 		goto out;
-	}
-	res = db_exec(conn, &stmt_create, params, err);
-	if (res == NULL) {
-		rc = err ? err->code : PRFAQ_EINTERNAL;
-		goto out;
-	}
 	snprintf(c->id, sizeof(c->id), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if ((rc = store_idem_mark(conn, c->caller, err)) != PRFAQ_OK)
 		goto out;
 	rc = doc_fetch(conn, c->id, &c->out, NULL, err);
 out:
-	free(scratch);
-	free(tags);
-	free(content);
-	free(quality);
+	store_doc_params_free(&dp);
 	return rc;
 }
 
 prfaq_code
-prfaq_store_prfaq_create(struct prfaq_db_pool *pool,
+prfaq_store_prfaq_create(struct prfaq_db_ctx db,
 			 const struct prfaq_caller *caller,
 			 const struct prfaq_new_doc *doc, struct prfaq_text *out,
 			 char *id_out, struct prfaq_error *err)
 {
 	struct create_ctx c = { .caller = caller, .doc = doc };
-	prfaq_code rc = db_tx(pool, create_tx, &c, err);
+	prfaq_code rc = db_tx(db, create_tx, &c, err);
 
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&c.out);
@@ -207,7 +177,7 @@ static const struct db_stmt stmt_list = {
  * updated_at index, stopping after SEARCH_CANDIDATES).
  */
 #define SEARCH_CANDIDATES "1000"
-#define SEARCH_QUERY "websearch_to_tsquery('english', $8)"
+#define SEARCH_QUERY "websearch_to_tsquery('english', $5)"
 
 static const struct db_stmt stmt_search = {
 	NULL,
@@ -218,65 +188,31 @@ static const struct db_stmt stmt_search = {
 	"         LIMIT " SEARCH_CANDIDATES ") c"
 	"  JOIN prfaqs p ON p.id = c.id JOIN users u ON u.id = p.owner_id,"
 	"       LATERAL (SELECT ts_rank(p.search_head, " SEARCH_QUERY ") AS rank) r"
-	" WHERE ($5::real IS NULL OR (r.rank, p.id) < ($5::real, $6::uuid))"
-	" ORDER BY r.rank DESC, p.id DESC LIMIT $7::int + 1", 8
+	" WHERE ($6::real IS NULL OR (r.rank, p.id) < ($6::real, $7::uuid))"
+	" ORDER BY r.rank DESC, p.id DESC LIMIT $8::int + 1", 8
 };
 
-/* A keyset's first part: an int8 (list) or a float (search). */
-static bool
-keyset_number_ok(const char *s, bool real)
-{
-	char *end;
+static const struct store_list list_prfaqs = {
+	&stmt_list, 4, 2, { STORE_KEY_INT, STORE_KEY_UUID }, STORE_PARENT_NONE,
+	NULL, NULL
+};
 
-	if (*s == '\0')
-		return false;
-	if (real) {
-		strtod(s, &end);
-		return *end == '\0';
-	}
-	return store_is_int(s);
-}
+/* The search's key is its rank: the filters, then the query ($5). */
+static const struct store_list list_search = {
+	&stmt_search, 5, 2, { STORE_KEY_REAL, STORE_KEY_UUID }, STORE_PARENT_NONE,
+	NULL, NULL
+};
 
 prfaq_code
-prfaq_store_prfaq_list(struct prfaq_db_pool *pool,
-		       const struct prfaq_list_query *q, struct prfaq_page *out,
+prfaq_store_prfaq_list(struct prfaq_db_ctx db,
+		       const struct prfaq_list_query *q,
+		       const struct prfaq_page_req *page, struct prfaq_page *out,
 		       struct prfaq_error *err)
 {
-	static const int keys[2] = { 1, 2 };
-	const char *parts[2] = { NULL, NULL };
-	const char *params[8];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
+	const char *filters[5] = { q->status, q->owner, q->team, q->tag, q->q };
 
-	if (q->after != NULL) {
-		rc = store_keyset_parse(q->after, 2, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!keyset_number_ok(parts[0], q->q != NULL) ||
-		    !prfaq_uuid_valid(parts[1])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", q->limit);
-	params[0] = q->status;
-	params[1] = q->owner;
-	params[2] = q->team;
-	params[3] = q->tag;
-	params[4] = parts[0];
-	params[5] = parts[1];
-	params[6] = lim;
-	params[7] = q->q;
-	res = db_query(pool, q->q ? &stmt_search : &stmt_list, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = store_page_fill(res, 0, q->limit, keys, 2, out, err);
-	PQclear(res);
-	return rc;
+	return store_list(db, q->q != NULL ? &list_search : &list_prfaqs,
+			  filters, page, out, err);
 }
 
 /* --- update: edits, restores and status changes ------------------------- */
@@ -359,45 +295,81 @@ parse_cell(const PGresult *res, int row, int col)
 			  (size_t)PQgetlength(res, row, col), 0, NULL);
 }
 
-/* Write a new version from change->doc; *number receives it. */
+/* Write a new version from ch->doc, with ch->status. */
 static prfaq_code
 write_version(struct db_conn *conn, const struct update_ctx *u,
 	      const struct prfaq_change *ch, struct prfaq_error *err)
 {
-	char *scratch = NULL, *tags = NULL, *content = NULL, *quality = NULL;
+	struct store_doc_params dp;
 	char restored[16];
 	const char *params[10];
-	PGresult *res;
-	prfaq_code rc = PRFAQ_OK;
+	prfaq_code rc;
 
+	if ((rc = store_doc_params(ch->doc, ch->quality, &dp, err)) != PRFAQ_OK)
+		return rc;
 	snprintf(restored, sizeof(restored), "%d", u->from_version);
 	params[0] = u->id;
-	params[1] = json_string_value(json_object_get(ch->doc, "title"));
-	params[2] = member_text(ch->doc, "team", &scratch);
-	params[3] = member_text(ch->doc, "tags", &tags);
-	params[4] = member_text(ch->doc, "content", &content);
-	params[5] = quality = json_dumps(ch->quality, JSON_COMPACT);
+	params[1] = dp.title;
+	params[2] = dp.team;
+	params[3] = dp.tags;
+	params[4] = dp.content;
+	params[5] = dp.quality;
 	params[6] = prfaq_status_name(ch->status);
 	params[7] = u->caller->user_id;
 	params[8] = ch->change_note;
 	params[9] = u->from_version > 0 ? restored : NULL;
-	if (params[3] == NULL)
-		params[3] = "[]";
-	if (params[4] == NULL)
-		params[4] = "{}";
-	if (quality == NULL || params[1] == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Incomplete revision");
-		goto out;
-	}
-	res = db_exec(conn, &stmt_revise, params, err);
-	if (res == NULL)
-		rc = err ? err->code : PRFAQ_EINTERNAL;
-	PQclear(res);
-out:
-	free(scratch);
-	free(tags);
-	free(content);
-	free(quality);
+	rc = db_run(conn, &stmt_revise, params, err);
+	store_doc_params_free(&dp);
+	return rc;
+}
+
+/* Change the status (and the decision) without a new version. */
+static prfaq_code
+write_status(struct db_conn *conn, const struct update_ctx *u,
+	     const struct prfaq_change *ch, struct prfaq_error *err)
+{
+	const char *params[5];
+	char *decision = NULL;
+	prfaq_code rc;
+
+	/* NULL is "keep the decision": one that cannot be encoded must fail. */
+	if (ch->decision != NULL &&
+	    (decision = json_dumps(ch->decision, JSON_COMPACT)) == NULL)
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The decision could not be encoded");
+	params[0] = u->id;
+	params[1] = prfaq_status_name(ch->status);
+	params[2] = ch->clear_decision ? "true" : "false";
+	params[3] = decision;
+	params[4] = u->caller->user_id;
+	rc = db_run(conn, &stmt_set_status, params, err);
+	free(decision);
+	return rc;
+}
+
+/* Append ch's audit event, which names the version it concerns. */
+static prfaq_code
+write_event(struct db_conn *conn, const struct update_ctx *u,
+	    struct prfaq_change *ch, int version, struct prfaq_error *err)
+{
+	const char *params[4];
+	char *data;
+	prfaq_code rc;
+
+	if (ch->event_data == NULL)
+		ch->event_data = json_object();
+	if (json_object_set_new(ch->event_data, "version",
+				json_integer(version)) != 0 ||
+	    (data = json_dumps(ch->event_data, JSON_COMPACT)) == NULL)
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The %s event could not be encoded",
+				       ch->event);
+	params[0] = u->id;
+	params[1] = ch->event;
+	params[2] = u->caller->user_id;
+	params[3] = data;
+	rc = db_run(conn, &stmt_event, params, err);
+	free(data);
 	return rc;
 }
 
@@ -416,9 +388,8 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	memset(&ch, 0, sizeof(ch));
 	prfaq_text_free(&u->out);
 	params[0] = u->id;
-	res = db_exec(conn, &stmt_lock, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_lock, params, &res, err)) != PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1) {
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
 		goto out;
@@ -435,17 +406,15 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	cur.quality = quality = parse_cell(res, 0, 4);
 	cur.approvals = atoi(PQgetvalue(res, 0, 5));
 	if (doc == NULL || quality == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 		goto out;
 	}
 	if (u->from_version > 0) {
 		snprintf(number, sizeof(number), "%d", u->from_version);
 		params[1] = number;
-		src = db_exec(conn, &stmt_version_body, params, err);
-		if (src == NULL) {
-			rc = err ? err->code : PRFAQ_EINTERNAL;
+		if ((rc = db_exec(conn, &stmt_version_body, params, &src,
+				  err)) != PRFAQ_OK)
 			goto out;
-		}
 		if (PQntuples(src) != 1) {
 			rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
 					     "This PR/FAQ has no version %d",
@@ -454,7 +423,7 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		}
 		cur.source = source = parse_cell(src, 0, 0);
 		if (source == NULL) {
-			rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 			goto out;
 		}
 	}
@@ -463,44 +432,17 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	if (rc != PRFAQ_OK)
 		goto out;
 
-	if (ch.doc != NULL) {
+	if (ch.doc != NULL)
 		rc = write_version(conn, u, &ch, err);
-	} else {
-		char *decision = ch.decision ? json_dumps(ch.decision, JSON_COMPACT) : NULL;
-		PGresult *r;
-
-		params[1] = prfaq_status_name(ch.status);
-		params[2] = ch.clear_decision ? "true" : "false";
-		params[3] = decision;
-		params[4] = u->caller->user_id;
-		r = db_exec(conn, &stmt_set_status, params, err);
-		rc = r ? PRFAQ_OK : (err ? err->code : PRFAQ_EINTERNAL);
-		PQclear(r);
-		free(decision);
-	}
+	else
+		rc = write_status(conn, u, &ch, err);
 	if (rc != PRFAQ_OK)
 		goto out;
-
-	if (ch.event != NULL) {
-		char *data;
-		PGresult *r;
-
-		if (ch.event_data == NULL)
-			ch.event_data = json_object();
-		/* Every event names the version it concerns. */
-		json_object_set_new(ch.event_data, "version",
-				    json_integer(ch.doc ? cur.version + 1 : cur.version));
-		data = json_dumps(ch.event_data, JSON_COMPACT);
-		params[1] = ch.event;
-		params[2] = u->caller->user_id;
-		params[3] = data;
-		r = data ? db_exec(conn, &stmt_event, params, err) : NULL;
-		rc = r ? PRFAQ_OK : (err && err->code ? err->code : PRFAQ_ENOMEM);
-		PQclear(r);
-		free(data);
-		if (rc != PRFAQ_OK)
-			goto out;
-	}
+	if (ch.event != NULL &&
+	    (rc = write_event(conn, u, &ch,
+			      ch.doc ? cur.version + 1 : cur.version, err)) !=
+		    PRFAQ_OK)
+		goto out;
 	rc = doc_fetch(conn, u->id, &u->out, &u->version, err);
 out:
 	change_clear(&ch);
@@ -513,7 +455,7 @@ out:
 }
 
 prfaq_code
-prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_prfaq_update(struct prfaq_db_ctx db, const char *id,
 			 const struct prfaq_caller *caller, int from_version,
 			 prfaq_mutator mutate, void *arg, struct prfaq_text *out,
 			 int *version, struct prfaq_error *err)
@@ -521,7 +463,7 @@ prfaq_store_prfaq_update(struct prfaq_db_pool *pool, const char *id,
 	struct update_ctx u = { .id = id, .caller = caller,
 				.from_version = from_version, .mutate = mutate,
 				.arg = arg };
-	prfaq_code rc = db_tx(pool, update_tx, &u, err);
+	prfaq_code rc = db_tx(db, update_tx, &u, err);
 
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&u.out);
@@ -550,77 +492,17 @@ static const struct db_stmt stmt_exists = {
 	"prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
 };
 
-/* An empty page is ambiguous: is there no such PR/FAQ?  Ask. */
-static prfaq_code
-check_exists(struct prfaq_db_pool *pool, const char *id,
-	     struct prfaq_error *err)
-{
-	const char *params[1] = { id };
-	PGresult *res = db_query(pool, &stmt_exists, params, err);
-	prfaq_code rc = PRFAQ_OK;
-
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-	PQclear(res);
-	return rc;
-}
-
-/* Shared by the lists keyed by one integer (versions, events). */
-static prfaq_code
-list_by_int_key(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
-		const char *id, int limit, const char *after,
-		struct prfaq_page *out, struct prfaq_error *err)
-{
-	static const int keys[1] = { 1 };
-	const char *parts[1] = { NULL };
-	const char *params[3];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
-
-	if (after != NULL) {
-		rc = store_keyset_parse(after, 1, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!store_is_int(parts[0])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[0] = id;
-	params[1] = parts[0];
-	params[2] = lim;
-	res = db_query(pool, stmt, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) == 0 && after == NULL) {
-		PQclear(res);
-		if ((rc = check_exists(pool, id, err)) != PRFAQ_OK)
-			return rc;
-		out->items.data = strdup("[]");
-		out->items.len = 2;
-		out->next_key = NULL;
-		return out->items.data ? PRFAQ_OK :
-					 prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	}
-	rc = store_page_fill(res, 0, limit, keys, 1, out, err);
-	PQclear(res);
-	return rc;
-}
+static const struct store_list list_versions = {
+	&stmt_versions_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_IF_EMPTY,
+	&stmt_exists, "No such PR/FAQ"
+};
 
 prfaq_code
-prfaq_store_versions_list(struct prfaq_db_pool *pool, const char *id,
-			  int limit, const char *after, struct prfaq_page *out,
-			  struct prfaq_error *err)
+prfaq_store_versions_list(struct prfaq_db_ctx db, const char *id,
+			  const struct prfaq_page_req *page,
+			  struct prfaq_page *out, struct prfaq_error *err)
 {
-	return list_by_int_key(pool, &stmt_versions_list, id, limit, after, out,
-			       err);
+	return store_list(db, &list_versions, &id, page, out, err);
 }
 
 static const struct db_stmt stmt_version_get = {
@@ -636,7 +518,7 @@ static const struct db_stmt stmt_version_get = {
 };
 
 prfaq_code
-prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id, int number,
+prfaq_store_version_get(struct prfaq_db_ctx db, const char *id, int number,
 			struct prfaq_text *out, struct prfaq_error *err)
 {
 	char num[16];
@@ -645,16 +527,10 @@ prfaq_store_version_get(struct prfaq_db_pool *pool, const char *id, int number,
 	prfaq_code rc = PRFAQ_OK;
 
 	snprintf(num, sizeof(num), "%d", number);
-	res = db_query(pool, &stmt_version_get, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
-				     "No such PR/FAQ or version");
-	else if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(db, &stmt_version_get, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such PR/FAQ or version", out, err);
 }
 
 static const struct db_stmt stmt_versions_pair = {
@@ -664,7 +540,7 @@ static const struct db_stmt stmt_versions_pair = {
 };
 
 prfaq_code
-prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id, int from,
+prfaq_store_versions_pair(struct prfaq_db_ctx db, const char *id, int from,
 			  int to, json_t **a, json_t **b,
 			  struct prfaq_error *err)
 {
@@ -676,9 +552,9 @@ prfaq_store_versions_pair(struct prfaq_db_pool *pool, const char *id, int from,
 
 	snprintf(f, sizeof(f), "%d", from);
 	snprintf(t, sizeof(t), "%d", to);
-	res = db_query(pool, &stmt_versions_pair, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(db, &stmt_versions_pair, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	for (int r = 0; r < PQntuples(res); r++) {
 		int n = atoi(PQgetvalue(res, r, 0));
 
@@ -712,11 +588,15 @@ static const struct db_stmt stmt_events_list = {
 	" ORDER BY e.id LIMIT $3::int + 1", 3
 };
 
+static const struct store_list list_events = {
+	&stmt_events_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_IF_EMPTY,
+	&stmt_exists, "No such PR/FAQ"
+};
+
 prfaq_code
-prfaq_store_events_list(struct prfaq_db_pool *pool, const char *id, int limit,
-			const char *after, struct prfaq_page *out,
-			struct prfaq_error *err)
+prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,
+			const struct prfaq_page_req *page,
+			struct prfaq_page *out, struct prfaq_error *err)
 {
-	return list_by_int_key(pool, &stmt_events_list, id, limit, after, out,
-			       err);
+	return store_list(db, &list_events, &id, page, out, err);
 }

@@ -107,8 +107,9 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	snprintf(ver, sizeof(ver), "%d", r->version);
 	params[0] = r->id;
 	params[1] = ver;
-	if ((res = db_exec(conn, &stmt_review_target, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_review_target, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1) {
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
 		goto out;
@@ -130,7 +131,7 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	t.principles = principles = PQgetisnull(res, 0, 5) ? json_array() :
 				    json_loads(PQgetvalue(res, 0, 5), 0, NULL);
 	if (content == NULL || principles == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 		goto out;
 	}
 	if ((rc = r->check(&t, r->arg, err)) != PRFAQ_OK)
@@ -138,7 +139,8 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 
 	comments = json_dumps(r->comments, JSON_COMPACT);
 	if (comments == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "The comments could not be encoded");
 		goto out;
 	}
 	snprintf(number, sizeof(number), "%d", t.version);
@@ -147,20 +149,18 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	params[3] = r->verdict;
 	params[4] = r->summary;
 	params[5] = comments;
-	if ((ins = db_exec(conn, &stmt_review_insert, params, err)) == NULL) {
-		rc = err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_review_insert, params, &ins, err)) !=
+	    PRFAQ_OK)
 		goto out;
-	}
 	snprintf(review_id, sizeof(review_id), "%s", PQgetvalue(ins, 0, 0));
 	if ((rc = store_idem_mark(conn, r->caller, err)) != PRFAQ_OK)
 		goto out;
 	params[0] = review_id;
-	if ((get = db_exec(conn, &stmt_review_get, params, err)) == NULL) {
-		rc = err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_review_get, params, &get, err)) !=
+	    PRFAQ_OK)
 		goto out;
-	}
-	rc = store_text(get, 0, 0, &r->out) == 0 ? PRFAQ_OK :
-		prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	store_text(get, 0, 0, &r->out);
+	rc = PRFAQ_OK;
 out:
 	free(comments);
 	json_decref(content);
@@ -172,7 +172,7 @@ out:
 }
 
 prfaq_code
-prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_review_create(struct prfaq_db_ctx db, const char *id,
 			  const struct prfaq_caller *caller, int version,
 			  const char *verdict, const char *summary,
 			  const json_t *comments, prfaq_review_check check,
@@ -182,7 +182,7 @@ prfaq_store_review_create(struct prfaq_db_pool *pool, const char *id,
 	struct review_ctx r = { .id = id, .caller = caller, .version = version,
 				.verdict = verdict, .summary = summary,
 				.comments = comments, .check = check, .arg = arg };
-	prfaq_code rc = db_tx(pool, review_tx, &r, err);
+	prfaq_code rc = db_tx(db, review_tx, &r, err);
 
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&r.out);
@@ -222,87 +222,34 @@ static const struct db_stmt stmt_exists = {
 	"review_prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
 };
 
-/*
- * Run a keyset-paged list whose first key is a timestamp (epoch µs) and the
- * last a uuid; an empty first page checks that the PR/FAQ exists.
- */
-static prfaq_code
-timed_list(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
-	   const char *id, const char *state, int limit, const char *after,
-	   size_t nkeys, struct prfaq_page *out, struct prfaq_error *err)
+static const struct store_list list_reviews = {
+	&stmt_reviews_list, 1, 2, { STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_IF_EMPTY, &stmt_exists, "No such PR/FAQ"
+};
+
+/* Filtered by state ($2); positions break ties between a review's comments. */
+static const struct store_list list_comments = {
+	&stmt_comments_list, 2, 3,
+	{ STORE_KEY_INT, STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_IF_EMPTY, &stmt_exists, "No such PR/FAQ"
+};
+
+prfaq_code
+prfaq_store_reviews_list(struct prfaq_db_ctx db, const char *id,
+			 const struct prfaq_page_req *page,
+			 struct prfaq_page *out, struct prfaq_error *err)
 {
-	static const int keys[3] = { 1, 2, 3 };
-	const char *parts[3] = { NULL, NULL, NULL };
-	const char *params[6];
-	json_t *holder = NULL;
-	char lim[16];
-	PGresult *res;
-	prfaq_code rc;
-	int n = 0;
-
-	if (after != NULL) {
-		rc = store_keyset_parse(after, nkeys, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		for (size_t k = 0; k + 1 < nkeys; k++)
-			if (!store_is_int(parts[k]))
-				rc = PRFAQ_EINVAL;
-		if (rc != PRFAQ_OK || !prfaq_uuid_valid(parts[nkeys - 1])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[n++] = id;
-	if (stmt == &stmt_comments_list)
-		params[n++] = state;
-	for (size_t k = 0; k < nkeys; k++)
-		params[n++] = parts[k];
-	params[n++] = lim;
-	res = db_query(pool, stmt, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) == 0 && after == NULL) {
-		PGresult *ex;
-		const char *p1[1] = { id };
-
-		PQclear(res);
-		if ((ex = db_query(pool, &stmt_exists, p1, err)) == NULL)
-			return err ? err->code : PRFAQ_EUNAVAILABLE;
-		rc = PQntuples(ex) == 1 ? PRFAQ_OK :
-			prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
-		PQclear(ex);
-		if (rc != PRFAQ_OK)
-			return rc;
-		out->items.data = strdup("[]");
-		out->items.len = 2;
-		out->next_key = NULL;
-		return out->items.data ? PRFAQ_OK :
-			prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	}
-	rc = store_page_fill(res, 0, limit, keys, nkeys, out, err);
-	PQclear(res);
-	return rc;
+	return store_list(db, &list_reviews, &id, page, out, err);
 }
 
 prfaq_code
-prfaq_store_reviews_list(struct prfaq_db_pool *pool, const char *id, int limit,
-			 const char *after, struct prfaq_page *out,
-			 struct prfaq_error *err)
-{
-	return timed_list(pool, &stmt_reviews_list, id, NULL, limit, after, 2,
-			  out, err);
-}
-
-prfaq_code
-prfaq_store_comments_list(struct prfaq_db_pool *pool, const char *id,
-			  const char *state, int limit, const char *after,
+prfaq_store_comments_list(struct prfaq_db_ctx db, const char *id,
+			  const char *state, const struct prfaq_page_req *page,
 			  struct prfaq_page *out, struct prfaq_error *err)
 {
-	return timed_list(pool, &stmt_comments_list, id, state, limit, after, 3,
-			  out, err);
+	const char *filters[2] = { id, state };
+
+	return store_list(db, &list_comments, filters, page, out, err);
 }
 
 /* One statement: atomic without BEGIN, and 0 rows means "no such comment". */
@@ -324,7 +271,7 @@ static const struct db_stmt stmt_reply_insert = {
 };
 
 prfaq_code
-prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_reply_create(struct prfaq_db_ctx db, const char *id,
 			 const char *comment_id,
 			 const struct prfaq_caller *caller, const char *body,
 			 struct prfaq_text *out, struct prfaq_error *err)
@@ -333,15 +280,11 @@ prfaq_store_reply_create(struct prfaq_db_pool *pool, const char *id,
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	res = store_write_one(pool, caller, &stmt_reply_insert, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such comment on this PR/FAQ");
-	else if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	PQclear(res);
-	return rc;
+	if ((rc = store_write_one(db, caller, &stmt_reply_insert, params,
+				  &res, err)) != PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such comment on this PR/FAQ", out,
+			      err);
 }
 
 static const struct db_stmt stmt_comment_resolve = {
@@ -389,8 +332,9 @@ resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	prfaq_code rc = PRFAQ_OK;
 
 	prfaq_text_free(&r->out);
-	if ((res = db_exec(conn, &stmt_comment_resolve, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
+	if ((rc = db_exec(conn, &stmt_comment_resolve, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
 				     "No such comment on this PR/FAQ");
@@ -402,23 +346,21 @@ resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	if (rc != PRFAQ_OK)
 		return rc;
 	params[0] = r->comment_id;
-	if ((res = db_exec(conn, &stmt_comment_get, params, err)) == NULL)
-		return err ? err->code : PRFAQ_EINTERNAL;
-	if (store_text(res, 0, 0, &r->out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	PQclear(res);
-	return rc;
+	if ((rc = db_exec(conn, &stmt_comment_get, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such comment", &r->out, err);
 }
 
 prfaq_code
-prfaq_store_comment_resolve(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_comment_resolve(struct prfaq_db_ctx db, const char *id,
 			    const char *comment_id,
 			    const struct prfaq_caller *caller, bool resolved,
 			    struct prfaq_text *out, struct prfaq_error *err)
 {
 	struct resolve_ctx r = { .id = id, .comment_id = comment_id,
 				 .caller = caller, .resolved = resolved };
-	prfaq_code rc = db_tx(pool, resolve_tx, &r, err);
+	prfaq_code rc = db_tx(db, resolve_tx, &r, err);
 
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&r.out);
@@ -436,18 +378,17 @@ static const struct db_stmt stmt_principles = {
 };
 
 prfaq_code
-prfaq_store_principles_list(struct prfaq_db_pool *pool, struct prfaq_text *out,
+prfaq_store_principles_list(struct prfaq_db_ctx db, struct prfaq_text *out,
 			    struct prfaq_error *err)
 {
-	PGresult *res = db_query(pool, &stmt_principles, NULL, err);
-	prfaq_code rc = PRFAQ_OK;
+	PGresult *res;
+	prfaq_code rc;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(db, &stmt_principles, NULL, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	/* An aggregate: always one row. */
+	return store_row_text(res, 0, "No principles", out, err);
 }
 
 static const struct db_stmt stmt_users_lacking_role = {
@@ -459,25 +400,27 @@ static const struct db_stmt stmt_users_lacking_role = {
 };
 
 prfaq_code
-prfaq_store_users_lacking_role(struct prfaq_db_pool *pool, const json_t *ids,
+prfaq_store_users_lacking_role(struct prfaq_db_ctx db, const json_t *ids,
 			       enum prfaq_role role, json_t **missing,
 			       struct prfaq_error *err)
 {
 	char *text = json_dumps(ids, JSON_COMPACT);
 	const char *params[2] = { text, prfaq_role_name(role) };
 	PGresult *res;
+	prfaq_code rc;
 	json_t *m;
 
 	if (text == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	res = db_query(pool, &stmt_users_lacking_role, params, err);
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The user ids could not be encoded");
+	rc = db_query(db, &stmt_users_lacking_role, params, &res, err);
 	free(text);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if (rc != PRFAQ_OK)
+		return rc;
 	m = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
 	if (m == NULL)
-		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
 	*missing = m;
 	return PRFAQ_OK;
 }

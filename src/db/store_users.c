@@ -43,7 +43,7 @@ static const struct db_stmt stmt_token_resolve = {
 };
 
 prfaq_code
-prfaq_store_token_resolve(struct prfaq_db_pool *pool,
+prfaq_store_token_resolve(struct prfaq_db_ctx db,
 			  const uint8_t hash[PRFAQ_SHA256_LEN],
 			  struct prfaq_caller *out, struct prfaq_error *err)
 {
@@ -52,11 +52,12 @@ prfaq_store_token_resolve(struct prfaq_db_pool *pool,
 	struct prfaq_caller caller;
 	char *roles, *save = NULL;
 	PGresult *res;
+	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	res = db_query(pool, &stmt_token_resolve, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(db, &stmt_token_resolve, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		return prfaq_error_set(err, PRFAQ_EAUTH, "Unknown token");
@@ -109,36 +110,30 @@ user_create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	struct user_create *uc = arg;
 	const char *params[3] = { uc->name, uc->email, uc->roles };
 	PGresult *res;
-	prfaq_code rc = PRFAQ_OK;
+	prfaq_code rc;
 
 	prfaq_text_free(&uc->out);
-	uc->taken = false;
-	res = db_exec(conn, &stmt_user_insert, params, err);
-	if (res == NULL) {
-		uc->taken = err != NULL && err->code == PRFAQ_ECONFLICT;
-		return err ? err->code : PRFAQ_EINTERNAL;
-	}
+	rc = db_exec(conn, &stmt_user_insert, params, &res, err);
+	uc->taken = rc == PRFAQ_ECONFLICT;
+	if (rc != PRFAQ_OK)
+		return rc;
 	snprintf(uc->id, sizeof(uc->id), "%s", PQgetvalue(res, 0, 0));
-	if (store_text(res, 0, 1, &uc->out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	store_text(res, 0, 1, &uc->out);
 	PQclear(res);
-	if (rc == PRFAQ_OK && uc->token_hash != NULL) {
+	if (uc->token_hash != NULL) {
 		char hex[2 * PRFAQ_SHA256_LEN + 3];
 		const char *tparams[2] = { uc->id, hex };
 
 		store_bytea_param(uc->token_hash, PRFAQ_SHA256_LEN, hex);
-		res = db_exec(conn, &stmt_token_insert, tparams, err);
-		if (res == NULL)
-			return err ? err->code : PRFAQ_EINTERNAL;
-		PQclear(res);
+		if ((rc = db_run(conn, &stmt_token_insert, tparams, err)) !=
+		    PRFAQ_OK)
+			return rc;
 	}
-	if (rc == PRFAQ_OK)
-		rc = store_idem_mark(conn, uc->caller, err);
-	return rc;
+	return store_idem_mark(conn, uc->caller, err);
 }
 
 prfaq_code
-prfaq_store_user_create(struct prfaq_db_pool *pool,
+prfaq_store_user_create(struct prfaq_db_ctx db,
 			const struct prfaq_caller *caller, const char *name,
 			const char *email, unsigned roles,
 			const uint8_t *token_hash, struct prfaq_text *out,
@@ -149,7 +144,7 @@ prfaq_store_user_create(struct prfaq_db_pool *pool,
 	prfaq_code rc;
 
 	roles_literal(roles, uc.roles, sizeof(uc.roles));
-	rc = db_tx(pool, user_create_tx, &uc, err);
+	rc = db_tx(db, user_create_tx, &uc, err);
 	if (rc != PRFAQ_OK) {
 		prfaq_text_free(&uc.out);
 		if (rc == PRFAQ_ECONFLICT && uc.taken) {
@@ -177,83 +172,55 @@ static const struct db_stmt stmt_user_summary = {
 };
 
 static prfaq_code
-user_fetch(struct prfaq_db_pool *pool, const struct db_stmt *stmt,
+user_fetch(struct prfaq_db_ctx db, const struct db_stmt *stmt,
 	   const char *id, struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
-	PGresult *res = db_query(pool, stmt, params, err);
+	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such user");
-	else if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	PQclear(res);
-	return rc;
+	if ((rc = db_query(db, stmt, params, &res, err)) != PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such user", out, err);
 }
 
 prfaq_code
-prfaq_store_user_get(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_user_get(struct prfaq_db_ctx db, const char *id,
 		     struct prfaq_text *out, struct prfaq_error *err)
 {
-	return user_fetch(pool, &stmt_user_get, id, out, err);
+	return user_fetch(db, &stmt_user_get, id, out, err);
 }
 
 prfaq_code
-prfaq_store_user_summary(struct prfaq_db_pool *pool, const char *id,
+prfaq_store_user_summary(struct prfaq_db_ctx db, const char *id,
 			 struct prfaq_text *out, struct prfaq_error *err)
 {
-	return user_fetch(pool, &stmt_user_summary, id, out, err);
+	return user_fetch(db, &stmt_user_summary, id, out, err);
 }
 
 static const struct db_stmt stmt_users_list = {
 	"users_list",
 	"SELECT " USER_SUMMARY_JSON ", name, id::text"
 	"  FROM users"
-	" WHERE $2::text IS NULL OR (name, id) > ($2, $3::uuid)"
-	" ORDER BY name, id LIMIT $1::int + 1", 3
+	" WHERE $1::text IS NULL OR (name, id) > ($1, $2::uuid)"
+	" ORDER BY name, id LIMIT $3::int + 1", 3
+};
+
+static const struct store_list list_users = {
+	&stmt_users_list, 0, 2, { STORE_KEY_TEXT, STORE_KEY_UUID },
+	STORE_PARENT_NONE, NULL, NULL
 };
 
 prfaq_code
-prfaq_store_users_list(struct prfaq_db_pool *pool, int limit,
-		       const char *after, struct prfaq_page *out,
-		       struct prfaq_error *err)
+prfaq_store_users_list(struct prfaq_db_ctx db,
+		       const struct prfaq_page_req *page,
+		       struct prfaq_page *out, struct prfaq_error *err)
 {
-	static const int keys[2] = { 1, 2 };
-	const char *parts[2] = { NULL, NULL };
-	char lim[16];
-	const char *params[3];
-	json_t *holder = NULL;
-	PGresult *res;
-	prfaq_code rc;
-
-	if (after != NULL) {
-		rc = store_keyset_parse(after, 2, parts, &holder, err);
-		if (rc != PRFAQ_OK)
-			return rc;
-		if (!prfaq_uuid_valid(parts[1])) {
-			json_decref(holder);
-			return prfaq_error_set(err, PRFAQ_EINVAL,
-					       "cursor is not one this server issued");
-		}
-	}
-	snprintf(lim, sizeof(lim), "%d", limit);
-	params[0] = lim;
-	params[1] = parts[0];
-	params[2] = parts[1];
-	res = db_query(pool, &stmt_users_list, params, err);
-	json_decref(holder);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	rc = store_page_fill(res, 0, limit, keys, 2, out, err);
-	PQclear(res);
-	return rc;
+	return store_list(db, &list_users, NULL, page, out, err);
 }
 
 prfaq_code
-prfaq_store_token_create(struct prfaq_db_pool *pool,
+prfaq_store_token_create(struct prfaq_db_ctx db,
 			 const struct prfaq_caller *caller, const char *user_id,
 			 const uint8_t hash[PRFAQ_SHA256_LEN],
 			 struct prfaq_text *out, struct prfaq_error *err)
@@ -264,15 +231,10 @@ prfaq_store_token_create(struct prfaq_db_pool *pool,
 	prfaq_code rc = PRFAQ_OK;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	res = store_write_one(pool, caller, &stmt_token_insert, params, err);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
-	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such user");
-	else if (store_text(res, 0, 0, out) != 0)
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	PQclear(res);
-	return rc;
+	if ((rc = store_write_one(db, caller, &stmt_token_insert, params,
+				  &res, err)) != PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such user", out, err);
 }
 
 static const struct db_stmt stmt_token_insert_email = {
@@ -282,7 +244,7 @@ static const struct db_stmt stmt_token_insert_email = {
 };
 
 prfaq_code
-prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
+prfaq_store_token_create_for_email(struct prfaq_db_ctx db,
 				   const char *email,
 				   const uint8_t hash[PRFAQ_SHA256_LEN],
 				   struct prfaq_error *err)
@@ -294,12 +256,12 @@ prfaq_store_token_create_for_email(struct prfaq_db_pool *pool,
 	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	if ((rc = db_acquire(pool, &conn, err)) != PRFAQ_OK)
+	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
 		return rc;
-	res = db_exec(conn, &stmt_token_insert_email, params, err);
-	db_release(pool, conn);
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	rc = db_exec(conn, &stmt_token_insert_email, params, &res, err);
+	db_release(db.pool, conn);
+	if (rc != PRFAQ_OK)
+		return rc;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No user with this email");
 	PQclear(res);
@@ -322,17 +284,18 @@ static const struct db_stmt stmt_token_revoke = {
 };
 
 prfaq_code
-prfaq_store_token_revoke(struct prfaq_db_pool *pool, const char *token_id,
+prfaq_store_token_revoke(struct prfaq_db_ctx db, const char *token_id,
 			 const struct prfaq_caller *caller,
 			 struct prfaq_error *err)
 {
 	const char *params[3] = { token_id, caller->user_id,
 				  (caller->roles & PRFAQ_ROLE_ADMIN) ? "true" : "false" };
-	PGresult *res = db_query(pool, &stmt_token_revoke, params, err);
+	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if (res == NULL)
-		return err ? err->code : PRFAQ_EUNAVAILABLE;
+	if ((rc = db_query(db, &stmt_token_revoke, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such token");
 	else if (strcmp(PQgetvalue(res, 0, 1), "0") == 0)

@@ -61,7 +61,9 @@ auth_authenticate(struct prfaq_request *req)
 		return true;
 	}
 	prfaq_error_init(&err);
-	rc = prfaq_store_token_resolve(app->pool, hash, &req->caller, &err);
+	rc = prfaq_store_token_resolve(
+		(struct prfaq_db_ctx){ app->pool, req->request_id }, hash,
+		&req->caller, &err);
 	if (rc == PRFAQ_OK) {
 		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller, epoch);
 		req->authenticated = true;

@@ -173,6 +173,15 @@ replay(struct prfaq_request *req, const char *key, int status, json_t *stored)
 	json_decref(response);
 }
 
+/* The database, for this request (its id goes on what src/db logs). */
+static struct prfaq_db_ctx
+idem_db(struct prfaq_request *req)
+{
+	struct prfaq_db_ctx db = { req->srv->app->pool, req->request_id };
+
+	return db;
+}
+
 bool
 idem_before(struct prfaq_request *req)
 {
@@ -198,7 +207,7 @@ idem_before(struct prfaq_request *req)
 	memcpy(claim.user_id, req->caller.user_id, sizeof(claim.user_id));
 	claim.key = key;
 	claim.claim[0] = '\0';
-	if (prfaq_store_idem_begin(req->srv->app->pool, &claim, hash, &state,
+	if (prfaq_store_idem_begin(idem_db(req), &claim, hash, &state,
 				   &status, &response, &err) != PRFAQ_OK) {
 		prfaq_reply_error(req, &err);
 		prfaq_error_clear(&err);
@@ -247,14 +256,18 @@ idem_after(struct prfaq_request *req)
 	req->caller.idem = NULL;
 	if (req->status < 200 || req->status > 299 || req->reply_data == NULL) {
 		/* Kept if its write did commit (a 503 for a lost COMMIT). */
-		prfaq_store_idem_abort(req->srv->app->pool, &req->idem);
+		prfaq_store_idem_abort(idem_db(req), &req->idem);
 		return;
 	}
 	headers = json_object();
 	for (size_t i = 0; headers != NULL && i < req->nheaders; i++)
-		json_object_set_new(headers, req->headers[i].name,
-				    json_string(req->headers[i].value));
-	record = json_pack("{s:s, s:o*, s:s%}", "content_type",
+		if (json_object_set_new(headers, req->headers[i].name,
+					json_string(req->headers[i].value)) != 0) {
+			/* Without one of its headers, a replay would differ. */
+			json_decref(headers);
+			headers = NULL;
+		}
+	record = headers == NULL ? NULL : json_pack("{s:s, s:o, s:s%}", "content_type",
 			   req->reply_type[0] ? req->reply_type : "application/json",
 			   "headers", headers, "body", req->reply_data,
 			   req->reply_len);
@@ -267,11 +280,11 @@ idem_after(struct prfaq_request *req)
 	 * key expires, never a second write.  Say so in the log.
 	 */
 	if (response == NULL ||
-	    prfaq_store_idem_finish(req->srv->app->pool, &req->idem,
+	    prfaq_store_idem_finish(idem_db(req), &req->idem,
 				    req->status, response, &err) != PRFAQ_OK)
 		log_error(req->request_id,
 			  "the reply to an idempotent request was not recorded: %s",
-			  err.detail[0] ? err.detail : "out of memory");
+			  err.detail[0] ? err.detail : "it could not be encoded");
 	prfaq_error_clear(&err);
 	json_decref(response);
 }

@@ -2,6 +2,7 @@
  * buf.c - growable NUL-terminated byte buffer (see include/prfaq/buf.h).
  */
 #include "prfaq/buf.h"
+#include "prfaq/alloc.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,9 +24,7 @@ prfaq_buf_reserve(struct prfaq_buf *b, size_t extra)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	p = realloc(b->data, cap);
-	if (p == NULL)
-		return -1;
+	p = prfaq_realloc(b->data, cap);
 	b->data = p;
 	b->cap = cap;
 	return 0;

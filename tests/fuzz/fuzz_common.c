@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/json.h"
 
 void
@@ -23,6 +24,7 @@ fuzz_init(void)
 	static int done;
 
 	if (!done) {
+		prfaq_alloc_init();
 		json_object_seed(1);
 		done = 1;
 	}

@@ -19,7 +19,10 @@
 void fuzz_fail(const char *file, int line, const char *what)
 	__attribute__((noreturn));
 
-/* Seed Jansson's hash so object order, and so runs, repeat (idempotent). */
+/*
+ * Install prfaqd's allocation policy (prfaq/alloc.h) and seed Jansson's hash
+ * so object order, and so runs, repeat (idempotent).
+ */
 void fuzz_init(void);
 
 /*

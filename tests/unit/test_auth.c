@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/auth.h"
 
 static void
@@ -151,5 +152,6 @@ main(void)
 		cmocka_unit_test(test_cache_disabled),
 	};
 
+	prfaq_alloc_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

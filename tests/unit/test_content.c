@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/content.h"
 #include "prfaq/error.h"
 #include "prfaq/json.h"
@@ -2087,5 +2088,6 @@ main(void)
 		cmocka_unit_test(test_out_of_memory),
 	};
 
+	prfaq_alloc_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <string.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/crypto.h"
 
 static void
@@ -73,5 +74,6 @@ main(void)
 		cmocka_unit_test(test_against_openssl),
 	};
 
+	prfaq_alloc_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/buf.h"
 #include "prfaq/error.h"
 #include "prfaq/json.h"
@@ -500,5 +501,6 @@ main(void)
 		cmocka_unit_test(test_pointer_push_get_roundtrip),
 	};
 
+	prfaq_alloc_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/json.h"
 
 /* Decode text both ways and insist on the same outcome. */
@@ -158,5 +159,6 @@ main(void)
 		cmocka_unit_test(test_fixtures_and_mutations),
 	};
 
+	prfaq_alloc_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

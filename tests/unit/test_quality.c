@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/buf.h"
 #include "prfaq/json.h"
 #include "prfaq/quality.h"
@@ -1627,5 +1628,6 @@ main(void)
 		cmocka_unit_test(test_weak_fixture),
 	};
 
+	prfaq_alloc_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

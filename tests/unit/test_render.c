@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/render.h"
 #include "prfaq/utf8.h"
 
@@ -1474,5 +1475,6 @@ main(void)
 		cmocka_unit_test(test_random_shapes),
 	};
 
+	prfaq_alloc_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

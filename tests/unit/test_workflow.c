@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/workflow.h"
 
 /*
@@ -245,5 +246,6 @@ main(void)
 		cmocka_unit_test(test_parse_unknown),
 	};
 
+	prfaq_alloc_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
