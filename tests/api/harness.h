@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -88,7 +89,47 @@ char *h_user(struct h_server *s, const char *name, const char *roles,
 /* Read a file into a malloc'd NUL-terminated buffer. */
 char *h_read_file(const char *path);
 
-/* Assert helpers. */
+/*
+ * One request whose body is a JSON value: body is taken (decref'd here) and
+ * may be NULL for no body; headers as for h_req().  Asserts that the request
+ * was sent and answered; the answer, whatever its status, goes to out.
+ */
+void h_req_json(struct h_server *s, const char *method, const char *path,
+		const char *token, const char *const *headers, json_t *body,
+		struct h_resp *out);
+
+/*
+ * The path of the response's Link: <...>; rel="next" header, copied into buf;
+ * NULL when there is no next page.
+ */
+const char *h_link_next(const struct h_resp *r, char *buf, size_t cap);
+
+/* A TCP connection to 127.0.0.1:port (blocking); the fd or -1. */
+int h_connect(int port);
+
+/* The first cell of a query on the server's database, as a number; asserts
+ * that the query ran. */
+long h_sql_count(const struct h_server *s, const char *sql);
+
+/* Is s a UUID in its textual form (8-4-4-4-12 hex digits)?  NULL is not. */
+bool h_is_uuid(const char *s);
+/* Is s an RFC 3339 UTC timestamp to the second, "2026-11-25T10:00:00Z"? */
+bool h_is_rfc3339_utc(const char *s);
+
+/*
+ * Fails the test, at file:line, unless r is an RFC 9457 problem (the
+ * application/problem+json media type, a "status" member equal to the HTTP
+ * status, "type", "title" and "detail" strings) with a status from lo to hi.
+ * Use it through assert_problem() and assert_problem_4xx().
+ */
+void h_check_problem(const struct h_resp *r, long lo, long hi,
+		     const char *file, int line);
+
+/* Assert helpers: on failure they report the line of the test that used them. */
+#define assert_problem(r, status) \
+	h_check_problem((r), (status), (status), __FILE__, __LINE__)
+#define assert_problem_4xx(r) h_check_problem((r), 400, 499, __FILE__, __LINE__)
+
 #define assert_status(r, want) do { \
 	if ((r)->status != (want)) { \
 		print_error("status %ld, want %d; body: %.*s\n", (r)->status, \
