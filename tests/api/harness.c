@@ -149,6 +149,7 @@ spawn(struct h_server *s, const char *const *extra_env)
 			s->pid = 0;
 			fprintf(stderr, "harness: prfaqd exited early; see %s\n",
 				s->log_path);
+			print_log_report(s->log_path);
 			return -1;
 		}
 		if (h_req(s, "GET", "/healthz", NULL, NULL, NULL, &r) == 0 &&
@@ -226,7 +227,8 @@ h_start(struct h_server *s, const char *const *extra_env)
 
 /*
  * Set when a prfaqd stopped by h_stop() did not exit 0: a sanitizer report
- * (LeakSanitizer runs at exit), a crash or a hang on SIGTERM.  cmocka 1.1
+ * (LeakSanitizer's at exit; ThreadSanitizer's ends the server at once, with
+ * status 66), a crash or a hang on SIGTERM.  cmocka 1.1
  * reports a failing group teardown but still exits 0, so the harness turns
  * the run into a failure itself, at exit.
  */
@@ -278,7 +280,8 @@ static void
 print_log_report(const char *path)
 {
 	static const char *const marks[] = { "==ERROR:", "runtime error:",
-					     "AddressSanitizer", "LeakSanitizer" };
+					     "AddressSanitizer", "LeakSanitizer",
+					     "ThreadSanitizer" };
 	char *log = h_read_file(path);
 	const char *from = NULL;
 	size_t len;

@@ -1,15 +1,18 @@
 /*
  * harness.h - black-box API tests: a real prfaqd on a real PostgreSQL.
  *
- * h_start() creates a fresh database (so test files run in parallel), starts
- * build/prfaqd on a free loopback port, waits for /healthz and creates an
- * admin.  h_stop() stops the server (SIGTERM, as in production) and drops the
- * database; a server that does not then exit 0 (a LeakSanitizer report, a
- * crash, a hang) fails the whole run, with its report printed and its log
- * kept.  Requests go over HTTP with libcurl.
+ * h_start() creates a fresh database (so test files run in parallel), makes
+ * an admin with "prfaqd create-user", starts prfaqd on a free loopback port
+ * and waits for /healthz.  h_stop() stops the server (SIGTERM, as in
+ * production) and drops the database; a server that does not then exit 0 (a
+ * sanitizer report: LeakSanitizer's at exit, ThreadSanitizer's exit status
+ * 66; a crash; a hang) fails the whole run, with its report printed and its
+ * log kept.  Requests go over HTTP with libcurl.
  *
- * Environment: PRFAQD_BIN (set by CTest), PRFAQ_TEST_PG (a libpq conninfo for
- * a role that may create databases; set by scripts/test).
+ * Environment: PRFAQD_BIN (set by CTest: the build's prfaqd), PRFAQ_TEST_PG
+ * (a libpq conninfo for a role that may create databases; set by
+ * scripts/test).  prfaqd inherits the rest, ASAN_OPTIONS and TSAN_OPTIONS
+ * included.
  */
 #ifndef PRFAQ_TEST_HARNESS_H
 #define PRFAQ_TEST_HARNESS_H
@@ -82,7 +85,11 @@ void h_resp_free(struct h_resp *r);
 const char *h_header(const struct h_resp *r, const char *name, char *buf,
 		     size_t cap);
 
-/* Create a user via the API as admin and return a new token (static-free: malloc'd). */
+/*
+ * Create a user via the API as admin; roles is the inside of a JSON list
+ * ("\"author\",\"reviewer\"", or "").  Returns a token of theirs (malloc'd),
+ * or NULL; id_out (40 bytes, or NULL) receives the user's id.
+ */
 char *h_user(struct h_server *s, const char *name, const char *roles,
 	     char *id_out);
 
