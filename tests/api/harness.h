@@ -11,8 +11,9 @@
  *
  * Environment: PRFAQD_BIN (set by CTest: the build's prfaqd), PRFAQ_TEST_PG
  * (a libpq conninfo for a role that may create databases; set by
- * scripts/test).  prfaqd inherits the rest, ASAN_OPTIONS and TSAN_OPTIONS
- * included.
+ * scripts/test), PRFAQ_TEST_KEEP_LOGS (set: keep every server log, not only
+ * a failed server's).  prfaqd inherits the rest, ASAN_OPTIONS and
+ * TSAN_OPTIONS included.
  */
 #ifndef PRFAQ_TEST_HARNESS_H
 #define PRFAQ_TEST_HARNESS_H

@@ -54,6 +54,7 @@ setup(void **state)
 	/*
 	 * The sender delivers every event to a port where nobody listens, so
 	 * it fails and retries (every 10 ms) for as long as the test runs.
+	 * Loopback webhook URLs need PRFAQ_WEBHOOK_ALLOW_PRIVATE (API.md).
 	 */
 	const char *env[] = { "PRFAQ_THREADS=4",
 			      "PRFAQ_WEBHOOK_ALLOW_PRIVATE=1",
