@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,12 @@
 
 struct db_conn {
 	PGconn *pg;
+	/*
+	 * pg != NULL, for prfaq_db_pool_stats(): pg belongs to whoever holds
+	 * the slot and changes outside the pool's lock, so it is never read
+	 * by anyone else.
+	 */
+	atomic_bool open;
 	const struct db_stmt *prepared[PREPARED_MAX];
 	unsigned nprepared;
 	bool retryable;		/* last error was 40001/40P01 */
@@ -110,7 +117,8 @@ prfaq_db_pool_stats(struct prfaq_db_pool *pool, struct prfaq_db_stats *out)
 
 	pthread_mutex_lock(&pool->mu);
 	for (unsigned i = 0; i < pool->size; i++)
-		if (pool->conns[i].pg != NULL)
+		if (atomic_load_explicit(&pool->conns[i].open,
+					 memory_order_relaxed))
 			open++;
 	out->size = pool->size;
 	out->open = open;
@@ -128,6 +136,7 @@ conn_drop(struct db_conn *conn)
 	if (conn->pg != NULL)
 		PQfinish(conn->pg);
 	conn->pg = NULL;
+	atomic_store_explicit(&conn->open, false, memory_order_relaxed);
 	conn->nprepared = 0;
 }
 
@@ -187,6 +196,7 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 	}
 	PQsetNoticeProcessor(pg, conn_notice, conn);
 	conn->pg = pg;
+	atomic_store_explicit(&conn->open, true, memory_order_relaxed);
 	conn->nprepared = 0;
 	pthread_mutex_lock(&pool->mu);
 	pool->reconnects++;

@@ -149,6 +149,7 @@ spawn(struct h_server *s, const char *const *extra_env)
 			s->pid = 0;
 			fprintf(stderr, "harness: prfaqd exited early; see %s\n",
 				s->log_path);
+			print_log_report(s->log_path);
 			return -1;
 		}
 		if (h_req(s, "GET", "/healthz", NULL, NULL, NULL, &r) == 0 &&
@@ -226,7 +227,8 @@ h_start(struct h_server *s, const char *const *extra_env)
 
 /*
  * Set when a prfaqd stopped by h_stop() did not exit 0: a sanitizer report
- * (LeakSanitizer runs at exit), a crash or a hang on SIGTERM.  cmocka 1.1
+ * (LeakSanitizer's at exit; ThreadSanitizer's ends the server at once, with
+ * status 66), a crash or a hang on SIGTERM.  cmocka 1.1
  * reports a failing group teardown but still exits 0, so the harness turns
  * the run into a failure itself, at exit.
  */
@@ -278,7 +280,8 @@ static void
 print_log_report(const char *path)
 {
 	static const char *const marks[] = { "==ERROR:", "runtime error:",
-					     "AddressSanitizer", "LeakSanitizer" };
+					     "AddressSanitizer", "LeakSanitizer",
+					     "ThreadSanitizer" };
 	char *log = h_read_file(path);
 	const char *from = NULL;
 	size_t len;
@@ -455,6 +458,133 @@ h_header(const struct h_resp *r, const char *name, char *buf, size_t cap)
 		line = *end ? end + 2 : end;
 	}
 	return NULL;
+}
+
+void
+h_req_json(struct h_server *s, const char *method, const char *path,
+	   const char *token, const char *const *headers, json_t *body,
+	   struct h_resp *out)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	json_decref(body);
+	assert_true(body == NULL || text != NULL);
+	assert_int_equal(h_req(s, method, path, token, headers, text, out), 0);
+	free(text);
+}
+
+const char *
+h_link_next(const struct h_resp *r, char *buf, size_t cap)
+{
+	char link[2048];
+	char *lt, *gt;
+
+	if (h_header(r, "Link", link, sizeof(link)) == NULL)
+		return NULL;
+	lt = strchr(link, '<');
+	gt = lt ? strchr(lt, '>') : NULL;
+	if (lt == NULL || gt == NULL || strstr(gt, "rel=\"next\"") == NULL)
+		return NULL;
+	snprintf(buf, cap, "%.*s", (int)(gt - lt - 1), lt + 1);
+	return buf;
+}
+
+int
+h_connect(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+long
+h_sql_count(const struct h_server *s, const char *sql)
+{
+	char *v = h_sql(s->dbname, sql);
+	long n;
+
+	assert_non_null(v);
+	n = strtol(v, NULL, 10);
+	free(v);
+	return n;
+}
+
+bool
+h_is_uuid(const char *s)
+{
+	if (s == NULL || strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!strchr("0123456789abcdefABCDEF", s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool
+h_is_rfc3339_utc(const char *s)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+
+	if (s == NULL || strlen(s) != sizeof(pat) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(pat) - 1; i++)
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+			return false;
+	return true;
+}
+
+/*
+ * The checks behind assert_problem(): the first one that does not hold is
+ * printed with the body, and the test fails at the caller's file:line
+ * (cmocka's _fail), not here.
+ */
+void
+h_check_problem(const struct h_resp *r, long lo, long hi, const char *file,
+		int line)
+{
+	const char *why = NULL;
+	char ct[128], want[48];
+
+	if (r->status < lo || r->status > hi)
+		why = "unexpected status";
+	else if (h_header(r, "Content-Type", ct, sizeof(ct)) == NULL)
+		why = "no Content-Type";
+	else if (strcmp(ct, "application/problem+json") != 0)
+		why = "Content-Type is not application/problem+json";
+	else if (r->json == NULL)
+		why = "the body is not JSON";
+	else if (json_integer_value(json_object_get(r->json, "status")) != r->status)
+		why = "its \"status\" is not the HTTP status";
+	else if (!json_is_string(json_object_get(r->json, "type")))
+		why = "no \"type\" string";
+	else if (!json_is_string(json_object_get(r->json, "title")))
+		why = "no \"title\" string";
+	else if (!json_is_string(json_object_get(r->json, "detail")))
+		why = "no \"detail\" string";
+	if (why == NULL)
+		return;
+	if (lo == hi)
+		snprintf(want, sizeof(want), "%ld", lo);
+	else
+		snprintf(want, sizeof(want), "%ld-%ld", lo, hi);
+	print_error("want a %s problem: %s; status %ld, body: %.*s\n", want, why,
+		    r->status, (int)(r->len > 2000 ? 2000 : r->len),
+		    r->body ? r->body : "");
+	_fail(file, line);
 }
 
 char *

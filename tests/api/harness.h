@@ -1,15 +1,19 @@
 /*
  * harness.h - black-box API tests: a real prfaqd on a real PostgreSQL.
  *
- * h_start() creates a fresh database (so test files run in parallel), starts
- * build/prfaqd on a free loopback port, waits for /healthz and creates an
- * admin.  h_stop() stops the server (SIGTERM, as in production) and drops the
- * database; a server that does not then exit 0 (a LeakSanitizer report, a
- * crash, a hang) fails the whole run, with its report printed and its log
- * kept.  Requests go over HTTP with libcurl.
+ * h_start() creates a fresh database (so test files run in parallel), makes
+ * an admin with "prfaqd create-user", starts prfaqd on a free loopback port
+ * and waits for /healthz.  h_stop() stops the server (SIGTERM, as in
+ * production) and drops the database; a server that does not then exit 0 (a
+ * sanitizer report: LeakSanitizer's at exit, ThreadSanitizer's exit status
+ * 66; a crash; a hang) fails the whole run, with its report printed and its
+ * log kept.  Requests go over HTTP with libcurl.
  *
- * Environment: PRFAQD_BIN (set by CTest), PRFAQ_TEST_PG (a libpq conninfo for
- * a role that may create databases; set by scripts/test).
+ * Environment: PRFAQD_BIN (set by CTest: the build's prfaqd), PRFAQ_TEST_PG
+ * (a libpq conninfo for a role that may create databases; set by
+ * scripts/test), PRFAQ_TEST_KEEP_LOGS (set: keep every server log, not only
+ * a failed server's).  prfaqd inherits the rest, ASAN_OPTIONS and
+ * TSAN_OPTIONS included.
  */
 #ifndef PRFAQ_TEST_HARNESS_H
 #define PRFAQ_TEST_HARNESS_H
@@ -17,6 +21,7 @@
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -81,14 +86,58 @@ void h_resp_free(struct h_resp *r);
 const char *h_header(const struct h_resp *r, const char *name, char *buf,
 		     size_t cap);
 
-/* Create a user via the API as admin and return a new token (static-free: malloc'd). */
+/*
+ * Create a user via the API as admin; roles is the inside of a JSON list
+ * ("\"author\",\"reviewer\"", or "").  Returns a token of theirs (malloc'd),
+ * or NULL; id_out (40 bytes, or NULL) receives the user's id.
+ */
 char *h_user(struct h_server *s, const char *name, const char *roles,
 	     char *id_out);
 
 /* Read a file into a malloc'd NUL-terminated buffer. */
 char *h_read_file(const char *path);
 
-/* Assert helpers. */
+/*
+ * One request whose body is a JSON value: body is taken (decref'd here) and
+ * may be NULL for no body; headers as for h_req().  Asserts that the request
+ * was sent and answered; the answer, whatever its status, goes to out.
+ */
+void h_req_json(struct h_server *s, const char *method, const char *path,
+		const char *token, const char *const *headers, json_t *body,
+		struct h_resp *out);
+
+/*
+ * The path of the response's Link: <...>; rel="next" header, copied into buf;
+ * NULL when there is no next page.
+ */
+const char *h_link_next(const struct h_resp *r, char *buf, size_t cap);
+
+/* A TCP connection to 127.0.0.1:port (blocking); the fd or -1. */
+int h_connect(int port);
+
+/* The first cell of a query on the server's database, as a number; asserts
+ * that the query ran. */
+long h_sql_count(const struct h_server *s, const char *sql);
+
+/* Is s a UUID in its textual form (8-4-4-4-12 hex digits)?  NULL is not. */
+bool h_is_uuid(const char *s);
+/* Is s an RFC 3339 UTC timestamp to the second, "2026-11-25T10:00:00Z"? */
+bool h_is_rfc3339_utc(const char *s);
+
+/*
+ * Fails the test, at file:line, unless r is an RFC 9457 problem (the
+ * application/problem+json media type, a "status" member equal to the HTTP
+ * status, "type", "title" and "detail" strings) with a status from lo to hi.
+ * Use it through assert_problem() and assert_problem_4xx().
+ */
+void h_check_problem(const struct h_resp *r, long lo, long hi,
+		     const char *file, int line);
+
+/* Assert helpers: on failure they report the line of the test that used them. */
+#define assert_problem(r, status) \
+	h_check_problem((r), (status), (status), __FILE__, __LINE__)
+#define assert_problem_4xx(r) h_check_problem((r), 400, 499, __FILE__, __LINE__)
+
 #define assert_status(r, want) do { \
 	if ((r)->status != (want)) { \
 		print_error("status %ld, want %d; body: %.*s\n", (r)->status, \

@@ -30,21 +30,6 @@ teardown(void **state)
 }
 
 static void
-assert_problem(const struct h_resp *r, int status)
-{
-	char ct[128];
-
-	assert_status(r, status);
-	assert_non_null(h_header(r, "Content-Type", ct, sizeof(ct)));
-	assert_string_equal(ct, "application/problem+json");
-	assert_non_null(r->json);
-	assert_int_equal(JI(r, "status"), status);
-	assert_non_null(JS(r, "type"));
-	assert_non_null(JS(r, "title"));
-	assert_non_null(JS(r, "detail"));
-}
-
-static void
 test_unknown_path_is_404(void **state)
 {
 	struct h_resp r;
@@ -147,22 +132,7 @@ test_request_id_echoed_or_made(void **state)
 	h_resp_free(&r);
 }
 
-/* Raw HTTP over a socket: for what libcurl would not send. */
-static int
-raw_connect(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	a.sin_port = htons((uint16_t)srv.port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
+/* Raw HTTP over a socket (h_connect): for what libcurl would not send. */
 static int
 raw_status(int fd, char *buf, size_t cap)
 {
@@ -189,7 +159,7 @@ test_oversized_body_is_413_before_upload(void **state)
 	int fd;
 
 	/* Content-Length says 2 MiB: refused before a byte of body is sent. */
-	fd = raw_connect();
+	fd = h_connect(srv.port);
 	assert_true(fd >= 0);
 	snprintf(head, sizeof(head),
 		 "POST /v1/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"

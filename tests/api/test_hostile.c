@@ -77,32 +77,6 @@ assert_healthy(void)
 	h_resp_free(&r);
 }
 
-static void
-assert_problem_4xx(const struct h_resp *r)
-{
-	char ct[128];
-
-	if (r->status < 400 || r->status > 499) {
-		print_error("status %ld, want 4xx; body: %.*s\n", r->status,
-			    (int)(r->len > 500 ? 500 : r->len), r->body);
-		fail();
-	}
-	assert_non_null(h_header(r, "Content-Type", ct, sizeof(ct)));
-	assert_string_equal(ct, "application/problem+json");
-	assert_non_null(r->json);
-	assert_int_equal(JI(r, "status"), r->status);
-	assert_non_null(JS(r, "type"));
-	assert_non_null(JS(r, "title"));
-	assert_non_null(JS(r, "detail"));
-}
-
-static void
-assert_problem(const struct h_resp *r, int status)
-{
-	assert_status(r, status);
-	assert_problem_4xx(r);
-}
-
 /* POST body (NUL-terminated) to path as the author; expect status. */
 static void
 post_expect(const char *path, const char *body, int status)
@@ -157,13 +131,9 @@ repeat(const char *head, const char *s, size_t n, const char *tail)
 static int
 raw_connect(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = h_connect(srv.port);
 
 	assert_true(fd >= 0);
-	a.sin_port = htons((uint16_t)srv.port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	return fd;
 }
 

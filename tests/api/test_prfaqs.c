@@ -45,21 +45,6 @@ teardown(void **state)
 
 /* --- helpers ------------------------------------------------------------ */
 
-static void
-assert_problem(const struct h_resp *r, int status)
-{
-	char ct[128];
-
-	assert_status(r, status);
-	assert_non_null(h_header(r, "Content-Type", ct, sizeof(ct)));
-	assert_string_equal(ct, "application/problem+json");
-	assert_non_null(r->json);
-	assert_int_equal(JI(r, "status"), status);
-	assert_non_null(JS(r, "type"));
-	assert_non_null(JS(r, "title"));
-	assert_non_null(JS(r, "detail"));
-}
-
 /* A 400 whose errors name exactly this JSON Pointer (among others). */
 static void
 assert_invalid_at(const struct h_resp *r, const char *pointer)
@@ -102,48 +87,6 @@ assert_etag(const struct h_resp *r, int version)
 	assert_string_equal(etag, want);
 }
 
-static bool
-is_uuid(const char *s)
-{
-	if (s == NULL || strlen(s) != 36)
-		return false;
-	for (int i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!strchr("0123456789abcdefABCDEF", s[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* "2026-11-25T10:00:00Z" */
-static bool
-is_rfc3339_utc(const char *s)
-{
-	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
-
-	if (s == NULL || strlen(s) != sizeof(pat) - 1)
-		return false;
-	for (size_t i = 0; i < sizeof(pat) - 1; i++)
-		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
-			return false;
-	return true;
-}
-
-static long
-sql_count(const char *sql)
-{
-	char *v = h_sql(srv.dbname, sql);
-	long n;
-
-	assert_non_null(v);
-	n = strtol(v, NULL, 10);
-	free(v);
-	return n;
-}
-
 /*
  * Put a PR/FAQ in a status directly in the database: the workflow endpoints
  * (submit, decide, archive) are not what these tests are about.
@@ -169,19 +112,6 @@ json_is(const json_t *j, const char *want)
 
 	json_decref(w);
 	return eq;
-}
-
-/* Send body (taken; NULL for none) as JSON with extra headers. */
-static void
-req_json(const char *method, const char *path, const char *token,
-	 const char *const *headers, json_t *body, struct h_resp *out)
-{
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-
-	json_decref(body);
-	assert_true(body == NULL || text != NULL);
-	assert_int_equal(h_req(&srv, method, path, token, headers, text, out), 0);
-	free(text);
 }
 
 /* A realistic, complete content object about a pantry subscription. */
@@ -239,7 +169,7 @@ create_prfaq_with(const char *token, const char *title, json_t *content,
 		json_object_set_new(body, "team", json_string(team));
 	if (tags != NULL)
 		json_object_set_new(body, "tags", tags);
-	req_json("POST", "/v1/prfaqs", token, NULL, body, &r);
+	h_req_json(&srv, "POST", "/v1/prfaqs", token, NULL, body, &r);
 	assert_status(&r, 201);
 	snprintf(id_out, 40, "%s", JS(&r, "id"));
 	h_resp_free(&r);
@@ -302,7 +232,7 @@ put(const char *token, const char *id, int if_match, json_t *body,
 
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
 	snprintf(im, sizeof(im), "If-Match: \"%d\"", if_match);
-	req_json("PUT", path, token, if_match ? hdr : NULL, body, out);
+	h_req_json(&srv, "PUT", path, token, if_match ? hdr : NULL, body, out);
 }
 
 static void
@@ -367,11 +297,11 @@ test_create_returns_the_document(void **state)
 	char location[128], want[128];
 	json_t *owner, *quality;
 
-	req_json("POST", "/v1/prfaqs", author, NULL, body, &r);
+	h_req_json(&srv, "POST", "/v1/prfaqs", author, NULL, body, &r);
 	assert_status(&r, 201);
 	assert_content_type(&r, "application/json");
 	assert_etag(&r, 1);
-	assert_true(is_uuid(JS(&r, "id")));
+	assert_true(h_is_uuid(JS(&r, "id")));
 	assert_non_null(h_header(&r, "Location", location, sizeof(location)));
 	snprintf(want, sizeof(want), "/v1/prfaqs/%s", JS(&r, "id"));
 	assert_string_equal(location, want);
@@ -389,8 +319,8 @@ test_create_returns_the_document(void **state)
 	assert_true(json_is_integer(json_object_get(quality, "score")));
 	assert_in_range(json_integer_value(json_object_get(quality, "score")), 0, 100);
 	assert_true(json_is_array(json_object_get(quality, "findings")));
-	assert_true(is_rfc3339_utc(JS(&r, "created_at")));
-	assert_true(is_rfc3339_utc(JS(&r, "updated_at")));
+	assert_true(h_is_rfc3339_utc(JS(&r, "created_at")));
+	assert_true(h_is_rfc3339_utc(JS(&r, "updated_at")));
 	h_resp_free(&r);
 	json_decref(content);
 }
@@ -406,7 +336,7 @@ test_create_keeps_partial_content_as_sent(void **state)
 	char id[40];
 
 	/* A title alone is a valid start. */
-	req_json("POST", "/v1/prfaqs", author, NULL,
+	h_req_json(&srv, "POST", "/v1/prfaqs", author, NULL,
 		 json_pack("{s:s}", "title", "Just a title"), &r);
 	assert_status(&r, 201);
 	assert_true(json_is_object(J(&r, "content")));
@@ -430,22 +360,22 @@ static void
 test_create_needs_the_author_role(void **state)
 {
 	const char *const who[] = { reviewer, reader, srv.admin_token };
-	long before = sql_count("SELECT count(*) FROM prfaqs");
+	long before = h_sql_count(&srv, "SELECT count(*) FROM prfaqs");
 	struct h_resp r;
 
 	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
-		req_json("POST", "/v1/prfaqs", who[i], NULL,
+		h_req_json(&srv, "POST", "/v1/prfaqs", who[i], NULL,
 			 json_pack("{s:s}", "title", "Not mine to write"), &r);
 		assert_problem(&r, 403);
 		h_resp_free(&r);
 	}
-	assert_int_equal(sql_count("SELECT count(*) FROM prfaqs"), before);
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"), before);
 	/* Without a token at all: 401. */
-	req_json("POST", "/v1/prfaqs", NULL, NULL,
+	h_req_json(&srv, "POST", "/v1/prfaqs", NULL, NULL,
 		 json_pack("{s:s}", "title", "Anonymous"), &r);
 	assert_problem(&r, 401);
 	h_resp_free(&r);
-	assert_int_equal(sql_count("SELECT count(*) FROM prfaqs"), before);
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"), before);
 }
 
 static void
@@ -484,7 +414,7 @@ test_create_validation_pointers(void **state)
 		{ "{\"title\":\"T\",\"owner\":\"me\"}", "/owner" },
 		{ "{\"title\":\"T\",\"version\":9}", "/version" },
 	};
-	long before = sql_count("SELECT count(*) FROM prfaqs");
+	long before = h_sql_count(&srv, "SELECT count(*) FROM prfaqs");
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct h_resp r;
@@ -506,7 +436,7 @@ test_create_validation_pointers(void **state)
 		assert_invalid_at(&r, "/content/press_release/summary");
 		h_resp_free(&r);
 	}
-	assert_int_equal(sql_count("SELECT count(*) FROM prfaqs"), before);
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"), before);
 }
 
 static void
@@ -776,12 +706,12 @@ test_put_preconditions(void **state)
 	assert_problem(&r, 412);
 	h_resp_free(&r);
 	/* A weak tag never matches for writes. */
-	req_json("PUT", path, author, weak, replace_body("Changed", content_full("Nope")),
+	h_req_json(&srv, "PUT", path, author, weak, replace_body("Changed", content_full("Nope")),
 		 &r);
 	assert_problem(&r, 412);
 	h_resp_free(&r);
 	/* "*" (any version) is the lost update If-Match exists to stop: 428. */
-	req_json("PUT", path, author, (const char *const[]){ "If-Match: *", NULL },
+	h_req_json(&srv, "PUT", path, author, (const char *const[]){ "If-Match: *", NULL },
 		 replace_body("Changed", content_full("Nope")), &r);
 	assert_problem(&r, 428);
 	assert_non_null(strstr(JS(&r, "detail"), "If-Match: *"));
@@ -814,11 +744,11 @@ test_put_preconditions(void **state)
 	json_decref(doc);
 
 	/* PUT replaces: a body without content is refused. */
-	req_json("PUT", path, author, (const char *const[]){ "If-Match: \"2\"", NULL },
+	h_req_json(&srv, "PUT", path, author, (const char *const[]){ "If-Match: \"2\"", NULL },
 		 json_pack("{s:s}", "title", "No content"), &r);
 	assert_invalid_at(&r, "/content");
 	h_resp_free(&r);
-	req_json("PUT", path, author, (const char *const[]){ "If-Match: \"2\"", NULL },
+	h_req_json(&srv, "PUT", path, author, (const char *const[]){ "If-Match: \"2\"", NULL },
 		 json_pack("{s:s, s:{s:{s:i}}}", "title", "T", "content", "press_release",
 			   "headline", 3), &r);
 	assert_invalid_at(&r, "/content/press_release/headline");
@@ -1054,7 +984,7 @@ test_versions_list_and_one_version(void **state)
 	for (int i = 0; i < 3; i++) {
 		item = json_array_get(json_object_get(list, "items"), (size_t)i);
 		assert_int_equal(json_integer_value(json_object_get(item, "number")), 3 - i);
-		assert_true(is_rfc3339_utc(json_string_value(json_object_get(item,
+		assert_true(h_is_rfc3339_utc(json_string_value(json_object_get(item,
 									  "created_at"))));
 		assert_true(json_is_integer(json_object_get(json_object_get(item, "quality"),
 							    "score")));
@@ -1088,7 +1018,7 @@ test_versions_list_and_one_version(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "author"),
 							      "id")), author_id);
 	assert_true(json_object_get(v, "change_note") != NULL);
-	assert_true(is_rfc3339_utc(json_string_value(json_object_get(v, "created_at"))));
+	assert_true(h_is_rfc3339_utc(json_string_value(json_object_get(v, "created_at"))));
 	h_resp_free(&r);
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/2", id);
 	v = get_json(path);
@@ -1324,7 +1254,7 @@ test_events_trail(void **state)
 
 		assert_true(json_object_get(e, "id") != NULL);
 		assert_string_equal(json_string_value(json_object_get(e, "type")), types[i]);
-		assert_true(is_rfc3339_utc(json_string_value(json_object_get(e, "at"))));
+		assert_true(h_is_rfc3339_utc(json_string_value(json_object_get(e, "at"))));
 		assert_true(json_is_object(actor));
 		assert_string_equal(json_string_value(json_object_get(actor, "id")),
 				    i == 2 ? srv.admin_id : author_id);
@@ -1416,38 +1346,21 @@ test_concurrent_puts_lose_nothing(void **state)
 
 /* --- lists -------------------------------------------------------------- */
 
-/* The path of a Link: <...>; rel="next" header, or NULL. */
-static const char *
-link_next(const struct h_resp *r, char *buf, size_t cap)
-{
-	char link[2048];
-	char *lt, *gt;
-
-	if (h_header(r, "Link", link, sizeof(link)) == NULL)
-		return NULL;
-	lt = strchr(link, '<');
-	gt = lt ? strchr(lt, '>') : NULL;
-	if (lt == NULL || gt == NULL || strstr(gt, "rel=\"next\"") == NULL)
-		return NULL;
-	snprintf(buf, cap, "%.*s", (int)(gt - lt - 1), lt + 1);
-	return buf;
-}
-
 static void
 assert_summary(const json_t *s)
 {
 	const json_t *owner = json_object_get(s, "owner");
 
-	assert_true(is_uuid(json_string_value(json_object_get(s, "id"))));
+	assert_true(h_is_uuid(json_string_value(json_object_get(s, "id"))));
 	assert_true(json_is_string(json_object_get(s, "title")));
 	assert_non_null(json_object_get(s, "team"));
 	assert_true(json_is_array(json_object_get(s, "tags")));
 	assert_true(json_is_string(json_object_get(s, "status")));
-	assert_true(is_uuid(json_string_value(json_object_get(owner, "id"))));
+	assert_true(h_is_uuid(json_string_value(json_object_get(owner, "id"))));
 	assert_true(json_is_string(json_object_get(owner, "name")));
 	assert_true(json_is_integer(json_object_get(s, "version")));
 	assert_true(json_is_integer(json_object_get(json_object_get(s, "quality"), "score")));
-	assert_true(is_rfc3339_utc(json_string_value(json_object_get(s, "updated_at"))));
+	assert_true(h_is_rfc3339_utc(json_string_value(json_object_get(s, "updated_at"))));
 }
 
 /*
@@ -1478,12 +1391,12 @@ walk(const char *first, size_t page_size, int *pages)
 		}
 		assert_non_null(json_object_get(r.json, "next_cursor"));
 		if (json_is_null(J(&r, "next_cursor"))) {
-			assert_null(link_next(&r, next, sizeof(next)));
+			assert_null(h_link_next(&r, next, sizeof(next)));
 			h_resp_free(&r);
 			return ids;
 		}
 		assert_int_equal(json_array_size(J(&r, "items")), page_size);
-		assert_non_null(link_next(&r, next, sizeof(next)));
+		assert_non_null(h_link_next(&r, next, sizeof(next)));
 		assert_true(strncmp(next, "/v1/prfaqs?", 11) == 0);
 		assert_non_null(strstr(next, JS(&r, "next_cursor")));
 		snprintf(path, sizeof(path), "%s", next);
@@ -1748,7 +1661,7 @@ test_search_ranks_best_match_first(void **state)
 	assert_ids("/v1/prfaqs?q=xylophone", NULL, 0);
 	/* Punctuation in q is text, not syntax. */
 	assert_ids("/v1/prfaqs?q=refund%27%29%3B%20DROP%20TABLE%20prfaqs%3B--", NULL, 0);
-	assert_true(sql_count("SELECT count(*) FROM prfaqs") > 0);
+	assert_true(h_sql_count(&srv, "SELECT count(*) FROM prfaqs") > 0);
 }
 
 /*
@@ -1775,7 +1688,7 @@ test_search_ranks_the_most_recent_thousand(void **state)
 		 "   FROM prfaqs, generate_series(1, 1100) g WHERE id = '%s'"
 		 " RETURNING 1", a);
 	free(h_sql(srv.dbname, sql));
-	assert_int_equal(sql_count("SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"),
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"),
 			 1101);
 
 	ids = walk("/v1/prfaqs?q=zebra&limit=100", 100, &pages);
@@ -1803,7 +1716,7 @@ test_search_ranks_the_most_recent_thousand(void **state)
 	json_decref(ids);
 	free(h_sql(srv.dbname,
 		   "DELETE FROM prfaqs WHERE title ~ '^Zebra crossing [0-9]+$' RETURNING 1"));
-	assert_int_equal(sql_count("SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"), 1);
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"), 1);
 }
 
 /* --- text fidelity ------------------------------------------------------ */
@@ -1915,7 +1828,7 @@ assert_report(const json_t *rep)
 static long
 stored_rows(void)
 {
-	return sql_count("SELECT (SELECT count(*) FROM prfaqs) + (SELECT count(*) FROM"
+	return h_sql_count(&srv, "SELECT (SELECT count(*) FROM prfaqs) + (SELECT count(*) FROM"
 			 " prfaq_versions) + (SELECT count(*) FROM events)");
 }
 
@@ -1943,7 +1856,7 @@ test_lint_reports_and_stores_nothing(void **state)
 	json_array_append_new(json_object_get(json_object_get(full, "faq"), "external"),
 			      json_pack("{s:s, s:s}", "question", "Can I pause it?",
 					"answer", "Yes, any week, in one tap."));
-	req_json("POST", "/v1/lint", reader, NULL, json_pack("{s:O}", "content", full), &r);
+	h_req_json(&srv, "POST", "/v1/lint", reader, NULL, json_pack("{s:O}", "content", full), &r);
 	assert_status(&r, 200);
 	assert_content_type(&r, "application/json");
 	assert_report(r.json);
@@ -1960,7 +1873,7 @@ test_lint_reports_and_stores_nothing(void **state)
 		char id[40];
 		json_t *doc, *lint;
 
-		req_json("POST", "/v1/lint", author, NULL, json_pack("{s:O}", "content", full),
+		h_req_json(&srv, "POST", "/v1/lint", author, NULL, json_pack("{s:O}", "content", full),
 			 &r);
 		assert_status(&r, 200);
 		lint = json_incref(r.json);
@@ -1980,7 +1893,7 @@ test_lint_reports_and_stores_nothing(void **state)
 	}
 
 	/* An empty draft: errors (no headline, no FAQ...), still stored nowhere. */
-	req_json("POST", "/v1/lint", author, NULL, json_pack("{s:{}}", "content"), &r);
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL, json_pack("{s:{}}", "content"), &r);
 	assert_status(&r, 200);
 	assert_report(r.json);
 	assert_true(has_error_finding(r.json));
@@ -1989,25 +1902,25 @@ test_lint_reports_and_stores_nothing(void **state)
 	h_resp_free(&r);
 
 	/* Invalid content: 400 at the place. */
-	req_json("POST", "/v1/lint", author, NULL,
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
 		 json_pack("{s:{s:{s:i}}}", "content", "press_release", "headline", 1), &r);
 	assert_invalid_at(&r, "/content/press_release/headline");
 	h_resp_free(&r);
-	req_json("POST", "/v1/lint", author, NULL,
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
 		 json_pack("{s:{s:[{s:s}]}}", "content", "visuals", "url", "javascript:x"), &r);
 	assert_invalid_at(&r, "/content/visuals/0/url");
 	h_resp_free(&r);
-	req_json("POST", "/v1/lint", author, NULL, json_pack("{s:{s:s}}", "content", "nope",
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL, json_pack("{s:{s:s}}", "content", "nope",
 							     "x"), &r);
 	assert_invalid_at(&r, "/content/nope");
 	h_resp_free(&r);
-	req_json("POST", "/v1/lint", author, NULL, json_pack("{s:s}", "title", "no content"),
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL, json_pack("{s:s}", "title", "no content"),
 		 &r);
 	assert_invalid_at(&r, "/content");
 	assert_invalid_at(&r, "/title");
 	h_resp_free(&r);
 	/* A member name that needs escaping in a JSON Pointer (RFC 6901). */
-	req_json("POST", "/v1/lint", author, NULL,
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
 		 json_pack("{s:{}, s:i}", "content", "a/b~c", 1), &r);
 	assert_invalid_at(&r, "/a~1b~0c");
 	h_resp_free(&r);

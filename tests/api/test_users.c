@@ -47,21 +47,6 @@ teardown(void **state)
 /* --- helpers ------------------------------------------------------------ */
 
 static void
-assert_problem(const struct h_resp *r, int status)
-{
-	char ct[128];
-
-	assert_status(r, status);
-	assert_non_null(h_header(r, "Content-Type", ct, sizeof(ct)));
-	assert_string_equal(ct, "application/problem+json");
-	assert_non_null(r->json);
-	assert_int_equal(JI(r, "status"), status);
-	assert_non_null(JS(r, "type"));
-	assert_non_null(JS(r, "title"));
-	assert_non_null(JS(r, "detail"));
-}
-
-static void
 assert_401(const struct h_resp *r)
 {
 	char www[256];
@@ -88,19 +73,6 @@ has_pointer(const struct h_resp *r, const char *pointer)
 	return false;
 }
 
-/* Send body (taken) as JSON. */
-static void
-req_json(const char *method, const char *path, const char *token, json_t *body,
-	 struct h_resp *out)
-{
-	char *text = json_dumps(body, JSON_COMPACT);
-
-	json_decref(body);
-	assert_non_null(text);
-	assert_int_equal(h_req(&srv, method, path, token, NULL, text, out), 0);
-	free(text);
-}
-
 static void
 unique_email(char *buf, size_t cap, const char *name)
 {
@@ -118,7 +90,7 @@ create_user(const char *name, const char *email, json_t *roles, char *id_out)
 {
 	struct h_resp r;
 
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:o}", "name", name, "email", email, "roles",
 			   roles), &r);
 	assert_status(&r, 201);
@@ -168,36 +140,6 @@ whoami(const char *token, char *id_out)
 }
 
 static bool
-is_uuid(const char *s)
-{
-	if (s == NULL || strlen(s) != 36)
-		return false;
-	for (int i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!strchr("0123456789abcdefABCDEF", s[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* "2026-11-25T10:00:00Z" */
-static bool
-is_rfc3339_utc(const char *s)
-{
-	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
-
-	if (s == NULL || strlen(s) != sizeof(pat) - 1)
-		return false;
-	for (size_t i = 0; i < sizeof(pat) - 1; i++)
-		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
-			return false;
-	return true;
-}
-
-static bool
 roles_are(const json_t *roles, const char *const *want, size_t n)
 {
 	if (!json_is_array(roles) || json_array_size(roles) != n)
@@ -214,18 +156,6 @@ roles_are(const json_t *roles, const char *const *want, size_t n)
 			return false;
 	}
 	return true;
-}
-
-static long
-sql_count(const char *sql)
-{
-	char *v = h_sql(srv.dbname, sql);
-	long n;
-
-	assert_non_null(v);
-	n = strtol(v, NULL, 10);
-	free(v);
-	return n;
 }
 
 /* --- GET /v1/me --------------------------------------------------------- */
@@ -268,11 +198,11 @@ test_create_user_as_admin(void **state)
 	char email[128], location[128], want[128];
 
 	unique_email(email, sizeof(email), "ana");
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[s,s]}", "name", "Ana Lima", "email", email,
 			   "roles", "author", "approver"), &r);
 	assert_status(&r, 201);
-	assert_true(is_uuid(JS(&r, "id")));
+	assert_true(h_is_uuid(JS(&r, "id")));
 	assert_string_equal(JS(&r, "name"), "Ana Lima");
 	assert_string_equal(JS(&r, "email"), email);
 	assert_true(roles_are(J(&r, "roles"),
@@ -284,7 +214,7 @@ test_create_user_as_admin(void **state)
 
 	/* No roles at all is a valid user (a reader). */
 	unique_email(email, sizeof(email), "reader");
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[]}", "name", "Reader", "email", email,
 			   "roles"), &r);
 	assert_status(&r, 201);
@@ -304,7 +234,7 @@ test_create_user_needs_admin(void **state)
 		char email[128];
 
 		unique_email(email, sizeof(email), "sneaky");
-		req_json("POST", "/v1/users", token,
+		h_req_json(&srv, "POST", "/v1/users", token, NULL,
 			 json_pack("{s:s, s:s, s:[s]}", "name", "Sneaky", "email",
 				   email, "roles", "admin"), &r);
 		assert_problem(&r, 403);
@@ -312,7 +242,7 @@ test_create_user_needs_admin(void **state)
 		/* Nothing was created. */
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM users WHERE email = '%s'", email);
-		assert_int_equal(sql_count(sql), 0);
+		assert_int_equal(h_sql_count(&srv, sql), 0);
 		free(token);
 	}
 	/* A user with every role but admin is still refused. */
@@ -321,7 +251,7 @@ test_create_user_needs_admin(void **state)
 						      "approver"), id, NULL);
 		struct h_resp r;
 
-		req_json("POST", "/v1/users", token,
+		h_req_json(&srv, "POST", "/v1/users", token, NULL,
 			 json_pack("{s:s, s:s, s:[]}", "name", "X", "email",
 				   "x@users.example", "roles"), &r);
 		assert_problem(&r, 403);
@@ -338,7 +268,7 @@ test_duplicate_email_is_409(void **state)
 
 	unique_email(email, sizeof(email), "dup");
 	create_user("First", email, json_pack("[]"), id);
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[]}", "name", "Second", "email", email,
 			   "roles"), &r);
 	assert_problem(&r, 409);
@@ -349,13 +279,13 @@ test_duplicate_email_is_409(void **state)
 		upper[i] = (char)(email[i] >= 'a' && email[i] <= 'z' ?
 				  email[i] - 'a' + 'A' : email[i]);
 	upper[strlen(email)] = '\0';
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[]}", "name", "Third", "email", upper,
 			   "roles"), &r);
 	assert_problem(&r, 409);
 	h_resp_free(&r);
 	/* The same goes for the address the first admin was made with. */
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[]}", "name", "Admin 2", "email",
 			   "Admin@Test.Example", "roles"), &r);
 	assert_problem(&r, 409);
@@ -365,7 +295,7 @@ test_duplicate_email_is_409(void **state)
 
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM users WHERE lower(email) = lower('%s')", email);
-		assert_int_equal(sql_count(sql), 1);
+		assert_int_equal(h_sql_count(&srv, sql), 1);
 	}
 }
 
@@ -377,19 +307,19 @@ test_create_user_validation(void **state)
 
 	/* Role names are exact: unknown, miscased or not a string. */
 	unique_email(email, sizeof(email), "badrole");
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[s]}", "name", "Bad", "email", email, "roles",
 			   "superuser"), &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/roles/0"));
 	h_resp_free(&r);
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[s]}", "name", "Bad", "email", email, "roles",
 			   "Admin"), &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/roles/0"));
 	h_resp_free(&r);
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[s,i]}", "name", "Bad", "email", email,
 			   "roles", "author", 7), &r);
 	assert_problem(&r, 400);
@@ -398,7 +328,7 @@ test_create_user_validation(void **state)
 	h_resp_free(&r);
 
 	/* An unknown member: e.g. a client trying to set its own id. */
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[], s:b}", "name", "Bad", "email", email,
 			   "roles", "is_admin", 1), &r);
 	assert_problem(&r, 400);
@@ -406,12 +336,12 @@ test_create_user_validation(void **state)
 	h_resp_free(&r);
 
 	/* Missing and mistyped members. */
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:[]}", "name", "Bad", "roles"), &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/email"));
 	h_resp_free(&r);
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:i, s:s, s:s}", "name", 5, "email", email, "roles",
 			   "admin"), &r);
 	assert_problem(&r, 400);
@@ -425,7 +355,7 @@ test_create_user_validation(void **state)
 
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM users WHERE email = '%s'", email);
-		assert_int_equal(sql_count(sql), 0);
+		assert_int_equal(h_sql_count(&srv, sql), 0);
 	}
 }
 
@@ -458,14 +388,14 @@ test_create_user_bad_bodies(void **state)
 	}
 
 	/* Names: 1 to 200 characters (not bytes). */
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[]}", "name", "", "email", email, "roles"), &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/name"));
 	h_resp_free(&r);
 	memset(name, 'n', 201);
 	name[201] = '\0';
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[]}", "name", name, "email", email, "roles"), &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/name"));
@@ -474,7 +404,7 @@ test_create_user_bad_bodies(void **state)
 	name[0] = '\0';
 	for (int i = 0; i < 100; i++)
 		strcat(name, "\xc3\xa9");
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[]}", "name", name, "email", email, "roles"), &r);
 	assert_status(&r, 201);
 	assert_string_equal(JS(&r, "name"), name);
@@ -509,7 +439,7 @@ test_create_user_bad_bodies(void **state)
 		};
 
 		for (size_t i = 0; i < sizeof(bad_email) / sizeof(bad_email[0]); i++) {
-			req_json("POST", "/v1/users", srv.admin_token,
+			h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 				 json_pack("{s:s, s:s, s:[]}", "name", "Bad", "email",
 					   bad_email[i], "roles"), &r);
 			if (r.status != 400)
@@ -519,7 +449,7 @@ test_create_user_bad_bodies(void **state)
 			h_resp_free(&r);
 		}
 	}
-	assert_int_equal(sql_count("SELECT count(*) FROM users WHERE name = 'Bad'"
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM users WHERE name = 'Bad'"
 				   " OR email = 'dupkey@users.example'"), 0);
 }
 
@@ -535,7 +465,7 @@ test_get_user(void **state)
 
 	/* The Location of a new user leads to it. */
 	unique_email(email, sizeof(email), "gina");
-	req_json("POST", "/v1/users", srv.admin_token,
+	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		 json_pack("{s:s, s:s, s:[s,s]}", "name", "Gina Rossi", "email", email,
 			   "roles", "reviewer", "approver"), &r);
 	assert_status(&r, 201);
@@ -552,7 +482,7 @@ test_get_user(void **state)
 	assert_string_equal(JS(&r, "name"), "Gina Rossi");
 	assert_string_equal(JS(&r, "email"), email);
 	assert_true(roles_are(J(&r, "roles"), want_roles, 2));
-	assert_true(is_rfc3339_utc(JS(&r, "created_at")));
+	assert_true(h_is_rfc3339_utc(JS(&r, "created_at")));
 	h_resp_free(&r);
 
 	/* So does the user themself: the same as GET /v1/me. */
@@ -664,8 +594,8 @@ test_token_response_shape(void **state)
 	snprintf(path, sizeof(path), "/v1/users/%s/tokens", id);
 	assert_int_equal(h_req(&srv, "POST", path, srv.admin_token, NULL, NULL, &r), 0);
 	assert_status(&r, 201);
-	assert_true(is_uuid(JS(&r, "id")));
-	assert_true(is_rfc3339_utc(JS(&r, "created_at")));
+	assert_true(h_is_uuid(JS(&r, "id")));
+	assert_true(h_is_rfc3339_utc(JS(&r, "created_at")));
 	assert_token_text(JS(&r, "token"));
 	remember(JS(&r, "token"));
 	assert_non_null(h_header(&r, "Cache-Control", cc, sizeof(cc)));
@@ -950,33 +880,16 @@ test_401_without_a_valid_token(void **state)
 		h_resp_free(&r);
 	}
 	/* Writes too: nothing is created without a valid token. */
-	req_json("POST", "/v1/users", revoked,
+	h_req_json(&srv, "POST", "/v1/users", revoked, NULL,
 		 json_pack("{s:s, s:s, s:[]}", "name", "Ghost", "email",
 			   "ghost@users.example", "roles"), &r);
 	assert_401(&r);
 	h_resp_free(&r);
-	assert_int_equal(sql_count("SELECT count(*) FROM users WHERE email = 'ghost@users.example'"), 0);
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM users WHERE email = 'ghost@users.example'"), 0);
 	free(revoked);
 }
 
 /* --- GET /v1/users ------------------------------------------------------ */
-
-/* The path of a Link: <...>; rel="next" header, or NULL. */
-static const char *
-link_next(const struct h_resp *r, char *buf, size_t cap)
-{
-	char link[2048];
-	char *lt, *gt;
-
-	if (h_header(r, "Link", link, sizeof(link)) == NULL)
-		return NULL;
-	lt = strchr(link, '<');
-	gt = lt ? strchr(lt, '>') : NULL;
-	if (lt == NULL || gt == NULL || strstr(gt, "rel=\"next\"") == NULL)
-		return NULL;
-	snprintf(buf, cap, "%.*s", (int)(gt - lt - 1), lt + 1);
-	return buf;
-}
 
 static void
 test_users_list_pagination(void **state)
@@ -993,7 +906,7 @@ test_users_list_pagination(void **state)
 		free(mk_user(i < 3 ? "Same Name" : "Pager", json_pack("[s]", "author"),
 			     id, NULL));
 	reader = mk_user("Plain Reader", json_pack("[]"), id, NULL);
-	total = sql_count("SELECT count(*) FROM users");
+	total = h_sql_count(&srv, "SELECT count(*) FROM users");
 	assert_true(total >= 8);
 
 	/* Any authenticated user may list users; walk it two at a time. */
@@ -1013,7 +926,7 @@ test_users_list_pagination(void **state)
 			const char *uid = json_string_value(json_object_get(item, "id"));
 
 			assert_int_equal(json_object_size(item), 3);
-			assert_true(is_uuid(uid));
+			assert_true(h_is_uuid(uid));
 			assert_true(json_is_string(json_object_get(item, "name")));
 			assert_true(json_is_array(json_object_get(item, "roles")));
 			/* No duplicates across pages. */
@@ -1022,14 +935,14 @@ test_users_list_pagination(void **state)
 		}
 		if (json_is_null(J(&r, "next_cursor"))) {
 			assert_true(json_array_size(items) <= 2);
-			assert_null(link_next(&r, next, sizeof(next)));
+			assert_null(h_link_next(&r, next, sizeof(next)));
 			h_resp_free(&r);
 			break;
 		}
 		assert_int_equal(json_array_size(items), 2);
 		assert_true(json_is_string(J(&r, "next_cursor")));
 		/* The Link header leads to the same next page as the cursor. */
-		assert_non_null(link_next(&r, next, sizeof(next)));
+		assert_non_null(h_link_next(&r, next, sizeof(next)));
 		assert_true(strncmp(next, "/v1/users?", 10) == 0);
 		assert_non_null(strstr(next, "limit=2"));
 		assert_non_null(strstr(next, JS(&r, "next_cursor")));
@@ -1089,7 +1002,7 @@ test_database_holds_no_token_in_clear(void **state)
 	char *t1 = mk_user("hash", json_pack("[s]", "author"), id, NULL);
 	char *t2 = new_token(id, srv.admin_token, NULL);
 
-	assert_int_equal(sql_count("SELECT count(*) FROM api_tokens"
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM api_tokens"
 				   " WHERE encode(token_hash,'escape') LIKE '%prfaq_%'"), 0);
 	for (size_t i = 0; i < nissued; i++) {
 		/* No row of any table holds a token's text... */
@@ -1100,16 +1013,16 @@ test_database_holds_no_token_in_clear(void **state)
 			 "        'SELECT count(*) AS c FROM %%I.%%I x WHERE x::text LIKE %%L',"
 			 "        t.table_schema, t.table_name, '%%%s%%'), false, true, '')))[1]"
 			 "       ::text::int > 0", issued[i] + 6);
-		assert_int_equal(sql_count(sql), 0);
+		assert_int_equal(h_sql_count(&srv, sql), 0);
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM api_tokens t WHERE t::text LIKE '%%%s%%'",
 			 issued[i]);
-		assert_int_equal(sql_count(sql), 0);
+		assert_int_equal(h_sql_count(&srv, sql), 0);
 		/* ...only its SHA-256. */
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM api_tokens"
 			 " WHERE token_hash = sha256(convert_to('%s', 'UTF8'))", issued[i]);
-		assert_int_equal(sql_count(sql), 1);
+		assert_int_equal(h_sql_count(&srv, sql), 1);
 	}
 	/* The check above is not vacuous: it finds what is there. */
 	snprintf(sql, sizeof(sql),
@@ -1119,7 +1032,7 @@ test_database_holds_no_token_in_clear(void **state)
 		 "        'SELECT count(*) AS c FROM %%I.%%I x WHERE x::text LIKE %%L',"
 		 "        t.table_schema, t.table_name, '%%%s%%'), false, true, '')))[1]"
 		 "       ::text::int > 0", id);
-	assert_true(sql_count(sql) >= 2);	/* users and api_tokens */
+	assert_true(h_sql_count(&srv, sql) >= 2);	/* users and api_tokens */
 	free(t1);
 	free(t2);
 }
@@ -1189,7 +1102,7 @@ test_cli_create_user(void **state)
 	assert_int_not_equal(run_cli("create-user --name Bad --email bad-role@users.example"
 				     " --roles admin,root", out, sizeof(out)), 0);
 	assert_string_equal(out, "");
-	assert_int_equal(sql_count("SELECT count(*) FROM users"
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM users"
 				   " WHERE email = 'bad-role@users.example'"), 0);
 
 	/* create-token: a new token for an existing user, none for a stranger. */
