@@ -1,0 +1,171 @@
+/*
+ * test_hostile_refusals.c - refusals that must hold however a client spells
+ * or sizes its request (issue 14): an id in upper case is the same id (a
+ * token revoked by it stops working at once, a reviewer listed twice in two
+ * cases is listed twice), and an error list stays small however many
+ * problems a body has.
+ */
+#include "harness.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct h_server srv;
+static char *strong;	/* tests/fixtures/strong.json: no quality errors */
+
+static int
+setup(void **state)
+{
+	/*
+	 * The longest cache life there is: a revoked token that lingered in
+	 * the cache would keep working for the whole test.
+	 */
+	static const char *const env[] = { "PRFAQ_AUTH_CACHE_TTL=60", NULL };
+
+	if (h_start(&srv, env) != 0)
+		return -1;
+	strong = h_read_file(PRFAQ_FIXTURES "/strong.json");
+	return strong != NULL ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	h_stop(&srv);
+	free(strong);
+	return 0;
+}
+
+static void
+upper(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = (char)toupper((unsigned char)*s);
+}
+
+/* GET /v1/me with token; returns the status. */
+static long
+me_status(const char *token)
+{
+	struct h_resp r;
+	long status;
+
+	assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL, &r), 0);
+	status = r.status;
+	h_resp_free(&r);
+	return status;
+}
+
+/* A new token for user_id, made by the admin; its id into tid. */
+static char *
+new_token(const char *user_id, char *tid)
+{
+	char path[128], *token;
+	struct h_resp r;
+
+	snprintf(path, sizeof(path), "/v1/users/%s/tokens", user_id);
+	assert_int_equal(h_req(&srv, "POST", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_status(&r, 201);
+	token = strdup(JS(&r, "token"));
+	snprintf(tid, 40, "%s", JS(&r, "id"));
+	h_resp_free(&r);
+	return token;
+}
+
+/*
+ * Revoking a token by its id in upper case revokes it on this instance at
+ * once, not when its cache entry expires a minute later; so does mixed case,
+ * by the token itself.
+ */
+static void
+test_revoke_by_uppercase_id(void **state)
+{
+	char uid[40], tid[40], path[128];
+	char *first = h_user(&srv, "Rory", "\"author\"", uid);
+	char *t;
+	struct h_resp r;
+
+	assert_non_null(first);
+	t = new_token(uid, tid);
+	/* Used, and so cached. */
+	assert_int_equal(me_status(t), 200);
+	assert_int_equal(me_status(t), 200);
+	upper(tid);
+	snprintf(path, sizeof(path), "/v1/tokens/%s", tid);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_status(&r, 204);
+	h_resp_free(&r);
+	assert_int_equal(me_status(t), 401);
+	/* Gone means gone, in any case. */
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_status(&r, 404);
+	h_resp_free(&r);
+	free(t);
+
+	/* A token revoking itself by a mixed-case id. */
+	t = new_token(uid, tid);
+	assert_int_equal(me_status(t), 200);
+	for (size_t i = 0; tid[i] != '\0'; i += 2)
+		tid[i] = (char)toupper((unsigned char)tid[i]);
+	snprintf(path, sizeof(path), "/v1/tokens/%s", tid);
+	assert_int_equal(h_req(&srv, "DELETE", path, t, NULL, NULL, &r), 0);
+	assert_status(&r, 204);
+	h_resp_free(&r);
+	assert_int_equal(me_status(t), 401);
+	/* The user's first token was not touched. */
+	assert_int_equal(me_status(first), 200);
+	free(t);
+	free(first);
+}
+
+/* The same reviewer in two cases is the same reviewer, listed twice. */
+static void
+test_reviewer_listed_twice_in_two_cases(void **state)
+{
+	char author_id[40], rid[40], rid_upper[40], id[40], path[160], body[256];
+	char *author = h_user(&srv, "Ada", "\"author\"", author_id);
+	char *reviewer = h_user(&srv, "Rex", "\"reviewer\"", rid);
+	struct h_resp r;
+	json_t *errors;
+
+	assert_non_null(author);
+	assert_non_null(reviewer);
+	assert_int_equal(h_reqf(&srv, "POST", "/v1/prfaqs", author, &r,
+				"{\"title\":\"Twice\",\"content\":%s}", strong), 0);
+	assert_status(&r, 201);
+	snprintf(id, sizeof(id), "%s", JS(&r, "id"));
+	h_resp_free(&r);
+	snprintf(rid_upper, sizeof(rid_upper), "%s", rid);
+	upper(rid_upper);
+	snprintf(path, sizeof(path), "/v1/prfaqs/%s/submit", id);
+	snprintf(body, sizeof(body), "{\"reviewers\":[\"%s\",\"%s\"]}", rid,
+		 rid_upper);
+	assert_int_equal(h_req(&srv, "POST", path, author, NULL, body, &r), 0);
+	assert_status(&r, 400);
+	errors = J(&r, "errors");
+	assert_int_equal(json_array_size(errors), 1);
+	assert_string_equal(json_string_value(json_object_get(
+		json_array_get(errors, 0), "pointer")), "/reviewers/1");
+	h_resp_free(&r);
+	/* Listed once, in upper case: a reviewer like any other. */
+	snprintf(body, sizeof(body), "{\"reviewers\":[\"%s\"]}", rid_upper);
+	assert_int_equal(h_req(&srv, "POST", path, author, NULL, body, &r), 0);
+	assert_status(&r, 200);
+	h_resp_free(&r);
+	free(author);
+	free(reviewer);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_revoke_by_uppercase_id),
+		cmocka_unit_test(test_reviewer_listed_twice_in_two_cases),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
