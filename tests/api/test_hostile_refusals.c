@@ -159,12 +159,97 @@ test_reviewer_listed_twice_in_two_cases(void **state)
 	free(reviewer);
 }
 
+/* {"<prefix>k0":1, ... } with n unknown members, then rest (may be ""). */
+static char *
+many_members(size_t n, const char *rest)
+{
+	size_t cap = n * 16 + strlen(rest) + 4, len = 0;
+	char *b = malloc(cap);
+
+	assert_non_null(b);
+	b[len++] = '{';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(b + len, cap - len, "%s\"k%zu\":1",
+					i ? "," : "", i);
+	len += (size_t)snprintf(b + len, cap - len, "%s%s}",
+				n && rest[0] ? "," : "", rest);
+	return b;
+}
+
+/* A 400 whose errors list holds want entries, truncated when expected. */
+static void
+expect_capped(const char *method, const char *path, const char *token,
+	      const char *body, size_t want, bool truncated)
+{
+	struct h_resp r;
+
+	assert_int_equal(h_req(&srv, method, path, token, NULL, body, &r), 0);
+	assert_status(&r, 400);
+	assert_int_equal(json_array_size(J(&r, "errors")), want);
+	if (truncated) {
+		assert_true(json_is_true(J(&r, "truncated")));
+		/* 9,990 unknown members once took a 479 KB answer. */
+		assert_true(r.len < 8192);
+	} else {
+		assert_null(J(&r, "truncated"));
+	}
+	h_resp_free(&r);
+}
+
+/*
+ * Every errors list stops at 50 entries and says it was truncated: unknown
+ * members at the top of a body, inside the content, and problems of both
+ * kinds together.
+ */
+static void
+test_error_list_capped(void **state)
+{
+	char *author = h_user(&srv, "Cap", "\"author\"", NULL);
+	char *body, *content, rest[64];
+	struct h_resp r;
+
+	assert_non_null(author);
+	/* 9,990 unknown keys beside a valid document. */
+	body = many_members(9990, "\"title\":\"t\"");
+	expect_capped("POST", "/v1/prfaqs", author, body, 50, true);
+	expect_capped("POST", "/v1/users", srv.admin_token, body, 50, true);
+	expect_capped("POST", "/v1/webhooks", srv.admin_token, body, 50, true);
+	expect_capped("POST", "/v1/lint", author, body, 50, true);
+	free(body);
+	/* Exactly 50: all listed, nothing left out. */
+	body = many_members(50, "\"title\":\"t\"");
+	expect_capped("POST", "/v1/prfaqs", author, body, 50, false);
+	free(body);
+	/* Inside the content, and spread over the body and its content. */
+	content = many_members(9990, "");
+	assert_true(asprintf(&body, "{\"title\":\"t\",\"content\":%s}",
+			     content) > 0);
+	expect_capped("POST", "/v1/prfaqs", author, body, 50, true);
+	free(body);
+	snprintf(rest, sizeof(rest), "\"title\":\"t\",\"content\":%s", "{\"x\":1}");
+	body = many_members(30, rest);
+	expect_capped("POST", "/v1/prfaqs", author, body, 31, false);
+	free(body);
+	/* Two at the top, 9,990 in the content: 50 in all. */
+	assert_true(asprintf(&body, "{\"a1\":1,\"a2\":2,\"title\":\"t\","
+			     "\"content\":%s}", content) > 0);
+	expect_capped("POST", "/v1/prfaqs", author, body, 50, true);
+	free(body);
+	free(content);
+	/* And the server is fine. */
+	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r), 0);
+	assert_status(&r, 200);
+	h_resp_free(&r);
+	free(author);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_revoke_by_uppercase_id),
 		cmocka_unit_test(test_reviewer_listed_twice_in_two_cases),
+		cmocka_unit_test(test_error_list_capped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
