@@ -256,6 +256,8 @@ prfaq_reply_error(struct prfaq_request *req, const struct prfaq_error *err)
 		reply_set(req, 500, NULL, NULL);
 		return;
 	}
+	if (!req->replied)	/* the first reply wins: so does its type */
+		req->problem = prfaq_code_slug(code);
 	prfaq_reply_take(req, status, "application/problem+json", text,
 			 strlen(text));
 }
@@ -689,7 +691,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	prfaq_log_access(req->request_id, req->method_name,
 			 req->match.route ? req->match.route->pattern : NULL,
 			 path, req->status, seconds * 1000.0,
-			 req->authenticated ? req->caller.user_id : NULL);
+			 req->authenticated ? req->caller.user_id : NULL,
+			 req->problem);
 	request_free(req);
 	__atomic_sub_fetch(&srv->inflight, 1, __ATOMIC_RELAXED);
 }

@@ -3,7 +3,7 @@
  * or sizes its request (issue 14): an id in upper case is the same id (a
  * token revoked by it stops working at once, a reviewer listed twice in two
  * cases is listed twice), and an error list stays small however many
- * problems a body has.
+ * problems a body has; and the access log says why a request was refused.
  */
 #include "harness.h"
 
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct h_server srv;
 static char *strong;	/* tests/fixtures/strong.json: no quality errors */
@@ -243,6 +244,81 @@ test_error_list_capped(void **state)
 	free(author);
 }
 
+/*
+ * The access-log line of the request with X-Request-Id rid, parsed; NULL
+ * if none appears within 5 s (the line is written once the reply is sent).
+ */
+static json_t *
+access_line(const char *rid)
+{
+	for (double end = h_now_ms() + 5000; h_now_ms() < end; usleep(20000)) {
+		char *log = h_read_file(srv.log_path);
+		json_t *found = NULL;
+
+		for (char *line = log ? strtok(log, "\n") : NULL;
+		     line != NULL && found == NULL; line = strtok(NULL, "\n")) {
+			json_t *j = json_loads(line, 0, NULL);
+			const char *msg = json_string_value(json_object_get(j, "msg"));
+			const char *id = json_string_value(json_object_get(j, "request_id"));
+
+			if (msg && id && strcmp(msg, "request") == 0 && strcmp(id, rid) == 0)
+				found = json_incref(j);
+			json_decref(j);
+		}
+		free(log);
+		if (found != NULL)
+			return found;
+	}
+	return NULL;
+}
+
+/* method path as token with X-Request-Id rid: the logged problem, or NULL. */
+static void
+expect_logged_problem(const char *method, const char *path, const char *token,
+		      const char *body, const char *rid, long status,
+		      const char *problem)
+{
+	char hdr[96];
+	const char *headers[] = { hdr, NULL };
+	struct h_resp r;
+	json_t *line;
+
+	snprintf(hdr, sizeof(hdr), "X-Request-Id: %s", rid);
+	assert_int_equal(h_req(&srv, method, path, token, headers, body, &r), 0);
+	assert_int_equal(r.status, status);
+	h_resp_free(&r);
+	line = access_line(rid);
+	assert_non_null(line);
+	assert_int_equal(json_integer_value(json_object_get(line, "status")), status);
+	if (problem == NULL)
+		assert_null(json_object_get(line, "problem"));
+	else
+		assert_string_equal(json_string_value(json_object_get(line, "problem")),
+				    problem);
+	json_decref(line);
+}
+
+/* A refused request's access-log line says why: the problem type. */
+static void
+test_access_log_names_the_problem(void **state)
+{
+	char *author = h_user(&srv, "Logan", "\"author\"", NULL);
+
+	assert_non_null(author);
+	expect_logged_problem("GET", "/v1/me", author, NULL, "hard1-ok", 200, NULL);
+	expect_logged_problem("GET", "/v1/me", NULL, NULL, "hard1-401", 401,
+			      "unauthorized");
+	expect_logged_problem("POST", "/v1/prfaqs", author, "{\"colour\":1}",
+			      "hard1-400", 400, "bad-request");
+	expect_logged_problem("GET", "/v1/webhooks", author, NULL, "hard1-403", 403,
+			      "forbidden");
+	expect_logged_problem("GET", "/v1/nowhere", author, NULL, "hard1-404", 404,
+			      "not-found");
+	expect_logged_problem("DELETE", "/healthz", NULL, NULL, "hard1-405", 405,
+			      "method-not-allowed");
+	free(author);
+}
+
 int
 main(void)
 {
@@ -250,6 +326,7 @@ main(void)
 		cmocka_unit_test(test_revoke_by_uppercase_id),
 		cmocka_unit_test(test_reviewer_listed_twice_in_two_cases),
 		cmocka_unit_test(test_error_list_capped),
+		cmocka_unit_test(test_access_log_names_the_problem),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
