@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 static struct h_server srv;
-static char *strong;	/* tests/fixtures/strong.json: no quality errors */
+static char *strong; /* tests/fixtures/strong.json: no quality errors */
 
 static int
 setup(void **state)
@@ -54,7 +54,8 @@ me_status(const char *token)
 	struct h_resp r;
 	long status;
 
-	assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL, &r),
+			 0);
 	status = r.status;
 	h_resp_free(&r);
 	return status;
@@ -68,7 +69,8 @@ new_token(const char *user_id, char *tid)
 	struct h_resp r;
 
 	snprintf(path, sizeof(path), "/v1/users/%s/tokens", user_id);
-	assert_int_equal(h_req(&srv, "POST", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "POST", path, srv.admin_token, NULL, NULL, &r), 0);
 	assert_status(&r, 201);
 	token = strdup(JS(&r, "token"));
 	snprintf(tid, 40, "%s", JS(&r, "id"));
@@ -96,12 +98,16 @@ test_revoke_by_uppercase_id(void **state)
 	assert_int_equal(me_status(t), 200);
 	upper(tid);
 	snprintf(path, sizeof(path), "/v1/tokens/%s", tid);
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 204);
 	h_resp_free(&r);
 	assert_int_equal(me_status(t), 401);
 	/* Gone means gone, in any case. */
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 404);
 	h_resp_free(&r);
 	free(t);
@@ -126,7 +132,8 @@ test_revoke_by_uppercase_id(void **state)
 static void
 test_reviewer_listed_twice_in_two_cases(void **state)
 {
-	char author_id[40], rid[40], rid_upper[40], id[40], path[160], body[256];
+	char author_id[40], rid[40], rid_upper[40], id[40], path[160],
+		body[256];
 	char *author = h_user(&srv, "Ada", "\"author\"", author_id);
 	char *reviewer = h_user(&srv, "Rex", "\"reviewer\"", rid);
 	struct h_resp r;
@@ -135,7 +142,8 @@ test_reviewer_listed_twice_in_two_cases(void **state)
 	assert_non_null(author);
 	assert_non_null(reviewer);
 	assert_int_equal(h_reqf(&srv, "POST", "/v1/prfaqs", author, &r,
-				"{\"title\":\"Twice\",\"content\":%s}", strong), 0);
+				"{\"title\":\"Twice\",\"content\":%s}", strong),
+			 0);
 	assert_status(&r, 201);
 	snprintf(id, sizeof(id), "%s", JS(&r, "id"));
 	h_resp_free(&r);
@@ -149,7 +157,8 @@ test_reviewer_listed_twice_in_two_cases(void **state)
 	errors = J(&r, "errors");
 	assert_int_equal(json_array_size(errors), 1);
 	assert_string_equal(json_string_value(json_object_get(
-		json_array_get(errors, 0), "pointer")), "/reviewers/1");
+				    json_array_get(errors, 0), "pointer")),
+			    "/reviewers/1");
 	h_resp_free(&r);
 	/* Listed once, in upper case: a reviewer like any other. */
 	snprintf(body, sizeof(body), "{\"reviewers\":[\"%s\"]}", rid_upper);
@@ -227,18 +236,22 @@ test_error_list_capped(void **state)
 			     content) > 0);
 	expect_capped("POST", "/v1/prfaqs", author, body, 50, true);
 	free(body);
-	snprintf(rest, sizeof(rest), "\"title\":\"t\",\"content\":%s", "{\"x\":1}");
+	snprintf(rest, sizeof(rest), "\"title\":\"t\",\"content\":%s",
+		 "{\"x\":1}");
 	body = many_members(30, rest);
 	expect_capped("POST", "/v1/prfaqs", author, body, 31, false);
 	free(body);
 	/* Two at the top, 9,990 in the content: 50 in all. */
-	assert_true(asprintf(&body, "{\"a1\":1,\"a2\":2,\"title\":\"t\","
-			     "\"content\":%s}", content) > 0);
+	assert_true(asprintf(&body,
+			     "{\"a1\":1,\"a2\":2,\"title\":\"t\","
+			     "\"content\":%s}",
+			     content) > 0);
 	expect_capped("POST", "/v1/prfaqs", author, body, 50, true);
 	free(body);
 	free(content);
 	/* And the server is fine. */
-	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	h_resp_free(&r);
 	free(author);
@@ -258,10 +271,13 @@ access_line(const char *rid)
 		for (char *line = log ? strtok(log, "\n") : NULL;
 		     line != NULL && found == NULL; line = strtok(NULL, "\n")) {
 			json_t *j = json_loads(line, 0, NULL);
-			const char *msg = json_string_value(json_object_get(j, "msg"));
-			const char *id = json_string_value(json_object_get(j, "request_id"));
+			const char *msg =
+				json_string_value(json_object_get(j, "msg"));
+			const char *id = json_string_value(
+				json_object_get(j, "request_id"));
 
-			if (msg && id && strcmp(msg, "request") == 0 && strcmp(id, rid) == 0)
+			if (msg && id && strcmp(msg, "request") == 0 &&
+			    strcmp(id, rid) == 0)
 				found = json_incref(j);
 			json_decref(j);
 		}
@@ -284,17 +300,20 @@ expect_logged_problem(const char *method, const char *path, const char *token,
 	json_t *line;
 
 	snprintf(hdr, sizeof(hdr), "X-Request-Id: %s", rid);
-	assert_int_equal(h_req(&srv, method, path, token, headers, body, &r), 0);
+	assert_int_equal(h_req(&srv, method, path, token, headers, body, &r),
+			 0);
 	assert_int_equal(r.status, status);
 	h_resp_free(&r);
 	line = access_line(rid);
 	assert_non_null(line);
-	assert_int_equal(json_integer_value(json_object_get(line, "status")), status);
+	assert_int_equal(json_integer_value(json_object_get(line, "status")),
+			 status);
 	if (problem == NULL)
 		assert_null(json_object_get(line, "problem"));
 	else
-		assert_string_equal(json_string_value(json_object_get(line, "problem")),
-				    problem);
+		assert_string_equal(
+			json_string_value(json_object_get(line, "problem")),
+			problem);
 	json_decref(line);
 }
 
@@ -305,17 +324,18 @@ test_access_log_names_the_problem(void **state)
 	char *author = h_user(&srv, "Logan", "\"author\"", NULL);
 
 	assert_non_null(author);
-	expect_logged_problem("GET", "/v1/me", author, NULL, "hard1-ok", 200, NULL);
+	expect_logged_problem("GET", "/v1/me", author, NULL, "hard1-ok", 200,
+			      NULL);
 	expect_logged_problem("GET", "/v1/me", NULL, NULL, "hard1-401", 401,
 			      "unauthorized");
 	expect_logged_problem("POST", "/v1/prfaqs", author, "{\"colour\":1}",
 			      "hard1-400", 400, "bad-request");
-	expect_logged_problem("GET", "/v1/webhooks", author, NULL, "hard1-403", 403,
-			      "forbidden");
-	expect_logged_problem("GET", "/v1/nowhere", author, NULL, "hard1-404", 404,
-			      "not-found");
-	expect_logged_problem("DELETE", "/healthz", NULL, NULL, "hard1-405", 405,
-			      "method-not-allowed");
+	expect_logged_problem("GET", "/v1/webhooks", author, NULL, "hard1-403",
+			      403, "forbidden");
+	expect_logged_problem("GET", "/v1/nowhere", author, NULL, "hard1-404",
+			      404, "not-found");
+	expect_logged_problem("DELETE", "/healthz", NULL, NULL, "hard1-405",
+			      405, "method-not-allowed");
 	free(author);
 }
 

@@ -16,8 +16,8 @@
 static const char *
 pointer_at(const struct prfaq_error *err, size_t i)
 {
-	return json_string_value(json_object_get(json_array_get(err->errors, i),
-						 "pointer"));
+	return json_string_value(
+		json_object_get(json_array_get(err->errors, i), "pointer"));
 }
 
 /* Many problems: the first PRFAQ_ERRORS_MAX are kept, and the rest counted as left out. */
@@ -61,27 +61,32 @@ test_add_entry_shares_the_cap(void **state)
 	prfaq_error_init(&err);
 	assert_int_equal(prfaq_error_add(&err, "/a", "first"), PRFAQ_EINVAL);
 	for (int i = 0; i < 100; i++)
-		assert_int_equal(prfaq_error_add_entry(&err, json_pack(
-			"{s:i, s:s}", "line", i + 1, "message", "not in the layout")),
-			PRFAQ_EINVAL);
+		assert_int_equal(prfaq_error_add_entry(
+					 &err, json_pack("{s:i, s:s}", "line",
+							 i + 1, "message",
+							 "not in the layout")),
+				 PRFAQ_EINVAL);
 	assert_int_equal(json_array_size(err.errors), PRFAQ_ERRORS_MAX);
 	assert_true(err.truncated);
 	assert_int_equal(json_integer_value(json_object_get(
-		json_array_get(err.errors, 1), "line")), 1);
+				 json_array_get(err.errors, 1), "line")),
+			 1);
 	prfaq_error_clear(&err);
 
 	/* The first cause wins: entries do not turn a 409 into a 400. */
 	prfaq_error_init(&err);
 	prfaq_error_set(&err, PRFAQ_ECONFLICT, "taken");
 	for (int i = 0; i < 60; i++)
-		assert_int_equal(prfaq_error_add(&err, "/x", "m"), PRFAQ_ECONFLICT);
+		assert_int_equal(prfaq_error_add(&err, "/x", "m"),
+				 PRFAQ_ECONFLICT);
 	assert_int_equal(json_array_size(err.errors), PRFAQ_ERRORS_MAX);
 	assert_true(err.truncated);
 	assert_string_equal(err.detail, "taken");
 	prfaq_error_clear(&err);
 
 	/* No error to fill: the entry is released, the verdict still given. */
-	assert_int_equal(prfaq_error_add_entry(NULL, json_object()), PRFAQ_EINVAL);
+	assert_int_equal(prfaq_error_add_entry(NULL, json_object()),
+			 PRFAQ_EINVAL);
 	assert_int_equal(prfaq_error_add(NULL, "/x", "m"), PRFAQ_EINVAL);
 	/* An entry that could not be made is out of memory. */
 	prfaq_error_init(&err);
