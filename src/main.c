@@ -266,6 +266,7 @@ run_serve(const struct prfaq_config *cfg)
 			.backoff_ms = cfg->webhook_backoff_ms,
 			.max_age_s = cfg->webhook_max_age_s,
 			.poll_ms = cfg->webhook_poll_ms,
+			.allow_private = cfg->webhook_allow_private,
 		};
 
 		webhooks = prfaq_webhooks_start(&wopts);

@@ -35,6 +35,7 @@ struct prfaq_config {
 	unsigned webhook_backoff_ms;	/* PRFAQ_WEBHOOK_BACKOFF_MS */
 	unsigned webhook_max_age_s;	/* PRFAQ_WEBHOOK_MAX_AGE */
 	unsigned webhook_poll_ms;	/* PRFAQ_WEBHOOK_POLL_MS */
+	bool webhook_allow_private;	/* PRFAQ_WEBHOOK_ALLOW_PRIVATE */
 };
 
 /*

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 typedef enum prfaq_code {
 	PRFAQ_OK = 0,
@@ -37,10 +38,18 @@ typedef enum prfaq_code {
 
 #define PRFAQ_ERROR_DETAIL_MAX 512
 
+/*
+ * The most entries err->errors ever holds (API.md: then "truncated": true).
+ * The list enforces it itself, so no caller can forget to: a body with a
+ * million problems costs a million cheap refusals, not a million entries.
+ */
+#define PRFAQ_ERRORS_MAX 50
+
 struct prfaq_error {
 	prfaq_code code;
 	char detail[PRFAQ_ERROR_DETAIL_MAX];
 	json_t *errors;	/* NULL or array of {"pointer","message"}; owned */
+	bool truncated;	/* entries were left out of errors (it is full) */
 	json_t *extra;	/* NULL or object merged into the problem body; owned */
 };
 
@@ -63,11 +72,20 @@ prfaq_code prfaq_error_set(struct prfaq_error *err, prfaq_code code,
 /*
  * Append a validation entry {pointer, message} to err->errors and set the code
  * to PRFAQ_EINVAL (detail "Validation failed" unless one is already set).
- * Returns PRFAQ_EINVAL, or PRFAQ_ENOMEM.
+ * Once the list holds PRFAQ_ERRORS_MAX entries, the entry is left out and
+ * err->truncated set instead.  Returns the error's code: PRFAQ_EINVAL (or
+ * the code set before), or PRFAQ_ENOMEM.
  */
 prfaq_code prfaq_error_add(struct prfaq_error *err, const char *pointer,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The same for an entry of another shape ({"line", "message"},
+ * {"parameter", "message"}, ...): entry (a new reference, taken even on
+ * failure; NULL counts as out of memory) is appended under the same cap.
+ */
+prfaq_code prfaq_error_add_entry(struct prfaq_error *err, json_t *entry);
 
 /* HTTP status for a code (200 for PRFAQ_OK). */
 int prfaq_code_status(prfaq_code code);

@@ -26,10 +26,15 @@ int prfaq_log_set_level(const char *name);
 void prfaq_log(enum prfaq_log_level level, const char *request_id,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* One access-log line (level info). */
+/*
+ * One access-log line (level info).  problem: NULL, or the slug of the
+ * problem type the request was answered with ("bad-request"), so that an
+ * operator sees why a request was refused.
+ */
 void prfaq_log_access(const char *request_id, const char *method,
 		      const char *route, const char *path, int status,
-		      double duration_ms, const char *user_id);
+		      double duration_ms, const char *user_id,
+		      const char *problem);
 
 /* Append s to buf JSON-escaped (without quotes); returns bytes written. */
 size_t prfaq_log_escape(char *buf, size_t cap, const char *s);

@@ -181,9 +181,13 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 			prfaq_error_add(err, ptr, "must be a user id");
 			continue;
 		}
-		for (j = 0; j < i; j++)
-			if (json_equal(r, json_array_get(reviewers, j)))
+		/* Ids are the same in any case; an earlier entry may be no string. */
+		for (j = 0; j < i; j++) {
+			const char *o = json_string_value(json_array_get(reviewers, j));
+
+			if (o != NULL && strcasecmp(json_string_value(r), o) == 0)
 				prfaq_error_add(err, ptr, "is listed twice");
+		}
 	}
 	if (err->code != PRFAQ_OK)
 		return err->code;

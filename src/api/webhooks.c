@@ -10,6 +10,7 @@
 #include "api.h"
 #include "prfaq/crypto.h"
 #include "prfaq/utf8.h"
+#include "prfaq/webhooks.h"
 
 #define URL_MAX 2048
 #define DESCRIPTION_MAX 500
@@ -49,13 +50,21 @@ url_acceptable(const char *url, size_t len)
 	return true;
 }
 
+/*
+ * Check a registration body: members, URL shape, events, description, and
+ * last (only when all else is right, since it may ask the resolver) where
+ * the URL leads.  On success *url and *description are borrowed from body,
+ * *events is a new reference.
+ */
 static prfaq_code
-webhook_validate(const json_t *body, const char **url, json_t **events,
-		 const char **description, struct prfaq_error *err)
+webhook_validate(const json_t *body, bool allow_private, const char **url,
+		 json_t **events, const char **description,
+		 struct prfaq_error *err)
 {
 	json_t *u = json_object_get(body, "url");
 	json_t *ev = json_object_get(body, "events");
 	json_t *d = json_object_get(body, "description");
+	char why[PRFAQ_ERROR_DETAIL_MAX];
 	const char *key;
 	json_t *v;
 	size_t i;
@@ -102,6 +111,9 @@ webhook_validate(const json_t *body, const char **url, json_t **events,
 				"a string of at most 500 characters");
 	if (err->code != PRFAQ_OK)
 		return err->code;
+	if (!prfaq_webhook_target_allowed(json_string_value(u), allow_private,
+					  why, sizeof(why)))
+		return prfaq_error_add(err, "/url", "%s", why);
 	*url = json_string_value(u);
 	*events = json_is_array(ev) ? json_incref(ev) : json_array();
 	*description = json_is_string(d) ? json_string_value(d) : NULL;
@@ -130,7 +142,8 @@ api_webhooks_create(struct prfaq_request *req)
 	memcpy(secret, "whsec_", 6);
 	prfaq_base64url(raw, sizeof(raw), secret + 6);
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
-	    webhook_validate(body, &url, &events, &description, &err) != PRFAQ_OK ||
+	    webhook_validate(body, prfaq_req_app(req)->cfg->webhook_allow_private,
+			     &url, &events, &description, &err) != PRFAQ_OK ||
 	    prfaq_store_webhook_create(api_db(req),
 				       prfaq_req_caller(req), url, events,
 				       description, secret, &t, id,

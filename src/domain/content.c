@@ -9,7 +9,7 @@
  *
  * Every validation problem is reported with the JSON Pointer of the value at
  * fault, built in one buffer that grows and shrinks as the walk goes down and
- * up.  At most VALIDATE_ERRORS_MAX problems are reported per call.
+ * up.  The error list caps itself (PRFAQ_ERRORS_MAX); the walk stops there.
  */
 #include "prfaq/content.h"
 
@@ -24,9 +24,6 @@
 #include "prfaq/buf.h"
 #include "prfaq/json.h"
 #include "prfaq/utf8.h"
-
-/* Problems reported per validation before a final "too many errors" entry. */
-#define VALIDATE_ERRORS_MAX	50
 
 /*
  * Depth below which prfaq_diff() stops descending and reports a whole
@@ -297,8 +294,6 @@ days_in_month(unsigned year, unsigned month)
 struct vctx {
 	struct prfaq_error *err;	/* borrowed; may be NULL */
 	struct prfaq_buf ptr;	/* pointer of the value being checked */
-	const char *root;	/* pointer of the whole validated value */
-	size_t nerrors;		/* entries this call added to err */
 	prfaq_code rc;
 	bool stop;		/* error cap reached or out of memory */
 };
@@ -317,8 +312,6 @@ vctx_init(struct vctx *v, struct prfaq_error *err, const char *root)
 
 	v->err = err;
 	v->ptr = init;
-	v->root = root;
-	v->nerrors = 0;
 	v->rc = PRFAQ_OK;
 	v->stop = false;
 	return prfaq_buf_puts(&v->ptr, root);
@@ -376,10 +369,10 @@ vctx_pop(struct vctx *v, size_t mark)
 
 /*
  * Report a problem with the value at the current pointer.  Without an err to
- * fill, the first problem decides the answer and the walk stops there.  After
- * VALIDATE_ERRORS_MAX entries one last entry (at the root) says the rest were
- * left out, and the walk stops: a body of a million bad entries must not
- * produce a million-entry answer.
+ * fill, the first problem decides the answer and the walk stops there.  Once
+ * err's list is full (it keeps PRFAQ_ERRORS_MAX entries, then says it was
+ * truncated) the walk stops too: a body of a million bad entries must not
+ * cost a million reports.
  */
 static void
 vctx_report(struct vctx *v, const char *fmt, ...)
@@ -395,15 +388,6 @@ vctx_report(struct vctx *v, const char *fmt, ...)
 		v->stop = true;
 		return;
 	}
-	if (v->nerrors >= VALIDATE_ERRORS_MAX) {
-		rc = prfaq_error_add(v->err, v->root, "too many errors: only "
-				     "the first %d are reported",
-				     VALIDATE_ERRORS_MAX);
-		if (rc == PRFAQ_ENOMEM)
-			v->rc = PRFAQ_ENOMEM;
-		v->stop = true;
-		return;
-	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -412,9 +396,9 @@ vctx_report(struct vctx *v, const char *fmt, ...)
 	if (rc == PRFAQ_ENOMEM) {
 		v->rc = PRFAQ_ENOMEM;
 		v->stop = true;
-		return;
+	} else if (v->err->truncated) {
+		v->stop = true;
 	}
-	v->nerrors++;
 }
 
 /* ------------------------------------------------------------------------ */

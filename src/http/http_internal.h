@@ -95,6 +95,7 @@ struct prfaq_request {
 	bool replied;
 	bool queued;
 	int status;
+	const char *problem;	/* slug of a problem+json reply, for the log */
 	struct MHD_Response *response;
 	struct header headers[REQUEST_MAX_HEADERS];
 	size_t nheaders;

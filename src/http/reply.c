@@ -125,6 +125,8 @@ prfaq_reply_error(struct prfaq_request *req, const struct prfaq_error *err)
 			 err->detail[0] ? err->detail : prfaq_code_title(code));
 	if (body != NULL && err->errors != NULL)
 		json_object_set(body, "errors", err->errors);
+	if (body != NULL && err->truncated)
+		json_object_set_new(body, "truncated", json_true());
 	if (body != NULL && err->extra != NULL)
 		json_object_update_missing(body, err->extra);
 	if (status >= 500)
@@ -137,6 +139,8 @@ prfaq_reply_error(struct prfaq_request *req, const struct prfaq_error *err)
 		reply_set(req, 500, NULL, NULL);
 		return;
 	}
+	if (!req->replied)	/* the first reply wins: so does its type */
+		req->problem = prfaq_code_slug(code);
 	prfaq_reply_take(req, status, "application/problem+json", text,
 			 strlen(text));
 }

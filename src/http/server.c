@@ -366,7 +366,8 @@ request_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	prfaq_log_access(req->request_id, req->method_name,
 			 req->match.route ? req->match.route->pattern : NULL,
 			 path, req->status, seconds * 1000.0,
-			 req->authenticated ? req->caller.user_id : NULL);
+			 req->authenticated ? req->caller.user_id : NULL,
+			 req->problem);
 	request_free(req);
 	__atomic_sub_fetch(&srv->inflight, 1, __ATOMIC_RELAXED);
 }

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define CACHE_SLOTS 1024	/* power of two */
@@ -221,6 +222,10 @@ prfaq_auth_cache_put(struct prfaq_auth_cache *c,
 	pthread_mutex_unlock(&c->mu);
 }
 
+/*
+ * Ids are UUIDs, the same in any case: the database answers in lower case,
+ * but the id to evict comes from a request path as the client spelled it.
+ */
 void
 prfaq_auth_cache_evict_token(struct prfaq_auth_cache *c, const char *token_id)
 {
@@ -229,7 +234,7 @@ prfaq_auth_cache_evict_token(struct prfaq_auth_cache *c, const char *token_id)
 	pthread_mutex_lock(&c->mu);
 	c->epoch++;
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		if (strcmp(c->slots[i].caller.token_id, token_id) == 0)
+		if (strcasecmp(c->slots[i].caller.token_id, token_id) == 0)
 			memset(&c->slots[i], 0, sizeof(c->slots[i]));
 	pthread_mutex_unlock(&c->mu);
 }

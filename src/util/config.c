@@ -67,6 +67,9 @@ static const struct setting settings[] = {
 	  604800, "seconds a delivery is retried before it is marked failed" },
 	{ "PRFAQ_WEBHOOK_POLL_MS", T_UINT, OFF(webhook_poll_ms), "1000", 10, 60000,
 	  "how often due retries are looked for" },
+	{ "PRFAQ_WEBHOOK_ALLOW_PRIVATE", T_BOOL, OFF(webhook_allow_private), "0", 0, 1,
+	  "let webhooks target loopback, private, link-local and other "
+	  "non-public addresses (0 or 1)" },
 };
 
 /*

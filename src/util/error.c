@@ -14,6 +14,7 @@ prfaq_error_init(struct prfaq_error *err)
 	err->code = PRFAQ_OK;
 	err->detail[0] = '\0';
 	err->errors = NULL;
+	err->truncated = false;
 	err->extra = NULL;
 }
 
@@ -54,31 +55,71 @@ prfaq_error_set(struct prfaq_error *err, prfaq_code code, const char *fmt, ...)
 	return err->code;
 }
 
-prfaq_code
-prfaq_error_add(struct prfaq_error *err, const char *pointer,
-		const char *fmt, ...)
+/* A validation entry makes an error that was none a 400 (the first cause wins). */
+static prfaq_code
+mark_invalid(struct prfaq_error *err)
 {
-	char msg[PRFAQ_ERROR_DETAIL_MAX];
-	json_t *entry;
-	va_list ap;
-
-	if (err == NULL)
-		return PRFAQ_EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-
-	if (err->errors == NULL && (err->errors = json_array()) == NULL)
-		return err->code = PRFAQ_ENOMEM;
-	entry = json_pack("{s:s, s:s}", "pointer", pointer, "message", msg);
-	if (entry == NULL || json_array_append_new(err->errors, entry) != 0)
-		return err->code = PRFAQ_ENOMEM;
 	if (err->code == PRFAQ_OK) {
 		err->code = PRFAQ_EINVAL;
 		snprintf(err->detail, sizeof(err->detail),
 			 "The request body is invalid: see errors");
 	}
 	return err->code;
+}
+
+/*
+ * Is err->errors full?  Then the entry about to be added is left out, and
+ * the list says so; the error is marked as if it had been added.
+ */
+static bool
+errors_full(struct prfaq_error *err)
+{
+	if (json_array_size(err->errors) < PRFAQ_ERRORS_MAX)
+		return false;
+	err->truncated = true;
+	mark_invalid(err);
+	return true;
+}
+
+prfaq_code
+prfaq_error_add_entry(struct prfaq_error *err, json_t *entry)
+{
+	if (err == NULL) {
+		json_decref(entry);
+		return PRFAQ_EINVAL;
+	}
+	if (entry == NULL)
+		return err->code = PRFAQ_ENOMEM;
+	if (errors_full(err)) {
+		json_decref(entry);
+		return err->code;
+	}
+	if (err->errors == NULL && (err->errors = json_array()) == NULL) {
+		json_decref(entry);
+		return err->code = PRFAQ_ENOMEM;
+	}
+	if (json_array_append_new(err->errors, entry) != 0)
+		return err->code = PRFAQ_ENOMEM;
+	return mark_invalid(err);
+}
+
+prfaq_code
+prfaq_error_add(struct prfaq_error *err, const char *pointer,
+		const char *fmt, ...)
+{
+	char msg[PRFAQ_ERROR_DETAIL_MAX];
+	va_list ap;
+
+	if (err == NULL)
+		return PRFAQ_EINVAL;
+	/* Full: the message is not even worth formatting. */
+	if (errors_full(err))
+		return err->code;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return prfaq_error_add_entry(err, json_pack("{s:s, s:s}", "pointer",
+						    pointer, "message", msg));
 }
 
 static const struct {

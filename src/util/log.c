@@ -186,7 +186,7 @@ line_fixed(struct line *l, unsigned long long v, int decimals)
 void
 prfaq_log_access(const char *request_id, const char *method, const char *route,
 		 const char *path, int status, double duration_ms,
-		 const char *user_id)
+		 const char *user_id, const char *problem)
 {
 	struct line l;		/* not zeroed: only l.buf[0..n) is ever read */
 	char now[40];
@@ -212,6 +212,10 @@ prfaq_log_access(const char *request_id, const char *method, const char *route,
 	if (user_id != NULL) {
 		line_raw(&l, ",\"user_id\":");
 		line_str(&l, user_id);
+	}
+	if (problem != NULL) {
+		line_raw(&l, ",\"problem\":");
+		line_str(&l, problem);
 	}
 	line_raw(&l, "}");
 	emit(l.buf, l.n, sizeof(l.buf));

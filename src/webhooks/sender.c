@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "prfaq/buf.h"
 #include "prfaq/log.h"
+#include "prfaq/netaddr.h"
 #include "prfaq/outbox.h"
 #include "prfaq/webhooks.h"
 
@@ -33,6 +35,7 @@ struct prfaq_webhooks {
 	int wake[2];		/* written to on stop */
 	atomic_bool stop;
 	CURL *curl;		/* made on first delivery, then reused (keep-alive) */
+	bool refused;		/* this POST's connect refused a target address */
 };
 
 void
@@ -61,7 +64,77 @@ discard(char *ptr, size_t size, size_t n, void *userdata)
 	return size * n;
 }
 
-/* POST one delivery; returns the HTTP status, or 0 with err set. */
+/*
+ * libcurl's socket factory, called with the address it is about to connect
+ * to, after resolution: the one place where the check cannot be dodged by a
+ * name that resolved to something else at registration (DNS rebinding) or
+ * by a spelling of the host that the registration check did not foresee.
+ * A refused address gets no socket, so libcurl makes no connection at all.
+ */
+static curl_socket_t
+open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct prfaq_webhooks *wh = clientp;
+
+	if (!wh->opts.allow_private &&
+	    prfaq_netaddr_class_sockaddr(&a->addr, a->addrlen) !=
+		    PRFAQ_NETADDR_PUBLIC) {
+		wh->refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+/*
+ * The short class recorded for an attempt that got no answer (see
+ * prfaq/webhooks.h): the receiver's admin learns what kind of failure it
+ * was, not libcurl's description of the network behind it.
+ */
+static const char *
+failure_class(CURLcode rc, bool refused)
+{
+	if (refused)
+		return "refused_address";
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "dns";
+	case CURLE_COULDNT_CONNECT:
+		return "connect_failed";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+		return "tls";
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return "connection_lost";
+	case CURLE_WEIRD_SERVER_REPLY:
+		return "bad_response";
+	case CURLE_URL_MALFORMAT:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return "bad_url";
+	default:
+		return "error";
+	}
+}
+
+/*
+ * POST one delivery; returns the HTTP status (0: no answer), with the
+ * failure's class in err (errlen bytes) unless it is 2xx.  libcurl's own
+ * text goes to the log only, for the operator.
+ */
 static long
 post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
      char *err, size_t errlen)
@@ -91,7 +164,9 @@ post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
 	 */
 	if (wh->curl == NULL && (wh->curl = curl_easy_init()) == NULL) {
 		curl_slist_free_all(h);
-		snprintf(err, errlen, "cannot initialise libcurl");
+		log_error(NULL, "webhook delivery %lld: cannot initialise libcurl",
+			  it->delivery_id);
+		snprintf(err, errlen, "error");
 		return 0;
 	}
 	curl_easy_reset(wh->curl);
@@ -106,15 +181,31 @@ post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
 	curl_easy_setopt(wh->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(wh->curl, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(wh->curl, CURLOPT_ERRORBUFFER, curlerr);
+	curl_easy_setopt(wh->curl, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(wh->curl, CURLOPT_OPENSOCKETDATA, wh);
+	/*
+	 * No proxy from the environment (http_proxy...): through a proxy the
+	 * socket would lead to the proxy, and the target's address would go
+	 * unchecked.
+	 */
+	curl_easy_setopt(wh->curl, CURLOPT_PROXY, "");
+	wh->refused = false;
 	rc = curl_easy_perform(wh->curl);
 	curl_slist_free_all(h);
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s", curlerr[0] ? curlerr : curl_easy_strerror(rc));
+		snprintf(err, errlen, "%s", failure_class(rc, wh->refused));
+		log_info(NULL, "webhook delivery %lld attempt %d: %s (%s)",
+			 it->delivery_id, it->attempts, err,
+			 wh->refused ? "the target address is not public" :
+			 curlerr[0] ? curlerr : curl_easy_strerror(rc));
 		return 0;
 	}
 	curl_easy_getinfo(wh->curl, CURLINFO_RESPONSE_CODE, &status);
-	if (status < 200 || status > 299)
-		snprintf(err, errlen, "HTTP %ld", status);
+	if (status < 200 || status > 299) {
+		snprintf(err, errlen, "http_%ldxx", status / 100 % 10);
+		log_info(NULL, "webhook delivery %lld attempt %d: HTTP %ld",
+			 it->delivery_id, it->attempts, status);
+	}
 	return status;
 }
 
@@ -157,14 +248,11 @@ run(void *arg)
 			continue;
 		}
 		for (size_t i = 0; i < n && !atomic_load(&wh->stop); i++) {
-			char why[CURL_ERROR_SIZE + 32] = "";
+			char why[32] = "";
 			double t0 = now_ms();
 			long status = post(wh, &items[i], why, sizeof(why));
 			bool ok = status >= 200 && status <= 299;
 
-			if (!ok)
-				log_info(NULL, "webhook delivery %lld attempt %d: %s",
-					 items[i].delivery_id, items[i].attempts, why);
 			prfaq_outbox_record(wh->outbox, items[i].delivery_id, ok,
 					    (int)status, ok ? NULL : why,
 					    (int)(now_ms() - t0),

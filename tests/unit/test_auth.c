@@ -124,6 +124,26 @@ test_cache_refuses_answers_older_than_an_eviction(void **state)
 	prfaq_auth_cache_free(c);
 }
 
+/* The id to evict comes from a request path: any case is the same id. */
+static void
+test_cache_evicts_an_id_in_any_case(void **state)
+{
+	struct prfaq_auth_cache *c = prfaq_auth_cache_new(5);
+	struct prfaq_caller a = caller_of(USER, "abcdef01-2345-4678-89ab-cdef01234567");
+	struct prfaq_caller out;
+	uint8_t h[PRFAQ_SHA256_LEN];
+	uint64_t epoch;
+
+	(void)state;
+	prfaq_token_hash("one", h);
+	assert_false(prfaq_auth_cache_get(c, h, &out, &epoch));
+	prfaq_auth_cache_put(c, h, &a, epoch);
+	assert_true(prfaq_auth_cache_get(c, h, &out, NULL));
+	prfaq_auth_cache_evict_token(c, "ABCDEF01-2345-4678-89AB-CDEF01234567");
+	assert_false(prfaq_auth_cache_get(c, h, &out, NULL));
+	prfaq_auth_cache_free(c);
+}
+
 static void
 test_cache_disabled(void **state)
 {
@@ -149,6 +169,7 @@ main(void)
 		cmocka_unit_test(test_malformed_tokens),
 		cmocka_unit_test(test_cache_hit_and_evict),
 		cmocka_unit_test(test_cache_refuses_answers_older_than_an_eviction),
+		cmocka_unit_test(test_cache_evicts_an_id_in_any_case),
 		cmocka_unit_test(test_cache_disabled),
 	};
 
