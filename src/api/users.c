@@ -65,10 +65,10 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 	if (!json_is_array(v)) {
 		prfaq_error_add(err, "/roles",
 				"is required and must be a list of roles");
-	} else if (json_array_size(v) > 4) {
-		/* Four roles exist; a longer list can only repeat them. */
+	} else if (json_array_size(v) > 5) {
+		/* Five roles exist; a longer list can only repeat them. */
 		prfaq_error_add(err, "/roles",
-				"must list each of admin, author, reviewer, approver at most once");
+				"must list each of admin, author, reviewer, approver, analyst at most once");
 	} else {
 		size_t i;
 		json_t *r;
@@ -81,7 +81,7 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 			snprintf(ptr, sizeof(ptr), "/roles/%zu", i);
 			if (bit == 0)
 				prfaq_error_add(err, ptr,
-						"must be one of admin, author, reviewer, approver");
+						"must be one of admin, author, reviewer, approver, analyst");
 			else if (*roles & bit)
 				prfaq_error_add(err, ptr, "is listed twice");
 			*roles |= bit;
