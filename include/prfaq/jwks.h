@@ -20,11 +20,11 @@
 struct prfaq_jwks_source;
 
 struct prfaq_jwks_source_opts {
-	const char *location;	/* a file path or an https:// URL; copied */
-	unsigned refresh_s;	/* reload period */
-	const char *ca_file;	/* NULL or "": libcurl's default CAs; copied */
-	unsigned timeout_ms;	/* per fetch */
-	unsigned kid_interval_s;	/* least time between unknown-kid reloads */
+	const char *location;	 /* a file path or an https:// URL; copied */
+	unsigned refresh_s;	 /* reload period */
+	const char *ca_file;	 /* NULL or "": libcurl's default CAs; copied */
+	unsigned timeout_ms;	 /* per fetch */
+	unsigned kid_interval_s; /* least time between unknown-kid reloads */
 };
 
 /*
@@ -34,8 +34,9 @@ struct prfaq_jwks_source_opts {
  * provider may be down while prfaqd starts): the source starts without keys,
  * logs why, and keeps trying.
  */
-struct prfaq_jwks_source *prfaq_jwks_source_start(
-	const struct prfaq_jwks_source_opts *opts, char *errbuf, size_t errlen);
+struct prfaq_jwks_source *
+prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts, char *errbuf,
+			size_t errlen);
 
 /* Stop the refresher (a fetch in flight is bounded by timeout_ms). NULL-safe. */
 void prfaq_jwks_source_stop(struct prfaq_jwks_source *src);

@@ -21,11 +21,11 @@
 #include "prfaq/error.h"
 
 /* Longer bearer values are refused before any decoding. */
-#define PRFAQ_JWT_MAX_LEN 8192
+#define PRFAQ_JWT_MAX_LEN    8192
 /* Largest key set document read from a file or a URL. */
 #define PRFAQ_JWKS_MAX_BYTES (1024 * 1024)
-#define PRFAQ_JWT_EMAIL_MAX 320
-#define PRFAQ_JWT_NAME_MAX 200		/* code points, as for users' names */
+#define PRFAQ_JWT_EMAIL_MAX  320
+#define PRFAQ_JWT_NAME_MAX   200 /* code points, as for users' names */
 
 /*
  * A parsed JSON Web Key Set: immutable once made, shared by reference
@@ -54,11 +54,11 @@ size_t prfaq_jwks_count(const struct prfaq_jwks *keys);
 
 /* What a token must say, and which claims carry the user. Borrowed strings. */
 struct prfaq_jwt_policy {
-	const char *issuer;		/* exact match of iss */
-	const char *audience;		/* aud equals it or contains it */
-	const char *email_claim;	/* e.g. "email" */
-	const char *roles_claim;	/* NULL or "": roles come from the database */
-	unsigned skew_s;		/* leeway for exp and nbf */
+	const char *issuer;	 /* exact match of iss */
+	const char *audience;	 /* aud equals it or contains it */
+	const char *email_claim; /* e.g. "email" */
+	const char *roles_claim; /* NULL or "": roles come from the database */
+	unsigned skew_s;	 /* leeway for exp and nbf */
 };
 
 /* What a verified token says about its user. */
@@ -66,7 +66,7 @@ struct prfaq_jwt_claims {
 	char email[PRFAQ_JWT_EMAIL_MAX + 1];
 	/* The name claim when it makes a valid user name, else the email. */
 	char name[4 * PRFAQ_JWT_NAME_MAX + 1];
-	int64_t exp;			/* seconds since the epoch */
+	int64_t exp; /* seconds since the epoch */
 	/*
 	 * With a roles claim in the policy: the known role names it lists (an
 	 * absent claim lists none); unknown names are ignored.

@@ -27,21 +27,21 @@
 
 struct prfaq_jwks_source {
 	char *location;
-	char *ca_file;		/* NULL: libcurl's default */
+	char *ca_file; /* NULL: libcurl's default */
 	bool is_url;
 	unsigned refresh_s, timeout_ms, kid_interval_s;
 
 	pthread_mutex_t mu;
-	pthread_cond_t cond;	/* CLOCK_MONOTONIC */
-	struct prfaq_jwks *current;	/* NULL until a load succeeds */
+	pthread_cond_t cond;	    /* CLOCK_MONOTONIC */
+	struct prfaq_jwks *current; /* NULL until a load succeeds */
 	bool stop;
-	bool wanted;		/* a reload was asked for (unknown kid) */
-	bool kid_asked;		/* ... at least once, at kid_asked_at */
+	bool wanted;	/* a reload was asked for (unknown kid) */
+	bool kid_asked; /* ... at least once, at kid_asked_at */
 	struct timespec kid_asked_at;
 
 	pthread_t thread;
 	bool started;
-	CURL *curl;		/* the thread's own */
+	CURL *curl; /* the thread's own */
 };
 
 static struct timespec
@@ -61,7 +61,7 @@ collect(char *data, size_t size, size_t n, void *arg)
 
 	if (b->len + size * n > PRFAQ_JWKS_MAX_BYTES ||
 	    prfaq_buf_append(b, data, size * n) != 0)
-		return 0;	/* makes libcurl fail the transfer */
+		return 0; /* makes libcurl fail the transfer */
 	return size * n;
 }
 
@@ -115,7 +115,8 @@ read_file(const char *path, struct prfaq_buf *body, char *why, size_t whylen)
 	int rc = 0;
 
 	if (f == NULL) {
-		snprintf(why, whylen, "cannot open %s: %s", path, strerror(errno));
+		snprintf(why, whylen, "cannot open %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
@@ -154,8 +155,8 @@ load(struct prfaq_jwks_source *src, char *why, size_t whylen)
 	if ((src->is_url ? fetch_url(src, &body, why, whylen) :
 			   read_file(src->location, &body, why, whylen)) != 0)
 		goto out;
-	if (prfaq_jwks_parse(body.data ? body.data : "", body.len, &keys, &err) !=
-	    PRFAQ_OK)
+	if (prfaq_jwks_parse(body.data ? body.data : "", body.len, &keys,
+			     &err) != PRFAQ_OK)
 		snprintf(why, whylen, "%s", err.detail);
 out:
 	prfaq_error_clear(&err);
@@ -206,13 +207,16 @@ run(void *arg)
 
 		keys = load(src, why, sizeof(why));
 		if (keys != NULL) {
-			log_debug(NULL, "JWT key set reloaded from %s: %zu keys%s",
+			log_debug(NULL,
+				  "JWT key set reloaded from %s: %zu keys%s",
 				  src->location, prfaq_jwks_count(keys),
 				  asked ? " (unknown kid)" : "");
 			install(src, keys);
 		} else {
-			log_warn(NULL, "JWT key set reload from %s failed, keeping "
-				 "the last good set: %s", src->location, why);
+			log_warn(NULL,
+				 "JWT key set reload from %s failed, keeping "
+				 "the last good set: %s",
+				 src->location, why);
 		}
 		next = mono_now();
 		next.tv_sec += src->refresh_s;
@@ -239,8 +243,8 @@ source_free(struct prfaq_jwks_source *src)
 }
 
 struct prfaq_jwks_source *
-prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts,
-			char *errbuf, size_t errlen)
+prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts, char *errbuf,
+			size_t errlen)
 {
 	struct prfaq_jwks_source *src = calloc(1, sizeof(*src));
 	pthread_condattr_t ca;
@@ -257,7 +261,9 @@ prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts,
 	pthread_cond_init(&src->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	src->location = strdup(opts->location);
-	src->ca_file = opts->ca_file && opts->ca_file[0] ? strdup(opts->ca_file) : NULL;
+	src->ca_file = opts->ca_file && opts->ca_file[0] ?
+			       strdup(opts->ca_file) :
+			       NULL;
 	src->is_url = strncmp(opts->location, "https://", 8) == 0;
 	src->refresh_s = opts->refresh_s ? opts->refresh_s : 600;
 	src->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 10000;
@@ -268,8 +274,9 @@ prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts,
 		goto fail;
 	}
 	if (src->ca_file != NULL && access(src->ca_file, R_OK) != 0) {
-		snprintf(errbuf, errlen, "PRFAQ_JWT_CA_FILE: cannot read %s: %s",
-			 src->ca_file, strerror(errno));
+		snprintf(errbuf, errlen,
+			 "PRFAQ_JWT_CA_FILE: cannot read %s: %s", src->ca_file,
+			 strerror(errno));
 		goto fail;
 	}
 	/*
@@ -282,14 +289,17 @@ prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts,
 		goto fail;
 	}
 	if (keys == NULL)
-		log_error(NULL, "JWT key set: cannot load %s (JWTs are refused "
-			  "until it loads; trying again): %s", src->location, why);
+		log_error(NULL,
+			  "JWT key set: cannot load %s (JWTs are refused "
+			  "until it loads; trying again): %s",
+			  src->location, why);
 	else
 		log_info(NULL, "JWT key set: %zu keys from %s",
 			 prfaq_jwks_count(keys), src->location);
 	src->current = keys;
 	if (pthread_create(&src->thread, NULL, run, src) != 0) {
-		snprintf(errbuf, errlen, "cannot start the JWT key set refresher");
+		snprintf(errbuf, errlen,
+			 "cannot start the JWT key set refresher");
 		goto fail;
 	}
 	src->started = true;
@@ -331,8 +341,8 @@ prfaq_jwks_source_kid_miss(struct prfaq_jwks_source *src)
 	struct timespec now = mono_now();
 
 	pthread_mutex_lock(&src->mu);
-	if (!src->kid_asked ||
-	    now.tv_sec - src->kid_asked_at.tv_sec >= (time_t)src->kid_interval_s) {
+	if (!src->kid_asked || now.tv_sec - src->kid_asked_at.tv_sec >=
+				       (time_t)src->kid_interval_s) {
 		src->kid_asked = true;
 		src->kid_asked_at = now;
 		src->wanted = true;

@@ -23,9 +23,9 @@
 #include "prfaq/utf8.h"
 
 #define JWKS_MAX_KEYS 64
-#define KID_MAX 255
-#define RSA_MIN_BITS 2048
-#define P256_BYTES 32
+#define KID_MAX	      255
+#define RSA_MIN_BITS  2048
+#define P256_BYTES    32
 
 enum key_type { KEY_RSA, KEY_EC };
 
@@ -109,8 +109,8 @@ jwk_bignum(const json_t *jwk, const char *member, size_t want_len)
 
 	if (!json_is_string(v))
 		return NULL;
-	raw = prfaq_jwt_b64url_decode(json_string_value(v), json_string_length(v),
-				      &n);
+	raw = prfaq_jwt_b64url_decode(json_string_value(v),
+				      json_string_length(v), &n);
 	if (raw != NULL && n > 0 && (want_len == 0 || n == want_len))
 		bn = BN_bin2bn(raw, (int)n, NULL);
 	free(raw);
@@ -179,11 +179,14 @@ ec_key(const json_t *jwk)
 
 	x = json_object_get(jwk, "x");
 	y = json_object_get(jwk, "y");
-	if (!json_is_string(crv) || strcmp(json_string_value(crv), "P-256") != 0 ||
+	if (!json_is_string(crv) ||
+	    strcmp(json_string_value(crv), "P-256") != 0 ||
 	    !json_is_string(x) || !json_is_string(y))
 		return NULL;
-	xr = prfaq_jwt_b64url_decode(json_string_value(x), json_string_length(x), &xn);
-	yr = prfaq_jwt_b64url_decode(json_string_value(y), json_string_length(y), &yn);
+	xr = prfaq_jwt_b64url_decode(json_string_value(x),
+				     json_string_length(x), &xn);
+	yr = prfaq_jwt_b64url_decode(json_string_value(y),
+				     json_string_length(y), &yn);
 	if (xr == NULL || yr == NULL || xn != P256_BYTES || yn != P256_BYTES)
 		goto out;
 	/* The uncompressed SEC 1 point: 0x04 || x || y. */
@@ -193,8 +196,8 @@ ec_key(const json_t *jwk)
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
 	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
 					    "P-256", 0) != 1 ||
-	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point,
-					     sizeof(point)) != 1)
+	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+					     point, sizeof(point)) != 1)
 		goto out;
 	pkey = pkey_from_params("EC", bld);
 out:
@@ -217,12 +220,13 @@ jwk_load(const json_t *jwk, struct jwk *k)
 	const json_t *alg = json_object_get(jwk, "alg");
 	const char *want_alg;
 
-	if (!json_is_object(jwk) || !json_is_string(kty) || !json_is_string(kid) ||
-	    json_string_length(kid) == 0 || json_string_length(kid) > KID_MAX ||
+	if (!json_is_object(jwk) || !json_is_string(kty) ||
+	    !json_is_string(kid) || json_string_length(kid) == 0 ||
+	    json_string_length(kid) > KID_MAX ||
 	    strlen(json_string_value(kid)) != json_string_length(kid))
 		return false;
-	if (use != NULL &&
-	    (!json_is_string(use) || strcmp(json_string_value(use), "sig") != 0))
+	if (use != NULL && (!json_is_string(use) ||
+			    strcmp(json_string_value(use), "sig") != 0))
 		return false;
 	if (strcmp(json_string_value(kty), "RSA") == 0) {
 		k->type = KEY_RSA;
@@ -233,8 +237,8 @@ jwk_load(const json_t *jwk, struct jwk *k)
 	} else {
 		return false;
 	}
-	if (alg != NULL &&
-	    (!json_is_string(alg) || strcmp(json_string_value(alg), want_alg) != 0))
+	if (alg != NULL && (!json_is_string(alg) ||
+			    strcmp(json_string_value(alg), want_alg) != 0))
 		return false;
 	k->pkey = k->type == KEY_RSA ? rsa_key(jwk) : ec_key(jwk);
 	if (k->pkey == NULL)
@@ -271,20 +275,23 @@ prfaq_jwks_parse(const char *json, size_t len, struct prfaq_jwks **out,
 				     JWKS_MAX_KEYS);
 		goto out;
 	}
-	set = calloc(1, sizeof(*set) + json_array_size(keys) * sizeof(set->keys[0]));
+	set = calloc(1, sizeof(*set) +
+				json_array_size(keys) * sizeof(set->keys[0]));
 	if (set == NULL) {
 		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "out of memory");
 		goto out;
 	}
 	atomic_init(&set->refs, 1);
-	json_array_foreach(keys, i, jwk) {
+	json_array_foreach(keys, i, jwk)
+	{
 		if (jwk_load(jwk, &set->keys[set->n]))
 			set->n++;
 	}
 	if (set->n == 0)
-		rc = prfaq_error_set(err, PRFAQ_EINVAL,
-				     "the key set has no usable key (RSA of 2048 "
-				     "bits or more, or EC P-256, each with a kid)");
+		rc = prfaq_error_set(
+			err, PRFAQ_EINVAL,
+			"the key set has no usable key (RSA of 2048 "
+			"bits or more, or EC P-256, each with a kid)");
 out:
 	json_decref(doc);
 	if (rc == PRFAQ_OK)
@@ -305,8 +312,8 @@ prfaq_jwks_ref(struct prfaq_jwks *keys)
 void
 prfaq_jwks_unref(struct prfaq_jwks *keys)
 {
-	if (keys == NULL ||
-	    atomic_fetch_sub_explicit(&keys->refs, 1, memory_order_acq_rel) != 1)
+	if (keys == NULL || atomic_fetch_sub_explicit(
+				    &keys->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	for (size_t i = 0; i < keys->n; i++)
 		EVP_PKEY_free(keys->keys[i].pkey);
@@ -352,7 +359,7 @@ signature_ok(const struct jwk *key, const char *input, size_t inlen,
 		if (r == NULL || s == NULL || (es = ECDSA_SIG_new()) == NULL ||
 		    ECDSA_SIG_set0(es, r, s) != 1)
 			goto out;
-		r = s = NULL;	/* es owns them now */
+		r = s = NULL; /* es owns them now */
 		if ((derlen = i2d_ECDSA_SIG(es, &der)) <= 0)
 			goto out;
 		sig = der;
@@ -381,7 +388,8 @@ part_json(const char *part, size_t len)
 	json_t *v = NULL;
 
 	if (raw != NULL)
-		v = json_loadb((const char *)raw, n, JSON_REJECT_DUPLICATES, NULL);
+		v = json_loadb((const char *)raw, n, JSON_REJECT_DUPLICATES,
+			       NULL);
 	free(raw);
 	if (v != NULL && !json_is_object(v)) {
 		json_decref(v);
@@ -398,9 +406,9 @@ audience_ok(const json_t *aud, const char *want)
 
 	if (json_is_string(aud))
 		return strcmp(json_string_value(aud), want) == 0;
-	json_array_foreach(aud, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
-			return true;
+	json_array_foreach(aud, i, v) if (json_is_string(v) &&
+					  strcmp(json_string_value(v), want) ==
+						  0) return true;
 	return false;
 }
 
@@ -456,11 +464,13 @@ claims_fill(const json_t *payload, const struct prfaq_jwt_policy *pol,
 	size_t i;
 
 	if (!json_is_string(email) ||
-	    !email_acceptable(json_string_value(email), json_string_length(email)))
+	    !email_acceptable(json_string_value(email),
+			      json_string_length(email)))
 		return prfaq_error_set(err, PRFAQ_EAUTH,
 				       "the token carries no email address in "
 				       "the configured email claim");
-	memcpy(out->email, json_string_value(email), json_string_length(email) + 1);
+	memcpy(out->email, json_string_value(email),
+	       json_string_length(email) + 1);
 	if (json_is_string(name) &&
 	    name_acceptable(json_string_value(name), json_string_length(name)))
 		memcpy(out->name, json_string_value(name),
@@ -472,9 +482,8 @@ claims_fill(const json_t *payload, const struct prfaq_jwt_policy *pol,
 		roles = json_object_get(payload, pol->roles_claim);
 		if (json_is_string(roles))
 			out->roles = prfaq_role_parse(json_string_value(roles));
-		json_array_foreach(roles, i, r)
-			if (json_is_string(r))
-				out->roles |= prfaq_role_parse(json_string_value(r));
+		json_array_foreach(roles, i, r) if (json_is_string(r))
+			out->roles |= prfaq_role_parse(json_string_value(r));
 	}
 	return PRFAQ_OK;
 }
@@ -502,8 +511,10 @@ prfaq_jwt_verify(const char *token, size_t len, const struct prfaq_jwks *keys,
 		goto refuse;
 	}
 	dot1 = memchr(token, '.', len);
-	dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token)) : NULL;
-	if (dot2 == NULL || memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token))) {
+	dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token)) :
+		      NULL;
+	if (dot2 == NULL ||
+	    memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token))) {
 		why = "the token is not a compact JWS (header.payload.signature)";
 		goto refuse;
 	}
@@ -545,20 +556,22 @@ prfaq_jwt_verify(const char *token, size_t len, const struct prfaq_jwks *keys,
 		why = "the token alg does not match its key";
 		goto refuse;
 	}
-	sig = prfaq_jwt_b64url_decode(dot2 + 1, len - (size_t)(dot2 + 1 - token),
-				      &siglen);
-	if (sig == NULL || !signature_ok(key, token, (size_t)(dot2 - token), sig,
-					 siglen)) {
+	sig = prfaq_jwt_b64url_decode(
+		dot2 + 1, len - (size_t)(dot2 + 1 - token), &siglen);
+	if (sig == NULL ||
+	    !signature_ok(key, token, (size_t)(dot2 - token), sig, siglen)) {
 		why = "the token signature does not verify";
 		goto refuse;
 	}
 	/* Signed by the identity provider: now its claims mean something. */
-	if ((payload = part_json(dot1 + 1, (size_t)(dot2 - dot1 - 1))) == NULL) {
+	if ((payload = part_json(dot1 + 1, (size_t)(dot2 - dot1 - 1))) ==
+	    NULL) {
 		why = "the token payload is not base64url-encoded JSON";
 		goto refuse;
 	}
 	v = json_object_get(payload, "iss");
-	if (!json_is_string(v) || strcmp(json_string_value(v), pol->issuer) != 0) {
+	if (!json_is_string(v) ||
+	    strcmp(json_string_value(v), pol->issuer) != 0) {
 		why = "the token issuer (iss) is not the configured one";
 		goto refuse;
 	}
@@ -576,15 +589,17 @@ prfaq_jwt_verify(const char *token, size_t len, const struct prfaq_jwks *keys,
 		goto refuse;
 	}
 	nbf = json_object_get(payload, "nbf");
-	if (nbf != NULL && (!json_is_number(nbf) ||
-			    (double)now + (double)pol->skew_s < json_number_value(nbf))) {
+	if (nbf != NULL &&
+	    (!json_is_number(nbf) ||
+	     (double)now + (double)pol->skew_s < json_number_value(nbf))) {
 		why = "the token is not valid yet (nbf)";
 		goto refuse;
 	}
 	memset(&claims, 0, sizeof(claims));
 	/* Far beyond any clock: kept in range for the cast (year 128,000). */
-	claims.exp = json_number_value(exp) > 4e12 ? (int64_t)4e12 :
-		     (int64_t)json_number_value(exp);
+	claims.exp = json_number_value(exp) > 4e12 ?
+			     (int64_t)4e12 :
+			     (int64_t)json_number_value(exp);
 	if ((rc = claims_fill(payload, pol, &claims, err)) == PRFAQ_OK)
 		*out = claims;
 	goto out;

@@ -34,7 +34,7 @@
 static struct tk_key rsa1, ec2, rsa3, stranger;
 static char tmpdir[256];
 static char jwks_path[512];
-static struct h_server srv;	/* file key set, no auto-create, no roles claim */
+static struct h_server srv; /* file key set, no auto-create, no roles claim */
 
 /* --- the tests' https server for the key set ---------------------------- */
 
@@ -43,9 +43,9 @@ struct tls_srv {
 	int fd, port;
 	pthread_t thread;
 	pthread_mutex_t mu;
-	char *body;		/* what GET answers; owned */
+	char *body; /* what GET answers; owned */
 	int status;
-	atomic_int fetches;	/* answers sent */
+	atomic_int fetches; /* answers sent */
 	atomic_bool stop;
 };
 
@@ -67,7 +67,8 @@ tls_serve_one(struct tls_srv *t, int c)
 	if (ssl == NULL || SSL_set_fd(ssl, c) != 1 || SSL_accept(ssl) != 1)
 		goto out;
 	while (got < sizeof(req) - 1 &&
-	       (n = SSL_read(ssl, req + got, (int)(sizeof(req) - 1 - got))) > 0) {
+	       (n = SSL_read(ssl, req + got, (int)(sizeof(req) - 1 - got))) >
+		       0) {
 		got += (size_t)n;
 		req[got] = '\0';
 		if (strstr(req, "\r\n\r\n") != NULL)
@@ -147,10 +148,12 @@ tls_start(void)
 	if (h_sh("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
 		 "-nodes -days 1 -subj /CN=127.0.0.1 "
 		 "-addext subjectAltName=IP:127.0.0.1 -keyout '%s' -out '%s' "
-		 ">/dev/null 2>&1", key, ca_path) != 0)
+		 ">/dev/null 2>&1",
+		 key, ca_path) != 0)
 		return -1;
 	if ((tls.ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
-	    SSL_CTX_use_certificate_file(tls.ctx, ca_path, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_use_certificate_file(tls.ctx, ca_path, SSL_FILETYPE_PEM) !=
+		    1 ||
 	    SSL_CTX_use_PrivateKey_file(tls.ctx, key, SSL_FILETYPE_PEM) != 1)
 		return -1;
 	pthread_mutex_init(&tls.mu, NULL);
@@ -158,7 +161,8 @@ tls_start(void)
 	tls.status = 200;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((tls.fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
-	    setsockopt(tls.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(tls.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) !=
+		    0 ||
 	    bind(tls.fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 	    getsockname(tls.fd, (struct sockaddr *)&a, &len) != 0 ||
 	    listen(tls.fd, 16) != 0)
@@ -206,8 +210,7 @@ setup(void **state)
 	char *doc;
 
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/prfaq-jwt-XXXXXX");
-	if (mkdtemp(tmpdir) == NULL ||
-	    tk_key_new(&rsa1, false, "rsa-1") != 0 ||
+	if (mkdtemp(tmpdir) == NULL || tk_key_new(&rsa1, false, "rsa-1") != 0 ||
 	    tk_key_new(&ec2, true, "ec-2") != 0 ||
 	    tk_key_new(&rsa3, false, "rsa-3") != 0 ||
 	    tk_key_new(&stranger, false, "rsa-1") != 0)
@@ -262,7 +265,8 @@ mk_user(struct h_server *s, const char *name, const char *roles, char *id,
 	char *token = h_user(s, name, roles, id), sql[128], *e;
 
 	assert_non_null(token);
-	snprintf(sql, sizeof(sql), "SELECT email FROM users WHERE id = '%s'", id);
+	snprintf(sql, sizeof(sql), "SELECT email FROM users WHERE id = '%s'",
+		 id);
 	e = h_sql(s->dbname, sql);
 	assert_non_null(e);
 	strcpy(email, e);
@@ -274,11 +278,12 @@ mk_user(struct h_server *s, const char *name, const char *roles, char *id,
 static char *
 db_state(struct h_server *s)
 {
-	char *st = h_sql(s->dbname,
-			 "SELECT md5((SELECT coalesce(string_agg(u::text, '|' ORDER BY id), '')"
-			 "              FROM users u) || '#' ||"
-			 "           (SELECT coalesce(string_agg(t::text, '|' ORDER BY id), '')"
-			 "              FROM api_tokens t))");
+	char *st = h_sql(
+		s->dbname,
+		"SELECT md5((SELECT coalesce(string_agg(u::text, '|' ORDER BY id), '')"
+		"              FROM users u) || '#' ||"
+		"           (SELECT coalesce(string_agg(t::text, '|' ORDER BY id), '')"
+		"              FROM api_tokens t))");
 
 	assert_non_null(st);
 	return st;
@@ -365,7 +370,8 @@ test_rs256_and_es256_beside_opaque_tokens(void **state)
 	/* The email is matched case-insensitively. */
 	for (size_t i = 0; i <= strlen(email); i++)
 		upper[i] = (char)(email[i] >= 'a' && email[i] <= 'z' ?
-					  email[i] - 32 : email[i]);
+					  email[i] - 32 :
+					  email[i]);
 	assert_user(&srv, tk_token(&rsa1, claims(upper)), id);
 	/* The same token again (from the cache now), and the stored roles. */
 	{
@@ -379,7 +385,8 @@ test_rs256_and_es256_beside_opaque_tokens(void **state)
 		}
 		/* And a route that needs a role: the author may create. */
 		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", t, NULL,
-				       "{\"title\":\"Sign-on\"}", &r), 0);
+				       "{\"title\":\"Sign-on\"}", &r),
+				 0);
 		assert_status(&r, 201);
 		h_resp_free(&r);
 		free(t);
@@ -393,7 +400,8 @@ test_rs256_and_es256_beside_opaque_tokens(void **state)
 		free(after);
 	}
 	/* Opaque tokens keep working beside JWTs (and touch last_used_at). */
-	assert_int_equal(h_req(&srv, "GET", "/v1/me", opaque, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/me", opaque, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "id"), id);
 	h_resp_free(&r);
@@ -409,15 +417,21 @@ test_every_refusal(void **state)
 	char *big;
 
 	opaque = mk_user(&srv, "bo", "\"author\"", id, email);
-	assert_refused(tk_sign(&rsa1, json_pack("{s:s, s:s}", "alg", "none", "kid",
-						"rsa-1"), claims(email)),
-		       "alg none");
-	assert_refused(tk_sign(&rsa1, json_pack("{s:s, s:s}", "alg", "HS256", "kid",
-						"rsa-1"), claims(email)),
-		       "HMAC");
-	assert_refused(tk_sign(&rsa1, json_pack("{s:s, s:s}", "alg", "RS256", "kid",
-						"rsa-9"), claims(email)),
-		       "kid is not in the key set");
+	assert_refused(
+		tk_sign(&rsa1,
+			json_pack("{s:s, s:s}", "alg", "none", "kid", "rsa-1"),
+			claims(email)),
+		"alg none");
+	assert_refused(
+		tk_sign(&rsa1,
+			json_pack("{s:s, s:s}", "alg", "HS256", "kid", "rsa-1"),
+			claims(email)),
+		"HMAC");
+	assert_refused(
+		tk_sign(&rsa1,
+			json_pack("{s:s, s:s}", "alg", "RS256", "kid", "rsa-9"),
+			claims(email)),
+		"kid is not in the key set");
 	assert_refused(tk_token(&stranger, claims(email)),
 		       "signature does not verify");
 	c = claims(email);
@@ -442,8 +456,9 @@ test_every_refusal(void **state)
 	big = malloc(20 * 1024 + 1);
 	memset(big, 'h', 20 * 1024);
 	big[20 * 1024] = '\0';
-	assert_refused(tk_sign(&rsa1, json_pack("{s:s, s:s, s:s}", "alg", "RS256",
-						"kid", "rsa-1", "pad", big),
+	assert_refused(tk_sign(&rsa1,
+			       json_pack("{s:s, s:s, s:s}", "alg", "RS256",
+					 "kid", "rsa-1", "pad", big),
 			       claims(email)),
 		       "too large");
 	free(big);
@@ -460,16 +475,17 @@ test_deactivated_user(void **state)
 
 	opaque = mk_user(&srv, "cy", "\"author\"", id, email);
 	/* PATCH /v1/users does not exist yet: straight into the database. */
-	snprintf(sql, sizeof(sql), "UPDATE users SET active = false WHERE id = '%s'",
-		 id);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE users SET active = false WHERE id = '%s'", id);
 	free(h_sql(srv.dbname, sql));
 	assert_refused(tk_token(&rsa1, claims(email)), "deactivated");
 	/* Its opaque token fails as well (not cached yet: never used). */
-	assert_int_equal(h_req(&srv, "GET", "/v1/me", opaque, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/me", opaque, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 401);
 	h_resp_free(&r);
-	snprintf(sql, sizeof(sql), "UPDATE users SET active = true WHERE id = '%s'",
-		 id);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE users SET active = true WHERE id = '%s'", id);
 	free(h_sql(srv.dbname, sql));
 	assert_user(&srv, tk_token(&ec2, claims(email)), id);
 	free(opaque);
@@ -480,8 +496,10 @@ static void
 test_auto_create_and_roles_claim(void **state)
 {
 	static const char *const extra[] = {
-		"PRFAQ_JWT_AUTO_CREATE=1", "PRFAQ_JWT_DEFAULT_ROLES=reviewer",
-		"PRFAQ_JWT_ROLES_CLAIM=groups", NULL,
+		"PRFAQ_JWT_AUTO_CREATE=1",
+		"PRFAQ_JWT_DEFAULT_ROLES=reviewer",
+		"PRFAQ_JWT_ROLES_CLAIM=groups",
+		NULL,
 	};
 	struct h_server s2;
 	char sql[160], *v, id[40];
@@ -493,7 +511,8 @@ test_auto_create_and_roles_claim(void **state)
 	assert_int_equal(h_start(&s2, env_with(extra)), 0);
 	n0 = users_count(&s2);
 	/* A refused token creates nobody, even here. */
-	assert_refused_on(&s2, tk_token(&stranger, claims("new@portal.example")),
+	assert_refused_on(&s2,
+			  tk_token(&stranger, claims("new@portal.example")),
 			  "signature");
 	c = claims("new@portal.example");
 	json_object_set_new(c, "exp", json_integer(time(NULL) - 3600));
@@ -502,8 +521,8 @@ test_auto_create_and_roles_claim(void **state)
 
 	/* The first good token creates the user, named by its name claim. */
 	c = claims("New@Portal.example");
-	json_object_set_new(c, "groups", json_pack("[s,s,s]", "author", "wizard",
-						   "root"));
+	json_object_set_new(c, "groups",
+			    json_pack("[s,s,s]", "author", "wizard", "root"));
 	t = tk_token(&ec2, c);
 	me(&s2, strdup(t), &r);
 	assert_status(&r, 200);
@@ -511,28 +530,32 @@ test_auto_create_and_roles_claim(void **state)
 	assert_string_equal(JS(&r, "email"), "New@Portal.example");
 	/* The roles of the request: the claim's known names, nothing more. */
 	assert_int_equal(json_array_size(J(&r, "roles")), 1);
-	assert_string_equal(json_string_value(json_array_get(J(&r, "roles"), 0)),
-			    "author");
+	assert_string_equal(
+		json_string_value(json_array_get(J(&r, "roles"), 0)), "author");
 	strcpy(id, JS(&r, "id"));
 	h_resp_free(&r);
 	assert_int_equal(users_count(&s2), n0 + 1);
 	/* Stored with PRFAQ_JWT_DEFAULT_ROLES. */
-	snprintf(sql, sizeof(sql),
-		 "SELECT array_to_string(roles, ',') || '/' || active FROM users"
-		 " WHERE id = '%s'", id);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT array_to_string(roles, ',') || '/' || active FROM users"
+		" WHERE id = '%s'",
+		id);
 	v = h_sql(s2.dbname, sql);
 	assert_string_equal(v, "reviewer/true");
 	free(v);
 	/* As an author of this request it may create a PR/FAQ. */
 	assert_int_equal(h_req(&s2, "POST", "/v1/prfaqs", t, NULL,
-			       "{\"title\":\"From the portal\"}", &r), 0);
+			       "{\"title\":\"From the portal\"}", &r),
+			 0);
 	assert_status(&r, 201);
 	h_resp_free(&r);
 	free(t);
 
 	/* Another token of the same user: found, not created again. */
 	c = claims("new@portal.example");
-	json_object_set_new(c, "groups", json_pack("[s,s]", "wizard", "superuser"));
+	json_object_set_new(c, "groups",
+			    json_pack("[s,s]", "wizard", "superuser"));
 	t = tk_token(&rsa1, c);
 	me(&s2, strdup(t), &r);
 	assert_status(&r, 200);
@@ -542,14 +565,15 @@ test_auto_create_and_roles_claim(void **state)
 	h_resp_free(&r);
 	assert_int_equal(users_count(&s2), n0 + 1);
 	assert_int_equal(h_req(&s2, "POST", "/v1/prfaqs", t, NULL,
-			       "{\"title\":\"Not an author\"}", &r), 0);
+			       "{\"title\":\"Not an author\"}", &r),
+			 0);
 	assert_status(&r, 403);
 	h_resp_free(&r);
 	free(t);
 
 	/* A deactivated auto-created user is refused, and not created again. */
-	snprintf(sql, sizeof(sql), "UPDATE users SET active = false WHERE id = '%s'",
-		 id);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE users SET active = false WHERE id = '%s'", id);
 	free(h_sql(s2.dbname, sql));
 	assert_refused_on(&s2, tk_token(&rsa1, claims("new@portal.example")),
 			  "deactivated");
@@ -675,7 +699,8 @@ test_https_timer_keeps_last_good_set(void **state)
 	log = h_read_file(s4.log_path);
 	assert_non_null(log);
 	assert_non_null(strstr(log, "keeping the last good set: HTTP 500"));
-	assert_non_null(strstr(log, "keeping the last good set: the key set is not JSON"));
+	assert_non_null(strstr(
+		log, "keeping the last good set: the key set is not JSON"));
 	assert_non_null(strstr(log, "no usable key"));
 	free(log);
 	h_stop(&s4);
@@ -691,8 +716,8 @@ test_https_untrusted_certificate(void **state)
 	struct h_server s5;
 	struct h_resp r;
 
-	snprintf(url, sizeof(url), "PRFAQ_JWT_JWKS=https://127.0.0.1:%d/jwks.json",
-		 tls.port);
+	snprintf(url, sizeof(url),
+		 "PRFAQ_JWT_JWKS=https://127.0.0.1:%d/jwks.json", tls.port);
 	env[0] = url;
 	env[1] = "PRFAQ_JWT_CA_FILE=/etc/ssl/certs/ca-certificates.crt";
 	env[2] = NULL;
@@ -702,7 +727,8 @@ test_https_untrusted_certificate(void **state)
 	assert_int_equal(h_start(&s5, env_with(env)), 0);
 	opaque = mk_user(&s5, "fay", "\"author\"", id, email);
 	assert_refused_on(&s5, tk_token(&rsa1, claims(email)), "kid is not in");
-	assert_int_equal(h_req(&s5, "GET", "/v1/me", opaque, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&s5, "GET", "/v1/me", opaque, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	h_resp_free(&r);
 	free(opaque);
@@ -717,9 +743,10 @@ assert_refuses_to_start(const char *env, int want, const char *say)
 	int rc;
 
 	snprintf(out, sizeof(out), "%s/start.err", tmpdir);
-	rc = h_sh("env %s PRFAQ_DATABASE_URL='%s' PRFAQ_PORT=%d PRFAQ_AUTO_MIGRATE=0 "
-		  "'%s' serve >'%s' 2>&1", env, srv.conninfo, h_free_port(),
-		  getenv("PRFAQD_BIN"), out);
+	rc = h_sh(
+		"env %s PRFAQ_DATABASE_URL='%s' PRFAQ_PORT=%d PRFAQ_AUTO_MIGRATE=0 "
+		"'%s' serve >'%s' 2>&1",
+		env, srv.conninfo, h_free_port(), getenv("PRFAQD_BIN"), out);
 	text = h_read_file(out);
 	assert_non_null(text);
 	if (rc != want || strstr(text, say) == NULL)
@@ -733,25 +760,34 @@ test_settings_refused_at_start(void **state)
 {
 	char env[1200], bad[600];
 
-	assert_refuses_to_start("PRFAQ_JWT_JWKS=/x.json PRFAQ_JWT_AUDIENCE=a", 2,
-				"PRFAQ_JWT_ISSUER and PRFAQ_JWT_AUDIENCE must be set");
+	assert_refuses_to_start(
+		"PRFAQ_JWT_JWKS=/x.json PRFAQ_JWT_AUDIENCE=a", 2,
+		"PRFAQ_JWT_ISSUER and PRFAQ_JWT_AUDIENCE must be set");
 	assert_refuses_to_start("PRFAQ_JWT_JWKS=http://127.0.0.1/k "
-				"PRFAQ_JWT_ISSUER=i PRFAQ_JWT_AUDIENCE=a", 2,
-				"https:// URL");
-	assert_refuses_to_start("PRFAQ_JWT_JWKS=/x.json PRFAQ_JWT_ISSUER=i "
-				"PRFAQ_JWT_AUDIENCE=a PRFAQ_JWT_DEFAULT_ROLES=author,wizard",
-				2, "unknown role \"wizard\"");
-	assert_refuses_to_start("PRFAQ_JWT_ISSUER=i", 2,
-				"PRFAQ_JWT_ISSUER is set but PRFAQ_JWT_JWKS is not");
-	assert_refuses_to_start("PRFAQ_JWT_JWKS=/nonexistent/jwks.json "
-				"PRFAQ_JWT_ISSUER=i PRFAQ_JWT_AUDIENCE=a", 1,
-				"PRFAQ_JWT_JWKS: cannot open /nonexistent/jwks.json");
-	assert_int_equal(tk_write_temp(tmpdir, "{\"keys\": [{\"kty\": \"oct\"}]}",
-				       bad, sizeof(bad)), 0);
-	snprintf(env, sizeof(env), "PRFAQ_JWT_JWKS='%s' PRFAQ_JWT_ISSUER=i "
-		 "PRFAQ_JWT_AUDIENCE=a", bad);
+				"PRFAQ_JWT_ISSUER=i PRFAQ_JWT_AUDIENCE=a",
+				2, "https:// URL");
+	assert_refuses_to_start(
+		"PRFAQ_JWT_JWKS=/x.json PRFAQ_JWT_ISSUER=i "
+		"PRFAQ_JWT_AUDIENCE=a PRFAQ_JWT_DEFAULT_ROLES=author,wizard",
+		2, "unknown role \"wizard\"");
+	assert_refuses_to_start(
+		"PRFAQ_JWT_ISSUER=i", 2,
+		"PRFAQ_JWT_ISSUER is set but PRFAQ_JWT_JWKS is not");
+	assert_refuses_to_start(
+		"PRFAQ_JWT_JWKS=/nonexistent/jwks.json "
+		"PRFAQ_JWT_ISSUER=i PRFAQ_JWT_AUDIENCE=a",
+		1, "PRFAQ_JWT_JWKS: cannot open /nonexistent/jwks.json");
+	assert_int_equal(tk_write_temp(tmpdir,
+				       "{\"keys\": [{\"kty\": \"oct\"}]}", bad,
+				       sizeof(bad)),
+			 0);
+	snprintf(env, sizeof(env),
+		 "PRFAQ_JWT_JWKS='%s' PRFAQ_JWT_ISSUER=i "
+		 "PRFAQ_JWT_AUDIENCE=a",
+		 bad);
 	assert_refuses_to_start(env, 1, "no usable key");
-	snprintf(env, sizeof(env), "PRFAQ_JWT_JWKS=https://127.0.0.1:1/k "
+	snprintf(env, sizeof(env),
+		 "PRFAQ_JWT_JWKS=https://127.0.0.1:1/k "
 		 "PRFAQ_JWT_ISSUER=i PRFAQ_JWT_AUDIENCE=a "
 		 "PRFAQ_JWT_CA_FILE=/nonexistent/ca.pem");
 	assert_refuses_to_start(env, 1, "PRFAQ_JWT_CA_FILE: cannot read");

@@ -68,15 +68,16 @@ json_t *
 tk_jwk(const struct tk_key *k)
 {
 	if (k->ec)
-		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "kty", "EC",
-				 "kid", k->kid, "use", "sig", "alg", "ES256",
-				 "crv", "P-256",
-				 "x", bn_member(k, OSSL_PKEY_PARAM_EC_PUB_X, 32),
-				 "y", bn_member(k, OSSL_PKEY_PARAM_EC_PUB_Y, 32));
+		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "kty",
+				 "EC", "kid", k->kid, "use", "sig", "alg",
+				 "ES256", "crv", "P-256", "x",
+				 bn_member(k, OSSL_PKEY_PARAM_EC_PUB_X, 32),
+				 "y",
+				 bn_member(k, OSSL_PKEY_PARAM_EC_PUB_Y, 32));
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "kty", "RSA", "kid",
-			 k->kid, "use", "sig", "alg", "RS256",
-			 "n", bn_member(k, OSSL_PKEY_PARAM_RSA_N, 0),
-			 "e", bn_member(k, OSSL_PKEY_PARAM_RSA_E, 0));
+			 k->kid, "use", "sig", "alg", "RS256", "n",
+			 bn_member(k, OSSL_PKEY_PARAM_RSA_N, 0), "e",
+			 bn_member(k, OSSL_PKEY_PARAM_RSA_E, 0));
 }
 
 char *
@@ -114,7 +115,8 @@ sign_raw(const struct tk_key *k, const char *input, size_t *len)
 	size_t n = 0;
 
 	if (md == NULL ||
-	    EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL, k->pkey, NULL) != 1 ||
+	    EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL, k->pkey,
+				  NULL) != 1 ||
 	    EVP_DigestSign(md, NULL, &n, (const unsigned char *)input,
 			   strlen(input)) != 1 ||
 	    (der = malloc(n)) == NULL ||
@@ -167,17 +169,19 @@ tk_sign(const struct tk_key *k, json_t *header, json_t *payload)
 
 		if (bio != NULL && PEM_write_bio_PUBKEY(bio, k->pkey) == 1 &&
 		    (pemlen = BIO_get_mem_data(bio, &pem)) > 0) {
-			prfaq_hmac_sha256(pem, (size_t)pemlen, input, strlen(input), mac);
+			prfaq_hmac_sha256(pem, (size_t)pemlen, input,
+					  strlen(input), mac);
 			sig = tk_b64url(mac, sizeof(mac));
 		}
 		BIO_free(bio);
 	} else if ((raw = sign_raw(k, input, &rawlen)) != NULL) {
 		sig = tk_b64url(raw, rawlen);
 	}
-	if (sig != NULL && (out = malloc(strlen(input) + strlen(sig) + 2)) != NULL)
+	if (sig != NULL &&
+	    (out = malloc(strlen(input) + strlen(sig) + 2)) != NULL)
 		sprintf(out, "%s.%s", input, sig);
 out:
-	json_decref(header);	/* alg pointed into it */
+	json_decref(header); /* alg pointed into it */
 	json_decref(payload);
 	free(h);
 	free(p);
@@ -190,9 +194,10 @@ out:
 char *
 tk_token(const struct tk_key *k, json_t *payload)
 {
-	return tk_sign(k, json_pack("{s:s, s:s, s:s}", "alg",
-				    k->ec ? "ES256" : "RS256", "kid", k->kid,
-				    "typ", "JWT"),
+	return tk_sign(k,
+		       json_pack("{s:s, s:s, s:s}", "alg",
+				 k->ec ? "ES256" : "RS256", "kid", k->kid,
+				 "typ", "JWT"),
 		       payload);
 }
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 struct tk_key {
-	EVP_PKEY *pkey;		/* owned */
+	EVP_PKEY *pkey; /* owned */
 	bool ec;
 	char kid[64];
 };

@@ -28,8 +28,11 @@ static struct tk_key rsa, ec, stranger;
 static struct prfaq_jwks *keys;
 
 static const struct prfaq_jwt_policy policy = {
-	.issuer = ISS, .audience = AUD, .email_claim = "email",
-	.roles_claim = NULL, .skew_s = 60,
+	.issuer = ISS,
+	.audience = AUD,
+	.email_claim = "email",
+	.roles_claim = NULL,
+	.skew_s = 60,
 };
 
 static int
@@ -44,7 +47,8 @@ setup(void **state)
 	    tk_key_new(&stranger, false, "rsa-1") != 0)
 		return -1;
 	doc = tk_jwks(set, 2);
-	rc = prfaq_jwks_parse(doc, strlen(doc), &keys, NULL) == PRFAQ_OK ? 0 : -1;
+	rc = prfaq_jwks_parse(doc, strlen(doc), &keys, NULL) == PRFAQ_OK ? 0 :
+									   -1;
 	free(doc);
 	return rc;
 }
@@ -65,8 +69,8 @@ claims(void)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "iss", ISS,
 			 "aud", AUD, "email", "Ana@Example.com", "name", "Ana",
-			 "iat", (json_int_t)NOW - 10, "nbf", (json_int_t)NOW - 10,
-			 "exp", (json_int_t)NOW + 300);
+			 "iat", (json_int_t)NOW - 10, "nbf",
+			 (json_int_t)NOW - 10, "exp", (json_int_t)NOW + 300);
 }
 
 /*
@@ -98,7 +102,8 @@ assert_refused_at(char *token, int64_t now, const char *want)
 
 	assert_non_null(token);
 	memset(&out, 0x5a, sizeof(out));
-	assert_int_equal(verify_at(token, &policy, now, &out, &kid_unknown, why),
+	assert_int_equal(verify_at(token, &policy, now, &out, &kid_unknown,
+				   why),
 			 PRFAQ_EAUTH);
 	if (strstr(why, want) == NULL)
 		fail_msg("refused with \"%s\", want \"%s\"", why, want);
@@ -145,29 +150,41 @@ test_algorithms_refused(void **state)
 {
 	json_t *h;
 
-	assert_refused(tk_sign(&rsa, json_pack("{s:s}", "alg", "none"), claims()),
+	assert_refused(tk_sign(&rsa, json_pack("{s:s}", "alg", "none"),
+			       claims()),
 		       "alg none");
-	assert_refused(tk_sign(&rsa, json_pack("{s:s, s:s}", "alg", "none", "kid",
-					       "rsa-1"), claims()),
-		       "alg none");
+	assert_refused(
+		tk_sign(&rsa,
+			json_pack("{s:s, s:s}", "alg", "none", "kid", "rsa-1"),
+			claims()),
+		"alg none");
 	/* HS256 keyed with the RSA public key (PEM): the confusion attack. */
-	assert_refused(tk_sign(&rsa, json_pack("{s:s, s:s}", "alg", "HS256", "kid",
-					       "rsa-1"), claims()),
-		       "HMAC");
-	assert_refused(tk_sign(&rsa, json_pack("{s:s, s:s}", "alg", "PS256", "kid",
-					       "rsa-1"), claims()),
-		       "RS256 or ES256");
-	assert_refused(tk_sign(&rsa, json_pack("{s:s}", "kid", "rsa-1"), claims()),
+	assert_refused(
+		tk_sign(&rsa,
+			json_pack("{s:s, s:s}", "alg", "HS256", "kid", "rsa-1"),
+			claims()),
+		"HMAC");
+	assert_refused(
+		tk_sign(&rsa,
+			json_pack("{s:s, s:s}", "alg", "PS256", "kid", "rsa-1"),
+			claims()),
+		"RS256 or ES256");
+	assert_refused(tk_sign(&rsa, json_pack("{s:s}", "kid", "rsa-1"),
+			       claims()),
 		       "RS256 or ES256");
 	/* An ES256 label on the RSA key's kid, and the reverse. */
-	assert_refused(tk_sign(&ec, json_pack("{s:s, s:s}", "alg", "ES256", "kid",
-					      "rsa-1"), claims()),
-		       "does not match its key");
-	assert_refused(tk_sign(&rsa, json_pack("{s:s, s:s}", "alg", "RS256", "kid",
-					       "ec-1"), claims()),
-		       "does not match its key");
-	h = json_pack("{s:s, s:s, s:[s]}", "alg", "RS256", "kid", "rsa-1", "crit",
-		      "exp");
+	assert_refused(
+		tk_sign(&ec,
+			json_pack("{s:s, s:s}", "alg", "ES256", "kid", "rsa-1"),
+			claims()),
+		"does not match its key");
+	assert_refused(
+		tk_sign(&rsa,
+			json_pack("{s:s, s:s}", "alg", "RS256", "kid", "ec-1"),
+			claims()),
+		"does not match its key");
+	h = json_pack("{s:s, s:s, s:[s]}", "alg", "RS256", "kid", "rsa-1",
+		      "crit", "exp");
 	assert_refused(tk_sign(&rsa, h, claims()), "crit");
 }
 
@@ -179,9 +196,11 @@ test_kid_refused(void **state)
 	bool kid_unknown = false;
 	char *t;
 
-	assert_refused(tk_sign(&rsa, json_pack("{s:s}", "alg", "RS256"), claims()),
+	assert_refused(tk_sign(&rsa, json_pack("{s:s}", "alg", "RS256"),
+			       claims()),
 		       "no kid");
-	t = tk_sign(&rsa, json_pack("{s:s, s:s}", "alg", "RS256", "kid", "rsa-9"),
+	t = tk_sign(&rsa,
+		    json_pack("{s:s, s:s}", "alg", "RS256", "kid", "rsa-9"),
 		    claims());
 	assert_int_equal(verify_at(t, &policy, NOW, &out, &kid_unknown, why),
 			 PRFAQ_EAUTH);
@@ -189,8 +208,9 @@ test_kid_refused(void **state)
 	assert_non_null(strstr(why, "kid is not in the key set"));
 	/* No set at all (not loaded yet) is the same: ask for a reload. */
 	kid_unknown = false;
-	assert_int_equal(prfaq_jwt_verify(t, strlen(t), NULL, &policy, NOW, &out,
-					  &kid_unknown, NULL), PRFAQ_EAUTH);
+	assert_int_equal(prfaq_jwt_verify(t, strlen(t), NULL, &policy, NOW,
+					  &out, &kid_unknown, NULL),
+			 PRFAQ_EAUTH);
 	assert_true(kid_unknown);
 	free(t);
 }
@@ -201,7 +221,8 @@ test_bad_signatures_refused(void **state)
 	char *t = tk_token(&rsa, claims()), *dot;
 
 	/* Another key under the same kid. */
-	assert_refused(tk_token(&stranger, claims()), "signature does not verify");
+	assert_refused(tk_token(&stranger, claims()),
+		       "signature does not verify");
 	/* A changed claim under the original signature. */
 	assert_non_null(t);
 	dot = strchr(t, '.');
@@ -233,9 +254,10 @@ test_es256_der_signature_refused(void **state)
 
 	*dot = '\0';
 	assert_int_equal(EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL,
-					       ec.pkey, NULL), 1);
-	assert_int_equal(EVP_DigestSign(md, der, &n, (unsigned char *)t,
-					strlen(t)), 1);
+					       ec.pkey, NULL),
+			 1);
+	assert_int_equal(
+		EVP_DigestSign(md, der, &n, (unsigned char *)t, strlen(t)), 1);
 	EVP_MD_CTX_free(md);
 	sig = tk_b64url(der, n);
 	forged = malloc(strlen(t) + strlen(sig) + 2);
@@ -251,7 +273,8 @@ test_time_claims(void **state)
 	json_t *c;
 
 	/* exp: 60 s of skew, then refused. */
-	assert_accepted_at(tk_token(&rsa, claims()), NOW + 300 + 59, &(struct prfaq_jwt_claims){ 0 });
+	assert_accepted_at(tk_token(&rsa, claims()), NOW + 300 + 59,
+			   &(struct prfaq_jwt_claims){ 0 });
 	assert_refused_at(tk_token(&rsa, claims()), NOW + 300 + 60, "expired");
 	assert_refused_at(tk_token(&rsa, claims()), NOW + 86400, "expired");
 	c = claims();
@@ -263,7 +286,8 @@ test_time_claims(void **state)
 	/* nbf: 60 s early is fine, more is not. */
 	c = claims();
 	json_object_set_new(c, "nbf", json_integer(NOW + 60));
-	assert_accepted_at(tk_token(&rsa, c), NOW, &(struct prfaq_jwt_claims){ 0 });
+	assert_accepted_at(tk_token(&rsa, c), NOW,
+			   &(struct prfaq_jwt_claims){ 0 });
 	c = claims();
 	json_object_set_new(c, "nbf", json_integer(NOW + 61));
 	assert_refused(tk_token(&rsa, c), "not valid yet");
@@ -273,7 +297,8 @@ test_time_claims(void **state)
 	/* A fractional exp is a NumericDate too. */
 	c = claims();
 	json_object_set_new(c, "exp", json_real((double)NOW + 0.5));
-	assert_accepted_at(tk_token(&rsa, c), NOW, &(struct prfaq_jwt_claims){ 0 });
+	assert_accepted_at(tk_token(&rsa, c), NOW,
+			   &(struct prfaq_jwt_claims){ 0 });
 }
 
 static void
@@ -298,7 +323,8 @@ test_issuer_and_audience(void **state)
 	assert_refused(tk_token(&rsa, c), "audience");
 	c = claims();
 	json_object_set_new(c, "aud", json_pack("[s,s]", "portal", AUD));
-	assert_accepted_at(tk_token(&ec, c), NOW, &(struct prfaq_jwt_claims){ 0 });
+	assert_accepted_at(tk_token(&ec, c), NOW,
+			   &(struct prfaq_jwt_claims){ 0 });
 }
 
 static void
@@ -330,7 +356,9 @@ test_user_claims(void **state)
 	assert_accepted_at(tk_token(&rsa, c), NOW, &out);
 	assert_string_equal(out.name, "Ana@Example.com");
 	c = claims();
-	json_object_set_new(c, "name", json_string("\xe2\x80\xae" "anA"));
+	json_object_set_new(c, "name",
+			    json_string("\xe2\x80\xae"
+					"anA"));
 	assert_accepted_at(tk_token(&rsa, c), NOW, &out);
 	assert_string_equal(out.name, "Ana@Example.com");
 	c = claims();
@@ -349,8 +377,9 @@ test_roles_claim(void **state)
 	char *t;
 
 	pol.roles_claim = "groups";
-	json_object_set_new(c, "groups", json_pack("[s,s,s,i]", "author", "wizard",
-						    "analyst", 7));
+	json_object_set_new(c, "groups",
+			    json_pack("[s,s,s,i]", "author", "wizard",
+				      "analyst", 7));
 	t = tk_token(&rsa, c);
 	assert_int_equal(verify_at(t, &pol, NOW, &out, NULL, why), PRFAQ_OK);
 	assert_int_equal(out.roles, PRFAQ_ROLE_AUTHOR | PRFAQ_ROLE_ANALYST);
@@ -369,24 +398,33 @@ static void
 test_malformed_tokens(void **state)
 {
 	static const char *const bad[] = {
-		"", "a.b", "a.b.c.d", "..", "!!.e30.e30", "e30.e30.",
-		"eyJhbGciOiJSUzI1NiJ9", "W10.e30.AAAA",	/* header [] */
+		"",
+		"a.b",
+		"a.b.c.d",
+		"..",
+		"!!.e30.e30",
+		"e30.e30.",
+		"eyJhbGciOiJSUzI1NiJ9",
+		"W10.e30.AAAA", /* header [] */
 	};
-	static const char dup[] = "{\"alg\":\"RS256\",\"alg\":\"none\",\"kid\":\"rsa-1\"}";
+	static const char dup[] =
+		"{\"alg\":\"RS256\",\"alg\":\"none\",\"kid\":\"rsa-1\"}";
 	json_t *h;
 	char *big, *t;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_refused(strdup(bad[i]), "the token");
 	/* Not JSON in the payload, under a good signature. */
-	t = tk_sign(&rsa, json_pack("{s:s, s:s}", "alg", "RS256", "kid", "rsa-1"),
+	t = tk_sign(&rsa,
+		    json_pack("{s:s, s:s}", "alg", "RS256", "kid", "rsa-1"),
 		    json_string("just a string"));
 	assert_refused(t, "payload");
 	/* A 20 KB header: refused before anything is decoded. */
 	big = malloc(20 * 1024 + 1);
 	memset(big, 'x', 20 * 1024);
 	big[20 * 1024] = '\0';
-	h = json_pack("{s:s, s:s, s:s}", "alg", "RS256", "kid", "rsa-1", "x", big);
+	h = json_pack("{s:s, s:s, s:s}", "alg", "RS256", "kid", "rsa-1", "x",
+		      big);
 	free(big);
 	assert_refused(tk_sign(&rsa, h, claims()), "too large");
 	/* Duplicate members are refused like every JSON this server reads. */
@@ -411,13 +449,13 @@ test_jwks_filtering(void **state)
 	small.ec = false;
 	strcpy(small.kid, "small");
 	doc = json_pack("{s:[o,o,o,o,o,o,o,o]}", "keys",
-			tk_jwk(&rsa),			/* kept */
-			tk_jwk(&ec),			/* kept */
-			tk_jwk(&small),			/* under 2048 bits */
+			tk_jwk(&rsa),	/* kept */
+			tk_jwk(&ec),	/* kept */
+			tk_jwk(&small), /* under 2048 bits */
 			json_pack("{s:s, s:s, s:s}", "kty", "oct", "kid", "h",
 				  "k", "c2VjcmV0"),
-			json_pack("{s:s}", "kty", "RSA"),
-			json_object(), json_object(), json_object());
+			json_pack("{s:s}", "kty", "RSA"), json_object(),
+			json_object(), json_object());
 	/* An encryption key, a key without kid, an EC point off the curve. */
 	k = tk_jwk(&rsa);
 	json_object_set_new(k, "use", json_string("enc"));
@@ -450,7 +488,8 @@ test_jwks_filtering(void **state)
 	assert_int_equal(prfaq_jwks_parse("{\"kees\":[]}", 11, &set, &err),
 			 PRFAQ_EINVAL);
 	prfaq_error_clear(&err);
-	assert_int_equal(prfaq_jwks_parse("<html>", 6, &set, &err), PRFAQ_EINVAL);
+	assert_int_equal(prfaq_jwks_parse("<html>", 6, &set, &err),
+			 PRFAQ_EINVAL);
 	assert_non_null(strstr(err.detail, "not JSON"));
 	prfaq_error_clear(&err);
 	assert_null(set);
@@ -464,23 +503,26 @@ test_base64url(void **state)
 	static const struct {
 		const char *in, *out;
 	} good[] = {
-		{ "", "" }, { "Zg", "f" }, { "Zm8", "fo" }, { "Zm9v", "foo" },
+		{ "", "" },	      { "Zg", "f" },
+		{ "Zm8", "fo" },      { "Zm9v", "foo" },
 		{ "Zm9vYg", "foob" }, { "-_-_", "\xfb\xff\xbf" },
 	};
-	static const char *const bad[] = { "Z", "Zg==", "Zm9v\n", "+/+/", " Zg",
-					   "Zm9vY" };
+	static const char *const bad[] = { "Z",	   "Zg==", "Zm9v\n",
+					   "+/+/", " Zg",  "Zm9vY" };
 	size_t n;
 	uint8_t *out;
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		out = prfaq_jwt_b64url_decode(good[i].in, strlen(good[i].in), &n);
+		out = prfaq_jwt_b64url_decode(good[i].in, strlen(good[i].in),
+					      &n);
 		assert_non_null(out);
 		assert_int_equal(n, strlen(good[i].out));
 		assert_memory_equal(out, good[i].out, n);
 		free(out);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_null(prfaq_jwt_b64url_decode(bad[i], strlen(bad[i]), &n));
+		assert_null(
+			prfaq_jwt_b64url_decode(bad[i], strlen(bad[i]), &n));
 	assert_true(prfaq_jwt_shaped("a.b.c", 5));
 	assert_false(prfaq_jwt_shaped("a.b", 3));
 	assert_false(prfaq_jwt_shaped("prfaq_abc", 9));
@@ -491,13 +533,14 @@ static void
 test_cache_bounded_by_expiry(void **state)
 {
 	struct prfaq_auth_cache *c = prfaq_auth_cache_new(60);
-	struct prfaq_caller a = { .user_id = "u", .roles = PRFAQ_ROLE_AUTHOR }, out;
+	struct prfaq_caller a = { .user_id = "u", .roles = PRFAQ_ROLE_AUTHOR },
+			    out;
 	uint8_t h[PRFAQ_SHA256_LEN] = { 7 }, h2[PRFAQ_SHA256_LEN] = { 8 };
 	uint64_t epoch;
 
 	assert_false(prfaq_auth_cache_get(c, h, &out, &epoch));
 	prfaq_auth_cache_put_for(c, h, &a, epoch, 1);
-	prfaq_auth_cache_put_for(c, h2, &a, epoch, 0);	/* expired already */
+	prfaq_auth_cache_put_for(c, h2, &a, epoch, 0); /* expired already */
 	assert_true(prfaq_auth_cache_get(c, h, &out, NULL));
 	assert_int_equal(out.roles, PRFAQ_ROLE_AUTHOR);
 	assert_false(prfaq_auth_cache_get(c, h2, &out, NULL));
