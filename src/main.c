@@ -37,7 +37,7 @@ usage(FILE *out)
 		"       prfaqd --help | --version\n"
 		"\n"
 		"prfaqd is the system of record for Working Backwards PR/FAQs.\n"
-		"Roles: admin, author, reviewer, approver.\n"
+		"Roles: admin, author, reviewer, approver, analyst.\n"
 		"\n"
 		"Environment:\n");
 	prfaq_config_usage(out);
@@ -75,7 +75,7 @@ parse_roles(const char *list, unsigned *out)
 
 		if (r == 0) {
 			fprintf(stderr, "prfaqd: unknown role \"%s\" (use admin, "
-				"author, reviewer, approver)\n", tok);
+				"author, reviewer, approver, analyst)\n", tok);
 			rc = -1;
 			break;
 		}
@@ -255,6 +255,23 @@ run_serve(const struct prfaq_config *cfg)
 	app.auth_cache = prfaq_auth_cache_new(cfg->auth_cache_ttl_s);
 	if (app.pool == NULL || app.auth_cache == NULL)
 		goto out;
+	if (cfg->jwt_jwks[0] != '\0') {
+		struct prfaq_jwks_source_opts jopts = {
+			.location = cfg->jwt_jwks,
+			.refresh_s = cfg->jwt_jwks_refresh_s,
+			.ca_file = cfg->jwt_ca_file,
+			.timeout_ms = 10000,
+			/* The contract: an unknown kid reloads at most once a minute. */
+			.kid_interval_s = 60,
+		};
+		char why[1024];
+
+		if ((app.jwks = prfaq_jwks_source_start(&jopts, why, sizeof(why))) ==
+		    NULL) {
+			log_error(NULL, "%s", why);
+			goto out;
+		}
+	}
 	app.server = prfaq_server_start(cfg, prfaq_api_routes,
 					prfaq_api_routes_count, &app);
 	if (app.server == NULL)
@@ -278,6 +295,7 @@ run_serve(const struct prfaq_config *cfg)
 	prfaq_webhooks_stop(webhooks);
 	rc = 0;
 out:
+	prfaq_jwks_source_stop(app.jwks);
 	prfaq_db_pool_free(app.pool);
 	prfaq_auth_cache_free(app.auth_cache);
 	return rc;

@@ -27,13 +27,14 @@ enum prfaq_role {
 	PRFAQ_ROLE_AUTHOR = 1u << 1,
 	PRFAQ_ROLE_REVIEWER = 1u << 2,
 	PRFAQ_ROLE_APPROVER = 1u << 3,
+	PRFAQ_ROLE_ANALYST = 1u << 4,
 };
 
 struct prfaq_idem_claim;
 
 struct prfaq_caller {
 	char user_id[PRFAQ_UUID_LEN + 1];
-	char token_id[PRFAQ_UUID_LEN + 1];
+	char token_id[PRFAQ_UUID_LEN + 1];	/* "" for a JWT */
 	unsigned roles;		/* enum prfaq_role bits */
 	/*
 	 * The request's claim on its Idempotency-Key (prfaq/store.h), or NULL:
@@ -87,6 +88,14 @@ bool prfaq_auth_cache_get(struct prfaq_auth_cache *cache,
 void prfaq_auth_cache_put(struct prfaq_auth_cache *cache,
 			  const uint8_t hash[PRFAQ_SHA256_LEN],
 			  const struct prfaq_caller *caller, uint64_t epoch);
+/*
+ * The same, for an entry that must not outlive max_s seconds either (a
+ * JWT's remaining validity): it lives min(ttl, max_s).
+ */
+void prfaq_auth_cache_put_for(struct prfaq_auth_cache *cache,
+			      const uint8_t hash[PRFAQ_SHA256_LEN],
+			      const struct prfaq_caller *caller, uint64_t epoch,
+			      unsigned max_s);
 /* Forget every entry of a token (by id), and start a new epoch. */
 void prfaq_auth_cache_evict_token(struct prfaq_auth_cache *cache,
 				  const char *token_id);

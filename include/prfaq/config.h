@@ -36,6 +36,17 @@ struct prfaq_config {
 	unsigned webhook_max_age_s;	/* PRFAQ_WEBHOOK_MAX_AGE */
 	unsigned webhook_poll_ms;	/* PRFAQ_WEBHOOK_POLL_MS */
 	bool webhook_allow_private;	/* PRFAQ_WEBHOOK_ALLOW_PRIVATE */
+	/* Single sign-on: JWTs of an identity provider ("" JWKS: off). */
+	char *jwt_jwks;			/* PRFAQ_JWT_JWKS: a file or https URL */
+	unsigned jwt_jwks_refresh_s;	/* PRFAQ_JWT_JWKS_REFRESH */
+	char *jwt_ca_file;		/* PRFAQ_JWT_CA_FILE ("": system CAs) */
+	char *jwt_issuer;		/* PRFAQ_JWT_ISSUER */
+	char *jwt_audience;		/* PRFAQ_JWT_AUDIENCE */
+	char *jwt_email_claim;		/* PRFAQ_JWT_EMAIL_CLAIM */
+	bool jwt_auto_create;		/* PRFAQ_JWT_AUTO_CREATE */
+	char *jwt_default_roles;	/* PRFAQ_JWT_DEFAULT_ROLES (comma separated) */
+	unsigned jwt_default_role_bits;	/* the same, parsed (enum prfaq_role) */
+	char *jwt_roles_claim;		/* PRFAQ_JWT_ROLES_CLAIM ("": stored roles) */
 };
 
 /*

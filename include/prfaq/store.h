@@ -25,7 +25,10 @@
 
 /* --- users and tokens --------------------------------------------------- */
 
-/* Resolve a token hash to its caller; PRFAQ_EAUTH if unknown or revoked. */
+/*
+ * Resolve a token hash to its caller; PRFAQ_EAUTH if unknown or revoked, or
+ * if its user is deactivated.
+ */
 prfaq_code prfaq_store_token_resolve(struct prfaq_db_ctx db,
 				     const uint8_t hash[PRFAQ_SHA256_LEN],
 				     struct prfaq_caller *out,
@@ -45,6 +48,22 @@ prfaq_code prfaq_store_user_create(struct prfaq_db_ctx db,
 				   const uint8_t *token_hash,
 				   struct prfaq_text *out, char *id_out,
 				   struct prfaq_error *err);
+
+/* What authentication needs to know of a user. */
+struct prfaq_user_auth {
+	char id[PRFAQ_UUID_LEN + 1];
+	unsigned roles;		/* enum prfaq_role bits */
+	bool active;
+};
+
+/*
+ * The user with this email (case-insensitive), for a verified JWT: a read,
+ * never a write.  PRFAQ_ENOTFOUND when there is none; *out untouched then.
+ */
+prfaq_code prfaq_store_user_by_email(struct prfaq_db_ctx db,
+				     const char *email,
+				     struct prfaq_user_auth *out,
+				     struct prfaq_error *err);
 
 /* One user as JSON {id, name, email, roles, created_at}; PRFAQ_ENOTFOUND. */
 prfaq_code prfaq_store_user_get(struct prfaq_db_ctx db, const char *id,

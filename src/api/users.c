@@ -10,19 +10,42 @@
 #include "api.h"
 #include "prfaq/utf8.h"
 
+/*
+ * The caller as stored, with the roles of this request: a JWT's roles claim
+ * (PRFAQ_JWT_ROLES_CLAIM) replaces the stored ones, and a portal asks here
+ * what its user may do.
+ */
 void
 api_me(struct prfaq_request *req)
 {
+	const struct prfaq_caller *caller = prfaq_req_caller(req);
 	struct prfaq_text t = { NULL, 0 };
 	struct prfaq_error err;
+	json_t *me, *roles;
 
 	prfaq_error_init(&err);
-	if (prfaq_store_user_get(api_db(req),
-				 prfaq_req_caller(req)->user_id, &t, &err) != PRFAQ_OK) {
+	if (prfaq_store_user_get(api_db(req), caller->user_id, &t, &err) !=
+	    PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}
-	api_reply_text(req, 200, &t);
+	me = json_loadb(t.data, t.len, 0, NULL);
+	prfaq_text_free(&t);
+	roles = json_array();
+	for (unsigned bit = 1; bit <= PRFAQ_ROLE_ANALYST; bit <<= 1)
+		if ((caller->roles & bit) && roles != NULL)
+			json_array_append_new(roles, json_string(prfaq_role_name(bit)));
+	if (me == NULL || roles == NULL) {
+		json_decref(roles);
+		roles = NULL;
+	}
+	/* json_object_set_new takes roles even when it fails. */
+	if (roles == NULL || json_object_set_new(me, "roles", roles) != 0) {
+		json_decref(me);
+		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
+		return;
+	}
+	prfaq_reply_json(req, 200, me);
 }
 
 /* A plausible address: one "@", something on each side, no spaces. */
@@ -65,10 +88,10 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 	if (!json_is_array(v)) {
 		prfaq_error_add(err, "/roles",
 				"is required and must be a list of roles");
-	} else if (json_array_size(v) > 4) {
-		/* Four roles exist; a longer list can only repeat them. */
+	} else if (json_array_size(v) > 5) {
+		/* Five roles exist; a longer list can only repeat them. */
 		prfaq_error_add(err, "/roles",
-				"must list each of admin, author, reviewer, approver at most once");
+				"must list each of admin, author, reviewer, approver, analyst at most once");
 	} else {
 		size_t i;
 		json_t *r;
@@ -81,7 +104,7 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 			snprintf(ptr, sizeof(ptr), "/roles/%zu", i);
 			if (bit == 0)
 				prfaq_error_add(err, ptr,
-						"must be one of admin, author, reviewer, approver");
+						"must be one of admin, author, reviewer, approver, analyst");
 			else if (*roles & bit)
 				prfaq_error_add(err, ptr, "is listed twice");
 			*roles |= bit;

@@ -13,7 +13,8 @@ roles_literal(unsigned roles, char *buf, size_t cap)
 {
 	static const enum prfaq_role all[] = { PRFAQ_ROLE_ADMIN, PRFAQ_ROLE_AUTHOR,
 					       PRFAQ_ROLE_REVIEWER,
-					       PRFAQ_ROLE_APPROVER };
+					       PRFAQ_ROLE_APPROVER,
+					       PRFAQ_ROLE_ANALYST };
 	size_t n = 0;
 
 	n += (size_t)snprintf(buf, cap, "{");
@@ -25,6 +26,19 @@ roles_literal(unsigned roles, char *buf, size_t cap)
 	snprintf(buf + n, cap - n, "}");
 }
 
+/* "admin,author" (array_to_string of roles) -> role bits; unknown names count nothing. */
+static unsigned
+roles_parse(char *list)
+{
+	char *save = NULL;
+	unsigned roles = 0;
+
+	for (char *r = strtok_r(list, ",", &save); r != NULL;
+	     r = strtok_r(NULL, ",", &save))
+		roles |= prfaq_role_parse(r);
+	return roles;
+}
+
 /*
  * The last_used_at update is throttled to once a minute per token, so a busy
  * client does not turn every cache miss into a row rewrite.
@@ -34,7 +48,7 @@ static const struct db_stmt stmt_token_resolve = {
 	"WITH t AS ("
 	"  SELECT t.id, t.user_id, u.roles FROM api_tokens t"
 	"    JOIN users u ON u.id = t.user_id"
-	"   WHERE t.token_hash = $1 AND t.revoked_at IS NULL),"
+	"   WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active),"
 	" touch AS ("
 	"  UPDATE api_tokens SET last_used_at = now()"
 	"   WHERE id = (SELECT id FROM t)"
@@ -50,7 +64,6 @@ prfaq_store_token_resolve(struct prfaq_db_ctx db,
 	char hex[2 * PRFAQ_SHA256_LEN + 3];
 	const char *params[1] = { hex };
 	struct prfaq_caller caller;
-	char *roles, *save = NULL;
 	PGresult *res;
 	prfaq_code rc;
 
@@ -67,12 +80,40 @@ prfaq_store_token_resolve(struct prfaq_db_ctx db,
 		 PQgetvalue(res, 0, 0));
 	snprintf(caller.user_id, sizeof(caller.user_id), "%s",
 		 PQgetvalue(res, 0, 1));
-	roles = PQgetvalue(res, 0, 2);
-	for (char *r = strtok_r(roles, ",", &save); r != NULL;
-	     r = strtok_r(NULL, ",", &save))
-		caller.roles |= prfaq_role_parse(r);
+	caller.roles = roles_parse(PQgetvalue(res, 0, 2));
 	PQclear(res);
 	*out = caller;
+	return PRFAQ_OK;
+}
+
+static const struct db_stmt stmt_user_by_email = {
+	"user_by_email",
+	"SELECT id, array_to_string(roles, ','), active FROM users"
+	" WHERE lower(email) = lower($1)", 1
+};
+
+prfaq_code
+prfaq_store_user_by_email(struct prfaq_db_ctx db, const char *email,
+			  struct prfaq_user_auth *out, struct prfaq_error *err)
+{
+	const char *params[1] = { email };
+	struct prfaq_user_auth user;
+	PGresult *res;
+	prfaq_code rc;
+
+	if ((rc = db_query(db, &stmt_user_by_email, params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return prfaq_error_set(err, PRFAQ_ENOTFOUND, "No user with this email");
+	}
+	memset(&user, 0, sizeof(user));
+	snprintf(user.id, sizeof(user.id), "%s", PQgetvalue(res, 0, 0));
+	user.roles = roles_parse(PQgetvalue(res, 0, 1));
+	user.active = PQgetvalue(res, 0, 2)[0] == 't';
+	PQclear(res);
+	*out = user;
 	return PRFAQ_OK;
 }
 

@@ -7,6 +7,7 @@
  */
 #include "prfaq/auth.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static const struct {
 	{ PRFAQ_ROLE_AUTHOR, "author" },
 	{ PRFAQ_ROLE_REVIEWER, "reviewer" },
 	{ PRFAQ_ROLE_APPROVER, "approver" },
+	{ PRFAQ_ROLE_ANALYST, "analyst" },
 };
 
 unsigned
@@ -190,11 +192,20 @@ prfaq_auth_cache_put(struct prfaq_auth_cache *c,
 		     const uint8_t hash[PRFAQ_SHA256_LEN],
 		     const struct prfaq_caller *caller, uint64_t epoch)
 {
+	prfaq_auth_cache_put_for(c, hash, caller, epoch, UINT_MAX);
+}
+
+void
+prfaq_auth_cache_put_for(struct prfaq_auth_cache *c,
+			 const uint8_t hash[PRFAQ_SHA256_LEN],
+			 const struct prfaq_caller *caller, uint64_t epoch,
+			 unsigned max_s)
+{
 	struct timespec now;
 	struct cache_entry *victim = NULL;
 	size_t s = slot_of(hash);
 
-	if (c == NULL || c->ttl_s == 0)
+	if (c == NULL || c->ttl_s == 0 || max_s == 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&c->mu);
@@ -218,7 +229,7 @@ prfaq_auth_cache_put(struct prfaq_auth_cache *c,
 	victim->caller = *caller;
 	victim->caller.idem = NULL;	/* the request's own, never shared */
 	victim->expires = now;
-	victim->expires.tv_sec += c->ttl_s;
+	victim->expires.tv_sec += c->ttl_s < max_s ? c->ttl_s : max_s;
 	pthread_mutex_unlock(&c->mu);
 }
 

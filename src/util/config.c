@@ -3,6 +3,8 @@
  */
 #include "prfaq/config.h"
 
+#include "prfaq/auth.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -70,6 +72,26 @@ static const struct setting settings[] = {
 	{ "PRFAQ_WEBHOOK_ALLOW_PRIVATE", T_BOOL, OFF(webhook_allow_private), "0", 0, 1,
 	  "let webhooks target loopback, private, link-local and other "
 	  "non-public addresses (0 or 1)" },
+	{ "PRFAQ_JWT_JWKS", T_STRING, OFF(jwt_jwks), "", 0, 0,
+	  "JWT single sign-on: the identity provider's key set, a file or an "
+	  "https:// URL (empty: JWTs are not accepted)" },
+	{ "PRFAQ_JWT_JWKS_REFRESH", T_UINT, OFF(jwt_jwks_refresh_s), "600", 1,
+	  86400, "seconds between reloads of the key set (also reloaded on an "
+	  "unknown kid, at most once a minute)" },
+	{ "PRFAQ_JWT_CA_FILE", T_STRING, OFF(jwt_ca_file), "", 0, 0,
+	  "PEM file of the CAs trusted for an https key set (empty: the system's)" },
+	{ "PRFAQ_JWT_ISSUER", T_STRING, OFF(jwt_issuer), "", 0, 0,
+	  "the iss every JWT must carry (required with PRFAQ_JWT_JWKS)" },
+	{ "PRFAQ_JWT_AUDIENCE", T_STRING, OFF(jwt_audience), "", 0, 0,
+	  "the aud every JWT must carry (required with PRFAQ_JWT_JWKS)" },
+	{ "PRFAQ_JWT_EMAIL_CLAIM", T_STRING, OFF(jwt_email_claim), "email", 0, 0,
+	  "the claim holding the user's email" },
+	{ "PRFAQ_JWT_AUTO_CREATE", T_BOOL, OFF(jwt_auto_create), "0", 0, 1,
+	  "create the user of an unknown email (0 or 1)" },
+	{ "PRFAQ_JWT_DEFAULT_ROLES", T_STRING, OFF(jwt_default_roles), "", 0, 0,
+	  "roles of an auto-created user (comma separated)" },
+	{ "PRFAQ_JWT_ROLES_CLAIM", T_STRING, OFF(jwt_roles_claim), "", 0, 0,
+	  "a claim listing role names that replace the stored roles (empty: none)" },
 };
 
 /*
@@ -155,6 +177,73 @@ bad:
 	return -1;
 }
 
+/*
+ * The JWT settings hang together: a key set needs an issuer and an
+ * audience; the other settings mean nothing without a key set.  Parses the
+ * default roles into cfg->jwt_default_role_bits.  0, or -1 with errbuf set.
+ */
+static int
+validate_jwt(struct prfaq_config *cfg, char *errbuf, size_t errlen)
+{
+	char *copy, *save = NULL;
+	int rc = 0;
+
+	if (cfg->jwt_jwks[0] == '\0') {
+		const char *stray = cfg->jwt_issuer[0] ? "PRFAQ_JWT_ISSUER" :
+				    cfg->jwt_audience[0] ? "PRFAQ_JWT_AUDIENCE" :
+				    cfg->jwt_roles_claim[0] ? "PRFAQ_JWT_ROLES_CLAIM" :
+				    cfg->jwt_auto_create ? "PRFAQ_JWT_AUTO_CREATE" :
+				    cfg->jwt_ca_file[0] ? "PRFAQ_JWT_CA_FILE" : NULL;
+
+		if (stray == NULL)
+			return 0;
+		snprintf(errbuf, errlen,
+			 "%s is set but PRFAQ_JWT_JWKS is not: set the identity "
+			 "provider's key set (a file or an https:// URL)", stray);
+		return -1;
+	}
+	if (strncmp(cfg->jwt_jwks, "http://", 7) == 0 ||
+	    (strstr(cfg->jwt_jwks, "://") != NULL &&
+	     strncmp(cfg->jwt_jwks, "https://", 8) != 0)) {
+		snprintf(errbuf, errlen,
+			 "PRFAQ_JWT_JWKS=\"%s\": expected a file path or an "
+			 "https:// URL", cfg->jwt_jwks);
+		return -1;
+	}
+	if (cfg->jwt_issuer[0] == '\0' || cfg->jwt_audience[0] == '\0') {
+		snprintf(errbuf, errlen,
+			 "PRFAQ_JWT_JWKS is set: PRFAQ_JWT_ISSUER and "
+			 "PRFAQ_JWT_AUDIENCE must be set too (the iss and aud "
+			 "that tokens must carry)");
+		return -1;
+	}
+	if (cfg->jwt_email_claim[0] == '\0') {
+		snprintf(errbuf, errlen, "PRFAQ_JWT_EMAIL_CLAIM must not be empty");
+		return -1;
+	}
+	if ((copy = strdup(cfg->jwt_default_roles)) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -1;
+	}
+	cfg->jwt_default_role_bits = 0;
+	for (char *tok = strtok_r(copy, ", ", &save); tok != NULL;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		unsigned bit = prfaq_role_parse(tok);
+
+		if (bit == 0) {
+			snprintf(errbuf, errlen,
+				 "PRFAQ_JWT_DEFAULT_ROLES: unknown role \"%s\" "
+				 "(roles: admin, author, reviewer, approver, analyst)",
+				 tok);
+			rc = -1;
+			break;
+		}
+		cfg->jwt_default_role_bits |= bit;
+	}
+	free(copy);
+	return rc;
+}
+
 int
 prfaq_config_load(struct prfaq_config *cfg, char *errbuf, size_t errlen)
 {
@@ -177,6 +266,8 @@ prfaq_config_load(struct prfaq_config *cfg, char *errbuf, size_t errlen)
 			 cfg->log_level);
 		goto fail;
 	}
+	if (validate_jwt(cfg, errbuf, errlen) != 0)
+		goto fail;
 	return 0;
 fail:
 	prfaq_config_free(cfg);

@@ -355,7 +355,8 @@ h_req(struct h_server *s, const char *method, const char *path,
 {
 	struct sink b = { NULL, 0 }, h = { NULL, 0 };
 	struct curl_slist *list = NULL;
-	char url[8192], auth[256];
+	/* auth: room for a JWT, even the 20 KB-header one of test_jwt.c. */
+	char url[8192], auth[40960];
 	bool has_ct = false;
 	CURL *c;
 	CURLcode rc;
