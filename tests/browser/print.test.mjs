@@ -330,7 +330,7 @@ async function main() {
 			return;
 		const headerCsp = response.headers()['content-security-policy'];
 
-		const font = await bodyFont(page, obs.cdp);
+		const font = await bodyFont(obs.cdp);
 
 		for (const width of SCREEN_WIDTHS) {
 			await check(`screen ${width} px: nothing overflows the page width`, async () => {
@@ -409,12 +409,11 @@ async function main() {
 			await check(`print ${paper.name}: each new-page section (FAQ, appendix) opens a later page`, async () => {
 				assert(layout.newPages.length > 0, 'no .new-page section on the page');
 				const found = [];
-				let after = 0;	// pages must come in document order
+				let after = 1;	// page index to search from: after page 1, then in order
 				for (const s of layout.newPages) {
 					assert(s.heading, `.${s.cls} has no heading`);
 					const h = norm(s.heading);
-					const at = pdf.text.findIndex((t, i) => i > after - 1 && i > 0
-								      && norm(t).startsWith(h));
+					const at = pdf.text.findIndex((t, i) => i >= after && norm(t).startsWith(h));
 					assert(at > 0, `"${h}" (${s.cls}) does not open any page after page 1`);
 					assert(!norm(pdf.text[0]).includes(h), `"${h}" is on page 1`);
 					found.push(`"${h}" opens page ${at + 1}`);
@@ -495,7 +494,7 @@ async function main() {
 }
 
 /* The font Chromium actually used for the press release's text, for the log. */
-async function bodyFont(page, cdp) {
+async function bodyFont(cdp) {
 	try {
 		const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
 		const { nodeId } = await cdp.send('DOM.querySelector',
