@@ -1170,8 +1170,10 @@ html_escape(struct prfaq_buf *out, const char *s, size_t n)
 
 /*
  * The page is read on paper or on screen for twenty silent minutes: a
- * serif text face at 12pt, a measure of about 42em, the FAQ and the appendix
- * on pages of their own, headings kept with what follows, quotes set off.
+ * serif text face at 12pt (11pt/1.4 on paper, where the press release must
+ * fit on the first page of A4 and of Letter: tests/browser/run checks), a
+ * measure of about 42em, the FAQ and the appendix on pages of their own,
+ * headings kept with what follows, quotes set off.
  * Every paragraph takes its direction from its own text so Arabic or Hebrew
  * lines read right to left.  Nothing is loaded from anywhere.
  */
@@ -1206,7 +1208,8 @@ static const char html_style[] =
 	"@media screen { .new-page { margin-top: 3em; padding-top: 1em;"
 	" border-top: 1px dashed #ccc; } }\n"
 	"@media print {\n"
-	"  body { margin: 0; padding: 0; max-width: none; }\n"
+	"  body { margin: 0; padding: 0; max-width: none; font-size: 11pt;"
+	" line-height: 1.4; }\n"
 	"  a { color: inherit; text-decoration: none; }\n"
 	"  .appendix a[href]::after { content: \" <\" attr(href) \">\";"
 	" font-size: 9pt; color: #444; }\n"
