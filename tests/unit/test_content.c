@@ -1,6 +1,6 @@
 /*
  * test_content.c - document schema, RFC 7396 merge-patch and structural diff
- * (src/domain/content.c).
+ * (src/domain/content*.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
