@@ -16,74 +16,14 @@
 /* ------------------------------------------------------------------------ */
 
 /*
- * Decode the code point at s[*i] and advance *i past it.  Strings come from
- * Jansson, so they are valid UTF-8; a truncated sequence still advances by at
- * least one byte so a scan always terminates.
+ * Only spaces (prfaq_utf8_is_space: Unicode White_Space, U+200B and U+FEFF),
+ * so the title or tag would look empty.
  */
-static uint32_t
-utf8_next(const char *s, size_t len, size_t *i)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned char c = p[*i];
-	uint32_t cp;
-	size_t n;
-
-	if (c < 0x80) {
-		(*i)++;
-		return c;
-	} else if (c < 0xE0) {
-		n = 1;
-		cp = c & 0x1F;
-	} else if (c < 0xF0) {
-		n = 2;
-		cp = c & 0x0F;
-	} else {
-		n = 3;
-		cp = c & 0x07;
-	}
-	if (len - *i <= n) {
-		(*i)++;
-		return 0xFFFD;
-	}
-	for (size_t k = 1; k <= n; k++)
-		cp = (cp << 6) | (p[*i + k] & 0x3F);
-	*i += n + 1;
-	return cp;
-}
-
-/* C0 controls, DEL and C1 controls (U+0080..U+009F). */
-static bool
-is_control(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
-}
-
-/*
- * Unicode White_Space, plus the zero-width space and the byte order mark:
- * invisible characters that make a title look blank or a URL look whole.
- */
-static bool
-is_space(uint32_t cp)
-{
-	switch (cp) {
-	case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20:
-	case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-	case 0x202F: case 0x205F: case 0x3000: case 0x200B: case 0xFEFF:
-		return true;
-	default:
-		return cp >= 0x2000 && cp <= 0x200A;
-	}
-}
-
 static bool
 is_blank(const char *s, size_t len)
 {
-	size_t i = 0;
-
-	while (i < len)
-		if (!is_space(utf8_next(s, len, &i)))
-			return false;
-	return true;
+	prfaq_utf8_trim(&s, &len, prfaq_utf8_is_space);
+	return len == 0;
 }
 
 /*
@@ -254,9 +194,10 @@ check_url(struct vctx *v, const char *s, size_t len)
 	}
 	i = 0;
 	while (i < len) {
-		uint32_t cp = utf8_next(s, len, &i);
+		uint32_t cp = prfaq_utf8_next(s, len, &i);
 
-		if (is_control(cp) || is_space(cp) || cp == '\\') {
+		if (prfaq_utf8_is_control(cp) || prfaq_utf8_is_space(cp) ||
+		    cp == '\\') {
 			vctx_report(v, "must not contain whitespace, control "
 				    "characters or backslashes");
 			return;

@@ -95,8 +95,8 @@ static const struct rule rules[R_COUNT] = {
 		NULL },
 	[R_NO_RISK] = { "internal-faq-no-risk", SEV_WARNING, 5, 5, NULL,
 		"The internal FAQ never names a risk; add a question on what "
-		"could make this fail and why we might not build it. Until then "
-		"the score is capped at " STR(RISK_CAP) "." },
+		"could make this fail and why we might not build it. Until "
+		"then the score is capped at " STR(RISK_CAP) "." },
 	[R_NO_ECONOMICS] = { "internal-faq-no-economics", SEV_WARNING, 4, 4,
 		NULL,
 		"The internal FAQ never covers the economics; add the cost, "
@@ -108,8 +108,8 @@ static const struct rule rules[R_COUNT] = {
 	[R_NO_DEPENDENCIES] = { "internal-faq-no-dependencies", SEV_WARNING, 3,
 		3, NULL,
 		"The internal FAQ never names a dependency; say what this "
-		"relies on (teams, partners, third parties) and what happens if "
-		"they slip." },
+		"relies on (teams, partners, third parties) and what happens "
+		"if they slip." },
 	/* cost and cap are computed: whatever brings the score down to 50 */
 	[R_RISK_CAP] = { "risk-cap", SEV_WARNING, 0, 0, NULL, NULL },
 	[R_READING_GRADE] = { "reading-grade", SEV_INFO, 0, 0, NULL, NULL },
@@ -200,9 +200,7 @@ excerpt(char *out, const char *span, size_t len)
 			n = i;
 	cut = n > QUOTE_MAX;
 	if (cut) {
-		n = QUOTE_MAX;
-		while (n > 0 && ((unsigned char)span[n] & 0xC0) == 0x80)
-			n--;
+		n = prfaq_utf8_cut(span, n, QUOTE_MAX);
 		for (size_t i = n; i > QUOTE_MAX / 2; i--)
 			if (span[i] == ' ') {
 				n = i;

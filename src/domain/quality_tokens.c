@@ -1,15 +1,17 @@
 /*
  * quality_tokens.c - the quality checker's tokeniser (see quality_internal.h).
  *
- * Words: runs of ASCII letters and digits and of any non-ASCII byte (so
- * "Müller" and "naïve" are one word), joined by an apostrophe (' or U+2019)
- * or a "." between word characters ("e.g", "3.5", "example.com"), or a ","
- * between digits ("2,500").  A single hyphen glues two words into one for
- * counting ("best-in-class" is one word) but they stay separate tokens for
- * matching.  Unicode spaces, dashes and quotes (U+00A0, U+2000..U+206F,
- * U+3000) separate words.  Sentences end at ".", "!", "?" or a line break,
- * except for a "." after a single letter, an abbreviation ("Dr.", "Inc.") or
- * a word holding a "." ("e.g.", "U.S.").
+ * Words: runs of ASCII letters and digits and of non-ASCII characters other
+ * than the spaces and punctuation named below (so "Müller" and "naïve" are
+ * one word), joined by an apostrophe (' or U+2019) or a "." between word
+ * characters ("e.g", "3.5", "example.com"), or a "," between digits
+ * ("2,500").  A single hyphen glues two words into one for counting
+ * ("best-in-class" is one word) but they stay separate tokens for matching.
+ * Spaces (the set prfaq_utf8_is_space defines, U+00A0, U+1680 and U+3000
+ * among them) and the dashes and quotes of U+2000..U+207F separate words.
+ * Sentences end at ".", "!", "?", U+3002 or a line break (\n, U+0085,
+ * U+2028, U+2029), except for a "." after a single letter, an abbreviation
+ * ("Dr.", "Inc.") or a word holding a "." ("e.g.", "U.S.").
  *
  * A token is read in one pass over its bytes that also hashes its normalised
  * form (for the word lists) and counts its vowel groups (for the syllables),
@@ -17,6 +19,7 @@
  */
 #include <string.h>
 
+#include "prfaq/utf8.h"
 #include "quality_internal.h"
 
 enum cls {
@@ -87,50 +90,74 @@ static const unsigned char word_lower[256] = {
 #undef WL
 
 /*
- * Classify the character at s[i] and return its length in bytes.  Non-ASCII
- * bytes are word bytes one at a time, except the Unicode spaces, dashes,
- * quotes and the ideographic full stop, which would otherwise glue words
- * together ("fast\u2014very fast").  Never reads past s[n-1].
+ * The class of a non-ASCII character.  Spaces and line breaks are the ones
+ * prfaq_utf8_is_space and prfaq_utf8_is_line_break name.  The rest of
+ * General Punctuation and the superscripts after it (U+2000..U+207F:
+ * dashes, quotes, ellipsis, bullets) separate words too, or "fast\u2014very
+ * fast" would be one word, except the typographic hyphens and apostrophes,
+ * which join like their ASCII forms, and the zero-width joiners and
+ * direction marks (U+200C..U+200F), which belong to the word they sit in.
+ * The ideographic full stop ends a sentence; everything else, a byte that
+ * begins no character included, is part of a word.
+ */
+static enum cls
+class_of(uint32_t cp)
+{
+	if (prfaq_utf8_is_line_break(cp))
+		return C_NEWLINE;
+	if (prfaq_utf8_is_space(cp))
+		return C_SPACE;
+	if (cp >= 0x2000 && cp <= 0x207F) {
+		if (cp == 0x2010 || cp == 0x2011)
+			return C_HYPHEN;
+		if (cp == 0x2018 || cp == 0x2019)
+			return C_APOS;
+		return cp >= 0x200C && cp <= 0x200F ? C_WORD : C_OTHER;
+	}
+	return cp == 0x3002 ? C_TERM : C_WORD;
+}
+
+/*
+ * Decode and classify the character at s[i]: (length << 4 | class), one
+ * value so that the caller's class never has to live in memory.  Out of
+ * line and cold, so that classify stays a table load the compiler inlines
+ * into every loop of the tokeniser without spilling around a call.
+ */
+static __attribute__((noinline, cold)) unsigned
+classify_other(const unsigned char *s, size_t n, size_t i)
+{
+	size_t k = i;
+	enum cls c = class_of(prfaq_utf8_next((const char *)s, n, &k));
+
+	return (unsigned)(k - i) << 4 | (unsigned)c;
+}
+
+/*
+ * Classify the character at s[i] and return its length in bytes.  ASCII is
+ * a table load; only bytes that may begin a space or punctuation are
+ * decoded.  Never reads past s[n-1].
  */
 static inline size_t
 classify(const unsigned char *s, size_t n, size_t i, enum cls *out)
 {
-	unsigned char ch = s[i];
+	unsigned v;
 
-	if (ch < 0x80) {
-		*out = (enum cls)ascii_cls[ch];
+	if (__builtin_expect(s[i] < 0x80, 1)) {
+		*out = (enum cls)ascii_cls[s[i]];
 		return 1;
 	}
-	if (ch == 0xC2 && i + 1 < n && s[i + 1] == 0xA0) {
-		*out = C_SPACE;		/* no-break space */
-		return 2;
+	/*
+	 * Most non-ASCII bytes (letters of most scripts, continuation bytes)
+	 * begin no space; class_of's punctuation begins with E2 and E3 too.
+	 * Those are word bytes, one at a time, as they hash the same.
+	 */
+	if (!prfaq_utf8_may_start_space(s[i])) {
+		*out = C_WORD;
+		return 1;
 	}
-	if (ch == 0xE2 && i + 2 < n && (s[i + 1] == 0x80 || s[i + 1] == 0x81)) {
-		unsigned char c3 = s[i + 2];
-
-		if (s[i + 1] == 0x81)
-			*out = c3 == 0x9F ? C_SPACE : C_OTHER;
-		else if (c3 <= 0x8B || c3 == 0xAF)
-			*out = C_SPACE;		/* U+2000..200B, U+202F */
-		else if (c3 <= 0x8F)
-			*out = C_WORD;		/* joiners and marks */
-		else if (c3 <= 0x91)
-			*out = C_HYPHEN;	/* U+2010, U+2011 */
-		else if (c3 == 0x98 || c3 == 0x99)
-			*out = C_APOS;		/* U+2018, U+2019 */
-		else if (c3 == 0xA8 || c3 == 0xA9)
-			*out = C_NEWLINE;	/* line, paragraph separator */
-		else
-			*out = C_OTHER;		/* dashes, quotes, ellipsis, ... */
-		return *out == C_WORD ? 1 : 3;
-	}
-	if (ch == 0xE3 && i + 2 < n && s[i + 1] == 0x80 &&
-	    (s[i + 2] == 0x80 || s[i + 2] == 0x82)) {
-		*out = s[i + 2] == 0x80 ? C_SPACE : C_TERM;
-		return 3;
-	}
-	*out = C_WORD;
-	return 1;
+	v = classify_other(s, n, i);
+	*out = (enum cls)(v & 0xF);
+	return v >> 4;
 }
 
 static unsigned char
@@ -292,8 +319,12 @@ read_word(const unsigned char *s, size_t n, size_t i, uint32_t *hash,
 		vowel = false;		/* whatever follows is no Latin letter */
 		len = classify(s, n, i, &c);
 		if (c == C_WORD) {
-			h = (h ^ lower(s[i])) * FNV_PRIME;
-			i += len;
+			/*
+			 * A non-ASCII word byte is its own lower case; the
+			 * continuation bytes after it are word bytes too.
+			 */
+			h = (h ^ s[i]) * FNV_PRIME;
+			i++;
 			continue;
 		}
 		/* joiners count only between two word characters */

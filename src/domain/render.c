@@ -356,9 +356,9 @@ md_dateline(struct prfaq_buf *lead, const json_t *pr, bool with_dash)
 
 	/* " 2027-03-01\n" is still a date; a blank location is no location. */
 	if ((loc = render_text_get(pr, "location", &ln)) != NULL)
-		render_trim_space(&loc, &ln);
+		prfaq_utf8_trim(&loc, &ln, prfaq_utf8_is_white_space);
 	if ((date = render_text_get(pr, "launch_date", &dn)) != NULL)
-		render_trim_space(&date, &dn);
+		prfaq_utf8_trim(&date, &dn, prfaq_utf8_is_white_space);
 	if (ln == 0 && dn == 0)
 		return 0;
 	/*
@@ -541,6 +541,14 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
 		title = render_text_get(item, "title", &tn);
 		url = render_text_get(item, "url", &un);
 		caption = render_text_get(item, "caption", &cn);
+		/*
+		 * The URL is trimmed like every other text before checking;
+		 * one of only Unicode spaces is no URL (not "title: ").
+		 */
+		if (url != NULL)
+			prfaq_utf8_trim(&url, &un, prfaq_utf8_is_white_space);
+		if (un == 0)
+			url = NULL;
 		if (title == NULL && url == NULL && caption == NULL)
 			continue;
 		if (out->len == 0 && md_section(out, "Appendix: Visuals") != 0)
@@ -548,9 +556,6 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
 		if (prfaq_buf_puts(out, "- ") != 0)
 			return -1;
 
-		/* The URL is trimmed like every other text before checking. */
-		if (url != NULL)
-			render_trim_space(&url, &un);
 		link = url != NULL && url_linkable(url, un);
 		if (link) {
 			if (prfaq_buf_putc(out, '[') != 0)

@@ -39,27 +39,6 @@
 
 #define REPLACEMENT_CHAR	"\xEF\xBF\xBD"	/* U+FFFD */
 
-/*
- * Length of the well-formed UTF-8 sequence at s[0..n), or 0 when the bytes
- * there are not one (only called for bytes >= 0x80).
- */
-static size_t
-utf8_seq(const char *s, size_t n)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t k;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		k = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		k = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		k = 4;
-	else
-		return 0;
-	return k <= n && prfaq_utf8_valid(s, k) ? k : 0;
-}
-
 /* ---- Markdown ---------------------------------------------------------- */
 
 /* Escaped wherever they appear (see the top of the file for why). */
@@ -104,7 +83,7 @@ render_md_escape(struct prfaq_buf *out, const char *s, size_t n,
 			    (i == 0 && line_start &&
 			     (c == '-' || c == '+' || c == '='));
 		if (c >= 0x80) {
-			skip = utf8_seq(s + i, n - i);
+			skip = prfaq_utf8_seq(s + i, n - i);
 			if (skip == 0) {
 				repl = REPLACEMENT_CHAR;
 				skip = 1;
@@ -193,70 +172,17 @@ render_md_inline(struct prfaq_buf *out, const char *s, size_t n,
 }
 
 /*
- * Byte length of the Unicode space separator (Zs: U+00A0, U+1680,
- * U+2000..U+200A, U+202F, U+205F, U+3000) that starts at s[0..n), or 0.
- */
-static size_t
-uspace_at(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (n >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
-		return 2;
-	if (n < 3)
-		return 0;
-	if ((p[0] == 0xE1 && p[1] == 0x9A && p[2] == 0x80) ||
-	    (p[0] == 0xE2 && p[1] == 0x80 && (p[2] <= 0x8A || p[2] == 0xAF)) ||
-	    (p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) ||
-	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80))
-		return 3;
-	return 0;
-}
-
-/*
- * Narrow *s[0..*n) to drop whitespace at both ends: spaces, tabs, line
- * endings and the Unicode space separators, which CommonMark also counts
- * when it decides whether "*" or "**" is emphasis.
- */
-void
-render_trim_space(const char **s, size_t *n)
-{
-	const char *p = *s;
-	size_t b = 0, e = *n, k;
-
-	for (;;) {
-		if (b < e && (is_hspace(p[b]) || is_eol(p[b])))
-			b++;
-		else if (b < e && (k = uspace_at(p + b, e - b)) > 0)
-			b += k;
-		else
-			break;
-	}
-	for (;;) {
-		if (e > b && (is_hspace(p[e - 1]) || is_eol(p[e - 1])))
-			e--;
-		else if (e - b >= 2 && uspace_at(p + e - 2, 2) == 2)
-			e -= 2;
-		else if (e - b >= 3 && uspace_at(p + e - 3, 3) == 3)
-			e -= 3;
-		else
-			break;
-	}
-	*s = p + b;
-	*n = e - b;
-}
-
-/*
  * Append user text between emphasis delimiters ("*" or "**").  CommonMark
  * only takes a delimiter as emphasis when no whitespace touches it on the
- * inside, so the text is trimmed first.  Writes nothing when no text is
- * left.
+ * inside, so the text is trimmed first, of White_Space, which holds all
+ * that CommonMark counts as whitespace there.  Writes nothing when no text
+ * is left.
  */
 int
 render_md_wrapped(struct prfaq_buf *out, const char *s, size_t n,
 		  const char *delim)
 {
-	render_trim_space(&s, &n);
+	prfaq_utf8_trim(&s, &n, prfaq_utf8_is_white_space);
 	if (n == 0)
 		return 0;
 	if (prfaq_buf_puts(out, delim) != 0 ||
@@ -383,7 +309,7 @@ render_html_escape(struct prfaq_buf *out, const char *s, size_t n)
 				rc = prfaq_buf_puts(out, rep);
 			} else if (c < 0x80) {
 				rc = prfaq_buf_putc(out, (char)c);
-			} else if ((k = utf8_seq(s + i, e - i)) == 0) {
+			} else if ((k = prfaq_utf8_seq(s + i, e - i)) == 0) {
 				rc = prfaq_buf_puts(out, REPLACEMENT_CHAR);
 			} else {
 				rc = prfaq_buf_append(out, s + i, k);

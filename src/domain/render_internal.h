@@ -98,9 +98,6 @@ int render_md_wrapped(struct prfaq_buf *out, const char *s, size_t n,
 /* A link destination. */
 int render_md_url(struct prfaq_buf *out, const char *s, size_t n);
 
-/* Narrow *s[0..*n) to drop whitespace at both ends. */
-void render_trim_space(const char **s, size_t *n);
-
 /* User text as HTML text, safe in elements and quoted attributes. */
 int render_html_escape(struct prfaq_buf *out, const char *s, size_t n);
 
