@@ -116,8 +116,7 @@ static const struct rule rules[R_COUNT] = {
 	[R_WORD_COUNT] = { "word-count", SEV_INFO, 0, 0, NULL, NULL },
 };
 
-#define OCC_MAX 5	/* the most any rule above lists (cap / cost) */
-
+/* Findings rule r lists before one summary finding counts the rest. */
 static size_t
 rule_listed(enum rule_id r)
 {
