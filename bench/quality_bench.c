@@ -2,7 +2,7 @@
  * quality_bench.c - how long prfaq_quality_check takes on a ~3,000-word PR/FAQ.
  *
  * Build and run from the repository root (not part of the CMake build):
- *   cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude bench/quality_bench.c src/domain/quality.c src/domain/wordlists.c src/util/utf8.c src/util/buf.c $(pkg-config --cflags --libs jansson) -o quality_bench && ./quality_bench [iterations] [content.json]
+ *   cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude bench/quality_bench.c src/domain/quality*.c src/domain/wordlists.c src/util/utf8.c src/util/buf.c $(pkg-config --cflags --libs jansson) -o quality_bench && ./quality_bench [iterations] [content.json]
  *
  * Without a file it builds a content object of about 3,000 words from a pool
  * of realistic sentences (with a few weasel words, hype words and acronyms so

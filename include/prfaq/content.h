@@ -5,8 +5,9 @@
  * A "document body" is what clients send and what a version stores:
  *   {"title": str, "team": str?, "tags": [str]?, "content": {...}?,
  *    "change_note": str?}
- * "content" follows the shape in shared/design/API.md: every member optional,
- * but what is present must have the right type and no unknown member.
+ * "content" follows the Content schema of openapi/openapi.yaml (the tables
+ * in src/domain/content.c): every member optional, but what is present must
+ * have the right type and no unknown member.
  */
 #ifndef PRFAQ_CONTENT_H
 #define PRFAQ_CONTENT_H

@@ -14,15 +14,17 @@
 #include "prfaq/buf.h"
 
 /*
- * Markdown: title as heading, subheading, dateline, press release in order,
- * then customer questions, external and internal FAQ, visuals.  Every piece of
- * user text is escaped so it cannot change the structure.  0, or -1 on ENOMEM.
+ * Markdown: title as heading, subheading, metadata line, dateline, press
+ * release in order, then customer questions, external and internal FAQ, the
+ * decision, visuals.  Every piece of user text is escaped so it cannot change
+ * the structure.  Appends to out; 0, or -1 on ENOMEM with out as it was.
  */
 int prfaq_render_markdown(const json_t *doc, struct prfaq_buf *out);
 
 /*
  * A complete, self-contained, print-friendly HTML page made from the Markdown
- * with libcmark in safe mode (raw HTML dropped, user text escaped).
+ * with libcmark in safe mode (raw HTML dropped, user text escaped).  Appends
+ * to out; 0, or -1 on ENOMEM with out as it was.
  */
 int prfaq_render_html(const json_t *doc, struct prfaq_buf *out);
 

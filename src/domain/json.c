@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prfaq/utf8.h"
+
 /*
  * Does buf[0..len) hold more than PRFAQ_JSON_VALUES_MAX values?  Every value
  * but the root is the first in its container or follows a comma, so one
@@ -68,37 +70,6 @@ fast_space(struct fast *f)
 		f->p++;
 }
 
-/* Length of the valid UTF-8 sequence (2-4 bytes) at p, or 0 (RFC 3629). */
-static size_t
-fast_utf8(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
-	size_t n;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;	/* no surrogates */
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;	/* nothing past U+10FFFF */
-	if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
-}
-
 static int
 fast_hex4(const unsigned char *p, const unsigned char *end, unsigned *out)
 {
@@ -143,7 +114,8 @@ fast_string(struct fast *f, const char **s, size_t *n)
 		if (p == end || *p < 0x20)
 			return -1;
 		if (*p >= 0x80) {
-			if ((k = fast_utf8(p, end)) == 0)
+			k = prfaq_utf8_seq((const char *)p, (size_t)(end - p));
+			if (k == 0)
 				return -1;
 			p += k;
 			continue;
@@ -186,25 +158,7 @@ fast_string(struct fast *f, const char **s, size_t *n)
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 				p += 6;
 			}
-			if (cp < 0x80) {
-				u[0] = (char)cp;
-				m = 1;
-			} else if (cp < 0x800) {
-				u[0] = (char)(0xC0 | cp >> 6);
-				u[1] = (char)(0x80 | (cp & 0x3F));
-				m = 2;
-			} else if (cp < 0x10000) {
-				u[0] = (char)(0xE0 | cp >> 12);
-				u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-				u[2] = (char)(0x80 | (cp & 0x3F));
-				m = 3;
-			} else {
-				u[0] = (char)(0xF0 | cp >> 18);
-				u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-				u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-				u[3] = (char)(0x80 | (cp & 0x3F));
-				m = 4;
-			}
+			m = prfaq_utf8_encode(cp, u);
 			rc = prfaq_buf_append(b, u, m);
 			break;
 		}

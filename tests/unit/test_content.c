@@ -1,6 +1,6 @@
 /*
  * test_content.c - document schema, RFC 7396 merge-patch and structural diff
- * (src/domain/content.c).
+ * (src/domain/content*.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -255,7 +255,7 @@ expect_content_error(json_t *c, const char *pointer, const char *message)
 	prfaq_error_clear(&err);
 }
 
-/* A complete, valid PR/FAQ content (the shape in API.md, filled in). */
+/* A complete, valid PR/FAQ content (openapi.yaml's Content, filled in). */
 static const char *full_content =
 	"{'press_release': {"
 	"  'headline': 'Acme launches instant refunds',"

@@ -1275,6 +1275,30 @@ test_word_count(void **state)
 	json_decref(doc);
 }
 
+/*
+ * Words are split where prfaq_utf8_is_space says there is a space, the same
+ * set the validator calls blank: U+1680 OGHAM SPACE MARK and U+FEFF too.
+ * Line breaks beyond "\n" end sentences; joiners stay inside a word.
+ */
+static void
+test_unicode_spaces(void **state)
+{
+	json_t *doc, *r;
+
+	(void)state;
+	doc = load("{\"press_release\": {\"headline\": \"one\u1680two\u3000"
+		   "three\u00a0four\u2009five\ufeffsix\u200bseven\"},"
+		   "\"customer\": {\"who\": \"first\u2028second\xC2\x85" "third "
+		   "fourth\u200dfifth\"}}");
+	r = run(doc);
+	assert_int_equal(stat_of(r, "press_release_words"), 7);
+	assert_int_equal(stat_of(r, "customer_words"), 4);
+	assert_int_equal(stat_of(r, "words"), 11);
+	assert_int_equal(stat_of(r, "sentences"), 4);
+	json_decref(r);
+	json_decref(doc);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Score, order, determinism, totality                                       */
 
@@ -1617,6 +1641,7 @@ main(void)
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_reading_grade),
 		cmocka_unit_test(test_word_count),
+		cmocka_unit_test(test_unicode_spaces),
 		cmocka_unit_test(test_empty_and_null),
 		cmocka_unit_test(test_budget_exhausted),
 		cmocka_unit_test(test_determinism),
