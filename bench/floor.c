@@ -26,7 +26,7 @@
 #include <libpq-fe.h>
 #include <microhttpd.h>
 
-#define PREFIX "/v1/prfaqs/"
+#define PREFIX	 "/v1/prfaqs/"
 #define UUID_LEN 36
 
 static const char *conninfo;
@@ -49,9 +49,10 @@ session(void)
 		pg = NULL;
 		return NULL;
 	}
-	res = PQprepare(pg, "get",
-			"SELECT version, doc::text FROM prfaq_documents WHERE id = $1",
-			1, NULL);
+	res = PQprepare(
+		pg, "get",
+		"SELECT version, doc::text FROM prfaq_documents WHERE id = $1",
+		1, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		fprintf(stderr, "floor: prepare: %s", PQerrorMessage(pg));
 	PQclear(res);
@@ -92,8 +93,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 
 	/* A GET has no body: answer on the first call. */
 	if (strcmp(method, "GET") != 0 ||
-	    strncmp(url, PREFIX, strlen(PREFIX)) != 0 ||
-	    strlen(id) != UUID_LEN)
+	    strncmp(url, PREFIX, strlen(PREFIX)) != 0 || strlen(id) != UUID_LEN)
 		return reply(conn, 404, "{}", 2, NULL);
 	if ((c = session()) == NULL)
 		return reply(conn, 503, "{}", 2, NULL);
@@ -135,8 +135,8 @@ main(void)
 
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC,
 			     (uint16_t)(port ? atoi(port) : 8081), NULL, NULL,
-			     &on_request, NULL,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     &on_request, NULL, MHD_OPTION_SOCK_ADDR,
+			     (struct sockaddr *)&addr,
 			     MHD_OPTION_THREAD_POOL_SIZE,
 			     (unsigned)(threads ? atoi(threads) : 2),
 			     MHD_OPTION_CONNECTION_LIMIT, 1024u,

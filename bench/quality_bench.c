@@ -88,9 +88,11 @@ build(void)
 	json_t *cu = json_object(), *q;
 	size_t k = 0;
 
-	json_object_set_new(pr, "headline", json_string(
-		"Example Shop Instant Refunds: your money back the moment you "
-		"drop off a return"));
+	json_object_set_new(
+		pr, "headline",
+		json_string(
+			"Example Shop Instant Refunds: your money back the moment you "
+			"drop off a return"));
 	json_object_set_new(pr, "subheading", para(1, &k));
 	json_object_set_new(pr, "launch_date", json_string("2031-03-03"));
 	json_object_set_new(pr, "summary", para(3, &k));
@@ -98,7 +100,8 @@ build(void)
 	json_object_set_new(pr, "solution", para(6, &k));
 	q = json_object();
 	json_object_set_new(q, "text", para(3, &k));
-	json_object_set_new(q, "speaker", json_string("Dana Ortiz, VP of Returns"));
+	json_object_set_new(q, "speaker",
+			    json_string("Dana Ortiz, VP of Returns"));
 	json_object_set_new(pr, "leader_quote", q);
 	json_object_set_new(pr, "how_it_works", para(5, &k));
 	q = json_object();
@@ -160,9 +163,10 @@ main(int argc, char **argv)
 	printf("words %lld (press release %lld, FAQ %lld), score %lld, "
 	       "findings %zu\n",
 	       (long long)json_integer_value(json_object_get(stats, "words")),
-	       (long long)json_integer_value(json_object_get(stats,
-						"press_release_words")),
-	       (long long)json_integer_value(json_object_get(stats, "faq_words")),
+	       (long long)json_integer_value(
+		       json_object_get(stats, "press_release_words")),
+	       (long long)json_integer_value(
+		       json_object_get(stats, "faq_words")),
 	       (long long)json_integer_value(json_object_get(report, "score")),
 	       json_array_size(json_object_get(report, "findings")));
 	json_decref(report);

@@ -55,7 +55,8 @@ run_migrate(const struct prfaq_config *cfg)
 		prfaq_error_clear(&err);
 		return 1;
 	}
-	log_info(NULL, "schema is current (%u migrations applied now)", applied);
+	log_info(NULL, "schema is current (%u migrations applied now)",
+		 applied);
 	return 0;
 }
 
@@ -74,8 +75,10 @@ parse_roles(const char *list, unsigned *out)
 		unsigned r = prfaq_role_parse(tok);
 
 		if (r == 0) {
-			fprintf(stderr, "prfaqd: unknown role \"%s\" (use admin, "
-				"author, reviewer, approver, analyst)\n", tok);
+			fprintf(stderr,
+				"prfaqd: unknown role \"%s\" (use admin, "
+				"author, reviewer, approver, analyst)\n",
+				tok);
 			rc = -1;
 			break;
 		}
@@ -116,9 +119,15 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n': name = optarg; break;
-		case 'e': email = optarg; break;
-		case 'r': roles_arg = optarg; break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'e':
+			email = optarg;
+			break;
+		case 'r':
+			roles_arg = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -126,9 +135,10 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	}
 	if (email == NULL || strchr(email, '@') == NULL ||
 	    (want_user && (name == NULL || *name == '\0'))) {
-		fprintf(stderr, "prfaqd: %s\n", want_user ?
-			"create-user needs --name and a valid --email" :
-			"create-token needs a valid --email");
+		fprintf(stderr, "prfaqd: %s\n",
+			want_user ?
+				"create-user needs --name and a valid --email" :
+				"create-token needs a valid --email");
 		return 2;
 	}
 	if (parse_roles(roles_arg, &roles) != 0)
@@ -148,8 +158,8 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	/* No request: what src/db logs carries no request id. */
 	db.pool = pool;
 	if (want_user ?
-		    prfaq_store_user_create(db, NULL, name, email, roles, hash, &user,
-					    NULL, &err) :
+		    prfaq_store_user_create(db, NULL, name, email, roles, hash,
+					    &user, NULL, &err) :
 		    prfaq_store_token_create_for_email(db, email, hash, &err)) {
 		fprintf(stderr, "prfaqd: %s\n", err.detail);
 		goto out;
@@ -212,7 +222,8 @@ run_healthcheck(const struct prfaq_config *cfg)
 		return 1;
 	}
 	if (status != 200) {
-		fprintf(stderr, "prfaqd: healthcheck %s: HTTP %ld\n", url, status);
+		fprintf(stderr, "prfaqd: healthcheck %s: HTTP %ld\n", url,
+			status);
 		return 1;
 	}
 	return 0;
@@ -266,8 +277,8 @@ run_serve(const struct prfaq_config *cfg)
 		};
 		char why[1024];
 
-		if ((app.jwks = prfaq_jwks_source_start(&jopts, why, sizeof(why))) ==
-		    NULL) {
+		if ((app.jwks = prfaq_jwks_source_start(&jopts, why,
+							sizeof(why))) == NULL) {
 			log_error(NULL, "%s", why);
 			goto out;
 		}

@@ -17,7 +17,7 @@ struct prfaq_app {
 	struct prfaq_db_pool *pool;
 	struct prfaq_auth_cache *auth_cache;
 	struct prfaq_server *server;
-	struct prfaq_jwks_source *jwks;	/* NULL: JWTs are not accepted */
+	struct prfaq_jwks_source *jwks; /* NULL: JWTs are not accepted */
 };
 
 /* The route table of the API (src/api/routes.c). */

@@ -17,10 +17,10 @@
 #include "prfaq/error.h"
 
 #define PRFAQ_TOKEN_PREFIX "prfaq_"
-#define PRFAQ_TOKEN_BYTES 32
+#define PRFAQ_TOKEN_BYTES  32
 /* prefix + base64url(32 bytes) + NUL */
-#define PRFAQ_TOKEN_LEN (sizeof(PRFAQ_TOKEN_PREFIX) - 1 + 43)
-#define PRFAQ_UUID_LEN 36
+#define PRFAQ_TOKEN_LEN	   (sizeof(PRFAQ_TOKEN_PREFIX) - 1 + 43)
+#define PRFAQ_UUID_LEN	   36
 
 enum prfaq_role {
 	PRFAQ_ROLE_ADMIN = 1u << 0,
@@ -34,8 +34,8 @@ struct prfaq_idem_claim;
 
 struct prfaq_caller {
 	char user_id[PRFAQ_UUID_LEN + 1];
-	char token_id[PRFAQ_UUID_LEN + 1];	/* "" for a JWT */
-	unsigned roles;		/* enum prfaq_role bits */
+	char token_id[PRFAQ_UUID_LEN + 1]; /* "" for a JWT */
+	unsigned roles;			   /* enum prfaq_role bits */
 	/*
 	 * The request's claim on its Idempotency-Key (prfaq/store.h), or NULL:
 	 * a creating write commits only while the claim is still its own.

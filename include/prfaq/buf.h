@@ -12,12 +12,15 @@
 #include <stddef.h>
 
 struct prfaq_buf {
-	char *data;	/* NULL until the first append */
-	size_t len;	/* bytes used, excluding the terminating NUL */
-	size_t cap;	/* bytes allocated */
+	char *data; /* NULL until the first append */
+	size_t len; /* bytes used, excluding the terminating NUL */
+	size_t cap; /* bytes allocated */
 };
 
-#define PRFAQ_BUF_INIT { NULL, 0, 0 }
+#define PRFAQ_BUF_INIT     \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 int prfaq_buf_reserve(struct prfaq_buf *b, size_t extra);
 int prfaq_buf_append(struct prfaq_buf *b, const void *data, size_t len);

@@ -17,20 +17,21 @@
 #include "prfaq/error.h"
 
 /* Limits, counted in Unicode code points for text and entries for lists. */
-#define PRFAQ_TITLE_MAX		200
-#define PRFAQ_TEAM_MAX		100
-#define PRFAQ_TAG_MAX		50
-#define PRFAQ_TAGS_MAX		20
-#define PRFAQ_NOTE_MAX		1000
-#define PRFAQ_SHORT_TEXT_MAX	300	/* headline, location, speaker, question, ... */
-#define PRFAQ_TEXT_MAX		20000	/* paragraphs and answers */
-#define PRFAQ_LIST_MAX		100	/* FAQ entries per list, visuals */
-#define PRFAQ_URL_MAX		2000
+#define PRFAQ_TITLE_MAX 200
+#define PRFAQ_TEAM_MAX	100
+#define PRFAQ_TAG_MAX	50
+#define PRFAQ_TAGS_MAX	20
+#define PRFAQ_NOTE_MAX	1000
+#define PRFAQ_SHORT_TEXT_MAX \
+	300		     /* headline, location, speaker, question, ... */
+#define PRFAQ_TEXT_MAX 20000 /* paragraphs and answers */
+#define PRFAQ_LIST_MAX 100   /* FAQ entries per list, visuals */
+#define PRFAQ_URL_MAX  2000
 
 enum prfaq_doc_mode {
-	PRFAQ_DOC_CREATE,	/* title required; team, tags, content, change_note optional */
-	PRFAQ_DOC_REPLACE,	/* title and content required; team, tags, change_note optional */
-	PRFAQ_DOC_MERGED,	/* the result of a merge-patch: like REPLACE but content optional */
+	PRFAQ_DOC_CREATE, /* title required; team, tags, content, change_note optional */
+	PRFAQ_DOC_REPLACE, /* title and content required; team, tags, change_note optional */
+	PRFAQ_DOC_MERGED, /* the result of a merge-patch: like REPLACE but content optional */
 };
 
 /*

@@ -27,19 +27,19 @@ struct prfaq_db_ctx {
 };
 
 struct prfaq_db_pool_opts {
-	const char *conninfo;		/* libpq connection string or URI */
-	unsigned size;			/* connections at most */
-	unsigned wait_ms;		/* checkout wait before PRFAQ_EUNAVAILABLE */
+	const char *conninfo; /* libpq connection string or URI */
+	unsigned size;	      /* connections at most */
+	unsigned wait_ms;     /* checkout wait before PRFAQ_EUNAVAILABLE */
 	unsigned statement_timeout_ms;
 };
 
 struct prfaq_db_stats {
-	unsigned size;			/* configured maximum */
-	unsigned open;			/* connections currently established */
-	unsigned in_use;		/* checked out */
-	unsigned waiting;		/* requests waiting for a connection */
-	uint64_t timeouts;		/* checkouts that gave up */
-	uint64_t reconnects;		/* connections (re)established */
+	unsigned size;	     /* configured maximum */
+	unsigned open;	     /* connections currently established */
+	unsigned in_use;     /* checked out */
+	unsigned waiting;    /* requests waiting for a connection */
+	uint64_t timeouts;   /* checkouts that gave up */
+	uint64_t reconnects; /* connections (re)established */
 };
 
 /*
@@ -52,7 +52,8 @@ struct prfaq_db_pool *prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts);
 /* Close every connection and free the pool.  No checkout may be active. */
 void prfaq_db_pool_free(struct prfaq_db_pool *pool);
 
-void prfaq_db_pool_stats(struct prfaq_db_pool *pool, struct prfaq_db_stats *out);
+void prfaq_db_pool_stats(struct prfaq_db_pool *pool,
+			 struct prfaq_db_stats *out);
 
 /*
  * Apply pending migrations (embedded in the binary) under an advisory lock, so

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 struct prfaq_embedded_file {
-	const char *name;	/* e.g. "0001_init.sql" */
-	const char *data;	/* NUL-terminated */
+	const char *name; /* e.g. "0001_init.sql" */
+	const char *data; /* NUL-terminated */
 	size_t len;
 };
 

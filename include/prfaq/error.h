@@ -19,18 +19,18 @@
 
 typedef enum prfaq_code {
 	PRFAQ_OK = 0,
-	PRFAQ_EINVAL,		/* 400: malformed or invalid input */
-	PRFAQ_EAUTH,		/* 401: no or bad credentials */
-	PRFAQ_EFORBIDDEN,	/* 403: known caller without the right */
-	PRFAQ_ENOTFOUND,	/* 404 */
-	PRFAQ_EMETHOD,		/* 405: path known, method not */
-	PRFAQ_ENOTACCEPTABLE,	/* 406 */
-	PRFAQ_ECONFLICT,	/* 409: state or uniqueness conflict */
-	PRFAQ_EPRECONDITION,	/* 412: If-Match did not match */
-	PRFAQ_ETOOLARGE,	/* 413 */
-	PRFAQ_EMEDIATYPE,	/* 415 */
-	PRFAQ_EUNPROCESSABLE,	/* 422: well-formed but refused (e.g. lint errors) */
-	PRFAQ_EPRECONDREQUIRED,	/* 428: If-Match missing */
+	PRFAQ_EINVAL,	      /* 400: malformed or invalid input */
+	PRFAQ_EAUTH,	      /* 401: no or bad credentials */
+	PRFAQ_EFORBIDDEN,     /* 403: known caller without the right */
+	PRFAQ_ENOTFOUND,      /* 404 */
+	PRFAQ_EMETHOD,	      /* 405: path known, method not */
+	PRFAQ_ENOTACCEPTABLE, /* 406 */
+	PRFAQ_ECONFLICT,      /* 409: state or uniqueness conflict */
+	PRFAQ_EPRECONDITION,  /* 412: If-Match did not match */
+	PRFAQ_ETOOLARGE,      /* 413 */
+	PRFAQ_EMEDIATYPE,     /* 415 */
+	PRFAQ_EUNPROCESSABLE, /* 422: well-formed but refused (e.g. lint errors) */
+	PRFAQ_EPRECONDREQUIRED, /* 428: If-Match missing */
 	PRFAQ_EUNAVAILABLE,	/* 503: database down, pool exhausted */
 	PRFAQ_ENOMEM,		/* 500 */
 	PRFAQ_EINTERNAL,	/* 500 */
@@ -48,8 +48,8 @@ typedef enum prfaq_code {
 struct prfaq_error {
 	prfaq_code code;
 	char detail[PRFAQ_ERROR_DETAIL_MAX];
-	json_t *errors;	/* NULL or array of {"pointer","message"}; owned */
-	bool truncated;	/* entries were left out of errors (it is full) */
+	json_t *errors; /* NULL or array of {"pointer","message"}; owned */
+	bool truncated; /* entries were left out of errors (it is full) */
 	json_t *extra;	/* NULL or object merged into the problem body; owned */
 };
 

@@ -32,16 +32,18 @@ enum prfaq_method {
 
 enum prfaq_route_flags {
 	PRFAQ_ROUTE_PUBLIC = 0,
-	PRFAQ_ROUTE_AUTH = 1u << 0,		/* needs a bearer token */
-	PRFAQ_ROUTE_MERGE_PATCH = 1u << 1,	/* body is application/merge-patch+json */
-	PRFAQ_ROUTE_IDEMPOTENT = 1u << 2,	/* honours Idempotency-Key (creating POSTs) */
+	PRFAQ_ROUTE_AUTH = 1u << 0, /* needs a bearer token */
+	PRFAQ_ROUTE_MERGE_PATCH =
+		1u << 1, /* body is application/merge-patch+json */
+	PRFAQ_ROUTE_IDEMPOTENT =
+		1u << 2, /* honours Idempotency-Key (creating POSTs) */
 };
 
 typedef void (*prfaq_handler)(struct prfaq_request *req);
 
 struct prfaq_route {
 	enum prfaq_method method;
-	const char *pattern;	/* "/v1/prfaqs/{id}/versions/{n}" */
+	const char *pattern; /* "/v1/prfaqs/{id}/versions/{n}" */
 	prfaq_handler handler;
 	unsigned flags;
 };
@@ -94,9 +96,9 @@ bool prfaq_etag_matches(const char *header, int version, const char *variant);
 
 /* What a request's If-Match says about the version it was based on. */
 enum prfaq_if_match {
-	PRFAQ_IF_MATCH_ABSENT,		/* no If-Match header */
-	PRFAQ_IF_MATCH_ANY,		/* "*" */
-	PRFAQ_IF_MATCH_VERSION,		/* one strong tag "<n>", n >= 1 */
+	PRFAQ_IF_MATCH_ABSENT,	/* no If-Match header */
+	PRFAQ_IF_MATCH_ANY,	/* "*" */
+	PRFAQ_IF_MATCH_VERSION, /* one strong tag "<n>", n >= 1 */
 	/*
 	 * Entity tags, but not one strong "<n>": a weak tag, an opaque one, a
 	 * list.  No version's ETag can match it.
@@ -139,11 +141,13 @@ void prfaq_reply_link_next(struct prfaq_request *req, const char *cursor);
 void prfaq_reply_empty(struct prfaq_request *req, int status);
 
 /* application/problem+json from err (code, detail, errors, extra). */
-void prfaq_reply_error(struct prfaq_request *req, const struct prfaq_error *err);
+void prfaq_reply_error(struct prfaq_request *req,
+		       const struct prfaq_error *err);
 
 /* Shorthand: a problem with just a code and a detail. */
 void prfaq_reply_problem(struct prfaq_request *req, prfaq_code code,
-			 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+			 const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* --- the server --------------------------------------------------------- */
 

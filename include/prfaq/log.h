@@ -40,8 +40,8 @@ void prfaq_log_access(const char *request_id, const char *method,
 size_t prfaq_log_escape(char *buf, size_t cap, const char *s);
 
 #define log_debug(rid, ...) prfaq_log(PRFAQ_LOG_DEBUG, rid, __VA_ARGS__)
-#define log_info(rid, ...) prfaq_log(PRFAQ_LOG_INFO, rid, __VA_ARGS__)
-#define log_warn(rid, ...) prfaq_log(PRFAQ_LOG_WARN, rid, __VA_ARGS__)
+#define log_info(rid, ...)  prfaq_log(PRFAQ_LOG_INFO, rid, __VA_ARGS__)
+#define log_warn(rid, ...)  prfaq_log(PRFAQ_LOG_WARN, rid, __VA_ARGS__)
 #define log_error(rid, ...) prfaq_log(PRFAQ_LOG_ERROR, rid, __VA_ARGS__)
 
 #endif

@@ -20,11 +20,11 @@ struct prfaq_outbox;
 
 struct prfaq_outbox_item {
 	long long delivery_id;
-	int attempts;		/* including this one */
+	int attempts; /* including this one */
 	char *url;
 	char *secret;
 	char *event_type;
-	char *payload;		/* the JSON body to POST */
+	char *payload; /* the JSON body to POST */
 	size_t payload_len;
 };
 
@@ -37,7 +37,8 @@ void prfaq_outbox_close(struct prfaq_outbox *ob);
  * new array of *n items (free with prfaq_outbox_items_free).
  * PRFAQ_EUNAVAILABLE while the database is unreachable.
  */
-prfaq_code prfaq_outbox_claim(struct prfaq_outbox *ob, int max, unsigned lease_s,
+prfaq_code prfaq_outbox_claim(struct prfaq_outbox *ob, int max,
+			      unsigned lease_s,
 			      struct prfaq_outbox_item **items, size_t *n,
 			      struct prfaq_error *err);
 void prfaq_outbox_items_free(struct prfaq_outbox_item *items, size_t n);

@@ -43,16 +43,15 @@ prfaq_code prfaq_store_token_resolve(struct prfaq_db_ctx db,
  */
 prfaq_code prfaq_store_user_create(struct prfaq_db_ctx db,
 				   const struct prfaq_caller *caller,
-				   const char *name,
-				   const char *email, unsigned roles,
-				   const uint8_t *token_hash,
+				   const char *name, const char *email,
+				   unsigned roles, const uint8_t *token_hash,
 				   struct prfaq_text *out, char *id_out,
 				   struct prfaq_error *err);
 
 /* What authentication needs to know of a user. */
 struct prfaq_user_auth {
 	char id[PRFAQ_UUID_LEN + 1];
-	unsigned roles;		/* enum prfaq_role bits */
+	unsigned roles; /* enum prfaq_role bits */
 	bool active;
 };
 
@@ -60,14 +59,14 @@ struct prfaq_user_auth {
  * The user with this email (case-insensitive), for a verified JWT: a read,
  * never a write.  PRFAQ_ENOTFOUND when there is none; *out untouched then.
  */
-prfaq_code prfaq_store_user_by_email(struct prfaq_db_ctx db,
-				     const char *email,
+prfaq_code prfaq_store_user_by_email(struct prfaq_db_ctx db, const char *email,
 				     struct prfaq_user_auth *out,
 				     struct prfaq_error *err);
 
 /* One user as JSON {id, name, email, roles, created_at}; PRFAQ_ENOTFOUND. */
 prfaq_code prfaq_store_user_get(struct prfaq_db_ctx db, const char *id,
-				struct prfaq_text *out, struct prfaq_error *err);
+				struct prfaq_text *out,
+				struct prfaq_error *err);
 
 /* The same user as any caller may see it: {id, name, roles}; PRFAQ_ENOTFOUND. */
 prfaq_code prfaq_store_user_summary(struct prfaq_db_ctx db, const char *id,
@@ -92,10 +91,10 @@ prfaq_code prfaq_store_token_create(struct prfaq_db_ctx db,
 				    struct prfaq_error *err);
 
 /* Same, for the user with this email (case-insensitive); PRFAQ_ENOTFOUND. */
-prfaq_code prfaq_store_token_create_for_email(struct prfaq_db_ctx db,
-					      const char *email,
-					      const uint8_t hash[PRFAQ_SHA256_LEN],
-					      struct prfaq_error *err);
+prfaq_code
+prfaq_store_token_create_for_email(struct prfaq_db_ctx db, const char *email,
+				   const uint8_t hash[PRFAQ_SHA256_LEN],
+				   struct prfaq_error *err);
 
 /*
  * Revoke a token.  Allowed for admins and the token's own user, else
@@ -114,9 +113,9 @@ prfaq_code prfaq_store_token_revoke(struct prfaq_db_ctx db,
  * Returns the document JSON and its id (id_out: PRFAQ_UUID_LEN + 1 bytes).
  */
 struct prfaq_new_doc {
-	const json_t *body;	/* borrowed: {title, team?, tags, content} */
+	const json_t *body; /* borrowed: {title, team?, tags, content} */
 	const char *change_note;
-	const json_t *quality;	/* borrowed */
+	const json_t *quality; /* borrowed */
 };
 
 prfaq_code prfaq_store_prfaq_create(struct prfaq_db_ctx db,
@@ -136,10 +135,10 @@ prfaq_code prfaq_store_prfaq_get(struct prfaq_db_ctx db, const char *id,
 /* The filters of a list of PR/FAQs; NULL members do not filter. */
 struct prfaq_list_query {
 	const char *status;
-	const char *owner;	/* user id */
+	const char *owner; /* user id */
 	const char *team;
 	const char *tag;
-	const char *q;		/* full-text query: ranked, best first */
+	const char *q; /* full-text query: ranked, best first */
 };
 
 /*
@@ -161,22 +160,23 @@ struct prfaq_current {
 	const char *owner_id;
 	enum prfaq_status status;
 	int version;
-	const json_t *doc;	/* {title, team?, tags, content} of the newest version */
-	const json_t *quality;	/* its report */
-	const json_t *source;	/* the version to restore from, or NULL */
-	int approvals;		/* non-stale approve reviews by others than the owner */
+	const json_t
+		*doc; /* {title, team?, tags, content} of the newest version */
+	const json_t *quality; /* its report */
+	const json_t *source;  /* the version to restore from, or NULL */
+	int approvals; /* non-stale approve reviews by others than the owner */
 };
 
 /* What a mutator decides to write: a new version and/or a status change. */
 struct prfaq_change {
-	json_t *doc;		/* new {title, team, tags, content}, or NULL: no new version */
-	json_t *quality;	/* its report (with doc) */
+	json_t *doc; /* new {title, team, tags, content}, or NULL: no new version */
+	json_t *quality; /* its report (with doc) */
 	const char *change_note;
-	enum prfaq_status status;	/* new status (set to current if unchanged) */
-	const char *event;	/* audit event type: "revised", "submitted", ... */
-	json_t *event_data;	/* extra event data (object) or NULL */
-	json_t *decision;	/* for "decided": {outcome, rationale}; NULL otherwise */
-	bool clear_decision;	/* reopen: the document no longer carries one */
+	enum prfaq_status status; /* new status (set to current if unchanged) */
+	const char *event;  /* audit event type: "revised", "submitted", ... */
+	json_t *event_data; /* extra event data (object) or NULL */
+	json_t *decision; /* for "decided": {outcome, rationale}; NULL otherwise */
+	bool clear_decision; /* reopen: the document no longer carries one */
 };
 
 /*
@@ -222,9 +222,9 @@ struct prfaq_review_target {
 	const char *owner_id;
 	enum prfaq_status status;
 	int current_version;
-	int version;			/* the version reviewed */
-	const json_t *content;		/* that version's content */
-	const json_t *principles;	/* array of known principle slugs */
+	int version;		  /* the version reviewed */
+	const json_t *content;	  /* that version's content */
+	const json_t *principles; /* array of known principle slugs */
 };
 
 /*
@@ -240,13 +240,11 @@ typedef prfaq_code (*prfaq_review_check)(const struct prfaq_review_target *t,
  * event, in one transaction.  PRFAQ_ENOTFOUND for no such PR/FAQ;
  * PRFAQ_EINVAL (pointer /version) for no such version.  Returns the review.
  */
-prfaq_code prfaq_store_review_create(struct prfaq_db_ctx db, const char *id,
-				     const struct prfaq_caller *caller,
-				     int version, const char *verdict,
-				     const char *summary, const json_t *comments,
-				     prfaq_review_check check, void *arg,
-				     struct prfaq_text *out,
-				     struct prfaq_error *err);
+prfaq_code prfaq_store_review_create(
+	struct prfaq_db_ctx db, const char *id,
+	const struct prfaq_caller *caller, int version, const char *verdict,
+	const char *summary, const json_t *comments, prfaq_review_check check,
+	void *arg, struct prfaq_text *out, struct prfaq_error *err);
 
 /*
  * Reviews oldest first, each with version, comments and stale.
@@ -279,8 +277,8 @@ prfaq_code prfaq_store_reply_create(struct prfaq_db_ctx db, const char *id,
  * owner, the comment's author and admins (else PRFAQ_EFORBIDDEN).  Returns
  * the comment.
  */
-prfaq_code prfaq_store_comment_resolve(struct prfaq_db_ctx db,
-				       const char *id, const char *comment_id,
+prfaq_code prfaq_store_comment_resolve(struct prfaq_db_ctx db, const char *id,
+				       const char *comment_id,
 				       const struct prfaq_caller *caller,
 				       bool resolved, struct prfaq_text *out,
 				       struct prfaq_error *err);
@@ -295,18 +293,19 @@ prfaq_code prfaq_store_principles_list(struct prfaq_db_ctx db,
  * holding role: a new JSON array (empty when all are fine).
  */
 prfaq_code prfaq_store_users_lacking_role(struct prfaq_db_ctx db,
-					  const json_t *ids, enum prfaq_role role,
+					  const json_t *ids,
+					  enum prfaq_role role,
 					  json_t **missing,
 					  struct prfaq_error *err);
 
 /* --- idempotent retries ------------------------------------------------ */
 
 enum prfaq_idem_state {
-	PRFAQ_IDEM_NEW,		/* claimed: run the request, then finish or abort */
-	PRFAQ_IDEM_REPLAY,	/* done before: replay the stored response */
-	PRFAQ_IDEM_MISMATCH,	/* the key was used for another request: 422 */
-	PRFAQ_IDEM_RUNNING,	/* the first request is still running: 409 */
-	PRFAQ_IDEM_LOST,	/* the first request's write committed, but its
+	PRFAQ_IDEM_NEW,	   /* claimed: run the request, then finish or abort */
+	PRFAQ_IDEM_REPLAY, /* done before: replay the stored response */
+	PRFAQ_IDEM_MISMATCH, /* the key was used for another request: 422 */
+	PRFAQ_IDEM_RUNNING,  /* the first request is still running: 409 */
+	PRFAQ_IDEM_LOST,     /* the first request's write committed, but its
 				   response was never recorded: 409 */
 };
 
@@ -318,7 +317,7 @@ enum prfaq_idem_state {
  */
 struct prfaq_idem_claim {
 	char user_id[PRFAQ_UUID_LEN + 1];
-	const char *key;	/* borrowed from the request */
+	const char *key; /* borrowed from the request */
 	char claim[PRFAQ_UUID_LEN + 1];
 };
 
@@ -341,8 +340,8 @@ prfaq_code prfaq_store_idem_begin(struct prfaq_db_ctx db,
 
 /* Record the response of a claimed key (status 2xx). */
 prfaq_code prfaq_store_idem_finish(struct prfaq_db_ctx db,
-				   const struct prfaq_idem_claim *c,
-				   int status, const json_t *response,
+				   const struct prfaq_idem_claim *c, int status,
+				   const json_t *response,
 				   struct prfaq_error *err);
 
 /*
@@ -358,7 +357,8 @@ void prfaq_store_idem_abort(struct prfaq_db_ctx db,
 prfaq_code prfaq_store_webhook_create(struct prfaq_db_ctx db,
 				      const struct prfaq_caller *caller,
 				      const char *url, const json_t *events,
-				      const char *description, const char *secret,
+				      const char *description,
+				      const char *secret,
 				      struct prfaq_text *out, char *id_out,
 				      struct prfaq_error *err);
 
@@ -370,11 +370,12 @@ prfaq_code prfaq_store_webhooks_list(struct prfaq_db_ctx db,
 
 /* One webhook (without its secret); PRFAQ_ENOTFOUND. */
 prfaq_code prfaq_store_webhook_get(struct prfaq_db_ctx db, const char *id,
-				   struct prfaq_text *out, struct prfaq_error *err);
+				   struct prfaq_text *out,
+				   struct prfaq_error *err);
 
 /* Delete a webhook and cancel its pending deliveries; PRFAQ_ENOTFOUND. */
-prfaq_code prfaq_store_webhook_delete(struct prfaq_db_ctx db,
-				      const char *id, struct prfaq_error *err);
+prfaq_code prfaq_store_webhook_delete(struct prfaq_db_ctx db, const char *id,
+				      struct prfaq_error *err);
 
 /*
  * Deliveries newest first, each with its attempts.  PRFAQ_ENOTFOUND for no

@@ -41,15 +41,16 @@ struct prfaq_webhooks;
 
 struct prfaq_webhooks_opts {
 	const char *conninfo;
-	unsigned timeout_ms;	/* per POST */
-	unsigned backoff_ms;	/* first retry delay */
-	unsigned max_age_s;	/* give up after */
-	unsigned poll_ms;	/* look for due retries at least this often */
-	bool allow_private;	/* PRFAQ_WEBHOOK_ALLOW_PRIVATE */
+	unsigned timeout_ms; /* per POST */
+	unsigned backoff_ms; /* first retry delay */
+	unsigned max_age_s;  /* give up after */
+	unsigned poll_ms;    /* look for due retries at least this often */
+	bool allow_private;  /* PRFAQ_WEBHOOK_ALLOW_PRIVATE */
 };
 
 /* Start the sender thread; NULL with a log line when it cannot. */
-struct prfaq_webhooks *prfaq_webhooks_start(const struct prfaq_webhooks_opts *opts);
+struct prfaq_webhooks *
+prfaq_webhooks_start(const struct prfaq_webhooks_opts *opts);
 
 /* Stop it (a POST in flight is let finish, bounded by timeout_ms). */
 void prfaq_webhooks_stop(struct prfaq_webhooks *wh);

@@ -25,21 +25,21 @@
 #define PRFAQ_PHRASE_MAX 4
 
 enum prfaq_lexicon {
-	PRFAQ_LEX_WEASEL,	/* vague qualifiers: replace with data */
-	PRFAQ_LEX_HYPE,		/* marketing superlatives */
-	PRFAQ_LEX_PLAIN,	/* phrases that excuse a weasel/hype match */
-	PRFAQ_LEX_GUSH,		/* feelings in quotes ("thrilled") */
-	PRFAQ_LEX_NUMBER,	/* spelled-out quantities for the problem */
-	PRFAQ_LEX_RISK,		/* internal FAQ coverage: risks */
-	PRFAQ_LEX_ECONOMICS,	/* internal FAQ coverage: cost, price, margin */
-	PRFAQ_LEX_MARKET,	/* internal FAQ coverage: market size */
-	PRFAQ_LEX_DEPENDENCY,	/* internal FAQ coverage: dependencies */
+	PRFAQ_LEX_WEASEL,     /* vague qualifiers: replace with data */
+	PRFAQ_LEX_HYPE,	      /* marketing superlatives */
+	PRFAQ_LEX_PLAIN,      /* phrases that excuse a weasel/hype match */
+	PRFAQ_LEX_GUSH,	      /* feelings in quotes ("thrilled") */
+	PRFAQ_LEX_NUMBER,     /* spelled-out quantities for the problem */
+	PRFAQ_LEX_RISK,	      /* internal FAQ coverage: risks */
+	PRFAQ_LEX_ECONOMICS,  /* internal FAQ coverage: cost, price, margin */
+	PRFAQ_LEX_MARKET,     /* internal FAQ coverage: market size */
+	PRFAQ_LEX_DEPENDENCY, /* internal FAQ coverage: dependencies */
 	PRFAQ_LEX_COUNT
 };
 
 struct prfaq_wordlist {
-	const char *name;		/* for tests and diagnostics */
-	const char *const *entries;	/* NULL-terminated */
+	const char *name;	    /* for tests and diagnostics */
+	const char *const *entries; /* NULL-terminated */
 };
 
 /* Indexed by enum prfaq_lexicon. */

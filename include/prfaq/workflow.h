@@ -22,14 +22,14 @@ enum prfaq_status {
 };
 
 enum prfaq_action {
-	PRFAQ_ACTION_EDIT,	/* PUT, PATCH, restore: status unchanged */
+	PRFAQ_ACTION_EDIT, /* PUT, PATCH, restore: status unchanged */
 	PRFAQ_ACTION_SUBMIT,
 	PRFAQ_ACTION_WITHDRAW,
 	PRFAQ_ACTION_APPROVE,
 	PRFAQ_ACTION_REJECT,
 	PRFAQ_ACTION_REOPEN,
 	PRFAQ_ACTION_ARCHIVE,
-	PRFAQ_ACTION_VERDICT,	/* a review with approve/request_changes: status unchanged */
+	PRFAQ_ACTION_VERDICT, /* a review with approve/request_changes: status unchanged */
 	PRFAQ_ACTION_COUNT_
 };
 
@@ -46,7 +46,9 @@ const char *prfaq_action_name(enum prfaq_action a);
  * PRFAQ_ECONFLICT with a detail naming both, and err->extra set to
  * {"current_status": ..., "action": ...}; *next is untouched.
  */
-prfaq_code prfaq_workflow_apply(enum prfaq_status from, enum prfaq_action action,
-				enum prfaq_status *next, struct prfaq_error *err);
+prfaq_code prfaq_workflow_apply(enum prfaq_status from,
+				enum prfaq_action action,
+				enum prfaq_status *next,
+				struct prfaq_error *err);
 
 #endif

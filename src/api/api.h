@@ -14,7 +14,8 @@
 struct prfaq_db_ctx api_db(struct prfaq_request *req);
 
 /* Reply with JSON text from the store (takes it). */
-void api_reply_text(struct prfaq_request *req, int status, struct prfaq_text *t);
+void api_reply_text(struct prfaq_request *req, int status,
+		    struct prfaq_text *t);
 
 /*
  * Reply {"items": [...], "next_cursor": ...}, with a Link rel="next" header
@@ -28,7 +29,8 @@ void api_reply_page(struct prfaq_request *req, struct prfaq_page *page);
  */
 typedef prfaq_code (*api_page_fn)(struct prfaq_request *req, const void *arg,
 				  const struct prfaq_page_req *page,
-				  struct prfaq_page *out, struct prfaq_error *err);
+				  struct prfaq_page *out,
+				  struct prfaq_error *err);
 
 /*
  * Answer a list request (see prfaq/paging.h): parse ?limit and ?cursor
@@ -88,7 +90,6 @@ void api_users_get(struct prfaq_request *req);
 void api_tokens_create(struct prfaq_request *req);
 void api_tokens_delete(struct prfaq_request *req);
 
-
 /* prfaqs.c */
 void api_prfaqs_create(struct prfaq_request *req);
 void api_prfaqs_list(struct prfaq_request *req);
@@ -122,7 +123,8 @@ prfaq_code api_edit_policy(const struct prfaq_current *cur,
 bool api_require_if_match(struct prfaq_request *req, int *if_match);
 /* Reply to a store update: the document with its ETag, or the error. */
 void api_reply_updated(struct prfaq_request *req, prfaq_code rc,
-		       struct prfaq_text *t, int version, struct prfaq_error *err);
+		       struct prfaq_text *t, int version,
+		       struct prfaq_error *err);
 
 /* versions.c */
 void api_versions_list(struct prfaq_request *req);

@@ -22,7 +22,8 @@ api_fail(struct prfaq_request *req, struct prfaq_error *err)
 struct prfaq_db_ctx
 api_db(struct prfaq_request *req)
 {
-	struct prfaq_db_ctx db = { prfaq_req_app(req)->pool, prfaq_req_id(req) };
+	struct prfaq_db_ctx db = { prfaq_req_app(req)->pool,
+				   prfaq_req_id(req) };
 
 	return db;
 }
@@ -47,7 +48,7 @@ api_reply_page(struct prfaq_request *req, struct prfaq_page *page)
 		size_t n = strlen(page->next_key);
 
 		if (n > CURSOR_MAX)
-			n = CURSOR_MAX;	/* ids, numbers, names: never this long */
+			n = CURSOR_MAX; /* ids, numbers, names: never this long */
 		prfaq_base64url((const uint8_t *)page->next_key, n, cursor);
 		prfaq_reply_link_next(req, cursor);
 	}
@@ -118,7 +119,8 @@ api_require_role(struct prfaq_request *req, enum prfaq_role role,
 
 	if (caller != NULL && (caller->roles & role))
 		return true;
-	prfaq_reply_problem(req, PRFAQ_EFORBIDDEN, "Only a user with the %s role may %s",
+	prfaq_reply_problem(req, PRFAQ_EFORBIDDEN,
+			    "Only a user with the %s role may %s",
 			    prfaq_role_name(role), what);
 	return false;
 }
@@ -162,7 +164,8 @@ api_check_members(const json_t *obj, const char *const *allowed,
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v)
+	{
 		const char *const *a = allowed;
 		struct prfaq_buf ptr = PRFAQ_BUF_INIT;
 

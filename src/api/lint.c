@@ -20,7 +20,8 @@ api_lint(struct prfaq_request *req)
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK)
 		goto fail;
 	if (!json_is_object(body)) {
-		prfaq_error_add(&err, "", "must be a JSON object {\"content\": {...}}");
+		prfaq_error_add(&err, "",
+				"must be a JSON object {\"content\": {...}}");
 		goto fail;
 	}
 	api_check_members(body, allowed, "", &err);

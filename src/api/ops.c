@@ -37,7 +37,8 @@ api_metrics(struct prfaq_request *req)
 
 	prfaq_db_pool_stats(app->pool, &st);
 	rc = prfaq_server_metrics(app->server, &b);
-	rc |= prfaq_buf_printf(&b,
+	rc |= prfaq_buf_printf(
+		&b,
 		"# HELP prfaqd_db_pool_size Database connections the pool may open.\n"
 		"# TYPE prfaqd_db_pool_size gauge\n"
 		"prfaqd_db_pool_size %u\n"

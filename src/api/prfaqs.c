@@ -31,9 +31,10 @@ api_negotiate_document(struct prfaq_request *req, enum api_doc_kind *kind)
 
 	prfaq_reply_header(req, "Vary", "Accept");
 	if (i < 0) {
-		prfaq_reply_problem(req, PRFAQ_ENOTACCEPTABLE,
-				    "Available as application/json, text/markdown "
-				    "or text/html");
+		prfaq_reply_problem(
+			req, PRFAQ_ENOTACCEPTABLE,
+			"Available as application/json, text/markdown "
+			"or text/html");
 		return false;
 	}
 	*kind = (enum api_doc_kind)i;
@@ -54,14 +55,15 @@ bool
 api_etag(struct prfaq_request *req, int version, enum api_doc_kind kind)
 {
 	static const char *const variants[] = {
-		[API_DOC_JSON] = "", [API_DOC_MARKDOWN] = ".md",
+		[API_DOC_JSON] = "",
+		[API_DOC_MARKDOWN] = ".md",
 		[API_DOC_HTML] = ".html",
 	};
 	const char *variant = variants[kind];
 
 	set_etag(req, version, variant);
-	return prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), version,
-				  variant);
+	return prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"),
+				  version, variant);
 }
 
 void
@@ -79,11 +81,12 @@ api_reply_document(struct prfaq_request *req, int status,
 	doc = json_loadb(t->data, t->len, 0, NULL);
 	prfaq_text_free(t);
 	if (doc == NULL) {
-		prfaq_reply_problem(req, PRFAQ_EINTERNAL, "Stored document unreadable");
+		prfaq_reply_problem(req, PRFAQ_EINTERNAL,
+				    "Stored document unreadable");
 		return;
 	}
 	rc = kind == API_DOC_MARKDOWN ? prfaq_render_markdown(doc, &out) :
-			 prfaq_render_html(doc, &out);
+					prfaq_render_html(doc, &out);
 	json_decref(doc);
 	if (rc != 0) {
 		prfaq_buf_free(&out);
@@ -96,13 +99,15 @@ api_reply_document(struct prfaq_request *req, int status,
 	 * more dangerous type for user text.
 	 */
 	if (kind == API_DOC_HTML)
-		prfaq_reply_header(req, "Content-Security-Policy",
-				   "default-src 'none'; style-src 'unsafe-inline'; "
-				   "base-uri 'none'; form-action 'none'");
+		prfaq_reply_header(
+			req, "Content-Security-Policy",
+			"default-src 'none'; style-src 'unsafe-inline'; "
+			"base-uri 'none'; form-action 'none'");
 	prfaq_reply_header(req, "X-Content-Type-Options", "nosniff");
 	prfaq_reply_take(req, status,
-			 kind == API_DOC_MARKDOWN ? "text/markdown; charset=utf-8" :
-				     "text/html; charset=utf-8",
+			 kind == API_DOC_MARKDOWN ?
+				 "text/markdown; charset=utf-8" :
+				 "text/html; charset=utf-8",
 			 out.data, out.len);
 }
 
@@ -120,13 +125,16 @@ doc_from_body(const json_t *body, struct prfaq_error *err)
 	json_t *tags = json_object_get(body, "tags");
 	json_t *content = json_object_get(body, "content");
 
-	if (json_object_set(doc, "title", json_object_get(body, "title")) != 0 ||
+	if (json_object_set(doc, "title", json_object_get(body, "title")) !=
+		    0 ||
 	    (team != NULL && !json_is_null(team) &&
 	     json_object_set(doc, "team", team) != 0) ||
-	    json_object_set_new(doc, "tags", json_is_array(tags) ?
-				json_incref(tags) : json_array()) != 0 ||
-	    json_object_set_new(doc, "content", json_is_object(content) ?
-				json_incref(content) : json_object()) != 0) {
+	    json_object_set_new(doc, "tags",
+				json_is_array(tags) ? json_incref(tags) :
+						      json_array()) != 0 ||
+	    json_object_set_new(doc, "content",
+				json_is_object(content) ? json_incref(content) :
+							  json_object()) != 0) {
 		json_decref(doc);
 		prfaq_error_set(err, PRFAQ_EINTERNAL, "Incomplete document");
 		return NULL;
@@ -171,10 +179,11 @@ api_prfaqs_create(struct prfaq_request *req)
 		goto out;
 	}
 	nd.body = doc;
-	nd.change_note = json_string_value(json_object_get(body, "change_note"));
+	nd.change_note =
+		json_string_value(json_object_get(body, "change_note"));
 	nd.quality = quality;
-	if (prfaq_store_prfaq_create(api_db(req), prfaq_req_caller(req),
-				     &nd, &t, id, &err) != PRFAQ_OK) {
+	if (prfaq_store_prfaq_create(api_db(req), prfaq_req_caller(req), &nd,
+				     &t, id, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		goto out;
 	}
@@ -193,8 +202,7 @@ prfaqs_page(struct prfaq_request *req, const void *query,
 	    const struct prfaq_page_req *page, struct prfaq_page *out,
 	    struct prfaq_error *err)
 {
-	return prfaq_store_prfaq_list(api_db(req), query, page,
-				      out, err);
+	return prfaq_store_prfaq_list(api_db(req), query, page, out, err);
 }
 
 void
@@ -209,16 +217,18 @@ api_prfaqs_list(struct prfaq_request *req)
 	q.tag = prfaq_req_query(req, "tag");
 	q.q = prfaq_req_query(req, "q");
 	if (q.status != NULL && prfaq_status_parse(q.status, &st) != 0) {
-		prfaq_reply_problem(req, PRFAQ_EINVAL,
-				    "status must be draft, in_review, approved, rejected or archived");
+		prfaq_reply_problem(
+			req, PRFAQ_EINVAL,
+			"status must be draft, in_review, approved, rejected or archived");
 		return;
 	}
 	if (q.owner != NULL && !prfaq_uuid_valid(q.owner)) {
-		prfaq_reply_problem(req, PRFAQ_EINVAL, "owner must be a user id");
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "owner must be a user id");
 		return;
 	}
-	if (q.q != NULL && (q.q[0] == '\0' ||
-			    prfaq_utf8_length(q.q, strlen(q.q)) > Q_MAX)) {
+	if (q.q != NULL &&
+	    (q.q[0] == '\0' || prfaq_utf8_length(q.q, strlen(q.q)) > Q_MAX)) {
 		prfaq_reply_problem(req, PRFAQ_EINVAL,
 				    "q must be 1 to %d characters", Q_MAX);
 		return;
@@ -240,8 +250,8 @@ api_prfaqs_get(struct prfaq_request *req)
 		return;
 	if (!api_negotiate_document(req, &kind))
 		return;
-	if (prfaq_store_prfaq_get(api_db(req), id, &t, &version,
-				  &err) != PRFAQ_OK) {
+	if (prfaq_store_prfaq_get(api_db(req), id, &t, &version, &err) !=
+	    PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}
@@ -256,26 +266,30 @@ api_prfaqs_get(struct prfaq_request *req)
 /* --- edits -------------------------------------------------------------- */
 
 prfaq_code
-api_edit_policy(const struct prfaq_current *cur, const struct prfaq_caller *caller,
-		int if_match, struct prfaq_error *err)
+api_edit_policy(const struct prfaq_current *cur,
+		const struct prfaq_caller *caller, int if_match,
+		struct prfaq_error *err)
 {
 	enum prfaq_status next;
 	prfaq_code rc;
 
 	if (strcasecmp(cur->owner_id, caller->user_id) != 0 &&
 	    !(caller->roles & PRFAQ_ROLE_ADMIN))
-		return prfaq_error_set(err, PRFAQ_EFORBIDDEN,
-				       "Only the owner or an admin may change this PR/FAQ");
+		return prfaq_error_set(
+			err, PRFAQ_EFORBIDDEN,
+			"Only the owner or an admin may change this PR/FAQ");
 	if ((rc = prfaq_workflow_apply(cur->status, PRFAQ_ACTION_EDIT, &next,
 				       err)) != PRFAQ_OK)
 		return rc;
 	if (if_match != cur->version) {
-		rc = prfaq_error_set(err, PRFAQ_EPRECONDITION,
-				     "The PR/FAQ is at version %d; your If-Match names another. "
-				     "Fetch it, merge, and retry",
-				     cur->version);
+		rc = prfaq_error_set(
+			err, PRFAQ_EPRECONDITION,
+			"The PR/FAQ is at version %d; your If-Match names another. "
+			"Fetch it, merge, and retry",
+			cur->version);
 		json_decref(err->extra);
-		err->extra = json_pack("{s:i}", "current_version", cur->version);
+		err->extra =
+			json_pack("{s:i}", "current_version", cur->version);
 		return rc;
 	}
 	return PRFAQ_OK;
@@ -284,7 +298,7 @@ api_edit_policy(const struct prfaq_current *cur, const struct prfaq_caller *call
 struct edit_ctx {
 	const struct prfaq_caller *caller;
 	int if_match;
-	const json_t *body;	/* PUT body, PATCH patch, restore options */
+	const json_t *body; /* PUT body, PATCH patch, restore options */
 	bool patch;
 };
 
@@ -308,9 +322,11 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 	json_t *merged = NULL, *patch = NULL;
 	prfaq_code rc;
 
-	if ((rc = api_edit_policy(cur, e->caller, e->if_match, err)) != PRFAQ_OK)
+	if ((rc = api_edit_policy(cur, e->caller, e->if_match, err)) !=
+	    PRFAQ_OK)
 		return rc;
-	ch->change_note = json_string_value(json_object_get(e->body, "change_note"));
+	ch->change_note =
+		json_string_value(json_object_get(e->body, "change_note"));
 	ch->event = "revised";
 	if (!e->patch)
 		return change_set_doc(ch, doc_from_body(e->body, err), err);
@@ -324,7 +340,8 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 	json_decref(patch);
 	if (merged == NULL)
 		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
-	if ((rc = prfaq_doc_validate(merged, PRFAQ_DOC_MERGED, err)) != PRFAQ_OK) {
+	if ((rc = prfaq_doc_validate(merged, PRFAQ_DOC_MERGED, err)) !=
+	    PRFAQ_OK) {
 		json_decref(merged);
 		return rc;
 	}
@@ -339,14 +356,16 @@ api_require_if_match(struct prfaq_request *req, int *if_match)
 {
 	switch (prfaq_req_if_match(req, if_match)) {
 	case PRFAQ_IF_MATCH_ABSENT:
-		prfaq_reply_problem(req, PRFAQ_EPRECONDREQUIRED,
-				    "Send If-Match: \"<version>\" with the version you edited");
+		prfaq_reply_problem(
+			req, PRFAQ_EPRECONDREQUIRED,
+			"Send If-Match: \"<version>\" with the version you edited");
 		return false;
 	case PRFAQ_IF_MATCH_ANY:
 		/* "Any version" is the lost update If-Match is here to stop. */
-		prfaq_reply_problem(req, PRFAQ_EPRECONDREQUIRED,
-				    "If-Match: * would overwrite whatever version is current; "
-				    "send If-Match: \"<version>\" with the version you edited");
+		prfaq_reply_problem(
+			req, PRFAQ_EPRECONDREQUIRED,
+			"If-Match: * would overwrite whatever version is current; "
+			"send If-Match: \"<version>\" with the version you edited");
 		return false;
 	case PRFAQ_IF_MATCH_VERSION:
 		return true;
@@ -388,7 +407,8 @@ edit(struct prfaq_request *req, bool patch)
 	if (!api_require_if_match(req, &e.if_match))
 		return;
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
-	    (!patch && prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||
+	    (!patch &&
+	     prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||
 	    (patch && !json_is_object(body) &&
 	     prfaq_error_add(&err, "", "must be a JSON merge patch object"))) {
 		api_fail(req, &err);
@@ -397,20 +417,22 @@ edit(struct prfaq_request *req, bool patch)
 	if (patch) {
 		json_t *note = json_object_get(body, "change_note");
 
-		if (note != NULL && (!json_is_string(note) ||
-				     prfaq_utf8_length(json_string_value(note),
-						       json_string_length(note)) >
-					     PRFAQ_NOTE_MAX)) {
-			prfaq_error_add(&err, "/change_note",
-					"must be a string of at most %d characters",
-					PRFAQ_NOTE_MAX);
+		if (note != NULL &&
+		    (!json_is_string(note) ||
+		     prfaq_utf8_length(json_string_value(note),
+				       json_string_length(note)) >
+			     PRFAQ_NOTE_MAX)) {
+			prfaq_error_add(
+				&err, "/change_note",
+				"must be a string of at most %d characters",
+				PRFAQ_NOTE_MAX);
 			api_fail(req, &err);
 			goto out;
 		}
 	}
 	e.body = body;
-	rc = prfaq_store_prfaq_update(api_db(req), id, e.caller, 0,
-				      edit_mutate, &e, &t, &version, &err);
+	rc = prfaq_store_prfaq_update(api_db(req), id, e.caller, 0, edit_mutate,
+				      &e, &t, &version, &err);
 	api_reply_updated(req, rc, &t, version, &err);
 out:
 	json_decref(body);
@@ -444,7 +466,8 @@ restore_mutate(const struct prfaq_current *cur, void *arg,
 	struct restore_ctx *r = arg;
 	prfaq_code rc;
 
-	if ((rc = api_edit_policy(cur, r->caller, r->if_match, err)) != PRFAQ_OK)
+	if ((rc = api_edit_policy(cur, r->caller, r->if_match, err)) !=
+	    PRFAQ_OK)
 		return rc;
 	ch->change_note = r->change_note;
 	ch->event = "restored";
@@ -485,11 +508,13 @@ api_versions_restore(struct prfaq_request *req)
 		api_check_members(body, allowed, "", &err);
 	}
 	v = json_object_get(body, "change_note");
-	if (v != NULL && (!json_is_string(v) ||
-			  prfaq_utf8_length(json_string_value(v), json_string_length(v)) >
-				  PRFAQ_NOTE_MAX))
+	if (v != NULL &&
+	    (!json_is_string(v) ||
+	     prfaq_utf8_length(json_string_value(v), json_string_length(v)) >
+		     PRFAQ_NOTE_MAX))
 		prfaq_error_add(&err, "/change_note",
-				"must be a string of at most %d characters", PRFAQ_NOTE_MAX);
+				"must be a string of at most %d characters",
+				PRFAQ_NOTE_MAX);
 	if (err.code != PRFAQ_OK)
 		goto fail;
 	snprintf(note, sizeof(note), "Restored from version %d", r.from);

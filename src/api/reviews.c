@@ -19,10 +19,10 @@
 #include "prfaq/utf8.h"
 #include "prfaq/workflow.h"
 
-#define SUMMARY_MAX 20000
+#define SUMMARY_MAX   20000
 #define RATIONALE_MAX 20000
-#define QUOTE_MAX 1000
-#define COMMENTS_MAX 100
+#define QUOTE_MAX     1000
+#define COMMENTS_MAX  100
 #define REVIEWERS_MAX 20
 
 static bool
@@ -48,8 +48,10 @@ check_text(const json_t *obj, const char *key, bool required, size_t max,
 		prfaq_error_add(err, ptr, "must be a string");
 		return;
 	}
-	if (prfaq_utf8_length(json_string_value(v), json_string_length(v)) > max)
-		prfaq_error_add(err, ptr, "must be at most %zu characters", max);
+	if (prfaq_utf8_length(json_string_value(v), json_string_length(v)) >
+	    max)
+		prfaq_error_add(err, ptr, "must be at most %zu characters",
+				max);
 	else if (required && json_string_length(v) == 0)
 		prfaq_error_add(err, ptr, "must not be empty");
 }
@@ -69,17 +71,20 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 	struct transition *t = arg;
 	prfaq_code rc;
 
-	if (t->action == PRFAQ_ACTION_APPROVE || t->action == PRFAQ_ACTION_REJECT) {
+	if (t->action == PRFAQ_ACTION_APPROVE ||
+	    t->action == PRFAQ_ACTION_REJECT) {
 		if (strcasecmp(cur->owner_id, t->caller->user_id) == 0)
-			return prfaq_error_set(err, PRFAQ_EFORBIDDEN,
-					       "An approver may not decide on their own PR/FAQ");
+			return prfaq_error_set(
+				err, PRFAQ_EFORBIDDEN,
+				"An approver may not decide on their own PR/FAQ");
 	} else if (!is_owner_or_admin(cur, t->caller)) {
-		return prfaq_error_set(err, PRFAQ_EFORBIDDEN,
-				       "Only the owner or an admin may %s this PR/FAQ",
-				       prfaq_action_name(t->action));
+		return prfaq_error_set(
+			err, PRFAQ_EFORBIDDEN,
+			"Only the owner or an admin may %s this PR/FAQ",
+			prfaq_action_name(t->action));
 	}
-	if ((rc = prfaq_workflow_apply(cur->status, t->action, &ch->status, err)) !=
-	    PRFAQ_OK)
+	if ((rc = prfaq_workflow_apply(cur->status, t->action, &ch->status,
+				       err)) != PRFAQ_OK)
 		return rc;
 
 	switch (t->action) {
@@ -88,11 +93,13 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 		json_t *reviewers = json_object_get(t->body, "reviewers");
 
 		if (errors == NULL)
-			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			return prfaq_error_set(err, PRFAQ_ENOMEM,
+					       "Out of memory");
 		if (json_array_size(errors) > 0) {
-			rc = prfaq_error_set(err, PRFAQ_EUNPROCESSABLE,
-					     "Version %d has %zu quality error(s); fix them before submitting",
-					     cur->version, json_array_size(errors));
+			rc = prfaq_error_set(
+				err, PRFAQ_EUNPROCESSABLE,
+				"Version %d has %zu quality error(s); fix them before submitting",
+				cur->version, json_array_size(errors));
 			json_decref(err->extra);
 			err->extra = json_pack("{s:o}", "findings", errors);
 			return rc;
@@ -102,24 +109,29 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 			size_t i;
 			json_t *r;
 
-			json_array_foreach(reviewers, i, r) {
-				if (strcasecmp(json_string_value(r), cur->owner_id) == 0) {
+			json_array_foreach(reviewers, i, r)
+			{
+				if (strcasecmp(json_string_value(r),
+					       cur->owner_id) == 0) {
 					char ptr[32];
 
-					snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
-					return prfaq_error_add(err, ptr,
-							       "is the owner, who cannot review their own PR/FAQ");
+					snprintf(ptr, sizeof(ptr),
+						 "/reviewers/%zu", i);
+					return prfaq_error_add(
+						err, ptr,
+						"is the owner, who cannot review their own PR/FAQ");
 				}
 			}
 		}
 		ch->event = "submitted";
 		/* O takes a reference of its own: the empty list must be new, []. */
-		ch->event_data = reviewers ?
-			json_pack("{s:O}", "reviewers", reviewers) :
-			json_pack("{s:[]}", "reviewers");
+		ch->event_data =
+			reviewers ? json_pack("{s:O}", "reviewers", reviewers) :
+				    json_pack("{s:[]}", "reviewers");
 		/* The event is where the requested reviewers are kept. */
 		if (ch->event_data == NULL)
-			return prfaq_error_set(err, PRFAQ_EINTERNAL, "No event data");
+			return prfaq_error_set(err, PRFAQ_EINTERNAL,
+					       "No event data");
 		break;
 	}
 	case PRFAQ_ACTION_WITHDRAW:
@@ -127,22 +139,25 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 		break;
 	case PRFAQ_ACTION_APPROVE:
 	case PRFAQ_ACTION_REJECT: {
-		const char *outcome = t->action == PRFAQ_ACTION_APPROVE ? "approved" :
-									   "rejected";
+		const char *outcome = t->action == PRFAQ_ACTION_APPROVE ?
+					      "approved" :
+					      "rejected";
 		json_t *rationale = json_object_get(t->body, "rationale");
 
 		if (t->action == PRFAQ_ACTION_APPROVE && cur->approvals == 0)
-			return prfaq_error_set(err, PRFAQ_ECONFLICT,
-					       "Approval needs at least one approve review of "
-					       "the current version (%d) by someone other than the owner",
-					       cur->version);
+			return prfaq_error_set(
+				err, PRFAQ_ECONFLICT,
+				"Approval needs at least one approve review of "
+				"the current version (%d) by someone other than the owner",
+				cur->version);
 		ch->event = "decided";
 		ch->event_data = json_pack("{s:s, s:O}", "outcome", outcome,
 					   "rationale", rationale);
 		ch->decision = json_pack("{s:s, s:O}", "outcome", outcome,
 					 "rationale", rationale);
 		if (ch->event_data == NULL || ch->decision == NULL)
-			return prfaq_error_set(err, PRFAQ_EINTERNAL, "No decision data");
+			return prfaq_error_set(err, PRFAQ_EINTERNAL,
+					       "No decision data");
 		break;
 	}
 	case PRFAQ_ACTION_REOPEN:
@@ -153,7 +168,8 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 		ch->event = "archived";
 		break;
 	default:
-		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Not a transition");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "Not a transition");
 	}
 	return PRFAQ_OK;
 }
@@ -164,43 +180,56 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 		struct prfaq_error *err)
 {
 	static const char *const allowed[] = { "reviewers", NULL };
-	json_t *reviewers = json_object_get(body, "reviewers"), *r, *m, *missing = NULL;
+	json_t *reviewers = json_object_get(body, "reviewers"), *r, *m,
+	       *missing = NULL;
 	size_t i, j;
 
 	api_check_members(body, allowed, "", err);
 	if (reviewers == NULL)
 		return err->code;
-	if (!json_is_array(reviewers) || json_array_size(reviewers) > REVIEWERS_MAX)
+	if (!json_is_array(reviewers) ||
+	    json_array_size(reviewers) > REVIEWERS_MAX)
 		return prfaq_error_add(err, "/reviewers",
-				       "must be a list of at most %d user ids", REVIEWERS_MAX);
-	json_array_foreach(reviewers, i, r) {
+				       "must be a list of at most %d user ids",
+				       REVIEWERS_MAX);
+	json_array_foreach(reviewers, i, r)
+	{
 		char ptr[32];
 
 		snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
-		if (!json_is_string(r) || !prfaq_uuid_valid(json_string_value(r))) {
+		if (!json_is_string(r) ||
+		    !prfaq_uuid_valid(json_string_value(r))) {
 			prfaq_error_add(err, ptr, "must be a user id");
 			continue;
 		}
 		/* Ids are the same in any case; an earlier entry may be no string. */
 		for (j = 0; j < i; j++) {
-			const char *o = json_string_value(json_array_get(reviewers, j));
+			const char *o =
+				json_string_value(json_array_get(reviewers, j));
 
-			if (o != NULL && strcasecmp(json_string_value(r), o) == 0)
+			if (o != NULL &&
+			    strcasecmp(json_string_value(r), o) == 0)
 				prfaq_error_add(err, ptr, "is listed twice");
 		}
 	}
 	if (err->code != PRFAQ_OK)
 		return err->code;
 	if (prfaq_store_users_lacking_role(api_db(req), reviewers,
-					   PRFAQ_ROLE_REVIEWER, &missing, err) != PRFAQ_OK)
+					   PRFAQ_ROLE_REVIEWER, &missing,
+					   err) != PRFAQ_OK)
 		return err->code;
-	json_array_foreach(reviewers, i, r) {
-		json_array_foreach(missing, j, m) {
-			if (strcasecmp(json_string_value(m), json_string_value(r)) == 0) {
+	json_array_foreach(reviewers, i, r)
+	{
+		json_array_foreach(missing, j, m)
+		{
+			if (strcasecmp(json_string_value(m),
+				       json_string_value(r)) == 0) {
 				char ptr[32];
 
 				snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
-				prfaq_error_add(err, ptr, "is not a user with the reviewer role");
+				prfaq_error_add(
+					err, ptr,
+					"is not a user with the reviewer role");
 			}
 		}
 	}
@@ -213,7 +242,8 @@ decision_validate(const json_t *body, enum prfaq_action *action,
 		  struct prfaq_error *err)
 {
 	static const char *const allowed[] = { "outcome", "rationale", NULL };
-	const char *outcome = json_string_value(json_object_get(body, "outcome"));
+	const char *outcome =
+		json_string_value(json_object_get(body, "outcome"));
 
 	api_check_members(body, allowed, "", err);
 	if (outcome != NULL && strcmp(outcome, "approved") == 0)
@@ -221,7 +251,8 @@ decision_validate(const json_t *body, enum prfaq_action *action,
 	else if (outcome != NULL && strcmp(outcome, "rejected") == 0)
 		*action = PRFAQ_ACTION_REJECT;
 	else
-		prfaq_error_add(err, "/outcome", "must be \"approved\" or \"rejected\"");
+		prfaq_error_add(err, "/outcome",
+				"must be \"approved\" or \"rejected\"");
 	check_text(body, "rationale", true, RATIONALE_MAX, err, "/rationale");
 	return err->code;
 }
@@ -230,7 +261,8 @@ static void
 transition(struct prfaq_request *req, enum prfaq_action action)
 {
 	static const char *const none[] = { NULL };
-	struct transition t = { .caller = prfaq_req_caller(req), .action = action };
+	struct transition t = { .caller = prfaq_req_caller(req),
+				.action = action };
 	struct prfaq_text out = { NULL, 0 };
 	struct prfaq_error err;
 	json_t *body = NULL;
@@ -244,7 +276,8 @@ transition(struct prfaq_request *req, enum prfaq_action action)
 	if (action == PRFAQ_ACTION_APPROVE &&
 	    !api_require_role(req, PRFAQ_ROLE_APPROVER, "record decisions"))
 		return;
-	if (prfaq_req_json(req, action != PRFAQ_ACTION_APPROVE, &body, &err) != PRFAQ_OK)
+	if (prfaq_req_json(req, action != PRFAQ_ACTION_APPROVE, &body, &err) !=
+	    PRFAQ_OK)
 		goto fail;
 	if (!json_is_object(body)) {
 		prfaq_error_add(&err, "", "must be a JSON object");
@@ -260,7 +293,8 @@ transition(struct prfaq_request *req, enum prfaq_action action)
 		goto fail;
 	t.body = body;
 	rc = prfaq_store_prfaq_update(api_db(req), id, t.caller, 0,
-				      transition_mutate, &t, &out, &version, &err);
+				      transition_mutate, &t, &out, &version,
+				      &err);
 	api_reply_updated(req, rc, &out, version, &err);
 	json_decref(body);
 	return;
@@ -320,42 +354,53 @@ review_check(const struct prfaq_review_target *t, void *arg,
 	prfaq_code rc;
 
 	if (strcasecmp(t->owner_id, r->caller->user_id) == 0)
-		return prfaq_error_set(err, PRFAQ_EFORBIDDEN,
-				       "A reviewer may not review their own PR/FAQ");
+		return prfaq_error_set(
+			err, PRFAQ_EFORBIDDEN,
+			"A reviewer may not review their own PR/FAQ");
 	if (strcmp(r->verdict, "comment") != 0 &&
 	    (rc = prfaq_workflow_apply(t->status, PRFAQ_ACTION_VERDICT, &next,
 				       err)) != PRFAQ_OK)
 		return rc;
-	json_array_foreach(r->comments, i, c) {
-		const char *anchor = json_string_value(json_object_get(c, "anchor"));
-		const char *quote = json_string_value(json_object_get(c, "quote"));
-		const char *principle = json_string_value(json_object_get(c, "principle"));
+	json_array_foreach(r->comments, i, c)
+	{
+		const char *anchor =
+			json_string_value(json_object_get(c, "anchor"));
+		const char *quote =
+			json_string_value(json_object_get(c, "quote"));
+		const char *principle =
+			json_string_value(json_object_get(c, "principle"));
 		json_t *at = prfaq_pointer_get(t->content, anchor);
 		char ptr[64];
 
 		if (at == NULL) {
 			snprintf(ptr, sizeof(ptr), "/comments/%zu/anchor", i);
 			prfaq_error_add(err, ptr,
-					"names nothing in version %d's content", t->version);
+					"names nothing in version %d's content",
+					t->version);
 		} else if (quote != NULL &&
 			   (!json_is_string(at) ||
 			    strstr(json_string_value(at), quote) == NULL)) {
 			snprintf(ptr, sizeof(ptr), "/comments/%zu/quote", i);
-			prfaq_error_add(err, ptr, "does not occur in the text at %s", anchor);
+			prfaq_error_add(err, ptr,
+					"does not occur in the text at %s",
+					anchor);
 		}
 		if (principle != NULL) {
 			size_t k;
 			json_t *s;
 			bool known = false;
 
-			json_array_foreach(t->principles, k, s)
-				if (json_is_string(s) &&
-				    strcmp(json_string_value(s), principle) == 0)
-					known = true;
+			json_array_foreach(t->principles, k,
+					   s) if (json_is_string(s) &&
+						  strcmp(json_string_value(s),
+							 principle) == 0)
+				known = true;
 			if (!known) {
-				snprintf(ptr, sizeof(ptr), "/comments/%zu/principle", i);
-				prfaq_error_add(err, ptr,
-						"is not a principle slug from /v1/principles");
+				snprintf(ptr, sizeof(ptr),
+					 "/comments/%zu/principle", i);
+				prfaq_error_add(
+					err, ptr,
+					"is not a principle slug from /v1/principles");
 			}
 		}
 	}
@@ -368,9 +413,11 @@ review_validate(const json_t *body, int *version, struct prfaq_error *err)
 {
 	static const char *const allowed[] = { "version", "verdict", "summary",
 					       "comments", NULL };
-	static const char *const comment_allowed[] = { "anchor", "quote", "body",
-						       "principle", NULL };
-	const char *verdict = json_string_value(json_object_get(body, "verdict"));
+	static const char *const comment_allowed[] = { "anchor", "quote",
+						       "body", "principle",
+						       NULL };
+	const char *verdict =
+		json_string_value(json_object_get(body, "verdict"));
 	json_t *v = json_object_get(body, "version"), *comments, *c;
 	size_t i;
 
@@ -379,36 +426,44 @@ review_validate(const json_t *body, int *version, struct prfaq_error *err)
 	if (v != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 		    json_integer_value(v) > INT_MAX)
-			prfaq_error_add(err, "/version", "must be a version number");
+			prfaq_error_add(err, "/version",
+					"must be a version number");
 		else
 			*version = (int)json_integer_value(v);
 	}
 	if (verdict == NULL || (strcmp(verdict, "approve") != 0 &&
 				strcmp(verdict, "request_changes") != 0 &&
 				strcmp(verdict, "comment") != 0))
-		prfaq_error_add(err, "/verdict",
-				"must be \"approve\", \"request_changes\" or \"comment\"");
+		prfaq_error_add(
+			err, "/verdict",
+			"must be \"approve\", \"request_changes\" or \"comment\"");
 	check_text(body, "summary", true, SUMMARY_MAX, err, "/summary");
 	comments = json_object_get(body, "comments");
 	if (comments == NULL)
 		return err->code;
-	if (!json_is_array(comments) || json_array_size(comments) > COMMENTS_MAX)
+	if (!json_is_array(comments) ||
+	    json_array_size(comments) > COMMENTS_MAX)
 		return prfaq_error_add(err, "/comments",
-				       "must be a list of at most %d comments", COMMENTS_MAX);
-	json_array_foreach(comments, i, c) {
+				       "must be a list of at most %d comments",
+				       COMMENTS_MAX);
+	json_array_foreach(comments, i, c)
+	{
 		char base[48], ptr[64];
 
 		snprintf(base, sizeof(base), "/comments/%zu", i);
 		if (!json_is_object(c)) {
-			prfaq_error_add(err, base, "must be an object {anchor, quote?, body, principle?}");
+			prfaq_error_add(
+				err, base,
+				"must be an object {anchor, quote?, body, principle?}");
 			continue;
 		}
 		api_check_members(c, comment_allowed, base, err);
 		snprintf(ptr, sizeof(ptr), "%s/anchor", base);
 		v = json_object_get(c, "anchor");
 		if (!json_is_string(v) || json_string_value(v)[0] != '/')
-			prfaq_error_add(err, ptr,
-					"must be a JSON Pointer into the content, e.g. /press_release/problem");
+			prfaq_error_add(
+				err, ptr,
+				"must be a JSON Pointer into the content, e.g. /press_release/problem");
 		snprintf(ptr, sizeof(ptr), "%s/quote", base);
 		check_text(c, "quote", false, QUOTE_MAX, err, ptr);
 		v = json_object_get(c, "quote");
@@ -451,10 +506,10 @@ api_reviews_create(struct prfaq_request *req)
 	r.comments = json_object_get(body, "comments");
 	if (r.comments == NULL)
 		r.comments = empty = json_array();
-	if (prfaq_store_review_create(api_db(req), id, r.caller,
-				      version, r.verdict,
-				      json_string_value(json_object_get(body, "summary")),
-				      r.comments, review_check, &r, &out, &err) != PRFAQ_OK)
+	if (prfaq_store_review_create(
+		    api_db(req), id, r.caller, version, r.verdict,
+		    json_string_value(json_object_get(body, "summary")),
+		    r.comments, review_check, &r, &out, &err) != PRFAQ_OK)
 		goto fail;
 	api_reply_text(req, 201, &out);
 	json_decref(empty);
@@ -471,8 +526,7 @@ reviews_page(struct prfaq_request *req, const void *id,
 	     const struct prfaq_page_req *page, struct prfaq_page *out,
 	     struct prfaq_error *err)
 {
-	return prfaq_store_reviews_list(api_db(req), id, page, out,
-					err);
+	return prfaq_store_reviews_list(api_db(req), id, page, out, err);
 }
 
 void
@@ -489,9 +543,8 @@ comments_page(struct prfaq_request *req, const void *id,
 	      const struct prfaq_page_req *page, struct prfaq_page *out,
 	      struct prfaq_error *err)
 {
-	return prfaq_store_comments_list(api_db(req), id,
-					 prfaq_req_query(req, "state"), page,
-					 out, err);
+	return prfaq_store_comments_list(
+		api_db(req), id, prfaq_req_query(req, "state"), page, out, err);
 }
 
 void
@@ -504,7 +557,8 @@ api_comments_list(struct prfaq_request *req)
 		return;
 	if (state != NULL && strcmp(state, "open") != 0 &&
 	    strcmp(state, "resolved") != 0) {
-		prfaq_reply_problem(req, PRFAQ_EINVAL, "state must be open or resolved");
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "state must be open or resolved");
 		return;
 	}
 	api_list(req, comments_page, id);
@@ -526,16 +580,17 @@ api_replies_create(struct prfaq_request *req)
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK)
 		goto fail;
 	if (!json_is_object(body)) {
-		prfaq_error_add(&err, "", "must be a JSON object {\"body\": \"...\"}");
+		prfaq_error_add(&err, "",
+				"must be a JSON object {\"body\": \"...\"}");
 		goto fail;
 	}
 	api_check_members(body, allowed, "", &err);
 	check_text(body, "body", true, SUMMARY_MAX, &err, "/body");
 	if (err.code != PRFAQ_OK ||
-	    prfaq_store_reply_create(api_db(req), id, cid,
-				     prfaq_req_caller(req),
-				     json_string_value(json_object_get(body, "body")),
-				     &out, &err) != PRFAQ_OK)
+	    prfaq_store_reply_create(
+		    api_db(req), id, cid, prfaq_req_caller(req),
+		    json_string_value(json_object_get(body, "body")), &out,
+		    &err) != PRFAQ_OK)
 		goto fail;
 	api_reply_text(req, 201, &out);
 	json_decref(body);
@@ -584,8 +639,8 @@ api_principles_list(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
-	if (prfaq_store_principles_list(api_db(req), &page.items,
-					&err) != PRFAQ_OK) {
+	if (prfaq_store_principles_list(api_db(req), &page.items, &err) !=
+	    PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}

@@ -34,7 +34,8 @@ api_me(struct prfaq_request *req)
 	roles = json_array();
 	for (unsigned bit = 1; bit <= PRFAQ_ROLE_ANALYST; bit <<= 1)
 		if ((caller->roles & bit) && roles != NULL)
-			json_array_append_new(roles, json_string(prfaq_role_name(bit)));
+			json_array_append_new(
+				roles, json_string(prfaq_role_name(bit)));
 	if (me == NULL || roles == NULL) {
 		json_decref(roles);
 		roles = NULL;
@@ -74,14 +75,18 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 	api_check_members(body, allowed, "", err);
 	v = json_object_get(body, "name");
 	if (!json_is_string(v))
-		prfaq_error_add(err, "/name", "is required and must be a string");
+		prfaq_error_add(err, "/name",
+				"is required and must be a string");
 	else if (json_string_length(v) == 0 ||
-		 prfaq_utf8_length(json_string_value(v), json_string_length(v)) > 200)
+		 prfaq_utf8_length(json_string_value(v),
+				   json_string_length(v)) > 200)
 		prfaq_error_add(err, "/name", "must be 1 to 200 characters");
 	v = json_object_get(body, "email");
 	if (!json_is_string(v))
-		prfaq_error_add(err, "/email", "is required and must be a string");
-	else if (json_string_length(v) > 320 || !email_plausible(json_string_value(v)))
+		prfaq_error_add(err, "/email",
+				"is required and must be a string");
+	else if (json_string_length(v) > 320 ||
+		 !email_plausible(json_string_value(v)))
 		prfaq_error_add(err, "/email", "must be an email address");
 	v = json_object_get(body, "roles");
 	*roles = 0;
@@ -90,21 +95,26 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 				"is required and must be a list of roles");
 	} else if (json_array_size(v) > 5) {
 		/* Five roles exist; a longer list can only repeat them. */
-		prfaq_error_add(err, "/roles",
-				"must list each of admin, author, reviewer, approver, analyst at most once");
+		prfaq_error_add(
+			err, "/roles",
+			"must list each of admin, author, reviewer, approver, analyst at most once");
 	} else {
 		size_t i;
 		json_t *r;
 
-		json_array_foreach(v, i, r) {
-			unsigned bit = json_is_string(r) ?
-					       prfaq_role_parse(json_string_value(r)) : 0;
+		json_array_foreach(v, i, r)
+		{
+			unsigned bit =
+				json_is_string(r) ?
+					prfaq_role_parse(json_string_value(r)) :
+					0;
 			char ptr[32];
 
 			snprintf(ptr, sizeof(ptr), "/roles/%zu", i);
 			if (bit == 0)
-				prfaq_error_add(err, ptr,
-						"must be one of admin, author, reviewer, approver, analyst");
+				prfaq_error_add(
+					err, ptr,
+					"must be one of admin, author, reviewer, approver, analyst");
 			else if (*roles & bit)
 				prfaq_error_add(err, ptr, "is listed twice");
 			*roles |= bit;
@@ -127,10 +137,11 @@ api_users_create(struct prfaq_request *req)
 		return;
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
 	    user_validate(body, &roles, &err) != PRFAQ_OK ||
-	    prfaq_store_user_create(api_db(req), prfaq_req_caller(req),
-				    json_string_value(json_object_get(body, "name")),
-				    json_string_value(json_object_get(body, "email")),
-				    roles, NULL, &t, id, &err) != PRFAQ_OK) {
+	    prfaq_store_user_create(
+		    api_db(req), prfaq_req_caller(req),
+		    json_string_value(json_object_get(body, "name")),
+		    json_string_value(json_object_get(body, "email")), roles,
+		    NULL, &t, id, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		goto out;
 	}
@@ -201,24 +212,26 @@ api_tokens_create(struct prfaq_request *req)
 		return;
 	if (!(caller->roles & PRFAQ_ROLE_ADMIN) &&
 	    strcasecmp(user_id, caller->user_id) != 0) {
-		prfaq_reply_problem(req, PRFAQ_EFORBIDDEN,
-				    "Only an admin may create tokens for another user");
+		prfaq_reply_problem(
+			req, PRFAQ_EFORBIDDEN,
+			"Only an admin may create tokens for another user");
 		return;
 	}
 	if (prfaq_token_generate(token, hash) != 0) {
-		prfaq_reply_problem(req, PRFAQ_EINTERNAL, "No randomness available");
+		prfaq_reply_problem(req, PRFAQ_EINTERNAL,
+				    "No randomness available");
 		return;
 	}
 	if (prfaq_store_token_create(api_db(req), prfaq_req_caller(req),
-				     user_id, hash, &t,
-				     &err) != PRFAQ_OK) {
+				     user_id, hash, &t, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		goto out;
 	}
 	/* The only time the token exists outside the client: this response. */
 	body = json_loadb(t.data, t.len, 0, NULL);
 	prfaq_text_free(&t);
-	if (body == NULL || json_object_set_new(body, "token", json_string(token)) != 0) {
+	if (body == NULL ||
+	    json_object_set_new(body, "token", json_string(token)) != 0) {
 		json_decref(body);
 		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
 		goto out;

@@ -13,8 +13,7 @@ versions_page(struct prfaq_request *req, const void *id,
 	      const struct prfaq_page_req *page, struct prfaq_page *out,
 	      struct prfaq_error *err)
 {
-	return prfaq_store_versions_list(api_db(req), id, page,
-					 out, err);
+	return prfaq_store_versions_list(api_db(req), id, page, out, err);
 }
 
 void
@@ -41,8 +40,7 @@ api_versions_get(struct prfaq_request *req)
 		return;
 	if (!api_negotiate_document(req, &kind))
 		return;
-	if (prfaq_store_version_get(api_db(req), id, n, &t, &err) !=
-	    PRFAQ_OK) {
+	if (prfaq_store_version_get(api_db(req), id, n, &t, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}
@@ -86,12 +84,13 @@ api_prfaqs_diff(struct prfaq_request *req)
 	from = query_number(req, "from");
 	to = query_number(req, "to");
 	if (from < 0 || to < 0) {
-		prfaq_reply_problem(req, PRFAQ_EINVAL,
-				    "from and to must both be version numbers (1, 2, ...)");
+		prfaq_reply_problem(
+			req, PRFAQ_EINVAL,
+			"from and to must both be version numbers (1, 2, ...)");
 		return;
 	}
-	if (prfaq_store_versions_pair(api_db(req), id, from, to, &a,
-				      &b, &err) != PRFAQ_OK) {
+	if (prfaq_store_versions_pair(api_db(req), id, from, to, &a, &b,
+				      &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}
@@ -102,8 +101,9 @@ api_prfaqs_diff(struct prfaq_request *req)
 		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
 		return;
 	}
-	prfaq_reply_json(req, 200, json_pack("{s:i, s:i, s:o}", "from", from, "to",
-					     to, "changes", changes));
+	prfaq_reply_json(req, 200,
+			 json_pack("{s:i, s:i, s:o}", "from", from, "to", to,
+				   "changes", changes));
 }
 
 static prfaq_code
@@ -111,8 +111,7 @@ events_page(struct prfaq_request *req, const void *id,
 	    const struct prfaq_page_req *page, struct prfaq_page *out,
 	    struct prfaq_error *err)
 {
-	return prfaq_store_events_list(api_db(req), id, page, out,
-				       err);
+	return prfaq_store_events_list(api_db(req), id, page, out, err);
 }
 
 void

@@ -12,19 +12,20 @@
 #include "prfaq/utf8.h"
 #include "prfaq/webhooks.h"
 
-#define URL_MAX 2048
+#define URL_MAX		2048
 #define DESCRIPTION_MAX 500
-#define SECRET_BYTES 32
+#define SECRET_BYTES	32
 
 static const char *const event_types[] = {
-	"created", "revised", "restored", "submitted", "withdrawn",
-	"reviewed", "commented", "decided", "reopened", "archived",
+	"created",  "revised",	 "restored", "submitted", "withdrawn",
+	"reviewed", "commented", "decided",  "reopened",  "archived",
 };
 
 static bool
 event_type_known(const char *s)
 {
-	for (size_t i = 0; i < sizeof(event_types) / sizeof(event_types[0]); i++)
+	for (size_t i = 0; i < sizeof(event_types) / sizeof(event_types[0]);
+	     i++)
 		if (strcmp(s, event_types[i]) == 0)
 			return true;
 	return false;
@@ -45,7 +46,8 @@ url_acceptable(const char *url, size_t len)
 	if (len <= scheme || len > URL_MAX || url[scheme] == '/')
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7f)
+		if ((unsigned char)url[i] <= 0x20 ||
+		    (unsigned char)url[i] >= 0x7f)
 			return false;
 	return true;
 }
@@ -69,7 +71,8 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 	json_t *v;
 	size_t i;
 
-	json_object_foreach((json_t *)body, key, v) {
+	json_object_foreach((json_t *)body, key, v)
+	{
 		char ptr[80];
 
 		if (strcmp(key, "url") == 0 || strcmp(key, "events") == 0 ||
@@ -88,18 +91,20 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 			prfaq_error_add(err, "/events", "%s",
 					"an array of event types (empty: all)");
 		} else {
-			json_array_foreach(ev, i, v) {
+			json_array_foreach(ev, i, v)
+			{
 				char ptr[32];
 
 				if (json_is_string(v) &&
 				    event_type_known(json_string_value(v)))
 					continue;
 				snprintf(ptr, sizeof(ptr), "/events/%zu", i);
-				prfaq_error_add(err, ptr, "%s",
-						"unknown event type; known: created, "
-						"revised, restored, submitted, withdrawn, "
-						"reviewed, commented, decided, reopened, "
-						"archived");
+				prfaq_error_add(
+					err, ptr, "%s",
+					"unknown event type; known: created, "
+					"revised, restored, submitted, withdrawn, "
+					"reviewed, commented, decided, reopened, "
+					"archived");
 			}
 		}
 	}
@@ -117,8 +122,9 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 	*url = json_string_value(u);
 	*events = json_is_array(ev) ? json_incref(ev) : json_array();
 	*description = json_is_string(d) ? json_string_value(d) : NULL;
-	return *events != NULL ? PRFAQ_OK :
-		prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	return *events != NULL ?
+		       PRFAQ_OK :
+		       prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
 }
 
 void
@@ -136,17 +142,18 @@ api_webhooks_create(struct prfaq_request *req)
 	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks"))
 		return;
 	if (prfaq_random_bytes(raw, sizeof(raw)) != 0) {
-		prfaq_reply_problem(req, PRFAQ_EINTERNAL, "No randomness available");
+		prfaq_reply_problem(req, PRFAQ_EINTERNAL,
+				    "No randomness available");
 		return;
 	}
 	memcpy(secret, "whsec_", 6);
 	prfaq_base64url(raw, sizeof(raw), secret + 6);
 	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
-	    webhook_validate(body, prfaq_req_app(req)->cfg->webhook_allow_private,
+	    webhook_validate(body,
+			     prfaq_req_app(req)->cfg->webhook_allow_private,
 			     &url, &events, &description, &err) != PRFAQ_OK ||
-	    prfaq_store_webhook_create(api_db(req),
-				       prfaq_req_caller(req), url, events,
-				       description, secret, &t, id,
+	    prfaq_store_webhook_create(api_db(req), prfaq_req_caller(req), url,
+				       events, description, secret, &t, id,
 				       &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		goto out;
@@ -165,8 +172,7 @@ webhooks_page(struct prfaq_request *req, const void *arg,
 	      const struct prfaq_page_req *page, struct prfaq_page *out,
 	      struct prfaq_error *err)
 {
-	return prfaq_store_webhooks_list(api_db(req), page, out,
-					 err);
+	return prfaq_store_webhooks_list(api_db(req), page, out, err);
 }
 
 void
@@ -187,8 +193,7 @@ api_webhooks_get(struct prfaq_request *req)
 	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks") ||
 	    (id = api_param_uuid(req, "id", "webhook")) == NULL)
 		return;
-	if (prfaq_store_webhook_get(api_db(req), id, &t,
-				    &err) != PRFAQ_OK) {
+	if (prfaq_store_webhook_get(api_db(req), id, &t, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}
@@ -205,8 +210,7 @@ api_webhooks_delete(struct prfaq_request *req)
 	if (!api_require_role(req, PRFAQ_ROLE_ADMIN, "manage webhooks") ||
 	    (id = api_param_uuid(req, "id", "webhook")) == NULL)
 		return;
-	if (prfaq_store_webhook_delete(api_db(req), id,
-				       &err) != PRFAQ_OK) {
+	if (prfaq_store_webhook_delete(api_db(req), id, &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}
@@ -218,8 +222,7 @@ deliveries_page(struct prfaq_request *req, const void *id,
 		const struct prfaq_page_req *page, struct prfaq_page *out,
 		struct prfaq_error *err)
 {
-	return prfaq_store_deliveries_list(api_db(req), id, page,
-					   out, err);
+	return prfaq_store_deliveries_list(api_db(req), id, page, out, err);
 }
 
 void

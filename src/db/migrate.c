@@ -34,7 +34,8 @@ migration_number(const char *name)
 {
 	int v = 0, digits = 0;
 
-	for (; name[digits] >= '0' && name[digits] <= '9' && digits < 8; digits++)
+	for (; name[digits] >= '0' && name[digits] <= '9' && digits < 8;
+	     digits++)
 		v = v * 10 + (name[digits] - '0');
 	if (digits == 0 || name[digits] != '_')
 		return -1;
@@ -48,10 +49,13 @@ command_ok(PGconn *pg, PGresult *res, const char *what, struct prfaq_error *err)
 	prfaq_code rc = PRFAQ_OK;
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pg);
+		const char *msg = res ? PQresultErrorMessage(res) :
+					PQerrorMessage(pg);
 
-		rc = prfaq_error_set(err, PQstatus(pg) == CONNECTION_OK ?
-						  PRFAQ_EINTERNAL : PRFAQ_EUNAVAILABLE,
+		rc = prfaq_error_set(err,
+				     PQstatus(pg) == CONNECTION_OK ?
+					     PRFAQ_EINTERNAL :
+					     PRFAQ_EUNAVAILABLE,
 				     "%s: %s", what, msg);
 	}
 	PQclear(res);
@@ -72,9 +76,13 @@ apply_one(PGconn *pg, const struct prfaq_embedded_file *f, int number,
 	if (rc == PRFAQ_OK)
 		rc = command_ok(pg, PQexec(pg, f->data), f->name, err);
 	if (rc == PRFAQ_OK)
-		rc = command_ok(pg, PQexecParams(pg,
-			"INSERT INTO schema_migrations (version, name, checksum)"
-			" VALUES ($1, $2, $3)", 3, NULL, params, NULL, NULL, 0),
+		rc = command_ok(
+			pg,
+			PQexecParams(
+				pg,
+				"INSERT INTO schema_migrations (version, name, checksum)"
+				" VALUES ($1, $2, $3)",
+				3, NULL, params, NULL, NULL, 0),
 			"recording migration", err);
 	if (rc == PRFAQ_OK)
 		rc = command_ok(pg, PQexec(pg, "COMMIT"), "COMMIT", err);
@@ -104,13 +112,14 @@ prfaq_db_migrate(const char *conninfo, unsigned *applied,
 			"configuring session", err);
 	if (rc != PRFAQ_OK)
 		goto out;
-	rc = command_ok(pg, PQexec(pg, "SELECT pg_advisory_lock("
-				   MIGRATION_LOCK_KEY ")"),
+	rc = command_ok(pg,
+			PQexec(pg, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY
+				   ")"),
 			"taking the migration lock", err);
 	if (rc != PRFAQ_OK)
 		goto out;
-	rc = command_ok(pg, PQexec(pg, bootstrap_sql), "creating schema_migrations",
-			err);
+	rc = command_ok(pg, PQexec(pg, bootstrap_sql),
+			"creating schema_migrations", err);
 	if (rc != PRFAQ_OK)
 		goto out;
 	res = PQexec(pg, "SELECT version, name, checksum FROM schema_migrations"
@@ -129,9 +138,10 @@ prfaq_db_migrate(const char *conninfo, unsigned *applied,
 		bool done = false;
 
 		if (number < 0) {
-			rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
-					     "migration %s: name must be NNNN_description.sql",
-					     f->name);
+			rc = prfaq_error_set(
+				err, PRFAQ_EINTERNAL,
+				"migration %s: name must be NNNN_description.sql",
+				f->name);
 			goto out;
 		}
 		prfaq_sha256(f->data, f->len, digest);
@@ -140,11 +150,13 @@ prfaq_db_migrate(const char *conninfo, unsigned *applied,
 			if (atoi(PQgetvalue(res, r, 0)) != number)
 				continue;
 			if (strcmp(PQgetvalue(res, r, 2), checksum) != 0) {
-				rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
-						     "migration %s was changed after it was applied "
-						     "(checksum %.12s... recorded, %.12s... now): "
-						     "add a new migration instead",
-						     f->name, PQgetvalue(res, r, 2), checksum);
+				rc = prfaq_error_set(
+					err, PRFAQ_EINTERNAL,
+					"migration %s was changed after it was applied "
+					"(checksum %.12s... recorded, %.12s... now): "
+					"add a new migration instead",
+					f->name, PQgetvalue(res, r, 2),
+					checksum);
 				goto out;
 			}
 			done = true;
@@ -193,8 +205,9 @@ prfaq_db_ready(struct prfaq_db_ctx db, struct prfaq_error *err)
 			want = n;
 	}
 	if (have < want)
-		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
-				       "The database schema is at version %d; this build needs %d",
-				       have, want);
+		return prfaq_error_set(
+			err, PRFAQ_EUNAVAILABLE,
+			"The database schema is at version %d; this build needs %d",
+			have, want);
 	return PRFAQ_OK;
 }

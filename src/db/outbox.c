@@ -18,7 +18,7 @@
  */
 struct prfaq_outbox {
 	struct prfaq_db_pool *pool;
-	struct db_conn *conn;	/* checked out; NULL until first connected */
+	struct db_conn *conn; /* checked out; NULL until first connected */
 };
 
 static const struct db_stmt stmt_claim = {
@@ -42,7 +42,8 @@ static const struct db_stmt stmt_claim = {
 	"         'at', rfc3339(e.at), 'data', e.data)::text"
 	"  FROM leased l JOIN webhooks w ON w.id = l.webhook_id"
 	"  JOIN events e ON e.id = l.event_id JOIN users u ON u.id = e.actor_id"
-	" ORDER BY l.id", 2
+	" ORDER BY l.id",
+	2
 };
 
 static const struct db_stmt stmt_record = {
@@ -57,12 +58,13 @@ static const struct db_stmt stmt_record = {
 	"                    THEN 'failed' ELSE 'pending' END,"
 	"       delivered_at = CASE WHEN $2::bool THEN now() END,"
 	"       next_attempt_at = now() + $6::int * interval '1 millisecond'"
-	" WHERE id = $1::bigint", 7
+	" WHERE id = $1::bigint",
+	7
 };
 
 static const struct db_stmt stmt_purge = {
-	"outbox_purge",
-	"DELETE FROM idempotency_keys WHERE expires_at < now()", 0
+	"outbox_purge", "DELETE FROM idempotency_keys WHERE expires_at < now()",
+	0
 };
 
 struct prfaq_outbox *
@@ -109,8 +111,9 @@ ob_connect(struct prfaq_outbox *ob, struct prfaq_error *err)
 			     err)) != PRFAQ_OK)
 		return rc;
 	res = PQexec(db_conn_pg(ob->conn), "LISTEN prfaq_outbox");
-	rc = PQresultStatus(res) == PGRES_COMMAND_OK ? PRFAQ_OK :
-		prfaq_error_set(err, PRFAQ_EUNAVAILABLE, "LISTEN failed");
+	rc = PQresultStatus(res) == PGRES_COMMAND_OK ?
+		     PRFAQ_OK :
+		     prfaq_error_set(err, PRFAQ_EUNAVAILABLE, "LISTEN failed");
 	PQclear(res);
 	return rc;
 }
@@ -174,8 +177,13 @@ prfaq_outbox_record(struct prfaq_outbox *ob, long long delivery_id,
 		    struct prfaq_error *err)
 {
 	char id[24], st[16], dur[16], retry[16], age[16];
-	const char *params[7] = { id, delivered ? "true" : "false",
-				  status_code > 0 ? st : NULL, error, dur, retry, age };
+	const char *params[7] = { id,
+				  delivered ? "true" : "false",
+				  status_code > 0 ? st : NULL,
+				  error,
+				  dur,
+				  retry,
+				  age };
 	PGresult *res;
 	prfaq_code rc;
 

@@ -19,8 +19,8 @@
 #include "db_internal.h"
 #include "prfaq/log.h"
 
-#define PREPARED_MAX 256	/* statements one connection may prepare */
-#define TX_ATTEMPTS 3
+#define PREPARED_MAX 256 /* statements one connection may prepare */
+#define TX_ATTEMPTS  3
 
 struct db_conn {
 	PGconn *pg;
@@ -32,14 +32,14 @@ struct db_conn {
 	atomic_bool open;
 	const struct db_stmt *prepared[PREPARED_MAX];
 	unsigned nprepared;
-	bool retryable;		/* last error was 40001/40P01 */
-	bool lost;		/* last error was a lost connection */
+	bool retryable; /* last error was 40001/40P01 */
+	bool lost;	/* last error was a lost connection */
 	/*
 	 * The request that holds the connection, for what is logged about it
 	 * (borrowed from the checkout, cleared at release), or NULL.
 	 */
 	const char *request_id;
-	struct db_conn *next;	/* free list */
+	struct db_conn *next; /* free list */
 };
 
 struct prfaq_db_pool {
@@ -174,9 +174,10 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 	const char *vals[] = { "5", "prfaqd", opts, pool->conninfo, NULL };
 	PGconn *pg;
 
-	snprintf(opts, sizeof(opts),
-		 "-c statement_timeout=%u -c idle_in_transaction_session_timeout=60000",
-		 pool->statement_timeout_ms);
+	snprintf(
+		opts, sizeof(opts),
+		"-c statement_timeout=%u -c idle_in_transaction_session_timeout=60000",
+		pool->statement_timeout_ms);
 	pg = PQconnectdbParams(keys, vals, 1);
 	if (pg == NULL || PQstatus(pg) != CONNECTION_OK) {
 		/* libpq messages end with a newline; keep the log line whole. */
@@ -231,8 +232,9 @@ db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 		if (w == ETIMEDOUT && pool->free_list == NULL) {
 			pool->timeouts++;
 			pthread_mutex_unlock(&pool->mu);
-			return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
-					       "All database connections are busy; retry shortly");
+			return prfaq_error_set(
+				err, PRFAQ_EUNAVAILABLE,
+				"All database connections are busy; retry shortly");
 		}
 	}
 	conn = pool->free_list;
@@ -260,8 +262,7 @@ db_release(struct prfaq_db_pool *pool, struct db_conn *conn)
 		return;
 	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
 		conn_drop(conn);
-	if (conn->pg != NULL &&
-	    PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
+	if (conn->pg != NULL && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
 		/* A handler bailed out mid-transaction: never hand it on. */
 		PGresult *res = PQexec(conn->pg, "ROLLBACK");
 
@@ -313,8 +314,10 @@ static prfaq_code
 map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	    const PGresult *res, struct prfaq_error *err)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+				  NULL;
+	const char *msg = res ? PQresultErrorMessage(res) :
+				PQerrorMessage(conn->pg);
 
 	if (PQstatus(conn->pg) != CONNECTION_OK || state == NULL ||
 	    sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_CONNECTION) ||
@@ -340,8 +343,9 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	if (sqlstate_is(state, PRFAQ_SQLSTATE_QUERY_CANCELED) ||
 	    sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_INSUFFICIENT_RESOURCES) ||
 	    sqlstate_is(state, PRFAQ_SQLSTATE_LOCK_NOT_AVAILABLE))
-		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
-				       "The database is overloaded; retry shortly");
+		return prfaq_error_set(
+			err, PRFAQ_EUNAVAILABLE,
+			"The database is overloaded; retry shortly");
 	if (sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_DATA_EXCEPTION)) {
 		log_warn(conn->request_id, "%s: data exception %s",
 			 stmt_label(stmt), state);
@@ -350,7 +354,8 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	}
 	log_error(conn->request_id, "%s failed with SQLSTATE %s: %s",
 		  stmt_label(stmt), state, msg ? msg : "");
-	return prfaq_error_set(err, PRFAQ_EINTERNAL, "Unexpected database error");
+	return prfaq_error_set(err, PRFAQ_EINTERNAL,
+			       "Unexpected database error");
 }
 
 /* Prepare stmt on conn unless it already is. */
@@ -368,7 +373,8 @@ conn_prepare(struct db_conn *conn, const struct db_stmt *stmt,
 		log_error(conn->request_id,
 			  "more than %d statements: raise PREPARED_MAX",
 			  PREPARED_MAX);
-		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Too many statements");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "Too many statements");
 	}
 	res = PQprepare(conn->pg, stmt->name, stmt->sql, stmt->nparams, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -479,8 +485,7 @@ error_keep_last(prfaq_code rc, struct prfaq_error *local,
 }
 
 prfaq_code
-db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
-      struct prfaq_error *err)
+db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg, struct prfaq_error *err)
 {
 	struct prfaq_error local;
 	prfaq_code rc = PRFAQ_EINTERNAL;

@@ -21,17 +21,20 @@ static const struct db_stmt stmt_idem_expire = {
 	" WHERE (user_id = $1 AND key = $2 AND expires_at < now())"
 	"    OR ctid = ANY (ARRAY(SELECT ctid FROM idempotency_keys"
 	"                          WHERE expires_at < now()"
-	"                          LIMIT 20 FOR UPDATE SKIP LOCKED))", 2
+	"                          LIMIT 20 FOR UPDATE SKIP LOCKED))",
+	2
 };
 
 static const struct db_stmt stmt_idem_claim = {
 	"idem_claim",
 	"INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)"
-	" ON CONFLICT (user_id, key) DO NOTHING RETURNING claim", 3
+	" ON CONFLICT (user_id, key) DO NOTHING RETURNING claim",
+	3
 };
 
 #define IDEM_STR_(x) #x
-#define IDEM_STR(x) IDEM_STR_(x)
+#define IDEM_STR(x)  IDEM_STR_(x)
+/* clang-format off */
 #define IDEM_STALE \
 	"claimed_at < now() - make_interval(secs => " IDEM_STR(PRFAQ_IDEM_LEASE_S) ")"
 
@@ -40,12 +43,14 @@ static const struct db_stmt stmt_idem_read = {
 	"SELECT request_hash = $3, status, response::text, written, " IDEM_STALE
 	"  FROM idempotency_keys WHERE user_id = $1 AND key = $2", 3
 };
+/* clang-format on */
 
 /*
  * An abandoned claim: never finished, never written, and older than the
  * lease.  Its request cannot commit any more (its claim is no longer the
  * one recorded), so running the retry instead is safe.
  */
+/* clang-format off */
 static const struct db_stmt stmt_idem_takeover = {
 	"idem_takeover",
 	"UPDATE idempotency_keys SET claim = gen_random_uuid(), claimed_at = now()"
@@ -53,6 +58,7 @@ static const struct db_stmt stmt_idem_takeover = {
 	"   AND status IS NULL AND NOT written AND " IDEM_STALE
 	" RETURNING claim", 3
 };
+/* clang-format on */
 
 struct idem_ctx {
 	const char *params[3];
@@ -107,7 +113,8 @@ idem_begin_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		c->status = atoi(PQgetvalue(res, 0, 1));
 		c->response = json_loads(PQgetvalue(res, 0, 2), 0, NULL);
 		if (c->response == NULL)
-			rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
+			rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+					     "Stored JSON is unreadable");
 	} else if (strcmp(PQgetvalue(res, 0, 3), "t") == 0) {
 		c->state = PRFAQ_IDEM_LOST;
 	} else if (strcmp(PQgetvalue(res, 0, 4), "t") == 0) {
@@ -134,8 +141,11 @@ prfaq_store_idem_begin(struct prfaq_db_ctx db, struct prfaq_idem_claim *claim,
 		       json_t **response, struct prfaq_error *err)
 {
 	char hex[2 * PRFAQ_SHA256_LEN + 3];
-	struct idem_ctx c = { { claim->user_id, claim->key, hex }, claim,
-			      PRFAQ_IDEM_NEW, 0, NULL };
+	struct idem_ctx c = { { claim->user_id, claim->key, hex },
+			      claim,
+			      PRFAQ_IDEM_NEW,
+			      0,
+			      NULL };
 	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
@@ -158,7 +168,8 @@ static const struct db_stmt stmt_idem_mark = {
 	"idem_mark",
 	"UPDATE idempotency_keys SET written = true"
 	" WHERE user_id = $1 AND key = $2 AND claim = $3"
-	"   AND status IS NULL AND NOT written RETURNING 1", 3
+	"   AND status IS NULL AND NOT written RETURNING 1",
+	3
 };
 
 prfaq_code
@@ -179,9 +190,10 @@ store_idem_mark(struct db_conn *conn, const struct prfaq_caller *caller,
 	    PRFAQ_OK)
 		return rc;
 	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ECONFLICT,
-				     "A retry with this Idempotency-Key took over while this "
-				     "request ran; nothing was written by this one");
+		rc = prfaq_error_set(
+			err, PRFAQ_ECONFLICT,
+			"A retry with this Idempotency-Key took over while this "
+			"request ran; nothing was written by this one");
 	PQclear(res);
 	return rc;
 }
@@ -238,7 +250,8 @@ store_write_one(struct prfaq_db_ctx db, const struct prfaq_caller *caller,
 static const struct db_stmt stmt_idem_finish = {
 	"idem_finish",
 	"UPDATE idempotency_keys SET status = $4::int, response = $5::jsonb"
-	" WHERE user_id = $1 AND key = $2 AND claim = $3", 5
+	" WHERE user_id = $1 AND key = $2 AND claim = $3",
+	5
 };
 
 prfaq_code
@@ -265,7 +278,8 @@ prfaq_store_idem_finish(struct prfaq_db_ctx db,
 static const struct db_stmt stmt_idem_abort = {
 	"idem_abort",
 	"DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2"
-	"   AND claim = $3 AND status IS NULL AND NOT written", 3
+	"   AND claim = $3 AND status IS NULL AND NOT written",
+	3
 };
 
 void
@@ -281,6 +295,7 @@ prfaq_store_idem_abort(struct prfaq_db_ctx db, const struct prfaq_idem_claim *c)
 
 /* --- webhooks ----------------------------------------------------------- */
 
+/* clang-format off */
 #define WEBHOOK_JSON \
 	"json_build_object('id', w.id, 'url', w.url, 'events', w.events," \
 	" 'description', w.description, 'created_at', rfc3339(w.created_at))"
@@ -294,6 +309,7 @@ static const struct db_stmt stmt_webhook_insert = {
 	"SELECT w.id, (" WEBHOOK_JSON "::jsonb || jsonb_build_object('secret', w.secret))::text"
 	"  FROM w", 5
 };
+/* clang-format on */
 
 prfaq_code
 prfaq_store_webhook_create(struct prfaq_db_ctx db,
@@ -303,7 +319,8 @@ prfaq_store_webhook_create(struct prfaq_db_ctx db,
 			   char *id_out, struct prfaq_error *err)
 {
 	char *ev = json_dumps(events, JSON_COMPACT);
-	const char *params[5] = { url, ev, description, secret, caller->user_id };
+	const char *params[5] = { url, ev, description, secret,
+				  caller->user_id };
 	PGresult *res;
 	prfaq_code rc;
 
@@ -321,6 +338,7 @@ prfaq_store_webhook_create(struct prfaq_db_ctx db,
 	return PRFAQ_OK;
 }
 
+/* clang-format off */
 static const struct db_stmt stmt_webhooks_list = {
 	"webhooks_list",
 	"SELECT " WEBHOOK_JSON "::text, (extract(epoch FROM w.created_at) * 1000000)::bigint::text,"
@@ -330,10 +348,11 @@ static const struct db_stmt stmt_webhooks_list = {
 	"        ('epoch'::timestamptz + $1::bigint * interval '1 microsecond', $2::uuid))"
 	" ORDER BY w.created_at, w.id LIMIT $3::int + 1", 3
 };
+/* clang-format on */
 
 static const struct store_list list_webhooks = {
-	&stmt_webhooks_list, 0, 2, { STORE_KEY_INT, STORE_KEY_UUID },
-	STORE_PARENT_NONE, NULL, NULL
+	&stmt_webhooks_list, 0,	   2,	{ STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE,   NULL, NULL
 };
 
 prfaq_code
@@ -344,11 +363,13 @@ prfaq_store_webhooks_list(struct prfaq_db_ctx db,
 	return store_list(db, &list_webhooks, NULL, page, out, err);
 }
 
+/* clang-format off */
 static const struct db_stmt stmt_webhook_get = {
 	"webhook_get",
 	"SELECT " WEBHOOK_JSON "::text FROM webhooks w"
 	" WHERE w.id = $1 AND w.deleted_at IS NULL", 1
 };
+/* clang-format on */
 
 prfaq_code
 prfaq_store_webhook_get(struct prfaq_db_ctx db, const char *id,
@@ -370,7 +391,8 @@ static const struct db_stmt stmt_webhook_delete = {
 	"            WHERE id = $1 AND deleted_at IS NULL RETURNING id),"
 	" d AS (UPDATE webhook_deliveries SET state = 'cancelled'"
 	"        WHERE webhook_id IN (SELECT id FROM w) AND state = 'pending')"
-	"SELECT count(*) FROM w", 1
+	"SELECT count(*) FROM w",
+	1
 };
 
 prfaq_code
@@ -405,22 +427,25 @@ static const struct db_stmt stmt_deliveries_list = {
 	"         'created_at', rfc3339(d.created_at))::text, d.id::text"
 	"  FROM webhook_deliveries d JOIN events e ON e.id = d.event_id"
 	" WHERE d.webhook_id = $1 AND ($2::bigint IS NULL OR d.id < $2::bigint)"
-	" ORDER BY d.id DESC LIMIT $3::int + 1", 3
+	" ORDER BY d.id DESC LIMIT $3::int + 1",
+	3
 };
 
 static const struct db_stmt stmt_webhook_exists = {
-	"webhook_exists",
-	"SELECT 1 FROM webhooks WHERE id = $1", 1
+	"webhook_exists", "SELECT 1 FROM webhooks WHERE id = $1", 1
 };
 
 /*
  * The webhook is looked up first: its deliveries stay listed after it is
  * deleted, and a 404 must not depend on the cursor.
  */
-static const struct store_list list_deliveries = {
-	&stmt_deliveries_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_FIRST,
-	&stmt_webhook_exists, "No such webhook"
-};
+static const struct store_list list_deliveries = { &stmt_deliveries_list,
+						   1,
+						   1,
+						   { STORE_KEY_INT },
+						   STORE_PARENT_FIRST,
+						   &stmt_webhook_exists,
+						   "No such webhook" };
 
 prfaq_code
 prfaq_store_deliveries_list(struct prfaq_db_ctx db, const char *webhook_id,

@@ -22,20 +22,20 @@ prfaq_code store_row_text(PGresult *res, int col, const char *missing,
 
 /* The type of a sort-key column: what a cursor's value must look like. */
 enum store_key_type {
-	STORE_KEY_INT,	/* int8: ids, numbers, timestamps as epoch microseconds */
-	STORE_KEY_REAL,	/* a float: search ranks */
+	STORE_KEY_INT, /* int8: ids, numbers, timestamps as epoch microseconds */
+	STORE_KEY_REAL, /* a float: search ranks */
 	STORE_KEY_UUID,
-	STORE_KEY_TEXT,	/* any text: names */
+	STORE_KEY_TEXT, /* any text: names */
 };
 
 #define STORE_KEYS_MAX 4
 
 /* How a list under a parent (a PR/FAQ's versions) tells "no such parent". */
 enum store_parent_check {
-	STORE_PARENT_NONE,	/* a top-level list */
-	STORE_PARENT_IF_EMPTY,	/* ask when the first page is empty: nothing
+	STORE_PARENT_NONE,     /* a top-level list */
+	STORE_PARENT_IF_EMPTY, /* ask when the first page is empty: nothing
 				   spent on the pages that have items */
-	STORE_PARENT_FIRST,	/* ask before anything else, the cursor too */
+	STORE_PARENT_FIRST,    /* ask before anything else, the cursor too */
 };
 
 /*
@@ -53,8 +53,9 @@ struct store_list {
 	size_t nkeys;
 	enum store_key_type keys[STORE_KEYS_MAX];
 	enum store_parent_check parent;
-	const struct db_stmt *parent_exists;	/* takes filter 0; a row if it exists */
-	const char *parent_missing;		/* the 404's detail */
+	const struct db_stmt
+		*parent_exists;	    /* takes filter 0; a row if it exists */
+	const char *parent_missing; /* the 404's detail */
 };
 
 /*
@@ -76,7 +77,8 @@ void store_bytea_param(const uint8_t *data, size_t len, char *buf);
  * write (conn is in it).  No claim: nothing to do.  PRFAQ_ECONFLICT when a
  * retry took the claim over: the caller must roll back.
  */
-prfaq_code store_idem_mark(struct db_conn *conn, const struct prfaq_caller *caller,
+prfaq_code store_idem_mark(struct db_conn *conn,
+			   const struct prfaq_caller *caller,
 			   struct prfaq_error *err);
 
 /*

@@ -15,10 +15,12 @@
 #include "store_internal.h"
 
 /* {title, team?, tags, content} of a row: the shape mutators and diff see. */
+/* clang-format off */
 #define DOC_BODY(t) \
 	"(jsonb_build_object('title', " t ".title, 'tags', to_jsonb(" t ".tags)," \
 	" 'content', " t ".content) || CASE WHEN " t ".team IS NULL THEN '{}'::jsonb" \
 	" ELSE jsonb_build_object('team', " t ".team) END)"
+/* clang-format on */
 
 #define TAGS_PARAM(n) "ARRAY(SELECT jsonb_array_elements_text(" n "::jsonb))"
 
@@ -67,6 +69,7 @@ prfaq_store_prfaq_get(struct prfaq_db_ctx db, const char *id,
 
 /* --- create ------------------------------------------------------------- */
 
+/* clang-format off */
 static const struct db_stmt stmt_create = {
 	"prfaq_create",
 	"WITH p AS ("
@@ -82,6 +85,7 @@ static const struct db_stmt stmt_create = {
 	"  SELECT id, 'created', $1, jsonb_build_object('version', 1) FROM p)"
 	"SELECT id FROM p", 7
 };
+/* clang-format on */
 
 struct create_ctx {
 	const struct prfaq_caller *caller;
@@ -125,8 +129,9 @@ out:
 prfaq_code
 prfaq_store_prfaq_create(struct prfaq_db_ctx db,
 			 const struct prfaq_caller *caller,
-			 const struct prfaq_new_doc *doc, struct prfaq_text *out,
-			 char *id_out, struct prfaq_error *err)
+			 const struct prfaq_new_doc *doc,
+			 struct prfaq_text *out, char *id_out,
+			 struct prfaq_error *err)
 {
 	struct create_ctx c = { .caller = caller, .doc = doc };
 	prfaq_code rc = db_tx(db, create_tx, &c, err);
@@ -142,6 +147,7 @@ prfaq_store_prfaq_create(struct prfaq_db_ctx db,
 
 /* --- list and search ---------------------------------------------------- */
 
+/* clang-format off */
 #define SUMMARY_JSON \
 	"json_build_object('id', p.id, 'title', p.title, 'team', p.team," \
 	" 'tags', p.tags, 'status', p.status," \
@@ -166,6 +172,7 @@ static const struct db_stmt stmt_list = {
 	"        ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))"
 	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $7::int + 1", 7
 };
+/* clang-format on */
 
 /*
  * Search: the full vector (GIN) decides what matches; of the matches, the
@@ -177,8 +184,9 @@ static const struct db_stmt stmt_list = {
  * updated_at index, stopping after SEARCH_CANDIDATES).
  */
 #define SEARCH_CANDIDATES "1000"
-#define SEARCH_QUERY "websearch_to_tsquery('english', $5)"
+#define SEARCH_QUERY	  "websearch_to_tsquery('english', $5)"
 
+/* clang-format off */
 static const struct db_stmt stmt_search = {
 	NULL,
 	"SELECT " SUMMARY_JSON ", r.rank::text, p.id::text"
@@ -191,23 +199,23 @@ static const struct db_stmt stmt_search = {
 	" WHERE ($6::real IS NULL OR (r.rank, p.id) < ($6::real, $7::uuid))"
 	" ORDER BY r.rank DESC, p.id DESC LIMIT $8::int + 1", 8
 };
+/* clang-format on */
 
 static const struct store_list list_prfaqs = {
-	&stmt_list, 4, 2, { STORE_KEY_INT, STORE_KEY_UUID }, STORE_PARENT_NONE,
-	NULL, NULL
+	&stmt_list,	   4,	 2,   { STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE, NULL, NULL
 };
 
 /* The search's key is its rank: the filters, then the query ($5). */
 static const struct store_list list_search = {
-	&stmt_search, 5, 2, { STORE_KEY_REAL, STORE_KEY_UUID }, STORE_PARENT_NONE,
-	NULL, NULL
+	&stmt_search,	   5,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
+	STORE_PARENT_NONE, NULL, NULL
 };
 
 prfaq_code
-prfaq_store_prfaq_list(struct prfaq_db_ctx db,
-		       const struct prfaq_list_query *q,
-		       const struct prfaq_page_req *page, struct prfaq_page *out,
-		       struct prfaq_error *err)
+prfaq_store_prfaq_list(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
+		       const struct prfaq_page_req *page,
+		       struct prfaq_page *out, struct prfaq_error *err)
 {
 	const char *filters[5] = { q->status, q->owner, q->team, q->tag, q->q };
 
@@ -217,6 +225,7 @@ prfaq_store_prfaq_list(struct prfaq_db_ctx db,
 
 /* --- update: edits, restores and status changes ------------------------- */
 
+/* clang-format off */
 static const struct db_stmt stmt_lock = {
 	"prfaq_lock",
 	"SELECT p.owner_id, p.status, p.version, " DOC_BODY("p") "::text,"
@@ -248,6 +257,7 @@ static const struct db_stmt stmt_revise = {
 	"       updated_at FROM p"
 	" RETURNING number", 10
 };
+/* clang-format on */
 
 static const struct db_stmt stmt_set_status = {
 	"prfaq_set_status",
@@ -259,13 +269,15 @@ static const struct db_stmt stmt_set_status = {
 	"                                          'name', u.name) FROM users u"
 	"                                          WHERE u.id = $5::uuid)),"
 	"                         decision) END"
-	" WHERE id = $1 RETURNING version", 5
+	" WHERE id = $1 RETURNING version",
+	5
 };
 
 static const struct db_stmt stmt_event = {
 	"prfaq_event",
 	"INSERT INTO events (prfaq_id, type, actor_id, data)"
-	" VALUES ($1, $2, $3, $4::jsonb)", 4
+	" VALUES ($1, $2, $3, $4::jsonb)",
+	4
 };
 
 struct update_ctx {
@@ -406,7 +418,8 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	cur.quality = quality = parse_cell(res, 0, 4);
 	cur.approvals = atoi(PQgetvalue(res, 0, 5));
 	if (doc == NULL || quality == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "Stored JSON is unreadable");
 		goto out;
 	}
 	if (u->from_version > 0) {
@@ -423,7 +436,8 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		}
 		cur.source = source = parse_cell(src, 0, 0);
 		if (source == NULL) {
-			rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
+			rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+					     "Stored JSON is unreadable");
 			goto out;
 		}
 	}
@@ -457,11 +471,14 @@ out:
 prfaq_code
 prfaq_store_prfaq_update(struct prfaq_db_ctx db, const char *id,
 			 const struct prfaq_caller *caller, int from_version,
-			 prfaq_mutator mutate, void *arg, struct prfaq_text *out,
-			 int *version, struct prfaq_error *err)
+			 prfaq_mutator mutate, void *arg,
+			 struct prfaq_text *out, int *version,
+			 struct prfaq_error *err)
 {
-	struct update_ctx u = { .id = id, .caller = caller,
-				.from_version = from_version, .mutate = mutate,
+	struct update_ctx u = { .id = id,
+				.caller = caller,
+				.from_version = from_version,
+				.mutate = mutate,
 				.arg = arg };
 	prfaq_code rc = db_tx(db, update_tx, &u, err);
 
@@ -485,17 +502,21 @@ static const struct db_stmt stmt_versions_list = {
 	"       v.number::text"
 	"  FROM prfaq_versions v JOIN users u ON u.id = v.author_id"
 	" WHERE v.prfaq_id = $1 AND ($2::int IS NULL OR v.number < $2::int)"
-	" ORDER BY v.number DESC LIMIT $3::int + 1", 3
+	" ORDER BY v.number DESC LIMIT $3::int + 1",
+	3
 };
 
 static const struct db_stmt stmt_exists = {
 	"prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
 };
 
-static const struct store_list list_versions = {
-	&stmt_versions_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_IF_EMPTY,
-	&stmt_exists, "No such PR/FAQ"
-};
+static const struct store_list list_versions = { &stmt_versions_list,
+						 1,
+						 1,
+						 { STORE_KEY_INT },
+						 STORE_PARENT_IF_EMPTY,
+						 &stmt_exists,
+						 "No such PR/FAQ" };
 
 prfaq_code
 prfaq_store_versions_list(struct prfaq_db_ctx db, const char *id,
@@ -514,7 +535,8 @@ static const struct db_stmt stmt_version_get = {
 	"         'change_note', v.change_note, 'restored_from', v.restored_from,"
 	"         'created_at', rfc3339(v.created_at))::text"
 	"  FROM prfaq_versions v JOIN users u ON u.id = v.author_id"
-	" WHERE v.prfaq_id = $1 AND v.number = $2", 2
+	" WHERE v.prfaq_id = $1 AND v.number = $2",
+	2
 };
 
 prfaq_code
@@ -533,11 +555,13 @@ prfaq_store_version_get(struct prfaq_db_ctx db, const char *id, int number,
 	return store_row_text(res, 0, "No such PR/FAQ or version", out, err);
 }
 
+/* clang-format off */
 static const struct db_stmt stmt_versions_pair = {
 	"prfaq_versions_pair",
 	"SELECT v.number, " DOC_BODY("v") "::text FROM prfaq_versions v"
 	" WHERE v.prfaq_id = $1 AND v.number IN ($2::int, $3::int)", 3
 };
+/* clang-format on */
 
 prfaq_code
 prfaq_store_versions_pair(struct prfaq_db_ctx db, const char *id, int from,
@@ -585,13 +609,17 @@ static const struct db_stmt stmt_events_list = {
 	"         'at', rfc3339(e.at), 'data', e.data)::text, e.id::text"
 	"  FROM events e JOIN users u ON u.id = e.actor_id"
 	" WHERE e.prfaq_id = $1 AND ($2::bigint IS NULL OR e.id > $2::bigint)"
-	" ORDER BY e.id LIMIT $3::int + 1", 3
+	" ORDER BY e.id LIMIT $3::int + 1",
+	3
 };
 
-static const struct store_list list_events = {
-	&stmt_events_list, 1, 1, { STORE_KEY_INT }, STORE_PARENT_IF_EMPTY,
-	&stmt_exists, "No such PR/FAQ"
-};
+static const struct store_list list_events = { &stmt_events_list,
+					       1,
+					       1,
+					       { STORE_KEY_INT },
+					       STORE_PARENT_IF_EMPTY,
+					       &stmt_exists,
+					       "No such PR/FAQ" };
 
 prfaq_code
 prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,

@@ -13,6 +13,7 @@
 
 #include "store_internal.h"
 
+/* clang-format off */
 #define COMMENT_JSON(c, p) \
 	"json_build_object('id', " c ".id, 'review_id', " c ".review_id," \
 	" 'version', " c ".version, 'anchor', " c ".anchor, 'quote', " c ".quote," \
@@ -41,6 +42,7 @@
 	" 'comments', coalesce((SELECT json_agg(" COMMENT_JSON("c", "p") \
 	"     ORDER BY c.position) FROM comments c WHERE c.review_id = r.id), '[]'::json)," \
 	" 'created_at', rfc3339(r.created_at))::text"
+/* clang-format on */
 
 static const struct db_stmt stmt_review_target = {
 	"review_target",
@@ -49,7 +51,8 @@ static const struct db_stmt stmt_review_target = {
 	"  FROM prfaqs p"
 	"  LEFT JOIN prfaq_versions v ON v.prfaq_id = p.id"
 	"       AND v.number = CASE WHEN $2::int = 0 THEN p.version ELSE $2::int END"
-	" WHERE p.id = $1 FOR UPDATE OF p", 2
+	" WHERE p.id = $1 FOR UPDATE OF p",
+	2
 };
 
 static const struct db_stmt stmt_review_insert = {
@@ -70,15 +73,18 @@ static const struct db_stmt stmt_review_insert = {
 	"  SELECT $1, 'reviewed', $3, jsonb_build_object('review_id', r.id,"
 	"         'version', $2::int, 'verdict', $4,"
 	"         'comments', jsonb_array_length($6::jsonb)) FROM r)"
-	"SELECT id FROM r", 6
+	"SELECT id FROM r",
+	6
 };
 
+/* clang-format off */
 static const struct db_stmt stmt_review_get = {
 	"review_get",
 	"SELECT " REVIEW_JSON
 	"  FROM reviews r JOIN users u ON u.id = r.reviewer_id"
 	"  JOIN prfaqs p ON p.id = r.prfaq_id WHERE r.id = $1", 1
 };
+/* clang-format on */
 
 struct review_ctx {
 	const char *id;
@@ -115,7 +121,8 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		goto out;
 	}
 	if (PQgetisnull(res, 0, 3)) {
-		rc = prfaq_error_add(err, "/version", "this PR/FAQ has no version %d",
+		rc = prfaq_error_add(err, "/version",
+				     "this PR/FAQ has no version %d",
 				     r->version);
 		goto out;
 	}
@@ -128,10 +135,13 @@ review_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	t.current_version = atoi(PQgetvalue(res, 0, 2));
 	t.version = atoi(PQgetvalue(res, 0, 3));
 	t.content = content = json_loads(PQgetvalue(res, 0, 4), 0, NULL);
-	t.principles = principles = PQgetisnull(res, 0, 5) ? json_array() :
-				    json_loads(PQgetvalue(res, 0, 5), 0, NULL);
+	t.principles = principles =
+		PQgetisnull(res, 0, 5) ?
+			json_array() :
+			json_loads(PQgetvalue(res, 0, 5), 0, NULL);
 	if (content == NULL || principles == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "Stored JSON is unreadable");
 		goto out;
 	}
 	if ((rc = r->check(&t, r->arg, err)) != PRFAQ_OK)
@@ -179,9 +189,14 @@ prfaq_store_review_create(struct prfaq_db_ctx db, const char *id,
 			  void *arg, struct prfaq_text *out,
 			  struct prfaq_error *err)
 {
-	struct review_ctx r = { .id = id, .caller = caller, .version = version,
-				.verdict = verdict, .summary = summary,
-				.comments = comments, .check = check, .arg = arg };
+	struct review_ctx r = { .id = id,
+				.caller = caller,
+				.version = version,
+				.verdict = verdict,
+				.summary = summary,
+				.comments = comments,
+				.check = check,
+				.arg = arg };
 	prfaq_code rc = db_tx(db, review_tx, &r, err);
 
 	if (rc != PRFAQ_OK) {
@@ -192,6 +207,7 @@ prfaq_store_review_create(struct prfaq_db_ctx db, const char *id,
 	return PRFAQ_OK;
 }
 
+/* clang-format off */
 static const struct db_stmt stmt_reviews_list = {
 	"reviews_list",
 	"SELECT " REVIEW_JSON ","
@@ -217,22 +233,30 @@ static const struct db_stmt stmt_comments_list = {
 	"         $4::int, $5::uuid))"
 	" ORDER BY c.created_at, c.position, c.id LIMIT $6::int + 1", 6
 };
+/* clang-format on */
 
 static const struct db_stmt stmt_exists = {
 	"review_prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
 };
 
-static const struct store_list list_reviews = {
-	&stmt_reviews_list, 1, 2, { STORE_KEY_INT, STORE_KEY_UUID },
-	STORE_PARENT_IF_EMPTY, &stmt_exists, "No such PR/FAQ"
-};
+static const struct store_list list_reviews = { &stmt_reviews_list,
+						1,
+						2,
+						{ STORE_KEY_INT,
+						  STORE_KEY_UUID },
+						STORE_PARENT_IF_EMPTY,
+						&stmt_exists,
+						"No such PR/FAQ" };
 
 /* Filtered by state ($2); positions break ties between a review's comments. */
-static const struct store_list list_comments = {
-	&stmt_comments_list, 2, 3,
-	{ STORE_KEY_INT, STORE_KEY_INT, STORE_KEY_UUID },
-	STORE_PARENT_IF_EMPTY, &stmt_exists, "No such PR/FAQ"
-};
+static const struct store_list list_comments = { &stmt_comments_list,
+						 2,
+						 3,
+						 { STORE_KEY_INT, STORE_KEY_INT,
+						   STORE_KEY_UUID },
+						 STORE_PARENT_IF_EMPTY,
+						 &stmt_exists,
+						 "No such PR/FAQ" };
 
 prfaq_code
 prfaq_store_reviews_list(struct prfaq_db_ctx db, const char *id,
@@ -267,7 +291,8 @@ static const struct db_stmt stmt_reply_insert = {
 	"SELECT json_build_object('id', r.id, 'comment_id', r.comment_id,"
 	"       'author', json_build_object('id', u.id, 'name', u.name),"
 	"       'body', r.body, 'created_at', rfc3339(r.created_at))::text"
-	"  FROM r JOIN users u ON u.id = r.author_id", 4
+	"  FROM r JOIN users u ON u.id = r.author_id",
+	4
 };
 
 prfaq_code
@@ -280,8 +305,8 @@ prfaq_store_reply_create(struct prfaq_db_ctx db, const char *id,
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if ((rc = store_write_one(db, caller, &stmt_reply_insert, params,
-				  &res, err)) != PRFAQ_OK)
+	if ((rc = store_write_one(db, caller, &stmt_reply_insert, params, &res,
+				  err)) != PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No such comment on this PR/FAQ", out,
 			      err);
@@ -305,14 +330,17 @@ static const struct db_stmt stmt_comment_resolve = {
 	"  SELECT $1, 'commented', $3, jsonb_build_object('comment_id', u.id,"
 	"         'action', CASE WHEN $4::bool THEN 'resolved' ELSE 'reopened' END,"
 	"         'version', c.version) FROM u, c)"
-	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM u)", 5
+	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM u)",
+	5
 };
 
+/* clang-format off */
 static const struct db_stmt stmt_comment_get = {
 	"comment_get",
 	"SELECT " COMMENT_JSON("c", "p") "::text"
 	"  FROM comments c JOIN prfaqs p ON p.id = c.prfaq_id WHERE c.id = $1", 1
 };
+/* clang-format on */
 
 struct resolve_ctx {
 	const char *id, *comment_id;
@@ -327,7 +355,9 @@ resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	struct resolve_ctx *r = arg;
 	const char *params[5] = { r->id, r->comment_id, r->caller->user_id,
 				  r->resolved ? "true" : "false",
-				  (r->caller->roles & PRFAQ_ROLE_ADMIN) ? "true" : "false" };
+				  (r->caller->roles & PRFAQ_ROLE_ADMIN) ?
+					  "true" :
+					  "false" };
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
@@ -339,9 +369,10 @@ resolve_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
 				     "No such comment on this PR/FAQ");
 	else if (strcmp(PQgetvalue(res, 0, 1), "0") == 0)
-		rc = prfaq_error_set(err, PRFAQ_EFORBIDDEN,
-				     "Only the PR/FAQ's owner or the comment's author may %s it",
-				     r->resolved ? "resolve" : "reopen");
+		rc = prfaq_error_set(
+			err, PRFAQ_EFORBIDDEN,
+			"Only the PR/FAQ's owner or the comment's author may %s it",
+			r->resolved ? "resolve" : "reopen");
 	PQclear(res);
 	if (rc != PRFAQ_OK)
 		return rc;
@@ -358,8 +389,10 @@ prfaq_store_comment_resolve(struct prfaq_db_ctx db, const char *id,
 			    const struct prfaq_caller *caller, bool resolved,
 			    struct prfaq_text *out, struct prfaq_error *err)
 {
-	struct resolve_ctx r = { .id = id, .comment_id = comment_id,
-				 .caller = caller, .resolved = resolved };
+	struct resolve_ctx r = { .id = id,
+				 .comment_id = comment_id,
+				 .caller = caller,
+				 .resolved = resolved };
 	prfaq_code rc = db_tx(db, resolve_tx, &r, err);
 
 	if (rc != PRFAQ_OK) {
@@ -374,7 +407,8 @@ static const struct db_stmt stmt_principles = {
 	"principles_list",
 	"SELECT coalesce(json_agg(json_build_object('slug', slug, 'title', title,"
 	"       'summary', summary) ORDER BY position, slug), '[]'::json)::text"
-	"  FROM principles", 0
+	"  FROM principles",
+	0
 };
 
 prfaq_code
@@ -384,8 +418,7 @@ prfaq_store_principles_list(struct prfaq_db_ctx db, struct prfaq_text *out,
 	PGresult *res;
 	prfaq_code rc;
 
-	if ((rc = db_query(db, &stmt_principles, NULL, &res, err)) !=
-	    PRFAQ_OK)
+	if ((rc = db_query(db, &stmt_principles, NULL, &res, err)) != PRFAQ_OK)
 		return rc;
 	/* An aggregate: always one row. */
 	return store_row_text(res, 0, "No principles", out, err);
@@ -396,7 +429,8 @@ static const struct db_stmt stmt_users_lacking_role = {
 	"SELECT coalesce(json_agg(x.id), '[]'::json)::text"
 	"  FROM jsonb_array_elements_text($1::jsonb) AS x(id)"
 	" WHERE NOT EXISTS (SELECT 1 FROM users u"
-	"                    WHERE u.id::text = lower(x.id) AND $2 = ANY (u.roles))", 2
+	"                    WHERE u.id::text = lower(x.id) AND $2 = ANY (u.roles))",
+	2
 };
 
 prfaq_code
@@ -420,7 +454,8 @@ prfaq_store_users_lacking_role(struct prfaq_db_ctx db, const json_t *ids,
 	m = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
 	if (m == NULL)
-		return prfaq_error_set(err, PRFAQ_EINTERNAL, "Stored JSON is unreadable");
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "Stored JSON is unreadable");
 	*missing = m;
 	return PRFAQ_OK;
 }

@@ -11,10 +11,10 @@
 static void
 roles_literal(unsigned roles, char *buf, size_t cap)
 {
-	static const enum prfaq_role all[] = { PRFAQ_ROLE_ADMIN, PRFAQ_ROLE_AUTHOR,
-					       PRFAQ_ROLE_REVIEWER,
-					       PRFAQ_ROLE_APPROVER,
-					       PRFAQ_ROLE_ANALYST };
+	static const enum prfaq_role all[] = {
+		PRFAQ_ROLE_ADMIN, PRFAQ_ROLE_AUTHOR, PRFAQ_ROLE_REVIEWER,
+		PRFAQ_ROLE_APPROVER, PRFAQ_ROLE_ANALYST
+	};
 	size_t n = 0;
 
 	n += (size_t)snprintf(buf, cap, "{");
@@ -53,7 +53,8 @@ static const struct db_stmt stmt_token_resolve = {
 	"  UPDATE api_tokens SET last_used_at = now()"
 	"   WHERE id = (SELECT id FROM t)"
 	"     AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))"
-	"SELECT id, user_id, array_to_string(roles, ',') FROM t", 1
+	"SELECT id, user_id, array_to_string(roles, ',') FROM t",
+	1
 };
 
 prfaq_code
@@ -89,7 +90,8 @@ prfaq_store_token_resolve(struct prfaq_db_ctx db,
 static const struct db_stmt stmt_user_by_email = {
 	"user_by_email",
 	"SELECT id, array_to_string(roles, ','), active FROM users"
-	" WHERE lower(email) = lower($1)", 1
+	" WHERE lower(email) = lower($1)",
+	1
 };
 
 prfaq_code
@@ -106,7 +108,8 @@ prfaq_store_user_by_email(struct prfaq_db_ctx db, const char *email,
 		return rc;
 	if (PQntuples(res) != 1) {
 		PQclear(res);
-		return prfaq_error_set(err, PRFAQ_ENOTFOUND, "No user with this email");
+		return prfaq_error_set(err, PRFAQ_ENOTFOUND,
+				       "No user with this email");
 	}
 	memset(&user, 0, sizeof(user));
 	snprintf(user.id, sizeof(user.id), "%s", PQgetvalue(res, 0, 0));
@@ -117,14 +120,17 @@ prfaq_store_user_by_email(struct prfaq_db_ctx db, const char *email,
 	return PRFAQ_OK;
 }
 
+/* clang-format off */
 #define USER_JSON \
 	"json_build_object('id', id, 'name', name, 'email', email," \
 	" 'roles', roles, 'created_at', rfc3339(created_at))::text"
+/* clang-format on */
 
 static const struct db_stmt stmt_user_insert = {
 	"user_insert",
 	"INSERT INTO users (name, email, roles) VALUES ($1, $2, $3::text[])"
-	" RETURNING id, " USER_JSON, 3
+	" RETURNING id, " USER_JSON,
+	3
 };
 
 static const struct db_stmt stmt_token_insert = {
@@ -142,7 +148,7 @@ struct user_create {
 	const uint8_t *token_hash;
 	struct prfaq_text out;
 	char id[PRFAQ_UUID_LEN + 1];
-	bool taken;		/* the email is another user's */
+	bool taken; /* the email is another user's */
 };
 
 static prfaq_code
@@ -180,8 +186,10 @@ prfaq_store_user_create(struct prfaq_db_ctx db,
 			const uint8_t *token_hash, struct prfaq_text *out,
 			char *id_out, struct prfaq_error *err)
 {
-	struct user_create uc = { .caller = caller, .name = name,
-				  .email = email, .token_hash = token_hash };
+	struct user_create uc = { .caller = caller,
+				  .name = name,
+				  .email = email,
+				  .token_hash = token_hash };
 	prfaq_code rc;
 
 	roles_literal(roles, uc.roles, sizeof(uc.roles));
@@ -190,8 +198,9 @@ prfaq_store_user_create(struct prfaq_db_ctx db,
 		prfaq_text_free(&uc.out);
 		if (rc == PRFAQ_ECONFLICT && uc.taken) {
 			prfaq_error_clear(err);
-			return prfaq_error_set(err, PRFAQ_ECONFLICT,
-					       "A user with this email already exists");
+			return prfaq_error_set(
+				err, PRFAQ_ECONFLICT,
+				"A user with this email already exists");
 		}
 		return rc;
 	}
@@ -201,6 +210,7 @@ prfaq_store_user_create(struct prfaq_db_ctx db,
 	return PRFAQ_OK;
 }
 
+/* clang-format off */
 #define USER_SUMMARY_JSON \
 	"json_build_object('id', id, 'name', name, 'roles', roles)::text"
 
@@ -211,10 +221,11 @@ static const struct db_stmt stmt_user_get = {
 static const struct db_stmt stmt_user_summary = {
 	"user_summary", "SELECT " USER_SUMMARY_JSON " FROM users WHERE id = $1", 1
 };
+/* clang-format on */
 
 static prfaq_code
-user_fetch(struct prfaq_db_ctx db, const struct db_stmt *stmt,
-	   const char *id, struct prfaq_text *out, struct prfaq_error *err)
+user_fetch(struct prfaq_db_ctx db, const struct db_stmt *stmt, const char *id,
+	   struct prfaq_text *out, struct prfaq_error *err)
 {
 	const char *params[1] = { id };
 	PGresult *res;
@@ -239,6 +250,7 @@ prfaq_store_user_summary(struct prfaq_db_ctx db, const char *id,
 	return user_fetch(db, &stmt_user_summary, id, out, err);
 }
 
+/* clang-format off */
 static const struct db_stmt stmt_users_list = {
 	"users_list",
 	"SELECT " USER_SUMMARY_JSON ", name, id::text"
@@ -246,9 +258,10 @@ static const struct db_stmt stmt_users_list = {
 	" WHERE $1::text IS NULL OR (name, id) > ($1, $2::uuid)"
 	" ORDER BY name, id LIMIT $3::int + 1", 3
 };
+/* clang-format on */
 
 static const struct store_list list_users = {
-	&stmt_users_list, 0, 2, { STORE_KEY_TEXT, STORE_KEY_UUID },
+	&stmt_users_list,  0,	 2,   { STORE_KEY_TEXT, STORE_KEY_UUID },
 	STORE_PARENT_NONE, NULL, NULL
 };
 
@@ -272,8 +285,8 @@ prfaq_store_token_create(struct prfaq_db_ctx db,
 	prfaq_code rc = PRFAQ_OK;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	if ((rc = store_write_one(db, caller, &stmt_token_insert, params,
-				  &res, err)) != PRFAQ_OK)
+	if ((rc = store_write_one(db, caller, &stmt_token_insert, params, &res,
+				  err)) != PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No such user", out, err);
 }
@@ -281,12 +294,12 @@ prfaq_store_token_create(struct prfaq_db_ctx db,
 static const struct db_stmt stmt_token_insert_email = {
 	"token_insert_email",
 	"INSERT INTO api_tokens (user_id, token_hash)"
-	" SELECT id, $2 FROM users WHERE lower(email) = lower($1) RETURNING id", 2
+	" SELECT id, $2 FROM users WHERE lower(email) = lower($1) RETURNING id",
+	2
 };
 
 prfaq_code
-prfaq_store_token_create_for_email(struct prfaq_db_ctx db,
-				   const char *email,
+prfaq_store_token_create_for_email(struct prfaq_db_ctx db, const char *email,
 				   const uint8_t hash[PRFAQ_SHA256_LEN],
 				   struct prfaq_error *err)
 {
@@ -304,7 +317,8 @@ prfaq_store_token_create_for_email(struct prfaq_db_ctx db,
 	if (rc != PRFAQ_OK)
 		return rc;
 	if (PQntuples(res) != 1)
-		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No user with this email");
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
+				     "No user with this email");
 	PQclear(res);
 	return rc;
 }
@@ -321,7 +335,8 @@ static const struct db_stmt stmt_token_revoke = {
 	"  UPDATE api_tokens t SET revoked_at = now() FROM target"
 	"   WHERE t.id = target.id AND ($3::bool OR target.user_id = $2::uuid)"
 	"  RETURNING t.id)"
-	"SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM done)", 3
+	"SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM done)",
+	3
 };
 
 prfaq_code
@@ -330,7 +345,9 @@ prfaq_store_token_revoke(struct prfaq_db_ctx db, const char *token_id,
 			 struct prfaq_error *err)
 {
 	const char *params[3] = { token_id, caller->user_id,
-				  (caller->roles & PRFAQ_ROLE_ADMIN) ? "true" : "false" };
+				  (caller->roles & PRFAQ_ROLE_ADMIN) ?
+					  "true" :
+					  "false" };
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
@@ -340,8 +357,9 @@ prfaq_store_token_revoke(struct prfaq_db_ctx db, const char *token_id,
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such token");
 	else if (strcmp(PQgetvalue(res, 0, 1), "0") == 0)
-		rc = prfaq_error_set(err, PRFAQ_EFORBIDDEN,
-				     "Only an admin or the token's owner may revoke it");
+		rc = prfaq_error_set(
+			err, PRFAQ_EFORBIDDEN,
+			"Only an admin or the token's owner may revoke it");
 	PQclear(res);
 	return rc;
 }

@@ -26,13 +26,16 @@
 #include "prfaq/json.h"
 #include "content_internal.h"
 
-#define NELEM(a)		(sizeof(a) / sizeof((a)[0]))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ------------------------------------------------------------------------ */
 /* Schema tables (the types are in content_internal.h)                      */
 /* ------------------------------------------------------------------------ */
 
-#define SCHEMA(f)	{ (f), NELEM(f) }
+#define SCHEMA(f)             \
+	{                     \
+		(f), NELEM(f) \
+	}
 
 static const struct field quote_fields[] = {
 	{ "text", FIELD_TEXT, PRFAQ_TEXT_MAX, NULL },
@@ -284,7 +287,8 @@ check_object(struct vctx *v, const json_t *obj, const struct schema *sc)
 		return;
 	}
 	/* Iteration does not modify obj; Jansson's macro just lacks const. */
-	json_object_keylen_foreach((json_t *)obj, key, keylen, value) {
+	json_object_keylen_foreach((json_t *)obj, key, keylen, value)
+	{
 		const struct field *f = schema_find(sc, key, keylen);
 		size_t mark;
 
@@ -295,7 +299,7 @@ check_object(struct vctx *v, const json_t *obj, const struct schema *sc)
 			break;
 		if (f == NULL)
 			vctx_report(v, "unknown member: not part of the PR/FAQ "
-				    "schema");
+				       "schema");
 		else
 			check_field(v, value, f);
 		vctx_pop(v, mark);
@@ -349,7 +353,8 @@ prfaq_doc_validate(const json_t *body, enum prfaq_doc_mode mode,
 		vctx_pop(&v, mark);
 	}
 
-	json_object_keylen_foreach((json_t *)body, key, keylen, value) {
+	json_object_keylen_foreach((json_t *)body, key, keylen, value)
+	{
 		size_t mark;
 
 		if (v.stop)
@@ -378,7 +383,7 @@ prfaq_doc_validate(const json_t *body, enum prfaq_doc_mode mode,
 				content_check_text(&v, value, PRFAQ_NOTE_MAX);
 		} else {
 			vctx_report(&v, "unknown member: not part of the "
-				    "PR/FAQ schema");
+					"PR/FAQ schema");
 		}
 		vctx_pop(&v, mark);
 	}

@@ -56,7 +56,8 @@ find_control(const char *s, size_t len, bool multiline)
 			del = x ^ (ones * 0x7F);
 			c2 = x ^ (ones * 0xC2);
 			if (((((x - ones * 0x20) & ~x) | ((del - ones) & ~del) |
-			      ((c2 - ones) & ~c2)) & highs) == 0) {
+			      ((c2 - ones) & ~c2)) &
+			     highs) == 0) {
 				i += 8;
 				continue;
 			}
@@ -67,7 +68,8 @@ find_control(const char *s, size_t len, bool multiline)
 			if (b >= 0x20 && b != 0x7F && b != 0xC2)
 				continue;
 			if (b == 0xC2) {
-				if (i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+				if (i + 1 < len && p[i + 1] >= 0x80 &&
+				    p[i + 1] <= 0x9F)
 					return (long)p[i + 1];
 				continue;
 			}
@@ -88,9 +90,8 @@ is_leap(unsigned year)
 static unsigned
 days_in_month(unsigned year, unsigned month)
 {
-	static const unsigned days[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
+	static const unsigned days[] = { 31, 28, 31, 30, 31, 30,
+					 31, 31, 30, 31, 30, 31 };
 
 	if (month == 2 && is_leap(year))
 		return 29;
@@ -127,12 +128,15 @@ check_controls(struct vctx *v, const char *s, size_t len, bool multiline)
 	if (cp < 0)
 		return true;
 	if (multiline)
-		vctx_report(v, "must not contain control characters other than "
+		vctx_report(v,
+			    "must not contain control characters other than "
 			    "newline, carriage return and tab (found U+%04lX)",
 			    (unsigned long)cp);
 	else
-		vctx_report(v, "must not contain control characters or line "
-			    "breaks (found U+%04lX)", (unsigned long)cp);
+		vctx_report(v,
+			    "must not contain control characters or line "
+			    "breaks (found U+%04lX)",
+			    (unsigned long)cp);
 	return false;
 }
 
@@ -158,13 +162,15 @@ check_date(struct vctx *v, const char *s, size_t len)
 	day = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
 	if (month < 1 || month > 12) {
 		vctx_report(v, "must be a real calendar date in YYYY-MM-DD "
-			    "form (month must be 01 to 12)");
+			       "form (month must be 01 to 12)");
 		return;
 	}
 	dim = days_in_month(year, month);
 	if (day < 1 || day > dim)
-		vctx_report(v, "must be a real calendar date in YYYY-MM-DD "
-			    "form (%.7s has %u days)", s, dim);
+		vctx_report(v,
+			    "must be a real calendar date in YYYY-MM-DD "
+			    "form (%.7s has %u days)",
+			    s, dim);
 	return;
 
 bad_form:
@@ -199,7 +205,7 @@ check_url(struct vctx *v, const char *s, size_t len)
 		if (prfaq_utf8_is_control(cp) || prfaq_utf8_is_space(cp) ||
 		    cp == '\\') {
 			vctx_report(v, "must not contain whitespace, control "
-				    "characters or backslashes");
+				       "characters or backslashes");
 			return;
 		}
 	}
@@ -221,9 +227,8 @@ check_url(struct vctx *v, const char *s, size_t len)
 		return;
 	}
 	vctx_report(v, "must be an absolute http:// or https:// URL with a "
-		    "host");
+		       "host");
 }
-
 
 /* A string field of kind FIELD_TEXT, FIELD_DATE or FIELD_URL. */
 void
@@ -364,8 +369,10 @@ content_check_tags(struct vctx *v, const json_t *tags)
 		if (check_tag(v, tag)) {
 			for (size_t j = 0; j < i; j++) {
 				if (json_equal(tag, json_array_get(tags, j))) {
-					vctx_report(v, "duplicate tag: same as "
-						    "/tags/%zu", j);
+					vctx_report(v,
+						    "duplicate tag: same as "
+						    "/tags/%zu",
+						    j);
 					break;
 				}
 			}

@@ -13,11 +13,11 @@
  * (/content/faq/external/0/answer); the bound only protects the stack from
  * arbitrary JSON.
  */
-#define DIFF_DEPTH_MAX		64
+#define DIFF_DEPTH_MAX 64
 
 struct dctx {
-	json_t *changes;	/* the array being built; owned by the caller */
-	struct prfaq_buf path;	/* pointer of the values being compared */
+	json_t *changes;       /* the array being built; owned by the caller */
+	struct prfaq_buf path; /* pointer of the values being compared */
 };
 
 /*
@@ -33,10 +33,10 @@ diff_emit(struct dctx *d, const char *op, const json_t *from, const json_t *to)
 	change = json_object();
 	if (change == NULL)
 		return -1;
-	if (json_object_set_new(change, "path",
-				json_stringn(d->path.data != NULL ?
-					     d->path.data : "",
-					     d->path.len)) != 0 ||
+	if (json_object_set_new(
+		    change, "path",
+		    json_stringn(d->path.data != NULL ? d->path.data : "",
+				 d->path.len)) != 0 ||
 	    json_object_set_new(change, "op", json_string(op)) != 0 ||
 	    (from != NULL &&
 	     json_object_set_new(change, "from", json_deep_copy(from)) != 0) ||
@@ -68,7 +68,8 @@ diff_object(struct dctx *d, const json_t *a, const json_t *b, unsigned depth)
 	size_t keylen;
 	json_t *av, *bv;
 
-	json_object_keylen_foreach((json_t *)a, key, keylen, av) {
+	json_object_keylen_foreach((json_t *)a, key, keylen, av)
+	{
 		size_t mark = d->path.len;
 		int rc;
 
@@ -82,7 +83,8 @@ diff_object(struct dctx *d, const json_t *a, const json_t *b, unsigned depth)
 		if (diff_pop(d, mark, rc) != 0)
 			return -1;
 	}
-	json_object_keylen_foreach((json_t *)b, key, keylen, bv) {
+	json_object_keylen_foreach((json_t *)b, key, keylen, bv)
+	{
 		size_t mark = d->path.len;
 
 		if (json_object_getn(a, key, keylen) != NULL)
@@ -107,9 +109,9 @@ diff_array(struct dctx *d, const json_t *a, const json_t *b, unsigned depth)
 
 		if (prfaq_pointer_push_index(&d->path, i) != 0)
 			return diff_pop(d, mark, -1);
-		if (diff_pop(d, mark, diff_value(d, json_array_get(a, i),
-						 json_array_get(b, i),
-						 depth + 1)) != 0)
+		if (diff_pop(d, mark,
+			     diff_value(d, json_array_get(a, i),
+					json_array_get(b, i), depth + 1)) != 0)
 			return -1;
 	}
 	/* Extra elements of b: each "add" lands at the end, in order. */
@@ -118,8 +120,9 @@ diff_array(struct dctx *d, const json_t *a, const json_t *b, unsigned depth)
 
 		if (prfaq_pointer_push_index(&d->path, i) != 0)
 			return diff_pop(d, mark, -1);
-		if (diff_pop(d, mark, diff_emit(d, "add", NULL,
-						json_array_get(b, i))) != 0)
+		if (diff_pop(d, mark,
+			     diff_emit(d, "add", NULL, json_array_get(b, i))) !=
+		    0)
 			return -1;
 	}
 	/*
@@ -131,9 +134,9 @@ diff_array(struct dctx *d, const json_t *a, const json_t *b, unsigned depth)
 
 		if (prfaq_pointer_push_index(&d->path, i - 1) != 0)
 			return diff_pop(d, mark, -1);
-		if (diff_pop(d, mark, diff_emit(d, "remove",
-						json_array_get(a, i - 1),
-						NULL)) != 0)
+		if (diff_pop(d, mark,
+			     diff_emit(d, "remove", json_array_get(a, i - 1),
+				       NULL)) != 0)
 			return -1;
 	}
 	return 0;

@@ -19,11 +19,11 @@
 #include "prfaq/error.h"
 
 enum field_kind {
-	FIELD_TEXT,	/* string; newline, CR and tab allowed */
-	FIELD_DATE,	/* string "YYYY-MM-DD", a real date, or "" */
-	FIELD_URL,	/* string, absolute http(s) URL with a host, or "" */
-	FIELD_OBJECT,	/* object following sub */
-	FIELD_LIST,	/* array of at most max objects following sub */
+	FIELD_TEXT,   /* string; newline, CR and tab allowed */
+	FIELD_DATE,   /* string "YYYY-MM-DD", a real date, or "" */
+	FIELD_URL,    /* string, absolute http(s) URL with a host, or "" */
+	FIELD_OBJECT, /* object following sub */
+	FIELD_LIST,   /* array of at most max objects following sub */
 };
 
 struct schema;
@@ -31,7 +31,7 @@ struct schema;
 struct field {
 	const char *name;
 	enum field_kind kind;
-	size_t max;		/* code points for text, entries for lists */
+	size_t max; /* code points for text, entries for lists */
 	const struct schema *sub;
 };
 
@@ -42,10 +42,10 @@ struct schema {
 
 /* A walk over one value: where it is and what it found so far. */
 struct vctx {
-	struct prfaq_error *err;	/* borrowed; may be NULL */
-	struct prfaq_buf ptr;	/* pointer of the value being checked */
+	struct prfaq_error *err; /* borrowed; may be NULL */
+	struct prfaq_buf ptr;	 /* pointer of the value being checked */
 	prfaq_code rc;
-	bool stop;		/* error cap reached or out of memory */
+	bool stop; /* error cap reached or out of memory */
 };
 
 /*

@@ -8,8 +8,8 @@
 
 /* One pending object merge: patch's members go into dst. */
 struct merge_frame {
-	json_t *dst;		/* borrowed from the result being built */
-	const json_t *patch;	/* borrowed from the caller's patch */
+	json_t *dst;	     /* borrowed from the result being built */
+	const json_t *patch; /* borrowed from the caller's patch */
 };
 
 /*
@@ -51,8 +51,8 @@ prfaq_merge_patch(const json_t *target, const json_t *patch)
 		size_t keylen;
 		json_t *pv;
 
-		json_object_keylen_foreach((json_t *)fr.patch, key, keylen,
-					   pv) {
+		json_object_keylen_foreach((json_t *)fr.patch, key, keylen, pv)
+		{
 			json_t *child;
 
 			if (json_is_null(pv)) {

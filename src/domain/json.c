@@ -56,7 +56,7 @@ too_many_values(const char *buf, size_t len)
 
 struct fast {
 	const unsigned char *p, *end;
-	struct prfaq_buf scratch;	/* strings with escapes, reused */
+	struct prfaq_buf scratch; /* strings with escapes, reused */
 	int depth;
 };
 
@@ -132,14 +132,26 @@ fast_string(struct fast *f, const char **s, size_t *n)
 			return -1;
 		p++;
 		switch (*p) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			rc = prfaq_buf_putc(b, (char)*p);
 			break;
-		case 'b': rc = prfaq_buf_putc(b, '\b'); break;
-		case 'f': rc = prfaq_buf_putc(b, '\f'); break;
-		case 'n': rc = prfaq_buf_putc(b, '\n'); break;
-		case 'r': rc = prfaq_buf_putc(b, '\r'); break;
-		case 't': rc = prfaq_buf_putc(b, '\t'); break;
+		case 'b':
+			rc = prfaq_buf_putc(b, '\b');
+			break;
+		case 'f':
+			rc = prfaq_buf_putc(b, '\f');
+			break;
+		case 'n':
+			rc = prfaq_buf_putc(b, '\n');
+			break;
+		case 'r':
+			rc = prfaq_buf_putc(b, '\r');
+			break;
+		case 't':
+			rc = prfaq_buf_putc(b, '\t');
+			break;
 		case 'u': {
 			unsigned cp, lo;
 			char u[4];
@@ -151,11 +163,13 @@ fast_string(struct fast *f, const char **s, size_t *n)
 			if (cp >= 0xDC00 && cp <= 0xDFFF)
 				return -1;
 			if (cp >= 0xD800 && cp <= 0xDBFF) {
-				if (end - p < 7 || p[1] != '\\' || p[2] != 'u' ||
+				if (end - p < 7 || p[1] != '\\' ||
+				    p[2] != 'u' ||
 				    fast_hex4(p + 3, end, &lo) != 0 ||
 				    lo < 0xDC00 || lo > 0xDFFF)
 					return -1;
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				cp = 0x10000 + ((cp - 0xD800) << 10) +
+				     (lo - 0xDC00);
 				p += 6;
 			}
 			m = prfaq_utf8_encode(cp, u);
@@ -202,7 +216,7 @@ fast_integer(struct fast *f)
 		v = v * 10 + (*p++ - '0');
 	}
 	if (p < f->end && (*p == '.' || *p == 'e' || *p == 'E'))
-		return NULL;	/* a real: Jansson's business */
+		return NULL; /* a real: Jansson's business */
 	f->p = p;
 	return json_integer(neg ? -v : v);
 }
@@ -238,7 +252,8 @@ fast_object(struct fast *f)
 			break;
 		/* the key may live in scratch, which the value reuses */
 		{
-			char kbuf[128], *k = klen < sizeof(kbuf) ? kbuf : malloc(klen);
+			char kbuf[128],
+				*k = klen < sizeof(kbuf) ? kbuf : malloc(klen);
 			int rc = -1;
 
 			if (k == NULL)
@@ -248,9 +263,11 @@ fast_object(struct fast *f)
 			if (f->p < f->end && *f->p == ':') {
 				f->p++;
 				v = json_object_getn(obj, k, klen) == NULL ?
-					    fast_value(f) : NULL;
+					    fast_value(f) :
+					    NULL;
 				if (v != NULL)
-					rc = json_object_setn_new_nocheck(obj, k, klen, v);
+					rc = json_object_setn_new_nocheck(
+						obj, k, klen, v);
 			}
 			if (k != kbuf)
 				free(k);
@@ -326,8 +343,9 @@ fast_value(struct fast *f)
 		size_t n;
 
 		f->p++;
-		return fast_string(f, &s, &n) == 0 ? json_stringn_nocheck(s, n) :
-						     NULL;
+		return fast_string(f, &s, &n) == 0 ?
+			       json_stringn_nocheck(s, n) :
+			       NULL;
 	}
 	case 't':
 		return fast_word(f, "true", 4) ? json_true() : NULL;
@@ -390,9 +408,10 @@ prfaq_json_parse(const char *buf, size_t len, json_t **out,
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 			  &jerr);
 	if (root == NULL)
-		return prfaq_error_set(err, PRFAQ_EINVAL,
-				       "Malformed JSON at line %d, column %d: %s",
-				       jerr.line, jerr.column, jerr.text);
+		return prfaq_error_set(
+			err, PRFAQ_EINVAL,
+			"Malformed JSON at line %d, column %d: %s", jerr.line,
+			jerr.column, jerr.text);
 	*out = root;
 	return PRFAQ_OK;
 }

@@ -153,13 +153,14 @@ check_press_release(struct ctx *c, const json_t *pr, size_t *problem_words)
 	if (solw == 0)
 		hit(c, R_MISSING_SOLUTION, L_SOLUTION, 0, NULL, 0, 0);
 	if (qw == 0)
-		hit(c, R_MISSING_CUSTOMER_QUOTE, L_CUSTOMER_QUOTE, 0, NULL, 0, 0);
+		hit(c, R_MISSING_CUSTOMER_QUOTE, L_CUSTOMER_QUOTE, 0, NULL, 0,
+		    0);
 	if (lw > 0 && !has_word(get(leader, "speaker")))
 		hit(c, R_QUOTE_WITHOUT_SPEAKER, L_LEADER_QUOTE_SPEAKER, 0, NULL,
 		    0, 0);
 	if (qw > 0 && !has_word(get(quote, "speaker")))
-		hit(c, R_QUOTE_WITHOUT_SPEAKER, L_CUSTOMER_QUOTE_SPEAKER, 0, NULL,
-		    0, 0);
+		hit(c, R_QUOTE_WITHOUT_SPEAKER, L_CUSTOMER_QUOTE_SPEAKER, 0,
+		    NULL, 0, 0);
 	if (c->today[0] != '\0' && json_is_string(date) &&
 	    is_date(json_string_value(date), json_string_length(date)) &&
 	    strcmp(json_string_value(date), c->today) < 0)
@@ -259,8 +260,8 @@ prfaq_quality_check(const json_t *content,
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
-	if (opts != NULL && is_date(opts->today, strnlen(opts->today,
-							 sizeof(opts->today))))
+	if (opts != NULL &&
+	    is_date(opts->today, strnlen(opts->today, sizeof(opts->today))))
 		memcpy(c->today, opts->today, 11);
 	c->today[10] = '\0';
 	quality_lex_build(&c->lex);

@@ -21,17 +21,17 @@
 
 #include "prfaq/wordlists.h"
 
-#define HEADLINE_MIN		4
-#define HEADLINE_MAX		18
-#define SUMMARY_MIN		25
-#define SUMMARY_MAX		70
-#define PAGE_WORDS		550
-#define PRESS_RELEASE_MAX	800
-#define FAQ_MAX			2500
-#define SENTENCE_MAX		30
-#define FAQ_THIN		3
-#define RISK_CAP		50
-#define GRADE_EASY		10	/* reading grade most readers take fast */
+#define HEADLINE_MIN	  4
+#define HEADLINE_MAX	  18
+#define SUMMARY_MIN	  25
+#define SUMMARY_MAX	  70
+#define PAGE_WORDS	  550
+#define PRESS_RELEASE_MAX 800
+#define FAQ_MAX		  2500
+#define SENTENCE_MAX	  30
+#define FAQ_THIN	  3
+#define RISK_CAP	  50
+#define GRADE_EASY	  10 /* reading grade most readers take fast */
 
 /* ------------------------------------------------------------------------ */
 /* Rules (the table is in quality_score.c)                                   */
@@ -72,7 +72,7 @@ enum rule_id {
 };
 
 /* Findings a rule lists before it summarises the rest. */
-#define OCC_MAX 5	/* the most any rule in the table lists (cap / cost) */
+#define OCC_MAX 5 /* the most any rule in the table lists (cap / cost) */
 
 /* ------------------------------------------------------------------------ */
 /* Places in the content (JSON Pointers; the table is in quality_score.c)    */
@@ -109,10 +109,10 @@ enum loc_id {
 };
 
 /* What a field is read for, beyond word and sentence counts. */
-#define M_STYLE		0x01	/* weasel, hype, long sentences, acronyms */
-#define M_GUSH		0x02	/* a quote */
-#define M_NUMBER	0x04	/* a problem statement: look for a quantity */
-#define M_COVER		0x08	/* internal FAQ: risk, economics, market, deps */
+#define M_STYLE	 0x01 /* weasel, hype, long sentences, acronyms */
+#define M_GUSH	 0x02 /* a quote */
+#define M_NUMBER 0x04 /* a problem statement: look for a quantity */
+#define M_COVER	 0x08 /* internal FAQ: risk, economics, market, deps */
 
 enum section { SEC_PRESS_RELEASE, SEC_FAQ, SEC_CUSTOMER, SEC_COUNT };
 
@@ -122,10 +122,10 @@ enum section { SEC_PRESS_RELEASE, SEC_FAQ, SEC_CUSTOMER, SEC_COUNT };
 /* One occurrence of a rule: where, and what to quote back to the writer. */
 struct occ {
 	enum loc_id loc;
-	size_t index;		/* FAQ entry, for indexed places */
-	const char *span;	/* borrowed from the content, or NULL */
+	size_t index;	  /* FAQ entry, for indexed places */
+	const char *span; /* borrowed from the content, or NULL */
 	size_t span_len;
-	size_t n;		/* a count the message reports */
+	size_t n; /* a count the message reports */
 };
 
 /* The first OCC_MAX occurrences, plus the first one past them. */
@@ -134,9 +134,9 @@ struct hits {
 	struct occ occ[OCC_MAX + 1];
 };
 
-#define LEX_BUCKETS	512	/* power of two */
-#define LEX_ENTRIES_MAX	1024
-#define ACRO_SLOTS	256	/* power of two; distinct acronyms remembered */
+#define LEX_BUCKETS	512 /* power of two */
+#define LEX_ENTRIES_MAX 1024
+#define ACRO_SLOTS	256 /* power of two; distinct acronyms remembered */
 
 /*
  * The word lists hashed by their first word.  Rebuilt on every call (a few
@@ -144,25 +144,25 @@ struct hits {
  * state and needs no locking.
  */
 struct lexindex {
-	uint16_t head[LEX_BUCKETS];	/* entry + 1, 0 = empty */
+	uint16_t head[LEX_BUCKETS]; /* entry + 1, 0 = empty */
 	uint16_t next[LEX_ENTRIES_MAX];
-	uint32_t hash[LEX_ENTRIES_MAX];	/* of the first word */
+	uint32_t hash[LEX_ENTRIES_MAX]; /* of the first word */
 	const char *text[LEX_ENTRIES_MAX];
 	uint8_t list[LEX_ENTRIES_MAX];
 	size_t n;
 };
 
 struct ctx {
-	char today[11];			/* "" or YYYY-MM-DD */
+	char today[11]; /* "" or YYYY-MM-DD */
 	struct lexindex lex;
 	struct hits hits[R_COUNT];
 	struct {
-		const char *p;		/* borrowed from the content */
+		const char *p; /* borrowed from the content */
 		size_t len;
 	} acro[ACRO_SLOTS];
 	size_t acro_n;
-	bool covered[PRFAQ_LEX_COUNT];	/* coverage lists seen in internal FAQ */
-	bool quantified;		/* a number in a problem statement */
+	bool covered[PRFAQ_LEX_COUNT]; /* coverage lists seen in internal FAQ */
+	bool quantified;	       /* a number in a problem statement */
 	size_t section_words[SEC_COUNT];
 	size_t words;
 	size_t sentences;
@@ -197,21 +197,21 @@ hit(struct ctx *c, enum rule_id r, enum loc_id loc, size_t index,
 /* ------------------------------------------------------------------------ */
 /* Tokeniser (quality_tokens.c)                                              */
 
-#define FNV_OFFSET	2166136261u
-#define FNV_PRIME	16777619u
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME  16777619u
 
-#define A_JOINED	0x01	/* glued to the previous token by one hyphen */
-#define A_SENTENCE	0x02	/* first token of a sentence */
-#define A_PAREN_BEFORE	0x04	/* "(" right before it */
-#define A_PAREN_AFTER	0x08	/* "(" right after it */
+#define A_JOINED       0x01 /* glued to the previous token by one hyphen */
+#define A_SENTENCE     0x02 /* first token of a sentence */
+#define A_PAREN_BEFORE 0x04 /* "(" right before it */
+#define A_PAREN_AFTER  0x08 /* "(" right after it */
 
 /* One token; p points into the text the tokeniser reads. */
 struct atom {
 	const char *p;
 	size_t len;
-	uint32_t hash;		/* FNV-1a of the normalised bytes */
+	uint32_t hash; /* FNV-1a of the normalised bytes */
 	unsigned flags;
-	unsigned syllables;	/* see atom_syllables in quality_tokens.c */
+	unsigned syllables; /* see atom_syllables in quality_tokens.c */
 };
 
 /* A tokeniser over one text, which it borrows. */
@@ -220,7 +220,7 @@ struct tok {
 	size_t n;
 	size_t i;
 	bool first;
-	const unsigned char *prev;	/* previous token, for "Dr." */
+	const unsigned char *prev; /* previous token, for "Dr." */
 	size_t prev_len;
 };
 

@@ -100,10 +100,10 @@ struct field {
 	unsigned mode;
 	size_t words;
 	size_t sentence_words;
-	const char *sentence;	/* start of the current sentence */
-	const char *end;	/* end of the text */
-	size_t style_skip;	/* tokens still inside the last style match */
-	bool gushed;		/* one gushing-quote finding per quote */
+	const char *sentence; /* start of the current sentence */
+	const char *end;      /* end of the text */
+	size_t style_skip;    /* tokens still inside the last style match */
+	bool gushed;	      /* one gushing-quote finding per quote */
 };
 
 /* Close the current sentence: count it, flag it when too long. */
@@ -206,7 +206,8 @@ lex_check(struct ctx *c, struct field *f, const struct atom *win, size_t wh,
 		    (l >= PRFAQ_LEX_RISK && c->covered[l]))
 			continue;
 		if ((l == PRFAQ_LEX_WEASEL || l == PRFAQ_LEX_HYPE ||
-		     l == PRFAQ_LEX_PLAIN) && f->style_skip > 0)
+		     l == PRFAQ_LEX_PLAIN) &&
+		    f->style_skip > 0)
 			continue;
 		k = lex_match(lx->text[e - 1], win, wh, wn);
 		if (k == 0)
@@ -244,7 +245,8 @@ lex_check(struct ctx *c, struct field *f, const struct atom *win, size_t wh,
 	if (best_list == PRFAQ_LEX_WEASEL || best_list == PRFAQ_LEX_HYPE) {
 		const struct atom *z = &win[(wh + best - 1) % WIN];
 
-		hit(c, best_list == PRFAQ_LEX_WEASEL ? R_WEASEL_WORD : R_HYPE_WORD,
+		hit(c,
+		    best_list == PRFAQ_LEX_WEASEL ? R_WEASEL_WORD : R_HYPE_WORD,
 		    f->loc, f->index, a->p, (size_t)(z->p + z->len - a->p), 0);
 	}
 	if (best > 0)
@@ -253,8 +255,8 @@ lex_check(struct ctx *c, struct field *f, const struct atom *win, size_t wh,
 
 /* Everything done once per token, at the front of the window. */
 static void
-atom_process(struct ctx *c, struct field *f, const struct atom *win,
-	     size_t wh, size_t wn)
+atom_process(struct ctx *c, struct field *f, const struct atom *win, size_t wh,
+	     size_t wn)
 {
 	const struct atom *a = &win[wh];
 

@@ -14,7 +14,7 @@
 #include "quality_internal.h"
 
 /* The value of a numeric macro as a string literal, for the fixed hints. */
-#define STR_(x)	#x
+#define STR_(x) #x
 #define STR(x)	STR_(x)
 
 enum severity { SEV_ERROR, SEV_WARNING, SEV_INFO };
@@ -22,94 +22,93 @@ enum severity { SEV_ERROR, SEV_WARNING, SEV_INFO };
 static const char *const severity_name[] = { "error", "warning", "info" };
 
 struct rule {
-	const char *name;	/* stable slug: clients key on it */
+	const char *name; /* stable slug: clients key on it */
 	enum severity severity;
-	int cost;		/* points per finding */
-	int cap;		/* most points per document */
-	const char *plural;	/* "weasel words", for the summary finding */
-	const char *hint;	/* the message, when it takes no parameter */
+	int cost;	    /* points per finding */
+	int cap;	    /* most points per document */
+	const char *plural; /* "weasel words", for the summary finding */
+	const char *hint;   /* the message, when it takes no parameter */
 };
 
 static const struct rule rules[R_COUNT] = {
 	[R_MISSING_HEADLINE] = { "missing-headline", SEV_ERROR, 15, 15, NULL,
-		"Add a headline that names the product in words the customer "
-		"understands." },
+				 "Add a headline that names the product in words the customer "
+				 "understands." },
 	[R_MISSING_SUMMARY] = { "missing-summary", SEV_ERROR, 10, 10, NULL,
-		"Add a summary paragraph: the product, who it is for and its "
-		"main benefit." },
+				"Add a summary paragraph: the product, who it is for and its "
+				"main benefit." },
 	[R_MISSING_PROBLEM] = { "missing-problem", SEV_ERROR, 10, 10, NULL,
-		"Add a problem paragraph: the customer's problem, told from "
-		"their side, with a number." },
+				"Add a problem paragraph: the customer's problem, told from "
+				"their side, with a number." },
 	[R_MISSING_SOLUTION] = { "missing-solution", SEV_ERROR, 10, 10, NULL,
-		"Add a solution paragraph: how the product solves the "
-		"customer's problem." },
+				 "Add a solution paragraph: how the product solves the "
+				 "customer's problem." },
 	[R_MISSING_CUSTOMER_QUOTE] = { "missing-customer-quote", SEV_ERROR, 10,
-		10, NULL,
-		"Add a quote from a believable customer describing the benefit "
-		"in their own words, with their name." },
+				       10, NULL,
+				       "Add a quote from a believable customer describing the benefit "
+				       "in their own words, with their name." },
 	[R_MISSING_EXTERNAL_FAQ] = { "missing-external-faq", SEV_ERROR, 10, 10,
-		NULL,
-		"Add external FAQ entries: the questions customers and the "
-		"press will ask (price, how it works, where to get it, what "
-		"happens when it fails, how to get help)." },
+				     NULL,
+				     "Add external FAQ entries: the questions customers and the "
+				     "press will ask (price, how it works, where to get it, what "
+				     "happens when it fails, how to get help)." },
 	[R_MISSING_INTERNAL_FAQ] = { "missing-internal-faq", SEV_ERROR, 10, 10,
-		NULL,
-		"Add internal FAQ entries: market size, economics, "
-		"dependencies, risks and why not to build it." },
+				     NULL,
+				     "Add internal FAQ entries: market size, economics, "
+				     "dependencies, risks and why not to build it." },
 	[R_PR_TOO_LONG] = { "press-release-too-long", SEV_ERROR, 15, 15, NULL,
-		NULL },
+			    NULL },
 	[R_FAQ_TOO_LONG] = { "faq-too-long", SEV_ERROR, 10, 10, NULL, NULL },
 	[R_HEADLINE_LENGTH] = { "headline-length", SEV_WARNING, 3, 3, NULL,
-		NULL },
+				NULL },
 	[R_LAUNCH_DATE_PAST] = { "launch-date-past", SEV_WARNING, 3, 3, NULL,
-		NULL },
+				 NULL },
 	[R_SUMMARY_LENGTH] = { "summary-length", SEV_WARNING, 2, 2, NULL,
-		NULL },
+			       NULL },
 	[R_PR_OVER_A_PAGE] = { "press-release-over-a-page", SEV_WARNING, 5, 5,
-		NULL, NULL },
+			       NULL, NULL },
 	[R_UNQUANTIFIED_PROBLEM] = { "unquantified-problem", SEV_WARNING, 5, 5,
-		NULL,
-		"The problem has no number; say how big it is for the customer "
-		"(how often, how long, how much)." },
+				     NULL,
+				     "The problem has no number; say how big it is for the customer "
+				     "(how often, how long, how much)." },
 	[R_QUOTE_WITHOUT_SPEAKER] = { "quote-without-speaker", SEV_WARNING, 3,
-		6, "quotes without a speaker",
-		"This quote has no speaker; attribute it to a named person and "
-		"their role." },
+				      6, "quotes without a speaker",
+				      "This quote has no speaker; attribute it to a named person and "
+				      "their role." },
 	[R_GUSHING_QUOTE] = { "gushing-quote", SEV_WARNING, 3, 6,
-		"gushing quotes", NULL },
+			      "gushing quotes", NULL },
 	[R_LONG_SENTENCE] = { "long-sentence", SEV_WARNING, 1, 5,
-		"long sentences", NULL },
+			      "long sentences", NULL },
 	[R_WEASEL_WORD] = { "weasel-word", SEV_WARNING, 2, 10, "weasel words",
-		NULL },
-	[R_HYPE_WORD] = { "hype-word", SEV_WARNING, 2, 10, "hype words",
-		NULL },
+			    NULL },
+	[R_HYPE_WORD] = { "hype-word", SEV_WARNING, 2, 10, "hype words", NULL },
 	[R_UNDEFINED_ACRONYM] = { "undefined-acronym", SEV_WARNING, 1, 5,
-		"undefined acronyms", NULL },
+				  "undefined acronyms", NULL },
 	[R_UNANSWERED_QUESTION] = { "unanswered-question", SEV_WARNING, 2, 6,
-		"unanswered questions",
-		"This question has no answer; answer with yes, no, a number or "
-		"\"we don't know yet\"." },
+				    "unanswered questions",
+				    "This question has no answer; answer with yes, no, a number or "
+				    "\"we don't know yet\"." },
 	[R_THIN_EXTERNAL_FAQ] = { "thin-external-faq", SEV_WARNING, 3, 3, NULL,
-		NULL },
+				  NULL },
 	[R_THIN_INTERNAL_FAQ] = { "thin-internal-faq", SEV_WARNING, 3, 3, NULL,
-		NULL },
+				  NULL },
 	[R_NO_RISK] = { "internal-faq-no-risk", SEV_WARNING, 5, 5, NULL,
-		"The internal FAQ never names a risk; add a question on what "
-		"could make this fail and why we might not build it. Until "
-		"then the score is capped at " STR(RISK_CAP) "." },
+			"The internal FAQ never names a risk; add a question on what "
+			"could make this fail and why we might not build it. Until "
+			"then the score is capped at " STR(RISK_CAP) "." },
 	[R_NO_ECONOMICS] = { "internal-faq-no-economics", SEV_WARNING, 4, 4,
-		NULL,
-		"The internal FAQ never covers the economics; add the cost, "
-		"price and margin, or say what you do not know yet." },
+			     NULL,
+			     "The internal FAQ never covers the economics; add the cost, "
+			     "price and margin, or say what you do not know yet." },
 	[R_NO_MARKET_SIZE] = { "internal-faq-no-market-size", SEV_WARNING, 4, 4,
-		NULL,
-		"The internal FAQ never sizes the market; say how many "
-		"customers have this problem and how you know." },
+			       NULL,
+			       "The internal FAQ never sizes the market; say how many "
+			       "customers have this problem and how you know." },
 	[R_NO_DEPENDENCIES] = { "internal-faq-no-dependencies", SEV_WARNING, 3,
-		3, NULL,
-		"The internal FAQ never names a dependency; say what this "
-		"relies on (teams, partners, third parties) and what happens "
-		"if they slip." },
+				3, NULL,
+				"The internal FAQ never names a dependency; say what this "
+				"relies on (teams, partners, third parties) and what happens "
+				"if they slip." },
 	/* cost and cap are computed: whatever brings the score down to 50 */
 	[R_RISK_CAP] = { "risk-cap", SEV_WARNING, 0, 0, NULL, NULL },
 	[R_READING_GRADE] = { "reading-grade", SEV_INFO, 0, 0, NULL, NULL },
@@ -120,17 +119,17 @@ static const struct rule rules[R_COUNT] = {
 static size_t
 rule_listed(enum rule_id r)
 {
-	size_t n = rules[r].cost > 0 ? (size_t)(rules[r].cap / rules[r].cost) : 1;
+	size_t n = rules[r].cost > 0 ? (size_t)(rules[r].cap / rules[r].cost) :
+				       1;
 
 	/* a table edit past OCC_MAX lists fewer, never reads past the array */
 	return n < OCC_MAX ? n : OCC_MAX;
 }
 
-
 /* Indexed places are prefix + index + suffix; the rest are prefix alone. */
 static const struct {
 	const char *prefix;
-	const char *suffix;	/* non-NULL: the pointer carries an index */
+	const char *suffix; /* non-NULL: the pointer carries an index */
 } locs[L_COUNT] = {
 	[L_WHOLE] = { "", NULL },
 	[L_PRESS_RELEASE] = { "/press_release", NULL },
@@ -141,10 +140,12 @@ static const struct {
 	[L_PROBLEM] = { "/press_release/problem", NULL },
 	[L_SOLUTION] = { "/press_release/solution", NULL },
 	[L_LEADER_QUOTE_TEXT] = { "/press_release/leader_quote/text", NULL },
-	[L_LEADER_QUOTE_SPEAKER] = { "/press_release/leader_quote/speaker", NULL },
+	[L_LEADER_QUOTE_SPEAKER] = { "/press_release/leader_quote/speaker",
+				     NULL },
 	[L_HOW_IT_WORKS] = { "/press_release/how_it_works", NULL },
 	[L_CUSTOMER_QUOTE] = { "/press_release/customer_quote", NULL },
-	[L_CUSTOMER_QUOTE_TEXT] = { "/press_release/customer_quote/text", NULL },
+	[L_CUSTOMER_QUOTE_TEXT] = { "/press_release/customer_quote/text",
+				    NULL },
 	[L_CUSTOMER_QUOTE_SPEAKER] = { "/press_release/customer_quote/speaker",
 				       NULL },
 	[L_CALL_TO_ACTION] = { "/press_release/call_to_action", NULL },
@@ -220,7 +221,6 @@ pointer_of(char *out, size_t size, const struct occ *o)
 		snprintf(out, size, "%s", locs[o->loc].prefix);
 }
 
-
 /*
  * The message for one finding: what is wrong and what to do about it.  The
  * fixed ones are the rules' hints; these carry a count, a quote or a date.
@@ -241,88 +241,118 @@ message_of(char *out, size_t size, const struct ctx *c, enum rule_id r,
 		excerpt(q, o->span, o->span_len);
 	switch (r) {
 	case R_PR_TOO_LONG:
-		snprintf(out, size, "The press release has %zu words; the limit "
+		snprintf(out, size,
+			 "The press release has %zu words; the limit "
 			 "is %d. Cut it to one page (about %d words) and move "
-			 "detail into the FAQ.", c->section_words[SEC_PRESS_RELEASE],
-			 PRESS_RELEASE_MAX, PAGE_WORDS);
+			 "detail into the FAQ.",
+			 c->section_words[SEC_PRESS_RELEASE], PRESS_RELEASE_MAX,
+			 PAGE_WORDS);
 		break;
 	case R_FAQ_TOO_LONG:
-		snprintf(out, size, "The FAQ has %zu words; the limit is %d "
+		snprintf(out, size,
+			 "The FAQ has %zu words; the limit is %d "
 			 "(about five pages). Keep the questions readers will "
-			 "ask and cut the rest.", c->section_words[SEC_FAQ],
-			 FAQ_MAX);
+			 "ask and cut the rest.",
+			 c->section_words[SEC_FAQ], FAQ_MAX);
 		break;
 	case R_HEADLINE_LENGTH:
-		snprintf(out, size, "The headline has %zu word%s; use %d to %d "
+		snprintf(out, size,
+			 "The headline has %zu word%s; use %d to %d "
 			 "that name the product and what the customer gains.",
-			 o->n, o->n == 1 ? "" : "s", HEADLINE_MIN, HEADLINE_MAX);
+			 o->n, o->n == 1 ? "" : "s", HEADLINE_MIN,
+			 HEADLINE_MAX);
 		break;
 	case R_LAUNCH_DATE_PAST:
-		snprintf(out, size, "The launch date %s is in the past (today is "
-			 "%s); set the date you are aiming for.", q, c->today);
+		snprintf(out, size,
+			 "The launch date %s is in the past (today is "
+			 "%s); set the date you are aiming for.",
+			 q, c->today);
 		break;
 	case R_SUMMARY_LENGTH:
-		snprintf(out, size, "The summary has %zu word%s; use %d to %d: "
+		snprintf(out, size,
+			 "The summary has %zu word%s; use %d to %d: "
 			 "the product, who it is for and its main benefit.",
 			 o->n, o->n == 1 ? "" : "s", SUMMARY_MIN, SUMMARY_MAX);
 		break;
 	case R_PR_OVER_A_PAGE:
-		snprintf(out, size, "The press release has %zu words, more than "
-			 "a page (about %d); tighten it so it reads on one page.",
-			 c->section_words[SEC_PRESS_RELEASE], PAGE_WORDS);
+		snprintf(
+			out, size,
+			"The press release has %zu words, more than "
+			"a page (about %d); tighten it so it reads on one page.",
+			c->section_words[SEC_PRESS_RELEASE], PAGE_WORDS);
 		break;
 	case R_GUSHING_QUOTE:
-		snprintf(out, size, "The quote gushes (\"%s\"); say what changes "
-			 "for the customer, not how anyone feels.", q);
+		snprintf(out, size,
+			 "The quote gushes (\"%s\"); say what changes "
+			 "for the customer, not how anyone feels.",
+			 q);
 		break;
 	case R_LONG_SENTENCE:
-		snprintf(out, size, "This sentence has %zu words (\"%s\"); split "
-			 "it: keep sentences to %d words or fewer.", o->n, q,
-			 SENTENCE_MAX);
+		snprintf(out, size,
+			 "This sentence has %zu words (\"%s\"); split "
+			 "it: keep sentences to %d words or fewer.",
+			 o->n, q, SENTENCE_MAX);
 		break;
 	case R_WEASEL_WORD:
-		snprintf(out, size, "\"%s\" is a weasel word; replace it with the "
-			 "number or fact it stands for.", q);
+		snprintf(out, size,
+			 "\"%s\" is a weasel word; replace it with the "
+			 "number or fact it stands for.",
+			 q);
 		break;
 	case R_HYPE_WORD:
-		snprintf(out, size, "\"%s\" is hype; replace it with a specific, "
-			 "measurable benefit.", q);
+		snprintf(out, size,
+			 "\"%s\" is hype; replace it with a specific, "
+			 "measurable benefit.",
+			 q);
 		break;
 	case R_UNDEFINED_ACRONYM:
-		snprintf(out, size, "Spell out \"%s\" at its first use, as in "
-			 "\"full name (%s)\".", q, q);
+		snprintf(out, size,
+			 "Spell out \"%s\" at its first use, as in "
+			 "\"full name (%s)\".",
+			 q, q);
 		break;
 	case R_THIN_EXTERNAL_FAQ:
-		snprintf(out, size, "The external FAQ has %zu question%s; add at "
+		snprintf(out, size,
+			 "The external FAQ has %zu question%s; add at "
 			 "least %d: price, how it works, where to get it, what "
-			 "happens when it fails, how to get help.", o->n,
-			 o->n == 1 ? "" : "s", FAQ_THIN);
-		break;
-	case R_THIN_INTERNAL_FAQ:
-		snprintf(out, size, "The internal FAQ has %zu question%s; add at "
-			 "least %d: market size, economics, dependencies, risks.",
+			 "happens when it fails, how to get help.",
 			 o->n, o->n == 1 ? "" : "s", FAQ_THIN);
 		break;
+	case R_THIN_INTERNAL_FAQ:
+		snprintf(
+			out, size,
+			"The internal FAQ has %zu question%s; add at "
+			"least %d: market size, economics, dependencies, risks.",
+			o->n, o->n == 1 ? "" : "s", FAQ_THIN);
+		break;
 	case R_RISK_CAP:
-		snprintf(out, size, "Score capped at %d because the internal FAQ "
-			 "ignores risk; answering a risk question gives back these "
-			 "%zu points.", RISK_CAP, o->n);
+		snprintf(
+			out, size,
+			"Score capped at %d because the internal FAQ "
+			"ignores risk; answering a risk question gives back these "
+			"%zu points.",
+			RISK_CAP, o->n);
 		break;
 	case R_READING_GRADE:
 		g = reading_grade10(c);
-		snprintf(out, size, "Reading grade %ld.%ld (Flesch-Kincaid, %zu "
-			 "words in %zu sentences); %s", g / 10, g % 10, c->words,
-			 c->sentences, g <= GRADE_EASY * 10 ?
-			 "easy to read: keep it at or below grade 10." :
-			 "hard going: shorter sentences and plainer words bring "
-			 "it to grade 10 or below.");
+		snprintf(
+			out, size,
+			"Reading grade %ld.%ld (Flesch-Kincaid, %zu "
+			"words in %zu sentences); %s",
+			g / 10, g % 10, c->words, c->sentences,
+			g <= GRADE_EASY * 10 ?
+				"easy to read: keep it at or below grade 10." :
+				"hard going: shorter sentences and plainer words bring "
+				"it to grade 10 or below.");
 		break;
 	case R_WORD_COUNT:
-		snprintf(out, size, "Press release %zu words (a page is about %d, "
+		snprintf(out, size,
+			 "Press release %zu words (a page is about %d, "
 			 "the limit %d); FAQ %zu words (limit %d); customer "
-			 "answers %zu words.", c->section_words[SEC_PRESS_RELEASE],
-			 PAGE_WORDS, PRESS_RELEASE_MAX, c->section_words[SEC_FAQ],
-			 FAQ_MAX, c->section_words[SEC_CUSTOMER]);
+			 "answers %zu words.",
+			 c->section_words[SEC_PRESS_RELEASE], PAGE_WORDS,
+			 PRESS_RELEASE_MAX, c->section_words[SEC_FAQ], FAQ_MAX,
+			 c->section_words[SEC_CUSTOMER]);
 		break;
 	default:
 		/* every other rule has a hint */
@@ -330,7 +360,6 @@ message_of(char *out, size_t size, const struct ctx *c, enum rule_id r,
 		break;
 	}
 }
-
 
 /*
  * Append one finding to findings (borrowed).  The message may quote user
@@ -354,8 +383,9 @@ finding_add(json_t *findings, enum rule_id r, const struct occ *o, char *msg,
 	if (f == NULL)
 		return -1;
 	if (json_object_set_new(f, "rule", json_string(rules[r].name)) != 0 ||
-	    json_object_set_new(f, "severity",
-				json_string(severity_name[rules[r].severity])) != 0 ||
+	    json_object_set_new(
+		    f, "severity",
+		    json_string(severity_name[rules[r].severity])) != 0 ||
 	    json_object_set_new(f, "pointer", json_string(ptr)) != 0 ||
 	    json_object_set_new(f, "message", json_string(msg)) != 0 ||
 	    json_object_set_new(f, "points", json_integer(points)) != 0) {
@@ -392,23 +422,27 @@ quality_findings_build(struct ctx *c, json_t *findings)
 			h->occ[0].n = (size_t)(budget - RISK_CAP);
 		}
 		for (size_t k = 0; k < h->count && k < listed; k++) {
-			int pts = r == R_RISK_CAP ? (int)h->occ[0].n : rules[r].cost;
+			int pts = r == R_RISK_CAP ? (int)h->occ[0].n :
+						    rules[r].cost;
 
 			if (pts > budget)
 				pts = budget;
 			budget -= pts;
-			message_of(msg, sizeof(msg), c, (enum rule_id)r, &h->occ[k]);
-			if (finding_add(findings, (enum rule_id)r, &h->occ[k], msg,
-					pts) != 0)
+			message_of(msg, sizeof(msg), c, (enum rule_id)r,
+				   &h->occ[k]);
+			if (finding_add(findings, (enum rule_id)r, &h->occ[k],
+					msg, pts) != 0)
 				return -1;
 		}
 		if (h->count > listed) {
-			snprintf(msg, sizeof(msg), "%zu more %s, the first here; "
-				 "this rule costs at most %d points, so they cost "
-				 "nothing more, but fix them too.",
-				 h->count - listed,
-				 rules[r].plural ? rules[r].plural : "findings",
-				 rules[r].cap);
+			snprintf(
+				msg, sizeof(msg),
+				"%zu more %s, the first here; "
+				"this rule costs at most %d points, so they cost "
+				"nothing more, but fix them too.",
+				h->count - listed,
+				rules[r].plural ? rules[r].plural : "findings",
+				rules[r].cap);
 			if (finding_add(findings, (enum rule_id)r,
 					&h->occ[listed], msg, 0) != 0)
 				return -1;
@@ -422,15 +456,14 @@ quality_stats_build(const struct ctx *c)
 {
 	long g = reading_grade10(c);
 
-	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
-			 "press_release_words",
-			 (json_int_t)c->section_words[SEC_PRESS_RELEASE],
-			 "faq_words", (json_int_t)c->section_words[SEC_FAQ],
-			 "customer_words",
-			 (json_int_t)c->section_words[SEC_CUSTOMER],
-			 "words", (json_int_t)c->words,
-			 "external_questions", (json_int_t)c->external_questions,
-			 "internal_questions", (json_int_t)c->internal_questions,
-			 "sentences", (json_int_t)c->sentences,
-			 "reading_grade", (json_int_t)((g + 5) / 10));
+	return json_pack(
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "press_release_words",
+		(json_int_t)c->section_words[SEC_PRESS_RELEASE], "faq_words",
+		(json_int_t)c->section_words[SEC_FAQ], "customer_words",
+		(json_int_t)c->section_words[SEC_CUSTOMER], "words",
+		(json_int_t)c->words, "external_questions",
+		(json_int_t)c->external_questions, "internal_questions",
+		(json_int_t)c->internal_questions, "sentences",
+		(json_int_t)c->sentences, "reading_grade",
+		(json_int_t)((g + 5) / 10));
 }

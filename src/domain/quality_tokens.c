@@ -23,8 +23,16 @@
 #include "quality_internal.h"
 
 enum cls {
-	C_WORD, C_SPACE, C_NEWLINE, C_HYPHEN, C_APOS, C_DOT, C_COMMA, C_TERM,
-	C_OPEN, C_OTHER
+	C_WORD,
+	C_SPACE,
+	C_NEWLINE,
+	C_HYPHEN,
+	C_APOS,
+	C_DOT,
+	C_COMMA,
+	C_TERM,
+	C_OPEN,
+	C_OTHER
 };
 
 #define W_ C_WORD
@@ -38,16 +46,15 @@ static const unsigned char ascii_cls[128] = {
 	/*  SP  !       "   #   $   %   &   '       (       )   *   +   , */
 	S_, C_TERM, O_, O_, O_, O_, O_, C_APOS, C_OPEN, O_, O_, O_, C_COMMA,
 	/*  -       .      / */
-	C_HYPHEN, C_DOT, O_,
-	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,		/* 0-9 */
-	O_, O_, O_, O_, O_, C_TERM,			/* : ; < = > ? */
-	O_,						/* @ */
-	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,	/* A-M */
-	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,	/* N-Z */
-	O_, O_, O_, O_, O_, O_,				/* [ \ ] ^ _ ` */
-	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,	/* a-m */
-	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,	/* n-z */
-	O_, O_, O_, O_, O_,				/* { | } ~ DEL */
+	C_HYPHEN, C_DOT, O_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, /* 0-9 */
+	O_, O_, O_, O_, O_, C_TERM,			    /* : ; < = > ? */
+	O_,						    /* @ */
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, /* A-M */
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, /* N-Z */
+	O_, O_, O_, O_, O_, O_,				    /* [ \ ] ^ _ ` */
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, /* a-m */
+	W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, /* n-z */
+	O_, O_, O_, O_, O_,				    /* { | } ~ DEL */
 };
 
 #undef W_
@@ -58,16 +65,30 @@ enum { L_NONE, L_CONSONANT, L_VOWEL };
 
 /* Latin letters by byte, either case: one load per byte of every token. */
 static const unsigned char latin[256] = {
-	['A'] = L_VOWEL, ['E'] = L_VOWEL, ['I'] = L_VOWEL, ['O'] = L_VOWEL,
-	['U'] = L_VOWEL, ['Y'] = L_VOWEL,
-	['a'] = L_VOWEL, ['e'] = L_VOWEL, ['i'] = L_VOWEL, ['o'] = L_VOWEL,
-	['u'] = L_VOWEL, ['y'] = L_VOWEL,
-	['B' ... 'D'] = L_CONSONANT, ['F' ... 'H'] = L_CONSONANT,
-	['J' ... 'N'] = L_CONSONANT, ['P' ... 'T'] = L_CONSONANT,
-	['V' ... 'X'] = L_CONSONANT, ['Z'] = L_CONSONANT,
-	['b' ... 'd'] = L_CONSONANT, ['f' ... 'h'] = L_CONSONANT,
-	['j' ... 'n'] = L_CONSONANT, ['p' ... 't'] = L_CONSONANT,
-	['v' ... 'x'] = L_CONSONANT, ['z'] = L_CONSONANT,
+	['A'] = L_VOWEL,
+	['E'] = L_VOWEL,
+	['I'] = L_VOWEL,
+	['O'] = L_VOWEL,
+	['U'] = L_VOWEL,
+	['Y'] = L_VOWEL,
+	['a'] = L_VOWEL,
+	['e'] = L_VOWEL,
+	['i'] = L_VOWEL,
+	['o'] = L_VOWEL,
+	['u'] = L_VOWEL,
+	['y'] = L_VOWEL,
+	['B' ... 'D'] = L_CONSONANT,
+	['F' ... 'H'] = L_CONSONANT,
+	['J' ... 'N'] = L_CONSONANT,
+	['P' ... 'T'] = L_CONSONANT,
+	['V' ... 'X'] = L_CONSONANT,
+	['Z'] = L_CONSONANT,
+	['b' ... 'd'] = L_CONSONANT,
+	['f' ... 'h'] = L_CONSONANT,
+	['j' ... 'n'] = L_CONSONANT,
+	['p' ... 't'] = L_CONSONANT,
+	['v' ... 'x'] = L_CONSONANT,
+	['z'] = L_CONSONANT,
 };
 
 /*
@@ -75,14 +96,17 @@ static const unsigned char latin[256] = {
  * a-z) its normalised (lower case) value, else 0 (for bytes from 0x80 the
  * slower classify() decides).
  */
-#define WL(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 :	\
-	       ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ? (c) : 0))
-#define WL4(c) WL(c), WL((c) + 1), WL((c) + 2), WL((c) + 3)
+#define WL(c)                                                         \
+	((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 :        \
+			 ((c) >= 'a' && (c) <= 'z') ||                \
+					 ((c) >= '0' && (c) <= '9') ? \
+						    (c) :             \
+						    0))
+#define WL4(c)	WL(c), WL((c) + 1), WL((c) + 2), WL((c) + 3)
 #define WL16(c) WL4(c), WL4((c) + 4), WL4((c) + 8), WL4((c) + 12)
 static const unsigned char word_lower[256] = {
-	WL16(0x00), WL16(0x10), WL16(0x20), WL16(0x30),
-	WL16(0x40), WL16(0x50), WL16(0x60), WL16(0x70),
-	WL16(0x80), WL16(0x90), WL16(0xA0), WL16(0xB0),
+	WL16(0x00), WL16(0x10), WL16(0x20), WL16(0x30), WL16(0x40), WL16(0x50),
+	WL16(0x60), WL16(0x70), WL16(0x80), WL16(0x90), WL16(0xA0), WL16(0xB0),
 	WL16(0xC0), WL16(0xD0), WL16(0xE0), WL16(0xF0),
 };
 #undef WL16
@@ -186,7 +210,8 @@ static bool
 dot_continues(const unsigned char *p, size_t len)
 {
 	if (len == 1)
-		return (p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z');
+		return (p[0] >= 'a' && p[0] <= 'z') ||
+		       (p[0] >= 'A' && p[0] <= 'Z');
 	if (memchr(p, '.', len) != NULL)
 		return true;
 	/* Once per sentence end: compare in place, no strlen of every entry. */
@@ -316,7 +341,7 @@ read_word(const unsigned char *s, size_t n, size_t i, uint32_t *hash,
 			}
 			continue;
 		}
-		vowel = false;		/* whatever follows is no Latin letter */
+		vowel = false; /* whatever follows is no Latin letter */
 		len = classify(s, n, i, &c);
 		if (c == C_WORD) {
 			/*
@@ -333,9 +358,8 @@ read_word(const unsigned char *s, size_t n, size_t i, uint32_t *hash,
 		classify(s, n, i + len, &c2);
 		if (c2 != C_WORD)
 			break;
-		if (c == C_COMMA &&
-		    !(s[i - 1] >= '0' && s[i - 1] <= '9' &&
-		      s[i + 1] >= '0' && s[i + 1] <= '9'))
+		if (c == C_COMMA && !(s[i - 1] >= '0' && s[i - 1] <= '9' &&
+				      s[i + 1] >= '0' && s[i + 1] <= '9'))
 			break;
 		h = (h ^ (c == C_APOS ? '\'' : s[i])) * FNV_PRIME;
 		i += len;

@@ -28,8 +28,8 @@
 #include "prfaq/workflow.h"
 #include "render_internal.h"
 
-#define EM_DASH			"\xE2\x80\x94"	/* U+2014 */
-#define MIDDLE_DOT		"\xC2\xB7"	/* U+00B7 */
+#define EM_DASH	   "\xE2\x80\x94" /* U+2014 */
+#define MIDDLE_DOT "\xC2\xB7"	  /* U+00B7 */
 
 /* ---- reading the document --------------------------------------------- */
 
@@ -127,8 +127,8 @@ md_section(struct prfaq_buf *out, const char *heading)
 /* ---- parts ------------------------------------------------------------- */
 
 static const char *const month_names[12] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December",
+	"January", "February", "March",	    "April",   "May",	   "June",
+	"July",	   "August",   "September", "October", "November", "December",
 };
 
 /*
@@ -293,8 +293,8 @@ md_meta(struct prfaq_buf *out, const json_t *doc, const json_t *pr)
 			if ((s = text_of(json_array_get(v, i), &n)) == NULL)
 				continue;
 			if (first ? meta_sep(out) != 0 ||
-				    prfaq_buf_puts(out, "Tags: ") != 0
-				  : prfaq_buf_puts(out, ", ") != 0)
+					    prfaq_buf_puts(out, "Tags: ") != 0 :
+				    prfaq_buf_puts(out, ", ") != 0)
 				return -1;
 			if (render_md_inline(out, s, n, false) != 0)
 				return -1;
@@ -332,8 +332,9 @@ md_meta(struct prfaq_buf *out, const json_t *doc, const json_t *pr)
 	v = render_object_get(doc, "quality");
 	if (v != NULL && number_of(json_object_get(v, "score"), &num) &&
 	    (meta_sep(out) != 0 ||
-	     prfaq_buf_printf(out, "Quality score: %" JSON_INTEGER_FORMAT
-			      "/100", num) != 0))
+	     prfaq_buf_printf(out,
+			      "Quality score: %" JSON_INTEGER_FORMAT "/100",
+			      num) != 0))
 		return -1;
 
 	if (out->len > 0 && prfaq_buf_putc(out, '\n') != 0)
@@ -453,7 +454,8 @@ md_customer(struct prfaq_buf *out, const json_t *customer)
 		{ "problem", "What is the customer problem or opportunity?" },
 		{ "benefit", "What is the most important customer benefit?" },
 		{ "evidence", "How do we know what customers need or want?" },
-		{ "experience", "What does the customer experience look like?" },
+		{ "experience",
+		  "What does the customer experience look like?" },
 	};
 
 	for (size_t i = 0; i < sizeof(questions) / sizeof(questions[0]); i++) {
@@ -494,8 +496,8 @@ md_faq(struct prfaq_buf *out, const json_t *list, const char *heading)
 		if (md_section(out, heading) != 0 ||
 		    prfaq_buf_puts(out, "### Q: ") != 0)
 			return -1;
-		if (q != NULL ? render_md_inline(out, q, qn, false) != 0
-			      : prfaq_buf_puts(out, "(no question)") != 0)
+		if (q != NULL ? render_md_inline(out, q, qn, false) != 0 :
+				prfaq_buf_puts(out, "(no question)") != 0)
 			return -1;
 		if (prfaq_buf_putc(out, '\n') != 0)
 			return -1;
@@ -560,9 +562,9 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
 		if (link) {
 			if (prfaq_buf_putc(out, '[') != 0)
 				return -1;
-			if (title != NULL
-			    ? render_md_inline(out, title, tn, false)
-			    : render_md_escape(out, url, un, false))
+			if (title != NULL ?
+				    render_md_inline(out, title, tn, false) :
+				    render_md_escape(out, url, un, false))
 				return -1;
 			if (prfaq_buf_puts(out, "](") != 0 ||
 			    render_md_url(out, url, un) != 0 ||
@@ -702,8 +704,9 @@ render_md_doc_build(const json_t *doc, struct md_doc *md)
 	    md_decision(&md->part[PART_DECISION],
 			render_object_get(doc, "decision")) != 0 ||
 	    md_visuals(&md->part[PART_VISUALS],
-		       json_is_object(content)
-		       ? json_object_get(content, "visuals") : NULL) != 0)
+		       json_is_object(content) ?
+			       json_object_get(content, "visuals") :
+			       NULL) != 0)
 		return -1;
 	return 0;
 }

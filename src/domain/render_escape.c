@@ -37,7 +37,7 @@
 #include "prfaq/utf8.h"
 #include "render_internal.h"
 
-#define REPLACEMENT_CHAR	"\xEF\xBF\xBD"	/* U+FFFD */
+#define REPLACEMENT_CHAR "\xEF\xBF\xBD" /* U+FFFD */
 
 /* ---- Markdown ---------------------------------------------------------- */
 
@@ -61,7 +61,7 @@ int
 render_md_escape(struct prfaq_buf *out, const char *s, size_t n,
 		 bool line_start)
 {
-	size_t ol_delim = SIZE_MAX;	/* the "." of "1." at line start */
+	size_t ol_delim = SIZE_MAX; /* the "." of "1." at line start */
 	size_t i = 0, plain = 0;
 
 	if (line_start && n > 0 && is_digit(s[0])) {
@@ -163,8 +163,8 @@ render_md_inline(struct prfaq_buf *out, const char *s, size_t n,
 			continue;
 		if (!first && prfaq_buf_putc(out, ' ') != 0)
 			return -1;
-		if (render_md_escape(out, s + b, e - b,
-				     first && line_start) != 0)
+		if (render_md_escape(out, s + b, e - b, first && line_start) !=
+		    0)
 			return -1;
 		first = false;
 	}
@@ -295,11 +295,21 @@ render_html_escape(struct prfaq_buf *out, const char *s, size_t n)
 			int rc;
 
 			switch (c) {
-			case '&': rep = "&amp;"; break;
-			case '<': rep = "&lt;"; break;
-			case '>': rep = "&gt;"; break;
-			case '"': rep = "&quot;"; break;
-			case '\'': rep = "&#39;"; break;
+			case '&':
+				rep = "&amp;";
+				break;
+			case '<':
+				rep = "&lt;";
+				break;
+			case '>':
+				rep = "&gt;";
+				break;
+			case '"':
+				rep = "&quot;";
+				break;
+			case '\'':
+				rep = "&#39;";
+				break;
 			default:
 				if ((c < 0x20 && c != '\t') || c == 0x7F)
 					rep = REPLACEMENT_CHAR;

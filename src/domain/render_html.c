@@ -15,7 +15,7 @@
 static const struct {
 	const char *element;
 	const char *class;
-	bool faq;		/* the first FAQ part present starts a page */
+	bool faq; /* the first FAQ part present starts a page */
 	bool new_page;
 } part_html[PART_COUNT_] = {
 	[PART_HEAD] = { "header", "masthead", false, false },
@@ -83,8 +83,10 @@ html_title(struct prfaq_buf *out, const json_t *doc)
 	size_t n;
 
 	if ((s = render_text_get(doc, "title", &n)) == NULL)
-		s = render_text_get(render_object_get(render_object_get(doc,
-			"content"), "press_release"), "headline", &n);
+		s = render_text_get(
+			render_object_get(render_object_get(doc, "content"),
+					  "press_release"),
+			"headline", &n);
 	if (s == NULL)
 		return prfaq_buf_puts(out, "Untitled PR/FAQ");
 	return render_html_escape(out, s, n);
@@ -120,23 +122,24 @@ prfaq_render_html(const json_t *doc, struct prfaq_buf *out)
 
 	if (render_md_doc_build(doc, &md) != 0)
 		goto out;
-	if (prfaq_buf_puts(out,
-		"<!DOCTYPE html>\n"
-		"<html>\n"
-		"<head>\n"
-		"<meta charset=\"utf-8\">\n"
-		"<meta http-equiv=\"Content-Security-Policy\""
-		" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-		"<meta name=\"viewport\""
-		" content=\"width=device-width, initial-scale=1\">\n"
-		"<meta name=\"referrer\" content=\"no-referrer\">\n"
-		"<meta name=\"generator\" content=\"prfaqd\">\n"
-		"<title>") != 0 ||
+	if (prfaq_buf_puts(
+		    out,
+		    "<!DOCTYPE html>\n"
+		    "<html>\n"
+		    "<head>\n"
+		    "<meta charset=\"utf-8\">\n"
+		    "<meta http-equiv=\"Content-Security-Policy\""
+		    " content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+		    "<meta name=\"viewport\""
+		    " content=\"width=device-width, initial-scale=1\">\n"
+		    "<meta name=\"referrer\" content=\"no-referrer\">\n"
+		    "<meta name=\"generator\" content=\"prfaqd\">\n"
+		    "<title>") != 0 ||
 	    html_title(out, doc) != 0 ||
 	    prfaq_buf_puts(out, "</title>\n<style>\n") != 0 ||
 	    prfaq_buf_puts(out, html_style) != 0 ||
 	    prfaq_buf_puts(out, "</style>\n</head>\n<body>\n"
-			   "<article class=\"prfaq\">\n") != 0)
+				"<article class=\"prfaq\">\n") != 0)
 		goto out;
 
 	for (size_t i = 0; i < PART_COUNT_; i++) {
@@ -156,8 +159,8 @@ prfaq_render_html(const json_t *doc, struct prfaq_buf *out)
 				       part_html[i].element, part_html[i].class,
 				       new_page ? " new-page" : "") != 0 ||
 		      prfaq_buf_puts(out, html) != 0 ||
-		      prfaq_buf_printf(out, "</%s>\n",
-				       part_html[i].element) != 0;
+		      prfaq_buf_printf(out, "</%s>\n", part_html[i].element) !=
+			      0;
 		free(html);
 		if (err)
 			goto out;

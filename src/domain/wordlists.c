@@ -9,6 +9,7 @@
  */
 #include "prfaq/wordlists.h"
 
+/* clang-format off */
 static const char *const weasel[] = {
 	"a lot of", "almost all", "arguably", "countless", "experts agree",
 	"extremely", "fairly", "generally", "in most cases", "it is believed",
@@ -30,11 +31,13 @@ static const char *const hype[] = {
 	"unprecedented", "world-class",
 	NULL
 };
+/* clang-format on */
 
 /*
  * Excuses: a longer match here wins over a weasel or hype entry it contains.
  * "How many customers are there?" is a market-size question, not a weasel.
  */
+/* clang-format off */
 static const char *const plain[] = {
 	"how many", "leading cause", "leading to", "leading up to",
 	NULL
@@ -46,8 +49,10 @@ static const char *const gush[] = {
 	"overjoyed", "pleased", "proud", "thrilled",
 	NULL
 };
+/* clang-format on */
 
 /* Spelled-out quantities; any ASCII digit also counts (checked directly). */
+/* clang-format off */
 static const char *const number[] = {
 	"billion", "billions", "dozen", "dozens", "eight", "eighty", "eleven",
 	"fifteen", "fifty", "five", "forty", "four", "half", "hundred",
@@ -89,6 +94,7 @@ static const char *const dependency[] = {
 	"vendors",
 	NULL
 };
+/* clang-format on */
 
 const struct prfaq_wordlist prfaq_wordlists[PRFAQ_LEX_COUNT] = {
 	[PRFAQ_LEX_WEASEL] = { "weasel", weasel },
@@ -107,15 +113,13 @@ const struct prfaq_wordlist prfaq_wordlists[PRFAQ_LEX_COUNT] = {
  * SLA, SKU and friends are jargon to a customer and must be spelled out.
  */
 const char *const prfaq_acronyms_known[] = {
-	"AM", "ATM", "CEO", "CFO", "CIO", "CMO", "COO", "CTO", "EU", "EUR",
-	"EVP", "FAQ", "GBP", "GPS", "HR", "ID", "IT", "OK", "PC", "PDF", "PIN",
-	"PM", "PR", "SMS", "SVP", "TV", "UK", "UN", "URL", "US", "USA", "USD",
-	"VP",
-	NULL
+	"AM",  "ATM", "CEO", "CFO", "CIO", "CMO", "COO", "CTO", "EU",
+	"EUR", "EVP", "FAQ", "GBP", "GPS", "HR",  "ID",	 "IT",	"OK",
+	"PC",  "PDF", "PIN", "PM",  "PR",  "SMS", "SVP", "TV",	"UK",
+	"UN",  "URL", "US",  "USA", "USD", "VP",  NULL
 };
 
-const char *const prfaq_abbreviations[] = {
-	"approx", "co", "corp", "dept", "dr", "inc", "jr", "ltd", "mr", "mrs",
-	"ms", "prof", "sr", "st", "vs",
-	NULL
-};
+const char *const prfaq_abbreviations[] = { "approx", "co",  "corp", "dept",
+					    "dr",     "inc", "jr",   "ltd",
+					    "mr",     "mrs", "ms",   "prof",
+					    "sr",     "st",  "vs",   NULL };

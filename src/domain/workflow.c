@@ -36,15 +36,18 @@ static const struct {
 	[PRFAQ_ACTION_REOPEN] = { "reopen", "reopen" },
 	[PRFAQ_ACTION_ARCHIVE] = { "archive", "archive" },
 	[PRFAQ_ACTION_VERDICT] = { "verdict",
-		"post an approve or request_changes review on" },
+				   "post an approve or request_changes review on" },
 };
 
 struct transition {
-	bool allowed;		/* false (the zero value) refuses */
+	bool allowed; /* false (the zero value) refuses */
 	enum prfaq_status next;
 };
 
-#define TO(s)	{ true, PRFAQ_STATUS_ ## s }
+#define TO(s)                          \
+	{                              \
+		true, PRFAQ_STATUS_##s \
+	}
 
 static const struct transition
 workflow_table[PRFAQ_STATUS_COUNT_][PRFAQ_ACTION_COUNT_] = {

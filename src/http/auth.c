@@ -43,8 +43,10 @@ jwt_refuse(struct prfaq_request *req, const char *why)
 
 	memcpy(challenge, head, n);
 	for (const char *p = why; *p != '\0' && n < sizeof(challenge) - 2; p++)
-		challenge[n++] = (*p >= 0x20 && *p <= 0x7e && *p != '"' &&
-				  *p != '\\') ? *p : '?';
+		challenge[n++] =
+			(*p >= 0x20 && *p <= 0x7e && *p != '"' && *p != '\\') ?
+				*p :
+				'?';
 	challenge[n++] = '"';
 	challenge[n] = '\0';
 	unauthorized(req, challenge, why);
@@ -76,8 +78,10 @@ jwt_user(struct prfaq_app *app, const struct prfaq_jwt_claims *claims,
 	if (rc == PRFAQ_OK) {
 		user->roles = cfg->jwt_default_role_bits;
 		user->active = true;
-		log_info(request_id, "user %s created for a JWT of the identity "
-			 "provider", user->id);
+		log_info(request_id,
+			 "user %s created for a JWT of the identity "
+			 "provider",
+			 user->id);
 	} else if (rc == PRFAQ_ECONFLICT) {
 		/* Another request of the same user created it first. */
 		prfaq_error_clear(err);
@@ -126,8 +130,8 @@ auth_jwt(struct prfaq_request *req, const char *token, size_t n)
 	prfaq_error_init(&err);
 	keys = prfaq_jwks_source_get(app->jwks);
 	now = (int64_t)time(NULL);
-	rc = prfaq_jwt_verify(token, n, keys, &policy, now, &claims, &kid_unknown,
-			      &err);
+	rc = prfaq_jwt_verify(token, n, keys, &policy, now, &claims,
+			      &kid_unknown, &err);
 	prfaq_jwks_unref(keys);
 	if (rc != PRFAQ_OK) {
 		if (kid_unknown)
@@ -153,9 +157,11 @@ auth_jwt(struct prfaq_request *req, const char *token, size_t n)
 	req->caller.roles = cfg->jwt_roles_claim[0] ? claims.roles : user.roles;
 	req->authenticated = ok = true;
 	if (claims.exp > now)
-		prfaq_auth_cache_put_for(app->auth_cache, hash, &req->caller, epoch,
+		prfaq_auth_cache_put_for(app->auth_cache, hash, &req->caller,
+					 epoch,
 					 claims.exp - now > UINT_MAX ?
-						 UINT_MAX : (unsigned)(claims.exp - now));
+						 UINT_MAX :
+						 (unsigned)(claims.exp - now));
 out:
 	prfaq_error_clear(&err);
 	return ok;
@@ -193,13 +199,15 @@ auth_authenticate(struct prfaq_request *req)
 	if (prfaq_jwt_shaped(h, n)) {
 		if (app->jwks != NULL)
 			return auth_jwt(req, h, n);
-		unauthorized(req, INVALID_TOKEN,
-			     "This server does not accept JWTs; send an API token");
+		unauthorized(
+			req, INVALID_TOKEN,
+			"This server does not accept JWTs; send an API token");
 		return false;
 	}
 	if (!prfaq_token_well_formed(h, n)) {
 		/* Not a token we could have issued: no need to ask the database. */
-		unauthorized(req, INVALID_TOKEN, "The token is unknown or revoked");
+		unauthorized(req, INVALID_TOKEN,
+			     "The token is unknown or revoked");
 		return false;
 	}
 	memcpy(token, h, n);
@@ -210,14 +218,16 @@ auth_authenticate(struct prfaq_request *req)
 		return true;
 	}
 	prfaq_error_init(&err);
-	rc = prfaq_store_token_resolve(
-		(struct prfaq_db_ctx){ app->pool, req->request_id }, hash,
-		&req->caller, &err);
+	rc = prfaq_store_token_resolve((struct prfaq_db_ctx){ app->pool,
+							      req->request_id },
+				       hash, &req->caller, &err);
 	if (rc == PRFAQ_OK) {
-		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller, epoch);
+		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller,
+				     epoch);
 		req->authenticated = true;
 	} else if (rc == PRFAQ_EAUTH) {
-		unauthorized(req, INVALID_TOKEN, "The token is unknown or revoked");
+		unauthorized(req, INVALID_TOKEN,
+			     "The token is unknown or revoked");
 	} else {
 		prfaq_reply_error(req, &err);
 	}

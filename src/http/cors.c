@@ -39,9 +39,10 @@ cors_apply(struct prfaq_request *req, struct MHD_Response *resp)
 		return;
 	MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
 	if (req->method != PRFAQ_OPTIONS)
-		MHD_add_response_header(resp, "Access-Control-Expose-Headers",
-					"ETag, Location, Link, X-Request-Id, Retry-After, "
-					"Idempotent-Replayed");
+		MHD_add_response_header(
+			resp, "Access-Control-Expose-Headers",
+			"ETag, Location, Link, X-Request-Id, Retry-After, "
+			"Idempotent-Replayed");
 }
 
 bool
@@ -55,9 +56,10 @@ cors_preflight(struct prfaq_request *req)
 		return false;
 	router_allow_header(req->match.allow, allow, sizeof(allow));
 	prfaq_reply_header(req, "Access-Control-Allow-Methods", allow);
-	prfaq_reply_header(req, "Access-Control-Allow-Headers",
-			   "Authorization, Content-Type, If-Match, If-None-Match, "
-			   "Idempotency-Key, X-Request-Id");
+	prfaq_reply_header(
+		req, "Access-Control-Allow-Headers",
+		"Authorization, Content-Type, If-Match, If-None-Match, "
+		"Idempotency-Key, X-Request-Id");
 	prfaq_reply_header(req, "Access-Control-Max-Age", "600");
 	prfaq_reply_empty(req, 204);
 	return true;

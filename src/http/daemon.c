@@ -48,14 +48,17 @@ bind_address(const struct prfaq_config *cfg, struct sockaddr_storage *addr,
 	if (inet_pton(AF_INET, cfg->bind,
 		      &((struct sockaddr_in *)addr)->sin_addr) == 1) {
 		((struct sockaddr_in *)addr)->sin_family = AF_INET;
-		((struct sockaddr_in *)addr)->sin_port = htons((uint16_t)cfg->port);
+		((struct sockaddr_in *)addr)->sin_port =
+			htons((uint16_t)cfg->port);
 	} else if (inet_pton(AF_INET6, cfg->bind,
 			     &((struct sockaddr_in6 *)addr)->sin6_addr) == 1) {
 		((struct sockaddr_in6 *)addr)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)addr)->sin6_port = htons((uint16_t)cfg->port);
+		((struct sockaddr_in6 *)addr)->sin6_port =
+			htons((uint16_t)cfg->port);
 		*flags |= MHD_USE_IPv6;
 	} else {
-		log_error(NULL, "PRFAQ_BIND=\"%s\" is not an IPv4 or IPv6 address",
+		log_error(NULL,
+			  "PRFAQ_BIND=\"%s\" is not an IPv4 or IPv6 address",
 			  cfg->bind);
 		return false;
 	}
@@ -102,8 +105,8 @@ prfaq_server_start(const struct prfaq_config *cfg,
 	    srv->cors_origins == NULL || srv->deadline == NULL)
 		goto fail;
 
-	srv->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
-		&request_on_access, srv,
+	srv->daemon = MHD_start_daemon(
+		flags, (uint16_t)cfg->port, NULL, NULL, &request_on_access, srv,
 		/* First, so that even warnings about later options are JSON. */
 		MHD_OPTION_EXTERNAL_LOGGER, &on_mhd_log, srv,
 		MHD_OPTION_URI_LOG_CALLBACK, &request_on_uri, srv,
@@ -114,15 +117,15 @@ prfaq_server_start(const struct prfaq_config *cfg,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory_limit,
 		MHD_OPTION_NOTIFY_COMPLETED, &request_on_completed, srv,
-		MHD_OPTION_NOTIFY_CONNECTION, &deadline_on_connection, srv->deadline,
-		MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_CONNECTION, &deadline_on_connection,
+		srv->deadline, MHD_OPTION_END);
 	if (srv->daemon == NULL) {
-		log_error(NULL, "cannot listen on %s:%u (%s)", cfg->bind, cfg->port,
-			  strerror(errno));
+		log_error(NULL, "cannot listen on %s:%u (%s)", cfg->bind,
+			  cfg->port, strerror(errno));
 		goto fail;
 	}
-	log_info(NULL, "listening on %s:%u with %u threads", cfg->bind, cfg->port,
-		 threads);
+	log_info(NULL, "listening on %s:%u with %u threads", cfg->bind,
+		 cfg->port, threads);
 	return srv;
 fail:
 	router_free(srv->router);
@@ -153,9 +156,12 @@ prfaq_server_stop(struct prfaq_server *srv, unsigned timeout_s)
 	while (__atomic_load_n(&srv->inflight, __ATOMIC_RELAXED) > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec >= (time_t)timeout_s) {
-			log_warn(NULL, "shutdown: %d requests still in flight after %us",
-				 __atomic_load_n(&srv->inflight, __ATOMIC_RELAXED),
-				 timeout_s);
+			log_warn(
+				NULL,
+				"shutdown: %d requests still in flight after %us",
+				__atomic_load_n(&srv->inflight,
+						__ATOMIC_RELAXED),
+				timeout_s);
 			break;
 		}
 		usleep(10000);

@@ -37,20 +37,20 @@
 struct tracked {
 	struct deadline *d;
 	MHD_socket fd;
-	struct timespec since;	/* opened, or last replied */
-	bool waiting;		/* for a request's headers */
-	bool cut;		/* shut down already */
+	struct timespec since; /* opened, or last replied */
+	bool waiting;	       /* for a request's headers */
+	bool cut;	       /* shut down already */
 	struct tracked *prev, *next;
 };
 
 struct deadline {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;	/* on the monotonic clock; signalled on stop */
+	pthread_cond_t cv; /* on the monotonic clock; signalled on stop */
 	pthread_t thread;
 	bool stop;
 	unsigned timeout_s;
 	struct tracked *head;
-	bool trim;		/* connections came and went since the last trim */
+	bool trim; /* connections came and went since the last trim */
 };
 
 static double
@@ -88,7 +88,8 @@ sweeper(void *arg)
 			 * (its threads busy), not the client.  Count time from
 			 * when it catches up.
 			 */
-			if (ioctl(t->fd, FIONREAD, &unread) == 0 && unread > 0) {
+			if (ioctl(t->fd, FIONREAD, &unread) == 0 &&
+			    unread > 0) {
 				t->since = now;
 				continue;
 			}
@@ -99,8 +100,11 @@ sweeper(void *arg)
 			cut++;
 		}
 		if (cut > 0)
-			log_info(NULL, "closed %u connection(s) whose request headers "
-				 "took over %us", cut, d->timeout_s);
+			log_info(
+				NULL,
+				"closed %u connection(s) whose request headers "
+				"took over %us",
+				cut, d->timeout_s);
 		if (d->head == NULL && d->trim) {
 			d->trim = false;
 			pthread_mutex_unlock(&d->mu);
@@ -175,8 +179,8 @@ deadline_on_connection(void *cls, struct MHD_Connection *conn,
 	struct tracked *t = *socket_context;
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 
 		/* Untracked (out of memory, say): only the idle timeout applies. */
 		if (ci == NULL || (t = calloc(1, sizeof(*t))) == NULL)
@@ -213,8 +217,8 @@ deadline_on_connection(void *cls, struct MHD_Connection *conn,
 static struct tracked *
 tracked_of(struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	return ci != NULL ? ci->socket_context : NULL;
 }

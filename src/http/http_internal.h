@@ -13,22 +13,22 @@
 #include "prfaq/store.h"
 
 #define ROUTER_MAX_SEGMENTS 8
-#define REQUEST_MAX_PARAMS 4
+#define REQUEST_MAX_PARAMS  4
 #define REQUEST_MAX_HEADERS 12
-#define REQUEST_ID_MAX 128
+#define REQUEST_ID_MAX	    128
 
 /* --- router.c ----------------------------------------------------------- */
 
 struct router;
 
 struct route_match {
-	const struct prfaq_route *route;	/* NULL: no route for this method */
-	size_t index;				/* route's index in the table */
-	unsigned allow;				/* methods the path answers to */
+	const struct prfaq_route *route; /* NULL: no route for this method */
+	size_t index;			 /* route's index in the table */
+	unsigned allow;			 /* methods the path answers to */
 	size_t nparams;
 	const char *param_names[REQUEST_MAX_PARAMS];
 	size_t param_name_lens[REQUEST_MAX_PARAMS];
-	const char *param_values[REQUEST_MAX_PARAMS];	/* into the split path */
+	const char *param_values[REQUEST_MAX_PARAMS]; /* into the split path */
 };
 
 struct router *router_new(const struct prfaq_route *routes, size_t n);
@@ -75,8 +75,8 @@ struct prfaq_request {
 	struct MHD_Connection *conn;
 	enum prfaq_method method;
 	const char *method_name;
-	char *path;		/* the URL path, decoded (as sent: see split) */
-	char *split;		/* copy split by router_match; NULL when
+	char *path;  /* the URL path, decoded (as sent: see split) */
+	char *split; /* copy split by router_match; NULL when
 				   router_path_decode refused the path */
 	struct route_match match;
 	bool matched;
@@ -86,8 +86,8 @@ struct prfaq_request {
 	struct prfaq_caller caller;
 	bool authenticated;
 
-	bool has_body;		/* Content-Length > 0 or Transfer-Encoding */
-	bool expects_body;	/* POST, PUT, PATCH */
+	bool has_body;	   /* Content-Length > 0 or Transfer-Encoding */
+	bool expects_body; /* POST, PUT, PATCH */
 	struct prfaq_buf body;
 	bool body_overflow;
 
@@ -95,12 +95,12 @@ struct prfaq_request {
 	bool replied;
 	bool queued;
 	int status;
-	const char *problem;	/* slug of a problem+json reply, for the log */
+	const char *problem; /* slug of a problem+json reply, for the log */
 	struct MHD_Response *response;
 	struct header headers[REQUEST_MAX_HEADERS];
 	size_t nheaders;
-	char reply_type[64];		/* Content-Type of the reply */
-	const char *reply_data;		/* its body, owned by response */
+	char reply_type[64];	/* Content-Type of the reply */
+	const char *reply_data; /* its body, owned by response */
 	size_t reply_len;
 
 	/* The Idempotency-Key this request claimed (key NULL: none). */
@@ -115,8 +115,8 @@ struct prfaq_server {
 	size_t nroutes;
 	struct router *router;
 	struct metrics *metrics;
-	char **cors_origins;	/* NULL-terminated */
-	int inflight;		/* requests between arrival and completion */
+	char **cors_origins; /* NULL-terminated */
+	int inflight;	     /* requests between arrival and completion */
 	struct deadline *deadline;
 };
 

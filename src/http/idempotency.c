@@ -62,7 +62,8 @@ request_hash(const struct prfaq_request *req, uint8_t out[PRFAQ_SHA256_LEN])
 {
 	struct prfaq_buf b = PRFAQ_BUF_INIT;
 
-	if (prfaq_buf_printf(&b, "%s\n%s\n", req->method_name, req->path) != 0 ||
+	if (prfaq_buf_printf(&b, "%s\n%s\n", req->method_name, req->path) !=
+		    0 ||
 	    prfaq_buf_append(&b, req->body.data, req->body.len) != 0) {
 		/* Out of memory: hash what fits; a mismatch is then only spurious. */
 		prfaq_sha256(req->path, strlen(req->path), out);
@@ -143,7 +144,8 @@ static void
 replay(struct prfaq_request *req, const char *key, int status, json_t *stored)
 {
 	json_t *response = unseal(req, key, stored);
-	const char *ctype = json_string_value(json_object_get(response, "content_type"));
+	const char *ctype =
+		json_string_value(json_object_get(response, "content_type"));
 	json_t *body = json_object_get(response, "body");
 	json_t *headers = json_object_get(response, "headers");
 	const char *name;
@@ -152,9 +154,10 @@ replay(struct prfaq_request *req, const char *key, int status, json_t *stored)
 	size_t len;
 
 	if (response == NULL || !json_is_string(body)) {
-		prfaq_reply_problem(req, PRFAQ_ECONFLICT,
-				    "This Idempotency-Key was used with another of your "
-				    "tokens; retry with that token, or use a new key");
+		prfaq_reply_problem(
+			req, PRFAQ_ECONFLICT,
+			"This Idempotency-Key was used with another of your "
+			"tokens; retry with that token, or use a new key");
 		json_decref(response);
 		return;
 	}
@@ -165,9 +168,8 @@ replay(struct prfaq_request *req, const char *key, int status, json_t *stored)
 		return;
 	}
 	memcpy(data, json_string_value(body), len + 1);
-	json_object_foreach(headers, name, value)
-		if (json_is_string(value))
-			prfaq_reply_header(req, name, json_string_value(value));
+	json_object_foreach(headers, name, value) if (json_is_string(value))
+		prfaq_reply_header(req, name, json_string_value(value));
 	prfaq_reply_header(req, "Idempotent-Replayed", "true");
 	prfaq_reply_take(req, status, ctype, data, len);
 	json_decref(response);
@@ -197,9 +199,10 @@ idem_before(struct prfaq_request *req)
 	    (key = prfaq_req_header(req, "Idempotency-Key")) == NULL)
 		return true;
 	if (!key_valid(key)) {
-		prfaq_reply_problem(req, PRFAQ_EINVAL,
-				    "Idempotency-Key must be 1 to %d printable ASCII characters",
-				    IDEM_KEY_MAX);
+		prfaq_reply_problem(
+			req, PRFAQ_EINVAL,
+			"Idempotency-Key must be 1 to %d printable ASCII characters",
+			IDEM_KEY_MAX);
 		return false;
 	}
 	request_hash(req, hash);
@@ -207,8 +210,8 @@ idem_before(struct prfaq_request *req)
 	memcpy(claim.user_id, req->caller.user_id, sizeof(claim.user_id));
 	claim.key = key;
 	claim.claim[0] = '\0';
-	if (prfaq_store_idem_begin(idem_db(req), &claim, hash, &state,
-				   &status, &response, &err) != PRFAQ_OK) {
+	if (prfaq_store_idem_begin(idem_db(req), &claim, hash, &state, &status,
+				   &response, &err) != PRFAQ_OK) {
 		prfaq_reply_error(req, &err);
 		prfaq_error_clear(&err);
 		return false;
@@ -223,22 +226,25 @@ idem_before(struct prfaq_request *req)
 		replay(req, key, status, response);
 		break;
 	case PRFAQ_IDEM_MISMATCH:
-		prfaq_reply_problem(req, PRFAQ_EUNPROCESSABLE,
-				    "This Idempotency-Key was used for a different request; "
-				    "use a new key for a new request");
+		prfaq_reply_problem(
+			req, PRFAQ_EUNPROCESSABLE,
+			"This Idempotency-Key was used for a different request; "
+			"use a new key for a new request");
 		break;
 	case PRFAQ_IDEM_RUNNING:
 		prfaq_reply_header(req, "Retry-After", "1");
-		prfaq_reply_problem(req, PRFAQ_ECONFLICT,
-				    "A request with this Idempotency-Key is still running; "
-				    "retry when it has finished");
+		prfaq_reply_problem(
+			req, PRFAQ_ECONFLICT,
+			"A request with this Idempotency-Key is still running; "
+			"retry when it has finished");
 		break;
 	case PRFAQ_IDEM_LOST:
-		prfaq_reply_problem(req, PRFAQ_ECONFLICT,
-				    "The request with this Idempotency-Key was carried out, "
-				    "but its response was lost (the service or its database "
-				    "failed just after); list the resource to find what it "
-				    "created, and use a new key for a new request");
+		prfaq_reply_problem(
+			req, PRFAQ_ECONFLICT,
+			"The request with this Idempotency-Key was carried out, "
+			"but its response was lost (the service or its database "
+			"failed just after); list the resource to find what it "
+			"created, and use a new key for a new request");
 		break;
 	}
 	json_decref(response);
@@ -262,15 +268,19 @@ idem_after(struct prfaq_request *req)
 	headers = json_object();
 	for (size_t i = 0; headers != NULL && i < req->nheaders; i++)
 		if (json_object_set_new(headers, req->headers[i].name,
-					json_string(req->headers[i].value)) != 0) {
+					json_string(req->headers[i].value)) !=
+		    0) {
 			/* Without one of its headers, a replay would differ. */
 			json_decref(headers);
 			headers = NULL;
 		}
-	record = headers == NULL ? NULL : json_pack("{s:s, s:o, s:s%}", "content_type",
-			   req->reply_type[0] ? req->reply_type : "application/json",
-			   "headers", headers, "body", req->reply_data,
-			   req->reply_len);
+	record = headers == NULL ?
+			 NULL :
+			 json_pack("{s:s, s:o, s:s%}", "content_type",
+				   req->reply_type[0] ? req->reply_type :
+							"application/json",
+				   "headers", headers, "body", req->reply_data,
+				   req->reply_len);
 	response = record ? seal(req, record) : NULL;
 	json_decref(record);
 	prfaq_error_init(&err);
@@ -280,11 +290,12 @@ idem_after(struct prfaq_request *req)
 	 * key expires, never a second write.  Say so in the log.
 	 */
 	if (response == NULL ||
-	    prfaq_store_idem_finish(idem_db(req), &req->idem,
-				    req->status, response, &err) != PRFAQ_OK)
-		log_error(req->request_id,
-			  "the reply to an idempotent request was not recorded: %s",
-			  err.detail[0] ? err.detail : "it could not be encoded");
+	    prfaq_store_idem_finish(idem_db(req), &req->idem, req->status,
+				    response, &err) != PRFAQ_OK)
+		log_error(
+			req->request_id,
+			"the reply to an idempotent request was not recorded: %s",
+			err.detail[0] ? err.detail : "it could not be encoded");
 	prfaq_error_clear(&err);
 	json_decref(response);
 }

@@ -9,8 +9,8 @@
 
 /* The statuses prfaqd answers with get their own counter; others share one. */
 static const int tracked_status[] = {
-	200, 201, 204, 304, 400, 401, 403, 404, 405, 406, 409, 412, 413, 415,
-	422, 428, 431, 500, 503,
+	200, 201, 204, 304, 400, 401, 403, 404, 405, 406,
+	409, 412, 413, 415, 422, 428, 431, 500, 503,
 };
 #define NSTATUS (sizeof(tracked_status) / sizeof(tracked_status[0]) + 1)
 
@@ -21,13 +21,13 @@ static const double buckets[] = {
 
 struct route_metrics {
 	atomic_uint_fast64_t status[NSTATUS];
-	atomic_uint_fast64_t bucket[NBUCKETS + 1];	/* last: +Inf */
+	atomic_uint_fast64_t bucket[NBUCKETS + 1]; /* last: +Inf */
 	atomic_uint_fast64_t sum_us;
 };
 
 struct metrics {
 	const struct prfaq_route *routes;
-	size_t n;			/* routes; slot n is "unmatched" */
+	size_t n; /* routes; slot n is "unmatched" */
 	struct route_metrics *per_route;
 };
 
@@ -89,13 +89,20 @@ static const char *
 method_label(enum prfaq_method m)
 {
 	switch (m) {
-	case PRFAQ_GET: return "GET";
-	case PRFAQ_HEAD: return "HEAD";
-	case PRFAQ_POST: return "POST";
-	case PRFAQ_PUT: return "PUT";
-	case PRFAQ_PATCH: return "PATCH";
-	case PRFAQ_DELETE: return "DELETE";
-	case PRFAQ_OPTIONS: return "OPTIONS";
+	case PRFAQ_GET:
+		return "GET";
+	case PRFAQ_HEAD:
+		return "HEAD";
+	case PRFAQ_POST:
+		return "POST";
+	case PRFAQ_PUT:
+		return "PUT";
+	case PRFAQ_PATCH:
+		return "PATCH";
+	case PRFAQ_DELETE:
+		return "DELETE";
+	case PRFAQ_OPTIONS:
+		return "OPTIONS";
 	}
 	return "OTHER";
 }
@@ -105,37 +112,45 @@ metrics_render(struct metrics *m, struct prfaq_buf *out)
 {
 	int rc = 0;
 
-	rc |= prfaq_buf_puts(out,
+	rc |= prfaq_buf_puts(
+		out,
 		"# HELP prfaqd_http_requests_total HTTP requests by route and status.\n"
 		"# TYPE prfaqd_http_requests_total counter\n");
 	for (size_t r = 0; r <= m->n; r++) {
 		struct route_metrics *rm = &m->per_route[r];
-		const char *route = r < m->n ? m->routes[r].pattern : "unmatched";
-		const char *method = r < m->n ? method_label(m->routes[r].method) : "";
+		const char *route = r < m->n ? m->routes[r].pattern :
+					       "unmatched";
+		const char *method =
+			r < m->n ? method_label(m->routes[r].method) : "";
 
 		for (size_t s = 0; s < NSTATUS; s++) {
-			uint_fast64_t v = atomic_load_explicit(&rm->status[s],
-							       memory_order_relaxed);
+			uint_fast64_t v = atomic_load_explicit(
+				&rm->status[s], memory_order_relaxed);
 			if (v == 0)
 				continue;
 			if (s < NSTATUS - 1)
-				rc |= prfaq_buf_printf(out,
+				rc |= prfaq_buf_printf(
+					out,
 					"prfaqd_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
 					method, route, tracked_status[s],
 					(unsigned long long)v);
 			else
-				rc |= prfaq_buf_printf(out,
+				rc |= prfaq_buf_printf(
+					out,
 					"prfaqd_http_requests_total{method=\"%s\",route=\"%s\",status=\"other\"} %llu\n",
 					method, route, (unsigned long long)v);
 		}
 	}
-	rc |= prfaq_buf_puts(out,
+	rc |= prfaq_buf_puts(
+		out,
 		"# HELP prfaqd_http_request_duration_seconds Time from request arrival to response completion.\n"
 		"# TYPE prfaqd_http_request_duration_seconds histogram\n");
 	for (size_t r = 0; r <= m->n; r++) {
 		struct route_metrics *rm = &m->per_route[r];
-		const char *route = r < m->n ? m->routes[r].pattern : "unmatched";
-		const char *method = r < m->n ? method_label(m->routes[r].method) : "";
+		const char *route = r < m->n ? m->routes[r].pattern :
+					       "unmatched";
+		const char *method =
+			r < m->n ? method_label(m->routes[r].method) : "";
 		uint_fast64_t cum = 0;
 
 		for (size_t b = 0; b <= NBUCKETS; b++)
@@ -148,20 +163,25 @@ metrics_render(struct metrics *m, struct prfaq_buf *out)
 			cum += atomic_load_explicit(&rm->bucket[b],
 						    memory_order_relaxed);
 			if (b < NBUCKETS)
-				rc |= prfaq_buf_printf(out,
+				rc |= prfaq_buf_printf(
+					out,
 					"prfaqd_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
 					method, route, buckets[b],
 					(unsigned long long)cum);
 			else
-				rc |= prfaq_buf_printf(out,
+				rc |= prfaq_buf_printf(
+					out,
 					"prfaqd_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
 					method, route, (unsigned long long)cum);
 		}
-		rc |= prfaq_buf_printf(out,
+		rc |= prfaq_buf_printf(
+			out,
 			"prfaqd_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n"
 			"prfaqd_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
 			method, route,
-			(double)atomic_load_explicit(&rm->sum_us, memory_order_relaxed) / 1e6,
+			(double)atomic_load_explicit(&rm->sum_us,
+						     memory_order_relaxed) /
+				1e6,
 			method, route, (unsigned long long)cum);
 	}
 	return rc ? -1 : 0;

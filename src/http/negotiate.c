@@ -28,7 +28,8 @@ parse_q(const char *params, const char *end)
 		const char *stop = semi ? semi : end;
 
 		p = skip_ws(p);
-		if (stop - p >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+		if (stop - p >= 2 && (p[0] == 'q' || p[0] == 'Q') &&
+		    p[1] == '=') {
 			int q = 0, scale = 1000;
 
 			p += 2;
@@ -36,8 +37,9 @@ parse_q(const char *params, const char *end)
 				q = (*p - '0') * 1000;
 				p++;
 				if (p < stop && *p == '.') {
-					for (p++; p < stop && *p >= '0' && *p <= '9' &&
-						  scale > 1; p++) {
+					for (p++; p < stop && *p >= '0' &&
+						  *p <= '9' && scale > 1;
+					     p++) {
 						scale /= 10;
 						q += (*p - '0') * scale;
 					}
@@ -63,7 +65,8 @@ prfaq_req_negotiate(const struct prfaq_request *req, const char *const *offers,
 	for (int i = 0; i < n; i++) {
 		const char *slash = strchr(offers[i], '/');
 		size_t tlen = (size_t)(slash - offers[i]);
-		int q = -1, spec = -1;	/* the most specific matching range wins */
+		int q = -1,
+		    spec = -1; /* the most specific matching range wins */
 
 		for (const char *p = accept; *p != '\0';) {
 			const char *comma = strchr(p, ','), *end, *semi, *mt;
@@ -74,11 +77,13 @@ prfaq_req_negotiate(const struct prfaq_request *req, const char *const *offers,
 			mt = skip_ws(p);
 			semi = memchr(mt, ';', (size_t)(end - mt));
 			mlen = (size_t)((semi ? semi : end) - mt);
-			while (mlen > 0 && (mt[mlen - 1] == ' ' || mt[mlen - 1] == '\t'))
+			while (mlen > 0 &&
+			       (mt[mlen - 1] == ' ' || mt[mlen - 1] == '\t'))
 				mlen--;
 			if (mlen == 3 && memcmp(mt, "*/*", 3) == 0)
 				s = 0;
-			else if (mlen == tlen + 2 && strncasecmp(mt, offers[i], tlen) == 0 &&
+			else if (mlen == tlen + 2 &&
+				 strncasecmp(mt, offers[i], tlen) == 0 &&
 				 mt[tlen] == '/' && mt[tlen + 1] == '*')
 				s = 1;
 			else if (mlen == strlen(offers[i]) &&
@@ -119,7 +124,8 @@ prfaq_etag_matches(const char *header, int version, const char *variant)
 		if (*p == '"') {
 			v = strtol(p + 1, &end, 10);
 			if (end != p + 1 && v == version &&
-			    strncmp(end, variant, vlen) == 0 && end[vlen] == '"')
+			    strncmp(end, variant, vlen) == 0 &&
+			    end[vlen] == '"')
 				return true;
 		}
 		p = strchr(p, ',');

@@ -68,12 +68,15 @@ redact_path(const char *path, char *out, size_t cap)
 		}
 		while (token_char(p[run]))
 			run++;
-		hit = run >= LONG_RUN ? p : memmem(p, run, PRFAQ_TOKEN_PREFIX, plen);
+		hit = run >= LONG_RUN ?
+			      p :
+			      memmem(p, run, PRFAQ_TOKEN_PREFIX, plen);
 		keep = hit != NULL ? (size_t)(hit - p) : run;
 		for (size_t i = 0; i < keep && o + 1 < cap; i++)
 			out[o++] = p[i];
 		if (hit != NULL)
-			for (const char *r = "[redacted]"; *r != '\0' && o + 1 < cap; r++)
+			for (const char *r = "[redacted]";
+			     *r != '\0' && o + 1 < cap; r++)
 				out[o++] = *r;
 		p += run;
 	}

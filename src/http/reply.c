@@ -77,7 +77,8 @@ prfaq_reply_take(struct prfaq_request *req, int status,
 {
 	struct MHD_Response *resp;
 
-	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	resp = MHD_create_response_from_buffer(len, data,
+					       MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL)
 		free(data);
 	else if (!req->replied) {
@@ -105,7 +106,8 @@ void
 prfaq_reply_empty(struct prfaq_request *req, int status)
 {
 	reply_set(req, status,
-		  MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT),
+		  MHD_create_response_from_buffer(0, NULL,
+						  MHD_RESPMEM_PERSISTENT),
 		  NULL);
 }
 
@@ -139,15 +141,15 @@ prfaq_reply_error(struct prfaq_request *req, const struct prfaq_error *err)
 		reply_set(req, 500, NULL, NULL);
 		return;
 	}
-	if (!req->replied)	/* the first reply wins: so does its type */
+	if (!req->replied) /* the first reply wins: so does its type */
 		req->problem = prfaq_code_slug(code);
 	prfaq_reply_take(req, status, "application/problem+json", text,
 			 strlen(text));
 }
 
 void
-prfaq_reply_problem(struct prfaq_request *req, prfaq_code code,
-		    const char *fmt, ...)
+prfaq_reply_problem(struct prfaq_request *req, prfaq_code code, const char *fmt,
+		    ...)
 {
 	struct prfaq_error err;
 	va_list ap;
@@ -179,8 +181,8 @@ url_encode(struct prfaq_buf *b, const char *s, bool keep_slash, int *rc)
 		unsigned char c = (unsigned char)*s;
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-		    c == '~' || (keep_slash && c == '/')) {
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '.' || c == '~' || (keep_slash && c == '/')) {
 			*rc |= prfaq_buf_putc(b, (char)c);
 		} else {
 			char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
@@ -217,7 +219,8 @@ prfaq_reply_link_next(struct prfaq_request *req, const char *cursor)
 	ctx.rc |= prfaq_buf_putc(&b, '<');
 	url_encode(&b, req->path, true, &ctx.rc);
 	ctx.rc |= prfaq_buf_putc(&b, '?');
-	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, link_arg, &ctx);
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, link_arg,
+				  &ctx);
 	if (b.data[b.len - 1] != '?')
 		ctx.rc |= prfaq_buf_putc(&b, '&');
 	ctx.rc |= prfaq_buf_puts(&b, "cursor=");
@@ -250,7 +253,8 @@ reply_queue(struct prfaq_request *req)
 		MHD_add_response_header(req->response, req->headers[i].name,
 					req->headers[i].value);
 	cors_apply(req, req->response);
-	ret = MHD_queue_response(req->conn, (unsigned)req->status, req->response);
+	ret = MHD_queue_response(req->conn, (unsigned)req->status,
+				 req->response);
 	MHD_destroy_response(req->response);
 	req->response = NULL;
 	req->queued = true;

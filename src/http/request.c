@@ -50,7 +50,8 @@ prfaq_req_param(const struct prfaq_request *req, const char *name)
 const char *
 prfaq_req_query(const struct prfaq_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
 }
 
 const char *
@@ -77,7 +78,8 @@ prfaq_req_json(struct prfaq_request *req, bool optional, json_t **out,
 			return prfaq_error_set(err, PRFAQ_EINVAL,
 					       "A JSON body is required");
 		if ((obj = json_object()) == NULL)
-			return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+			return prfaq_error_set(err, PRFAQ_ENOMEM,
+					       "Out of memory");
 		*out = obj;
 		return PRFAQ_OK;
 	}

@@ -34,9 +34,10 @@ static const struct {
 	enum prfaq_method m;
 	const char *name;
 } methods[] = {
-	{ PRFAQ_GET, "GET" }, { PRFAQ_HEAD, "HEAD" }, { PRFAQ_POST, "POST" },
-	{ PRFAQ_PUT, "PUT" }, { PRFAQ_PATCH, "PATCH" },
-	{ PRFAQ_DELETE, "DELETE" }, { PRFAQ_OPTIONS, "OPTIONS" },
+	{ PRFAQ_GET, "GET" },	      { PRFAQ_HEAD, "HEAD" },
+	{ PRFAQ_POST, "POST" },	      { PRFAQ_PUT, "PUT" },
+	{ PRFAQ_PATCH, "PATCH" },     { PRFAQ_DELETE, "DELETE" },
+	{ PRFAQ_OPTIONS, "OPTIONS" },
 };
 
 enum prfaq_method
@@ -86,7 +87,8 @@ router_new(const struct prfaq_route *routes, size_t n)
 			if (end == NULL)
 				end = p + strlen(p);
 			len = (size_t)(end - p - 1);
-			c->param[c->nseg] = len >= 2 && p[1] == '{' && p[len] == '}';
+			c->param[c->nseg] = len >= 2 && p[1] == '{' &&
+					    p[len] == '}';
 			c->seg[c->nseg] = c->param[c->nseg] ? p + 2 : p + 1;
 			c->seglen[c->nseg] = c->param[c->nseg] ? len - 2 : len;
 			c->nseg++;
@@ -190,7 +192,8 @@ router_match(const struct router *r, enum prfaq_method method, char *path,
 			continue;
 		match->route = c->route;
 		match->index = i;
-		for (k = 0; k < nseg && match->nparams < REQUEST_MAX_PARAMS; k++) {
+		for (k = 0; k < nseg && match->nparams < REQUEST_MAX_PARAMS;
+		     k++) {
 			if (!c->param[k])
 				continue;
 			match->param_names[match->nparams] = c->seg[k];

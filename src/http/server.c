@@ -106,7 +106,8 @@ admit_route(struct prfaq_request *req)
 	}
 	if (req->method == PRFAQ_OPTIONS) {
 		if (!cors_preflight(req)) {
-			router_allow_header(req->match.allow, allow, sizeof(allow));
+			router_allow_header(req->match.allow, allow,
+					    sizeof(allow));
 			prfaq_reply_header(req, "Allow", allow);
 			prfaq_reply_empty(req, 204);
 		}
@@ -136,7 +137,8 @@ admit_body(struct prfaq_request *req)
 	const char *cl, *ct, *want;
 
 	cl = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	req->expects_body = req->method == PRFAQ_POST || req->method == PRFAQ_PUT ||
+	req->expects_body = req->method == PRFAQ_POST ||
+			    req->method == PRFAQ_PUT ||
 			    req->method == PRFAQ_PATCH;
 	if (!req->has_body || !req->expects_body)
 		return true;
@@ -147,14 +149,16 @@ admit_body(struct prfaq_request *req)
 		errno = 0;
 		v = strtoull(cl, &end, 10);
 		if (errno == 0 && *end == '\0' && v > srv->cfg->body_limit) {
-			prfaq_reply_problem(req, PRFAQ_ETOOLARGE,
-					    "The body is %llu bytes; the limit is %zu",
-					    v, srv->cfg->body_limit);
+			prfaq_reply_problem(
+				req, PRFAQ_ETOOLARGE,
+				"The body is %llu bytes; the limit is %zu", v,
+				srv->cfg->body_limit);
 			return false;
 		}
 	}
 	want = (req->match.route->flags & PRFAQ_ROUTE_MERGE_PATCH) ?
-		       "application/merge-patch+json" : "application/json";
+		       "application/merge-patch+json" :
+		       "application/json";
 	ct = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (!media_type_is(ct, want)) {
 		prfaq_reply_problem(req, PRFAQ_EMEDIATYPE,
@@ -227,22 +231,27 @@ request_start(struct prfaq_server *srv, struct prfaq_request *req,
 	req->conn = conn;
 	req->method = method_parse(method);
 	req->method_name = method;
-	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+	rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					  "X-Request-Id");
 	if (rid != NULL && redact_id_acceptable(rid))
 		snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
 	else
 		snprintf(req->request_id, sizeof(req->request_id), "%s-%llu",
 			 request_id_prefix,
-			 (unsigned long long)atomic_fetch_add(&request_counter, 1));
+			 (unsigned long long)atomic_fetch_add(&request_counter,
+							      1));
 	{
-		const char *cl = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl =
+			prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
-		req->has_body = prfaq_req_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
-				(cl != NULL && strcmp(cl, "0") != 0);
+		req->has_body =
+			prfaq_req_header(req,
+					 MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+			(cl != NULL && strcmp(cl, "0") != 0);
 	}
-	req->matched = req->method != 0 && req->split != NULL &&
-		       router_match(srv->router, req->method, req->split,
-				    &req->match);
+	req->matched =
+		req->method != 0 && req->split != NULL &&
+		router_match(srv->router, req->method, req->split, &req->match);
 }
 
 /*
@@ -257,7 +266,7 @@ request_body_chunk(struct prfaq_request *req, const char *data, size_t n)
 	if (req->body_overflow || req->replied)
 		return true;
 	if (!req->expects_body)
-		return true;	/* a GET with a body: ignored */
+		return true; /* a GET with a body: ignored */
 	if (req->body.len + n > req->srv->cfg->body_limit) {
 		/* No Content-Length (chunked): the limit is met mid-way. */
 		req->body_overflow = true;
@@ -276,11 +285,12 @@ static enum MHD_Result
 request_finish(struct prfaq_request *req)
 {
 	if (req->replied)
-		;	/* refused from the headers alone */
+		; /* refused from the headers alone */
 	else if (req->body_overflow)
-		prfaq_reply_problem(req, PRFAQ_ETOOLARGE,
-				    "The body is larger than the limit of %zu bytes",
-				    req->srv->cfg->body_limit);
+		prfaq_reply_problem(
+			req, PRFAQ_ETOOLARGE,
+			"The body is larger than the limit of %zu bytes",
+			req->srv->cfg->body_limit);
 	else if (idem_before(req))
 		req->match.route->handler(req);
 	return reply_queue(req);
@@ -301,7 +311,7 @@ request_on_access(void *cls, struct MHD_Connection *conn, const char *url,
 	struct prfaq_request *req = *con_cls;
 
 	if (req == NULL)
-		return MHD_NO;	/* request_on_uri() was out of memory */
+		return MHD_NO; /* request_on_uri() was out of memory */
 	if (req->srv == NULL) {
 		deadline_headers_in(conn);
 		request_start(srv, req, conn, method);
@@ -325,7 +335,8 @@ request_on_access(void *cls, struct MHD_Connection *conn, const char *url,
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
-		return request_body_chunk(req, upload_data, n) ? MHD_YES : MHD_NO;
+		return request_body_chunk(req, upload_data, n) ? MHD_YES :
+								 MHD_NO;
 	}
 	return request_finish(req);
 }
@@ -358,7 +369,7 @@ request_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	seconds = (double)(now.tv_sec - req->start.tv_sec) +
 		  (double)(now.tv_nsec - req->start.tv_nsec) / 1e9;
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !req->queued)
-		req->status = 499;	/* the client went away first */
+		req->status = 499; /* the client went away first */
 	metrics_observe(srv->metrics,
 			req->match.route ? req->match.index : srv->nroutes,
 			req->status, seconds);

@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
-#define CACHE_SLOTS 1024	/* power of two */
+#define CACHE_SLOTS 1024 /* power of two */
 #define CACHE_PROBE 8
 
 static const struct {
@@ -104,13 +104,13 @@ prfaq_uuid_valid(const char *s)
 struct cache_entry {
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_caller caller;
-	struct timespec expires;	/* CLOCK_MONOTONIC; 0: empty */
+	struct timespec expires; /* CLOCK_MONOTONIC; 0: empty */
 };
 
 struct prfaq_auth_cache {
 	pthread_mutex_t mu;
 	unsigned ttl_s;
-	uint64_t epoch;		/* evictions so far */
+	uint64_t epoch; /* evictions so far */
 	struct cache_entry slots[CACHE_SLOTS];
 };
 
@@ -174,7 +174,8 @@ prfaq_auth_cache_get(struct prfaq_auth_cache *c,
 	if (epoch != NULL)
 		*epoch = c->epoch;
 	for (int i = 0; i < CACHE_PROBE; i++) {
-		struct cache_entry *e = &c->slots[(s + (size_t)i) & (CACHE_SLOTS - 1)];
+		struct cache_entry *e =
+			&c->slots[(s + (size_t)i) & (CACHE_SLOTS - 1)];
 
 		if (!expired(e, &now) &&
 		    prfaq_ct_equal(e->hash, hash, PRFAQ_SHA256_LEN)) {
@@ -216,18 +217,21 @@ prfaq_auth_cache_put_for(struct prfaq_auth_cache *c,
 	}
 	/* Reuse the entry of the same token, else an expired one, else the oldest. */
 	for (int i = 0; i < CACHE_PROBE; i++) {
-		struct cache_entry *e = &c->slots[(s + (size_t)i) & (CACHE_SLOTS - 1)];
+		struct cache_entry *e =
+			&c->slots[(s + (size_t)i) & (CACHE_SLOTS - 1)];
 
-		if (memcmp(e->hash, hash, PRFAQ_SHA256_LEN) == 0 || expired(e, &now)) {
+		if (memcmp(e->hash, hash, PRFAQ_SHA256_LEN) == 0 ||
+		    expired(e, &now)) {
 			victim = e;
 			break;
 		}
-		if (victim == NULL || e->expires.tv_sec < victim->expires.tv_sec)
+		if (victim == NULL ||
+		    e->expires.tv_sec < victim->expires.tv_sec)
 			victim = e;
 	}
 	memcpy(victim->hash, hash, PRFAQ_SHA256_LEN);
 	victim->caller = *caller;
-	victim->caller.idem = NULL;	/* the request's own, never shared */
+	victim->caller.idem = NULL; /* the request's own, never shared */
 	victim->expires = now;
 	victim->expires.tv_sec += c->ttl_s < max_s ? c->ttl_s : max_s;
 	pthread_mutex_unlock(&c->mu);

@@ -146,8 +146,8 @@ prfaq_base64url(const uint8_t *data, size_t len, char *out)
 	size_t o = 0, i = 0;
 
 	for (; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8 |
-			     data[i + 2];
+		uint32_t v = (uint32_t)data[i] << 16 |
+			     (uint32_t)data[i + 1] << 8 | data[i + 2];
 
 		out[o++] = b64url[v >> 18];
 		out[o++] = b64url[(v >> 12) & 63];
@@ -160,7 +160,8 @@ prfaq_base64url(const uint8_t *data, size_t len, char *out)
 		out[o++] = b64url[v >> 18];
 		out[o++] = b64url[(v >> 12) & 63];
 	} else if (len - i == 2) {
-		uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1] << 8;
+		uint32_t v = (uint32_t)data[i] << 16 | (uint32_t)data[i + 1]
+							       << 8;
 
 		out[o++] = b64url[v >> 18];
 		out[o++] = b64url[(v >> 12) & 63];
@@ -216,7 +217,7 @@ prfaq_base64url_decode(const char *in, size_t len, uint8_t *out, size_t cap)
 }
 
 #define SEAL_NONCE 12
-#define SEAL_TAG 16
+#define SEAL_TAG   16
 
 long
 prfaq_seal(const uint8_t key[PRFAQ_SHA256_LEN], const void *in, size_t len,

@@ -37,7 +37,7 @@ error_vset(struct prfaq_error *err, prfaq_code code, const char *fmt,
 	   va_list ap)
 {
 	if (err->code != PRFAQ_OK && err->detail[0] != '\0')
-		return;		/* the first cause wins */
+		return; /* the first cause wins */
 	err->code = code;
 	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
 }
@@ -104,8 +104,8 @@ prfaq_error_add_entry(struct prfaq_error *err, json_t *entry)
 }
 
 prfaq_code
-prfaq_error_add(struct prfaq_error *err, const char *pointer,
-		const char *fmt, ...)
+prfaq_error_add(struct prfaq_error *err, const char *pointer, const char *fmt,
+		...)
 {
 	char msg[PRFAQ_ERROR_DETAIL_MAX];
 	va_list ap;

@@ -19,7 +19,8 @@ static const char *const level_names[] = { "debug", "info", "warn", "error" };
 int
 prfaq_log_set_level(const char *name)
 {
-	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]);
+	     i++) {
 		if (strcmp(name, level_names[i]) == 0) {
 			min_level = (enum prfaq_log_level)i;
 			return 0;
@@ -81,11 +82,11 @@ format_now(char *buf, size_t cap)
 		buf[0] = '\0';
 		return;
 	}
-	unsigned ms = (unsigned) (ts.tv_nsec / 1000000) % 1000u;
+	unsigned ms = (unsigned)(ts.tv_nsec / 1000000) % 1000u;
 	buf[n++] = '.';
-	buf[n++] = (char) ('0' + ms / 100);
-	buf[n++] = (char) ('0' + ms / 10 % 10);
-	buf[n++] = (char) ('0' + ms % 10);
+	buf[n++] = (char)('0' + ms / 100);
+	buf[n++] = (char)('0' + ms / 10 % 10);
+	buf[n++] = (char)('0' + ms % 10);
 	buf[n++] = 'Z';
 	buf[n] = '\0';
 }
@@ -102,8 +103,8 @@ emit(char *line, size_t len, size_t cap)
 }
 
 void
-prfaq_log(enum prfaq_log_level level, const char *request_id,
-	  const char *fmt, ...)
+prfaq_log(enum prfaq_log_level level, const char *request_id, const char *fmt,
+	  ...)
 {
 	char msg[1024], esc[2048], rid[160], now[40], line[4096];
 	va_list ap;
@@ -124,7 +125,8 @@ prfaq_log(enum prfaq_log_level level, const char *request_id,
 		     request_id ? ",\"request_id\":\"" : "",
 		     request_id ? rid : "", request_id ? "\"" : "", esc);
 	if (n > 0)
-		emit(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1,
+		emit(line,
+		     (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1,
 		     sizeof(line));
 }
 
@@ -188,7 +190,7 @@ prfaq_log_access(const char *request_id, const char *method, const char *route,
 		 const char *path, int status, double duration_ms,
 		 const char *user_id, const char *problem)
 {
-	struct line l;		/* not zeroed: only l.buf[0..n) is ever read */
+	struct line l; /* not zeroed: only l.buf[0..n) is ever read */
 	char now[40];
 
 	if (PRFAQ_LOG_INFO < min_level)
@@ -197,7 +199,8 @@ prfaq_log_access(const char *request_id, const char *method, const char *route,
 	format_now(now, sizeof(now));
 	line_raw(&l, "{\"time\":\"");
 	line_raw(&l, now);
-	line_raw(&l, "\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":");
+	line_raw(&l,
+		 "\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":");
 	line_str(&l, request_id);
 	line_raw(&l, ",\"method\":");
 	line_str(&l, method);
@@ -208,7 +211,11 @@ prfaq_log_access(const char *request_id, const char *method, const char *route,
 	line_raw(&l, ",\"status\":");
 	line_fixed(&l, status > 0 ? (unsigned long long)status : 0, 0);
 	line_raw(&l, ",\"duration_ms\":");
-	line_fixed(&l, duration_ms > 0 ? (unsigned long long)(duration_ms * 1000.0 + 0.5) : 0, 3);
+	line_fixed(&l,
+		   duration_ms > 0 ?
+			   (unsigned long long)(duration_ms * 1000.0 + 0.5) :
+			   0,
+		   3);
 	if (user_id != NULL) {
 		line_raw(&l, ",\"user_id\":");
 		line_str(&l, user_id);

@@ -19,23 +19,23 @@
 #include "prfaq/outbox.h"
 #include "prfaq/webhooks.h"
 
-#define BATCH 4
+#define BATCH	       4
 /*
  * A claim outlives the POSTs of its batch, so no other instance takes a
  * delivery still being sent; a crashed sender's claims expire after it.
  */
-#define LEASE_S(wh) (BATCH * ((wh)->opts.timeout_ms / 1000 + 1) + 10)
+#define LEASE_S(wh)    (BATCH * ((wh)->opts.timeout_ms / 1000 + 1) + 10)
 #define BACKOFF_CAP_MS 3600000u
-#define PURGE_EVERY_S 60
+#define PURGE_EVERY_S  60
 
 struct prfaq_webhooks {
 	struct prfaq_webhooks_opts opts;
 	struct prfaq_outbox *outbox;
 	pthread_t thread;
-	int wake[2];		/* written to on stop */
+	int wake[2]; /* written to on stop */
 	atomic_bool stop;
-	CURL *curl;		/* made on first delivery, then reused (keep-alive) */
-	bool refused;		/* this POST's connect refused a target address */
+	CURL *curl;   /* made on first delivery, then reused (keep-alive) */
+	bool refused; /* this POST's connect refused a target address */
 };
 
 void
@@ -136,8 +136,8 @@ failure_class(CURLcode rc, bool refused)
  * text goes to the log only, for the operator.
  */
 static long
-post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
-     char *err, size_t errlen)
+post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it, char *err,
+     size_t errlen)
 {
 	char sig[PRFAQ_SIGNATURE_MAX], sighdr[PRFAQ_SIGNATURE_MAX + 32];
 	char evhdr[96], idhdr[64];
@@ -150,7 +150,8 @@ post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
 			   it->payload_len, sig);
 	snprintf(sighdr, sizeof(sighdr), "X-Prfaq-Signature: %s", sig);
 	snprintf(evhdr, sizeof(evhdr), "X-Prfaq-Event: %s", it->event_type);
-	snprintf(idhdr, sizeof(idhdr), "X-Prfaq-Delivery: %lld", it->delivery_id);
+	snprintf(idhdr, sizeof(idhdr), "X-Prfaq-Delivery: %lld",
+		 it->delivery_id);
 	h = curl_slist_append(h, "Content-Type: application/json");
 	h = curl_slist_append(h, sighdr);
 	h = curl_slist_append(h, evhdr);
@@ -164,7 +165,8 @@ post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
 	 */
 	if (wh->curl == NULL && (wh->curl = curl_easy_init()) == NULL) {
 		curl_slist_free_all(h);
-		log_error(NULL, "webhook delivery %lld: cannot initialise libcurl",
+		log_error(NULL,
+			  "webhook delivery %lld: cannot initialise libcurl",
 			  it->delivery_id);
 		snprintf(err, errlen, "error");
 		return 0;
@@ -173,10 +175,12 @@ post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
 	curl_easy_setopt(wh->curl, CURLOPT_URL, it->url);
 	curl_easy_setopt(wh->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(wh->curl, CURLOPT_POSTFIELDS, it->payload);
-	curl_easy_setopt(wh->curl, CURLOPT_POSTFIELDSIZE, (long)it->payload_len);
+	curl_easy_setopt(wh->curl, CURLOPT_POSTFIELDSIZE,
+			 (long)it->payload_len);
 	curl_easy_setopt(wh->curl, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(wh->curl, CURLOPT_USERAGENT, "prfaqd/" PRFAQ_VERSION);
-	curl_easy_setopt(wh->curl, CURLOPT_TIMEOUT_MS, (long)wh->opts.timeout_ms);
+	curl_easy_setopt(wh->curl, CURLOPT_TIMEOUT_MS,
+			 (long)wh->opts.timeout_ms);
 	curl_easy_setopt(wh->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(wh->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(wh->curl, CURLOPT_WRITEFUNCTION, discard);
@@ -197,7 +201,8 @@ post(struct prfaq_webhooks *wh, const struct prfaq_outbox_item *it,
 		log_info(NULL, "webhook delivery %lld attempt %d: %s (%s)",
 			 it->delivery_id, it->attempts, err,
 			 wh->refused ? "the target address is not public" :
-			 curlerr[0] ? curlerr : curl_easy_strerror(rc));
+			 curlerr[0]  ? curlerr :
+				       curl_easy_strerror(rc));
 		return 0;
 	}
 	curl_easy_getinfo(wh->curl, CURLINFO_RESPONSE_CODE, &status);
@@ -240,8 +245,8 @@ run(void *arg)
 		size_t n = 0;
 
 		prfaq_error_init(&err);
-		if (prfaq_outbox_claim(wh->outbox, BATCH, LEASE_S(wh), &items, &n,
-				       &err) != PRFAQ_OK) {
+		if (prfaq_outbox_claim(wh->outbox, BATCH, LEASE_S(wh), &items,
+				       &n, &err) != PRFAQ_OK) {
 			/* Database away: try again later, quietly. */
 			prfaq_error_clear(&err);
 			prfaq_outbox_wait(wh->outbox, wh->wake[0], 1000);
@@ -253,8 +258,8 @@ run(void *arg)
 			long status = post(wh, &items[i], why, sizeof(why));
 			bool ok = status >= 200 && status <= 299;
 
-			prfaq_outbox_record(wh->outbox, items[i].delivery_id, ok,
-					    (int)status, ok ? NULL : why,
+			prfaq_outbox_record(wh->outbox, items[i].delivery_id,
+					    ok, (int)status, ok ? NULL : why,
 					    (int)(now_ms() - t0),
 					    backoff_ms(wh, items[i].attempts),
 					    wh->opts.max_age_s, &err);
@@ -266,7 +271,8 @@ run(void *arg)
 			last_purge = time(NULL);
 		}
 		if (n < BATCH)
-			prfaq_outbox_wait(wh->outbox, wh->wake[0], (int)wh->opts.poll_ms);
+			prfaq_outbox_wait(wh->outbox, wh->wake[0],
+					  (int)wh->opts.poll_ms);
 	}
 	return NULL;
 }

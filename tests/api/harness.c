@@ -52,7 +52,8 @@ admin_exec(const char *conninfo, const char *sql)
 	else if (PQresultStatus(res) == PGRES_COMMAND_OK)
 		out = strdup("");
 	else
-		fprintf(stderr, "harness: %s: %s", sql, PQresultErrorMessage(res));
+		fprintf(stderr, "harness: %s: %s", sql,
+			PQresultErrorMessage(res));
 	PQclear(res);
 	PQfinish(pg);
 	return out;
@@ -79,7 +80,8 @@ h_db_drop(const char *dbname)
 {
 	char sql[160];
 
-	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", dbname);
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+		 dbname);
 	free(admin_exec(base_conninfo(), sql));
 }
 
@@ -88,7 +90,8 @@ h_sql(const char *dbname, const char *sql)
 {
 	char conninfo[1024];
 
-	snprintf(conninfo, sizeof(conninfo), "%s dbname=%s", base_conninfo(), dbname);
+	snprintf(conninfo, sizeof(conninfo), "%s dbname=%s", base_conninfo(),
+		 dbname);
 	return admin_exec(conninfo, sql);
 }
 
@@ -147,7 +150,8 @@ spawn(struct h_server *s, const char *const *extra_env)
 
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			s->pid = 0;
-			fprintf(stderr, "harness: prfaqd exited early; see %s\n",
+			fprintf(stderr,
+				"harness: prfaqd exited early; see %s\n",
 				s->log_path);
 			print_log_report(s->log_path);
 			return -1;
@@ -194,13 +198,16 @@ h_start(struct h_server *s, const char *const *extra_env)
 	snprintf(cmd, sizeof(cmd),
 		 "PRFAQ_DATABASE_URL='%s' '%s' create-user --name Admin "
 		 "--email admin@test.example --roles admin 2>>%s",
-		 s->conninfo, getenv("PRFAQD_BIN") ? getenv("PRFAQD_BIN") : "./prfaqd",
+		 s->conninfo,
+		 getenv("PRFAQD_BIN") ? getenv("PRFAQD_BIN") : "./prfaqd",
 		 s->log_path);
 	p = popen(cmd, "r");
-	if (p == NULL || fgets(s->admin_token, sizeof(s->admin_token), p) == NULL) {
+	if (p == NULL ||
+	    fgets(s->admin_token, sizeof(s->admin_token), p) == NULL) {
 		if (p)
 			pclose(p);
-		fprintf(stderr, "harness: create-user failed; see %s\n", s->log_path);
+		fprintf(stderr, "harness: create-user failed; see %s\n",
+			s->log_path);
 		return -1;
 	}
 	/* Its exit status too: a sanitizer report comes after the token. */
@@ -216,7 +223,8 @@ h_start(struct h_server *s, const char *const *extra_env)
 	{
 		struct h_resp r;
 
-		if (h_req(s, "GET", "/v1/me", s->admin_token, NULL, NULL, &r) != 0 ||
+		if (h_req(s, "GET", "/v1/me", s->admin_token, NULL, NULL, &r) !=
+			    0 ||
 		    r.status != 200)
 			return -1;
 		snprintf(s->admin_id, sizeof(s->admin_id), "%s", JS(&r, "id"));
@@ -257,14 +265,17 @@ h_kill(struct h_server *s, int sig)
 	 * here); a server still there long after that hangs: kill it, so a
 	 * hang fails the test instead of stalling the suite.
 	 */
-	for (int i = 0; i < 1200 && (r = waitpid(s->pid, &status, WNOHANG)) == 0; i++)
+	for (int i = 0;
+	     i < 1200 && (r = waitpid(s->pid, &status, WNOHANG)) == 0; i++)
 		usleep(50000);
 	if (r == 0) {
-		fprintf(stderr, "harness: prfaqd %d ignored signal %d for 60 s; "
-			"killing it\n", (int)s->pid, sig);
+		fprintf(stderr,
+			"harness: prfaqd %d ignored signal %d for 60 s; "
+			"killing it\n",
+			(int)s->pid, sig);
 		kill(s->pid, SIGKILL);
 		r = waitpid(s->pid, &status, 0);
-		status = 0x7f00;	/* reported as exit status 127 */
+		status = 0x7f00; /* reported as exit status 127 */
 	}
 	s->pid = 0;
 	if (r <= 0)
@@ -279,9 +290,10 @@ h_kill(struct h_server *s, int sig)
 static void
 print_log_report(const char *path)
 {
-	static const char *const marks[] = { "==ERROR:", "runtime error:",
-					     "AddressSanitizer", "LeakSanitizer",
-					     "ThreadSanitizer" };
+	static const char *const marks[] = {
+		"==ERROR:", "runtime error:", "AddressSanitizer",
+		"LeakSanitizer", "ThreadSanitizer"
+	};
 	char *log = h_read_file(path);
 	const char *from = NULL;
 	size_t len;
@@ -314,8 +326,10 @@ h_stop(struct h_server *s)
 		int rc = h_kill(s, SIGTERM);
 
 		if (rc != 0) {
-			fprintf(stderr, "harness: prfaqd exited with %d on SIGTERM; "
-				"see %s\n", rc, s->log_path);
+			fprintf(stderr,
+				"harness: prfaqd exited with %d on SIGTERM; "
+				"see %s\n",
+				rc, s->log_path);
 			print_log_report(s->log_path);
 			failed = server_failed = true;
 		}
@@ -387,7 +401,8 @@ h_req(struct h_server *s, const char *method, const char *path,
 	}
 	if (body != NULL) {
 		if (!has_ct)
-			list = curl_slist_append(list, "Content-Type: application/json");
+			list = curl_slist_append(
+				list, "Content-Type: application/json");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}
@@ -447,8 +462,8 @@ h_header(const struct h_resp *r, const char *name, char *buf, size_t cap)
 
 		if (end == NULL)
 			end = line + strlen(line);
-		if ((size_t)(end - line) > n && strncasecmp(line, name, n) == 0 &&
-		    line[n] == ':') {
+		if ((size_t)(end - line) > n &&
+		    strncasecmp(line, name, n) == 0 && line[n] == ':') {
 			const char *v = line + n + 1;
 
 			while (*v == ' ')
@@ -568,7 +583,8 @@ h_check_problem(const struct h_resp *r, long lo, long hi, const char *file,
 		why = "Content-Type is not application/problem+json";
 	else if (r->json == NULL)
 		why = "the body is not JSON";
-	else if (json_integer_value(json_object_get(r->json, "status")) != r->status)
+	else if (json_integer_value(json_object_get(r->json, "status")) !=
+		 r->status)
 		why = "its \"status\" is not the HTTP status";
 	else if (!json_is_string(json_object_get(r->json, "type")))
 		why = "no \"type\" string";
@@ -582,8 +598,8 @@ h_check_problem(const struct h_resp *r, long lo, long hi, const char *file,
 		snprintf(want, sizeof(want), "%ld", lo);
 	else
 		snprintf(want, sizeof(want), "%ld-%ld", lo, hi);
-	print_error("want a %s problem: %s; status %ld, body: %.*s\n", want, why,
-		    r->status, (int)(r->len > 2000 ? 2000 : r->len),
+	print_error("want a %s problem: %s; status %ld, body: %.*s\n", want,
+		    why, r->status, (int)(r->len > 2000 ? 2000 : r->len),
 		    r->body ? r->body : "");
 	_fail(file, line);
 }
@@ -625,7 +641,8 @@ h_read_file(const char *path)
 	if (f == NULL)
 		return NULL;
 	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (data = malloc((size_t)n + 1)) != NULL) {
+	    fseek(f, 0, SEEK_SET) == 0 &&
+	    (data = malloc((size_t)n + 1)) != NULL) {
 		if (fread(data, 1, (size_t)n, f) != (size_t)n) {
 			free(data);
 			data = NULL;
@@ -681,7 +698,8 @@ h_pg_init(struct h_pg *pg)
 	if (getuid() == 0 && h_sh("chown postgres:postgres %s", pg->dir) != 0)
 		return -1;
 	if (h_sh("%s %s/initdb -D %s/data -U postgres --auth=trust -E UTF8 "
-		 "--locale=C.UTF-8 >/dev/null 2>&1", as_pg(), pgbin(), pg->dir) != 0)
+		 "--locale=C.UTF-8 >/dev/null 2>&1",
+		 as_pg(), pgbin(), pg->dir) != 0)
 		return -1;
 	return h_pg_start(pg);
 }
@@ -691,8 +709,8 @@ h_pg_start(struct h_pg *pg)
 {
 	return h_sh("%s %s/pg_ctl -D %s/data -l %s/log -w -t 60 -o \"-c "
 		    "listen_addresses='' -c unix_socket_directories='%s' -c "
-		    "fsync=off\" start >/dev/null", as_pg(), pgbin(), pg->dir,
-		    pg->dir, pg->dir);
+		    "fsync=off\" start >/dev/null",
+		    as_pg(), pgbin(), pg->dir, pg->dir, pg->dir);
 }
 
 int

@@ -31,7 +31,7 @@ struct h_server {
 	pid_t pid;
 	int port;
 	char dbname[64];
-	char conninfo[1024];	/* prfaqd's PRFAQ_DATABASE_URL */
+	char conninfo[1024]; /* prfaqd's PRFAQ_DATABASE_URL */
 	char log_path[512];
 	char admin_token[128];
 	char admin_id[40];
@@ -41,8 +41,8 @@ struct h_resp {
 	long status;
 	char *body;
 	size_t len;
-	char *headers;		/* raw header block */
-	json_t *json;		/* parsed body when it is JSON, else NULL */
+	char *headers; /* raw header block */
+	json_t *json;  /* parsed body when it is JSON, else NULL */
 };
 
 /*
@@ -130,23 +130,26 @@ bool h_is_rfc3339_utc(const char *s);
  * status, "type", "title" and "detail" strings) with a status from lo to hi.
  * Use it through assert_problem() and assert_problem_4xx().
  */
-void h_check_problem(const struct h_resp *r, long lo, long hi,
-		     const char *file, int line);
+void h_check_problem(const struct h_resp *r, long lo, long hi, const char *file,
+		     int line);
 
 /* Assert helpers: on failure they report the line of the test that used them. */
 #define assert_problem(r, status) \
 	h_check_problem((r), (status), (status), __FILE__, __LINE__)
 #define assert_problem_4xx(r) h_check_problem((r), 400, 499, __FILE__, __LINE__)
 
-#define assert_status(r, want) do { \
-	if ((r)->status != (want)) { \
-		print_error("status %ld, want %d; body: %.*s\n", (r)->status, \
-			    (want), (int)((r)->len > 2000 ? 2000 : (r)->len), \
-			    (r)->body ? (r)->body : ""); \
-		fail(); \
-	} } while (0)
+#define assert_status(r, want)                                                \
+	do {                                                                  \
+		if ((r)->status != (want)) {                                  \
+			print_error("status %ld, want %d; body: %.*s\n",      \
+				    (r)->status, (want),                      \
+				    (int)((r)->len > 2000 ? 2000 : (r)->len), \
+				    (r)->body ? (r)->body : "");              \
+			fail();                                               \
+		}                                                             \
+	} while (0)
 
-#define J(r, key) json_object_get((r)->json, key)
+#define J(r, key)  json_object_get((r)->json, key)
 #define JS(r, key) json_string_value(json_object_get((r)->json, key))
 #define JI(r, key) json_integer_value(json_object_get((r)->json, key))
 
@@ -156,7 +159,7 @@ void h_check_problem(const struct h_resp *r, long lo, long hi,
  */
 struct h_pg {
 	char dir[256];
-	char conninfo[512];	/* to its "postgres" database */
+	char conninfo[512]; /* to its "postgres" database */
 };
 int h_pg_init(struct h_pg *pg);
 int h_pg_start(struct h_pg *pg);

@@ -25,9 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define WRITERS 4
-#define ACKS_MAX 4096
-#define POOL_WAIT_MS 1000
+#define WRITERS		 4
+#define ACKS_MAX	 4096
+#define POOL_WAIT_MS	 1000
 /*
  * How long one request may take: a few pool waits (the token lookup and the
  * transaction each wait at most POOL_WAIT_MS) and slack for a loaded CI
@@ -60,7 +60,7 @@ static int
 teardown(void **state)
 {
 	if (pg_down)
-		h_pg_start(&pg);	/* a failed test left it down */
+		h_pg_start(&pg); /* a failed test left it down */
 	h_stop(&srv);
 	h_pg_destroy(&pg);
 	free(author);
@@ -87,7 +87,8 @@ proc_stat(pid_t pid, pid_t *ppid, char *state)
 	}
 	fclose(f);
 	/* "pid (comm) S ppid ...": comm may hold anything, even ") ". */
-	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 1, " %c %d", state, &pp) != 2)
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %c %d", state, &pp) != 2)
 		return -1;
 	*ppid = pp;
 	return 0;
@@ -167,22 +168,22 @@ pg_crash(struct h_pg *c)
 
 struct ack {
 	char id[40];
-	int version;		/* 1 for a create */
+	int version; /* 1 for a create */
 	char title[48];
 };
 
 struct writer {
 	pthread_t thread;
 	int n;
-	char doc[40];		/* the document this writer revises */
-	int version;		/* its ETag as last seen */
-	bool unsure;		/* a write's outcome is unknown (503) */
+	char doc[40]; /* the document this writer revises */
+	int version;  /* its ETag as last seen */
+	bool unsure;  /* a write's outcome is unknown (503) */
 	int seq;
 	struct ack acks[ACKS_MAX];
 	atomic_int nacks;
 	atomic_int n503, nbad;
-	atomic_int acks_since_mark;	/* reset by the main thread */
-	char bad[512];		/* the first unexpected answer */
+	atomic_int acks_since_mark; /* reset by the main thread */
+	char bad[512];		    /* the first unexpected answer */
 	double slowest_ms;
 };
 
@@ -203,8 +204,9 @@ static void
 note_bad(struct writer *w, const char *what, const struct h_resp *r, int rc)
 {
 	if (atomic_fetch_add(&w->nbad, 1) == 0)
-		snprintf(w->bad, sizeof(w->bad), "%s: rc %d, status %ld: %.300s",
-			 what, rc, rc == 0 ? r->status : 0L,
+		snprintf(w->bad, sizeof(w->bad),
+			 "%s: rc %d, status %ld: %.300s", what, rc,
+			 rc == 0 ? r->status : 0L,
 			 rc == 0 && r->body ? r->body : "");
 }
 
@@ -232,9 +234,10 @@ judge(struct writer *w, const char *what, int rc, const struct h_resp *r,
 		atomic_fetch_add(&w->n503, 1);
 		if (h_header(r, "Retry-After", buf, sizeof(buf)) == NULL ||
 		    h_header(r, "Content-Type", buf, sizeof(buf)) == NULL ||
-		    strcmp(buf, "application/problem+json") != 0 || r->json == NULL ||
-		    JI(r, "status") != 503)
-			note_bad(w, "503 without Retry-After or problem+json", r, rc);
+		    strcmp(buf, "application/problem+json") != 0 ||
+		    r->json == NULL || JI(r, "status") != 503)
+			note_bad(w, "503 without Retry-After or problem+json",
+				 r, rc);
 	}
 	return r->status;
 }
@@ -312,9 +315,11 @@ writer_put(struct writer *w)
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", w->doc);
 	snprintf(title, sizeof(title), "w%d-put-%d", w->n, w->seq++);
 	snprintf(ifm, sizeof(ifm), "If-Match: \"%d\"", w->version);
-	snprintf(body, sizeof(body),
-		 "{\"title\":\"%s\",\"team\":\"faults\",\"content\":{\"press_release\":"
-		 "{\"headline\":\"%s\"}},\"change_note\":\"%s\"}", title, title, title);
+	snprintf(
+		body, sizeof(body),
+		"{\"title\":\"%s\",\"team\":\"faults\",\"content\":{\"press_release\":"
+		"{\"headline\":\"%s\"}},\"change_note\":\"%s\"}",
+		title, title, title);
 	rc = h_req(&srv, "PUT", path, author, hdr, body, &r);
 	st = judge(w, "PUT", rc, &r, h_now_ms() - t0);
 	if (st == 200) {
@@ -325,9 +330,9 @@ writer_put(struct writer *w)
 		ack(w, w->doc, v, title);
 		w->version = v;
 	} else if (st == 503) {
-		w->unsure = true;	/* it may have committed */
+		w->unsure = true; /* it may have committed */
 	} else if (st == 412 && w->unsure) {
-		writer_refresh(w);	/* it did */
+		writer_refresh(w); /* it did */
 	} else if (st != 0) {
 		note_bad(w, "PUT", &r, rc);
 	}
@@ -372,8 +377,8 @@ wait_for_acks(double max_ms)
 		if (atomic_load(&writers[i].nbad) > 0)
 			fail_msg("writer %d: %s", i, writers[i].bad);
 		if (atomic_load(&writers[i].acks_since_mark) == 0)
-			fail_msg("writer %d: no write acknowledged for %.0f ms", i,
-				 max_ms);
+			fail_msg("writer %d: no write acknowledged for %.0f ms",
+				 i, max_ms);
 	}
 }
 
@@ -391,10 +396,12 @@ check_probes_during_outage(void)
 	struct h_resp r;
 	double t0 = h_now_ms();
 
-	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/readyz", NULL, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/readyz", NULL, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 503);
 	h_resp_free(&r);
 	assert_true(h_now_ms() - t0 < REQUEST_BOUND_MS);
@@ -410,7 +417,8 @@ test_writes_survive_database_crashes(void **state)
 	for (int i = 0; i < WRITERS; i++) {
 		writers[i].n = i;
 		assert_int_equal(pthread_create(&writers[i].thread, NULL,
-						writer_main, &writers[i]), 0);
+						writer_main, &writers[i]),
+				 0);
 	}
 	mark();
 	wait_for_acks(20000);
@@ -448,21 +456,27 @@ test_writes_survive_database_crashes(void **state)
 			char path[128];
 			struct h_resp r;
 
-			snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/%d",
-				 a->id, a->version);
-			assert_int_equal(h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
+			snprintf(path, sizeof(path),
+				 "/v1/prfaqs/%s/versions/%d", a->id,
+				 a->version);
+			assert_int_equal(h_req(&srv, "GET", path, author, NULL,
+					       NULL, &r),
+					 0);
 			if (r.status != 200 || JS(&r, "title") == NULL ||
 			    strcmp(JS(&r, "title"), a->title) != 0)
-				fail_msg("acknowledged %s version %d (\"%s\") is lost: "
-					 "%ld %.200s", a->id, a->version, a->title,
-					 r.status, r.body);
+				fail_msg(
+					"acknowledged %s version %d (\"%s\") is lost: "
+					"%ld %.200s",
+					a->id, a->version, a->title, r.status,
+					r.body);
 			h_resp_free(&r);
 		}
 		total += atomic_load(&w->nacks);
 		n503 += atomic_load(&w->n503);
 		print_message("writer %d: %d acknowledged, %d answered 503, "
-			      "slowest answer %.0f ms\n", i, atomic_load(&w->nacks),
-			      atomic_load(&w->n503), w->slowest_ms);
+			      "slowest answer %.0f ms\n",
+			      i, atomic_load(&w->nacks), atomic_load(&w->n503),
+			      w->slowest_ms);
 	}
 	/* The outages were seen, and writes went on around them. */
 	assert_true(n503 > 0);

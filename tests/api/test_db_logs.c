@@ -43,7 +43,8 @@ log_line(const char *a, const char *b)
 			end = strchr(line, '\n');
 			if (end != NULL)
 				*end = '\0';
-			if (strstr(line, a) != NULL && strstr(line, b) != NULL) {
+			if (strstr(line, a) != NULL &&
+			    strstr(line, b) != NULL) {
 				char *copy = strdup(line);
 
 				free(log);
@@ -72,9 +73,8 @@ test_data_exception_logged_with_request_id(void **state)
 	struct h_resp r;
 	char *line;
 
-	assert_int_equal(h_req(&srv, "GET", path, srv.admin_token, hdr, NULL,
-			       &r),
-			 0);
+	assert_int_equal(
+		h_req(&srv, "GET", path, srv.admin_token, hdr, NULL, &r), 0);
 	assert_status(&r, 400);
 	h_resp_free(&r);
 	line = log_line("data exception", "prfaq_versions_list");

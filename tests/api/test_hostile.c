@@ -53,7 +53,7 @@ teardown(void **state)
 
 		fprintf(stderr, "prfaqd exited with %d; its log:\n", rc);
 		while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-			if (line[0] != '{')	/* not an access log line */
+			if (line[0] != '{') /* not an access log line */
 				fputs(line, stderr);
 		if (f != NULL)
 			fclose(f);
@@ -71,7 +71,8 @@ assert_healthy(void)
 	struct h_resp r;
 	double t0 = h_now_ms();
 
-	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_true(h_now_ms() - t0 < 2000);
 	h_resp_free(&r);
@@ -96,7 +97,8 @@ create_doc(const char *body, char *id)
 {
 	struct h_resp r;
 
-	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, NULL, body, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "POST", "/v1/prfaqs", author, NULL, body, &r), 0);
 	assert_status(&r, 201);
 	strcpy(id, JS(&r, "id"));
 	h_resp_free(&r);
@@ -155,8 +157,8 @@ raw_write(int fd, const char *data, size_t len)
 }
 
 struct raw_resp {
-	int status;		/* 0: the server closed without answering */
-	bool closed;		/* the server closed the connection */
+	int status;  /* 0: the server closed without answering */
+	bool closed; /* the server closed the connection */
 	char buf[16384];
 	size_t len;
 };
@@ -179,13 +181,15 @@ raw_read(int fd, struct raw_resp *out, int timeout_ms)
 		ssize_t k;
 
 		if (left <= 0) {
-			print_error("no answer and no close within %d ms; got: %.200s\n",
-				    timeout_ms, out->buf);
+			print_error(
+				"no answer and no close within %d ms; got: %.200s\n",
+				timeout_ms, out->buf);
 			fail();
 		}
 		if (poll(&p, 1, left) <= 0)
 			continue;
-		k = recv(fd, out->buf + out->len, sizeof(out->buf) - 1 - out->len, 0);
+		k = recv(fd, out->buf + out->len,
+			 sizeof(out->buf) - 1 - out->len, 0);
 		if (k <= 0) {
 			out->closed = true;
 			break;
@@ -193,8 +197,10 @@ raw_read(int fd, struct raw_resp *out, int timeout_ms)
 		out->len += (size_t)k;
 		out->buf[out->len] = '\0';
 		if ((end = strstr(out->buf, "\r\n\r\n")) != NULL) {
-			const char *cl = strcasestr(out->buf, "\r\nContent-Length:");
-			size_t want = cl && cl < end ? strtoul(cl + 17, NULL, 10) : 0;
+			const char *cl =
+				strcasestr(out->buf, "\r\nContent-Length:");
+			size_t want =
+				cl && cl < end ? strtoul(cl + 17, NULL, 10) : 0;
 
 			if (out->len >= (size_t)(end + 4 - out->buf) + want ||
 			    out->len == sizeof(out->buf) - 1)
@@ -222,8 +228,8 @@ assert_raw_refused(const struct raw_resp *r)
 	if (r->status == 0 && r->closed)
 		return;
 	if (r->status < 400 || r->status > 499) {
-		print_error("raw status %d, want 4xx or a close: %.300s\n", r->status,
-			    r->buf);
+		print_error("raw status %d, want 4xx or a close: %.300s\n",
+			    r->status, r->buf);
 		fail();
 	}
 }
@@ -233,11 +239,12 @@ static void
 assert_raw_problem(const struct raw_resp *r, int status)
 {
 	if (r->status != status) {
-		print_error("raw status %d, want %d: %.300s\n", r->status, status,
-			    r->buf);
+		print_error("raw status %d, want %d: %.300s\n", r->status,
+			    status, r->buf);
 		fail();
 	}
-	assert_non_null(strcasestr(r->buf, "\r\nContent-Type: application/problem+json"));
+	assert_non_null(strcasestr(
+		r->buf, "\r\nContent-Type: application/problem+json"));
 }
 
 /* ---- malformed JSON ----------------------------------------------------- */
@@ -246,14 +253,36 @@ static void
 test_truncated_and_malformed_json(void **state)
 {
 	static const char *const bodies[] = {
-		"{", "{\"title\"", "{\"title\":", "{\"title\":\"Inst",
-		"{\"title\":\"Instant refunds\"", "{\"title\":\"a\",}", "{\"title\":\"a\"}}",
-		"{\"title\":\"a\" \"team\":\"b\"}", "{title:\"a\"}", "{'title':'a'}",
-		"{\"title\":\"a\"}garbage", "[", "]", "nul", "tru", "\"", "\"\\", "\\u",
-		"{\"title\":\"\\x41\"}", "{\"title\":\"\\u12\"}", "{\"title\":01}",
-		"{\"title\":NaN}", "{\"title\":Infinity}", "{\"title\":-}", "{\"title\":1.}",
-		"{\"title\":.5}", "{\"title\":\"a\"/*c*/}", "\xef\xbb\xbf{\"title\":\"a\"}",
-		" ", "\t\r\n",
+		"{",
+		"{\"title\"",
+		"{\"title\":",
+		"{\"title\":\"Inst",
+		"{\"title\":\"Instant refunds\"",
+		"{\"title\":\"a\",}",
+		"{\"title\":\"a\"}}",
+		"{\"title\":\"a\" \"team\":\"b\"}",
+		"{title:\"a\"}",
+		"{'title':'a'}",
+		"{\"title\":\"a\"}garbage",
+		"[",
+		"]",
+		"nul",
+		"tru",
+		"\"",
+		"\"\\",
+		"\\u",
+		"{\"title\":\"\\x41\"}",
+		"{\"title\":\"\\u12\"}",
+		"{\"title\":01}",
+		"{\"title\":NaN}",
+		"{\"title\":Infinity}",
+		"{\"title\":-}",
+		"{\"title\":1.}",
+		"{\"title\":.5}",
+		"{\"title\":\"a\"/*c*/}",
+		"\xef\xbb\xbf{\"title\":\"a\"}",
+		" ",
+		"\t\r\n",
 	};
 	char id[40], path[96];
 
@@ -266,21 +295,28 @@ test_truncated_and_malformed_json(void **state)
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		const char *put[] = { "If-Match: \"1\"", NULL };
-		const char *patch[] = { "If-Match: \"1\"",
-			"Content-Type: application/merge-patch+json", NULL };
+		const char *patch[] = {
+			"If-Match: \"1\"",
+			"Content-Type: application/merge-patch+json", NULL
+		};
 		struct h_resp r;
 
-		assert_int_equal(h_req(&srv, "PUT", path, author, put, bodies[i], &r), 0);
+		assert_int_equal(h_req(&srv, "PUT", path, author, put,
+				       bodies[i], &r),
+				 0);
 		assert_problem(&r, 400);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "PATCH", path, author, patch, bodies[i], &r), 0);
+		assert_int_equal(h_req(&srv, "PATCH", path, author, patch,
+				       bodies[i], &r),
+				 0);
 		assert_problem(&r, 400);
 		h_resp_free(&r);
 	}
 	{
 		struct h_resp r;
 
-		assert_int_equal(h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
 		assert_status(&r, 200);
 		assert_int_equal(JI(&r, "version"), 1);
 		h_resp_free(&r);
@@ -302,7 +338,8 @@ test_deep_nesting(void **state)
 	post_expect("/v1/prfaqs", s, 400);
 	free(s);
 	{
-		char *open = repeat("", "[", 10000, ""), *close = repeat("", "]", 10000, "");
+		char *open = repeat("", "[", 10000, ""),
+		     *close = repeat("", "]", 10000, "");
 		size_t n = strlen(open) + strlen(close) + 1;
 
 		s = malloc(n);
@@ -321,7 +358,8 @@ test_deep_nesting(void **state)
 		free(full);
 	}
 	free(s);
-	s = repeat("{\"title\":\"Deep\",\"content\":{\"visuals\":", "[", 10000, "");
+	s = repeat("{\"title\":\"Deep\",\"content\":{\"visuals\":", "[", 10000,
+		   "");
 	{
 		char *full = repeat(s, "]", 10000, "}}");
 
@@ -335,7 +373,8 @@ test_deep_nesting(void **state)
 	 * deeper than any document: refused by validation, and a merge-patch
 	 * of that depth (merged iteratively) does no harm either.
 	 */
-	s = repeat("{\"title\":\"Deep\",\"content\":{\"press_release\":", "{\"a\":", 1500, "1");
+	s = repeat("{\"title\":\"Deep\",\"content\":{\"press_release\":",
+		   "{\"a\":", 1500, "1");
 	{
 		char *full = repeat(s, "}", 1500, "}}");
 
@@ -348,11 +387,14 @@ test_deep_nesting(void **state)
 	s = repeat("{\"content\":{\"press_release\":", "{\"a\":", 1500, "{}");
 	{
 		char *full = repeat(s, "}", 1500, "}}");
-		const char *hdr[] = { "If-Match: \"1\"",
-			"Content-Type: application/merge-patch+json", NULL };
+		const char *hdr[] = {
+			"If-Match: \"1\"",
+			"Content-Type: application/merge-patch+json", NULL
+		};
 		struct h_resp r;
 
-		assert_int_equal(h_req(&srv, "PATCH", path, author, hdr, full, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "PATCH", path, author, hdr, full, &r), 0);
 		assert_problem(&r, 400);
 		h_resp_free(&r);
 		free(full);
@@ -368,12 +410,18 @@ static void
 test_duplicate_keys(void **state)
 {
 	post_expect("/v1/prfaqs", "{\"title\":\"a\",\"title\":\"b\"}", 400);
-	post_expect("/v1/prfaqs", "{\"title\":\"a\",\"content\":{\"press_release\":"
-		    "{\"headline\":\"x\",\"headline\":\"y\"}}}", 400);
-	post_expect("/v1/prfaqs", "{\"title\":\"a\",\"content\":{\"faq\":{\"external\":"
-		    "[{\"question\":\"q\",\"answer\":\"a\",\"answer\":\"b\"}]}}}", 400);
+	post_expect("/v1/prfaqs",
+		    "{\"title\":\"a\",\"content\":{\"press_release\":"
+		    "{\"headline\":\"x\",\"headline\":\"y\"}}}",
+		    400);
+	post_expect(
+		"/v1/prfaqs",
+		"{\"title\":\"a\",\"content\":{\"faq\":{\"external\":"
+		"[{\"question\":\"q\",\"answer\":\"a\",\"answer\":\"b\"}]}}}",
+		400);
 	/* The same key spelled with an escape is still the same key. */
-	post_expect("/v1/prfaqs", "{\"title\":\"a\",\"\\u0074itle\":\"b\"}", 400);
+	post_expect("/v1/prfaqs", "{\"title\":\"a\",\"\\u0074itle\":\"b\"}",
+		    400);
 	post_expect("/v1/lint", "{\"content\":{},\"content\":{}}", 400);
 	assert_healthy();
 }
@@ -402,13 +450,16 @@ test_huge_numbers(void **state)
 	{
 		struct h_resp r;
 
-		assert_int_equal(h_req(&srv, "GET",
-				       "/v1/prfaqs?limit=123456789012345678901234567890",
-				       author, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET",
+			      "/v1/prfaqs?limit=123456789012345678901234567890",
+			      author, NULL, NULL, &r),
+			0);
 		assert_problem(&r, 400);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?limit=1e999999", author,
-				       NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?limit=1e999999",
+				       author, NULL, NULL, &r),
+				 0);
 		assert_problem(&r, 400);
 		h_resp_free(&r);
 	}
@@ -419,16 +470,16 @@ static void
 test_invalid_utf8(void **state)
 {
 	static const char *const bodies[] = {
-		"{\"title\":\"\xff\xfe\"}",			/* never valid */
-		"{\"title\":\"\xc0\xaf\"}",			/* overlong "/" */
-		"{\"title\":\"\xe0\x80\xaf\"}",			/* overlong, 3 bytes */
-		"{\"title\":\"\xed\xa0\x80\"}",			/* UTF-16 surrogate */
-		"{\"title\":\"\xf4\x90\x80\x80\"}",		/* beyond U+10FFFF */
-		"{\"title\":\"a\xe2\x82\"}",			/* truncated sequence */
-		"{\"title\":\"\x80\"}",				/* lone continuation */
-		"{\"title\":\"\\ud800\"}",			/* lone surrogate escape */
-		"{\"title\":\"\\udc00\\ud800\"}",		/* reversed pair */
-		"{\"ti\xfftle\":\"a\"}",			/* in a key */
+		"{\"title\":\"\xff\xfe\"}",	    /* never valid */
+		"{\"title\":\"\xc0\xaf\"}",	    /* overlong "/" */
+		"{\"title\":\"\xe0\x80\xaf\"}",	    /* overlong, 3 bytes */
+		"{\"title\":\"\xed\xa0\x80\"}",	    /* UTF-16 surrogate */
+		"{\"title\":\"\xf4\x90\x80\x80\"}", /* beyond U+10FFFF */
+		"{\"title\":\"a\xe2\x82\"}",	    /* truncated sequence */
+		"{\"title\":\"\x80\"}",		    /* lone continuation */
+		"{\"title\":\"\\ud800\"}",	    /* lone surrogate escape */
+		"{\"title\":\"\\udc00\\ud800\"}",   /* reversed pair */
+		"{\"ti\xfftle\":\"a\"}",	    /* in a key */
 		"{\"title\":\"ok\",\"content\":{\"press_release\":{\"headline\":\"\xc3\"}}}",
 	};
 
@@ -461,10 +512,12 @@ test_nul_in_strings(void **state)
 		static const char body[] = "{\"title\":\"a\0b\"}";
 		size_t blen = sizeof(body) - 1;
 
-		n = snprintf(req, sizeof(req),
-			     "POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\n"
-			     "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-			     "Content-Length: %zu\r\nConnection: close\r\n\r\n", author, blen);
+		n = snprintf(
+			req, sizeof(req),
+			"POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\n"
+			"Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+			"Content-Length: %zu\r\nConnection: close\r\n\r\n",
+			author, blen);
 		memcpy(req + n, body, blen);
 		raw_exchange(req, (size_t)n + blen, &rr);
 		assert_raw_problem(&rr, 400);
@@ -486,7 +539,8 @@ test_huge_arrays(void **state)
 	items = repeat("", "{},", 200000, "{}");
 	n = strlen(items) + 128;
 	visuals = malloc(n);
-	snprintf(visuals, n, "{\"title\":\"Big\",\"content\":{\"visuals\":[%s]}}", items);
+	snprintf(visuals, n,
+		 "{\"title\":\"Big\",\"content\":{\"visuals\":[%s]}}", items);
 	t0 = h_now_ms();
 	post_expect("/v1/prfaqs", visuals, 400);
 	assert_true(h_now_ms() - t0 < 5000);
@@ -510,15 +564,20 @@ test_huge_arrays(void **state)
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
 	{
 		const char *put[] = { "If-Match: \"1\"", NULL };
-		const char *patch[] = { "If-Match: \"1\"",
-			"Content-Type: application/merge-patch+json", NULL };
+		const char *patch[] = {
+			"If-Match: \"1\"",
+			"Content-Type: application/merge-patch+json", NULL
+		};
 		struct h_resp r;
 
 		t0 = h_now_ms();
-		assert_int_equal(h_req(&srv, "PUT", path, author, put, visuals, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "PUT", path, author, put, visuals, &r), 0);
 		assert_problem(&r, 400);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "PATCH", path, author, patch, visuals, &r), 0);
+		assert_int_equal(h_req(&srv, "PATCH", path, author, patch,
+				       visuals, &r),
+				 0);
 		assert_problem(&r, 400);
 		h_resp_free(&r);
 		assert_true(h_now_ms() - t0 < 5000);
@@ -539,23 +598,29 @@ test_very_long_url(void **state)
 	/* A 100 KB path. */
 	seg = repeat("", "a", n, "");
 	req = malloc(n + 256);
-	snprintf(req, n + 256, "GET /v1/prfaqs/%s HTTP/1.1\r\nHost: x\r\n"
-		 "Authorization: Bearer %s\r\n\r\n", seg, author);
+	snprintf(req, n + 256,
+		 "GET /v1/prfaqs/%s HTTP/1.1\r\nHost: x\r\n"
+		 "Authorization: Bearer %s\r\n\r\n",
+		 seg, author);
 	raw_exchange(req, strlen(req), &rr);
 	assert_raw_refused(&rr);
 	assert_healthy();
 
 	/* A 100 KB query string. */
-	snprintf(req, n + 256, "GET /v1/prfaqs?q=%s HTTP/1.1\r\nHost: x\r\n"
-		 "Authorization: Bearer %s\r\n\r\n", seg, author);
+	snprintf(req, n + 256,
+		 "GET /v1/prfaqs?q=%s HTTP/1.1\r\nHost: x\r\n"
+		 "Authorization: Bearer %s\r\n\r\n",
+		 seg, author);
 	raw_exchange(req, strlen(req), &rr);
 	assert_raw_refused(&rr);
 	assert_healthy();
 
 	/* Long, yet within the memory limit: still a clean 404 from prfaqd. */
 	seg[8000] = '\0';
-	snprintf(req, n + 256, "GET /v1/prfaqs/%s HTTP/1.1\r\nHost: x\r\n"
-		 "Authorization: Bearer %s\r\nConnection: close\r\n\r\n", seg, author);
+	snprintf(req, n + 256,
+		 "GET /v1/prfaqs/%s HTTP/1.1\r\nHost: x\r\n"
+		 "Authorization: Bearer %s\r\nConnection: close\r\n\r\n",
+		 seg, author);
 	raw_exchange(req, strlen(req), &rr);
 	assert_raw_problem(&rr, 404);
 	free(seg);
@@ -574,14 +639,17 @@ test_very_long_headers(void **state)
 	/* One 100 KB header. */
 	val = repeat("", "v", n, "");
 	req = malloc(cap);
-	snprintf(req, cap, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", val);
+	snprintf(req, cap,
+		 "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", val);
 	raw_exchange(req, strlen(req), &rr);
 	assert_raw_refused(&rr);
 	assert_healthy();
 
 	/* A 100 KB bearer token. */
-	snprintf(req, cap, "GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n",
-		 val);
+	snprintf(
+		req, cap,
+		"GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n",
+		val);
 	raw_exchange(req, strlen(req), &rr);
 	assert_raw_refused(&rr);
 	assert_healthy();
@@ -589,7 +657,8 @@ test_very_long_headers(void **state)
 	/* Thousands of headers: 5,000 of them (about 80 KB). */
 	off = snprintf(req, cap, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
 	for (int i = 0; i < 5000; i++)
-		off += snprintf(req + off, cap - (size_t)off, "X-H-%d: %d\r\n", i, i);
+		off += snprintf(req + off, cap - (size_t)off, "X-H-%d: %d\r\n",
+				i, i);
 	off += snprintf(req + off, cap - (size_t)off, "\r\n");
 	raw_exchange(req, (size_t)off, &rr);
 	assert_raw_refused(&rr);
@@ -614,11 +683,24 @@ static void
 test_path_tricks_in_ids(void **state)
 {
 	static const char *const suffixes[] = {
-		"..%2F..%2Fetc%2Fpasswd", "../../etc/passwd", "..%2f..%2f..%2fetc%2fpasswd",
-		"%2e%2e%2f%2e%2e%2fetc%2fpasswd", "%252e%252e%252fetc%252fpasswd",
-		"%00", "%2500", "%", "%zz", "%c0%ae%c0%ae%c0%af", "..", ".", "%2e",
-		"%u002e%u002e", "'%20OR%20'1'='1", "1;DROP%20TABLE%20prfaqs",
-		"%0d%0aX-Injected:%201", "%ff%fe",
+		"..%2F..%2Fetc%2Fpasswd",
+		"../../etc/passwd",
+		"..%2f..%2f..%2fetc%2fpasswd",
+		"%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+		"%252e%252e%252fetc%252fpasswd",
+		"%00",
+		"%2500",
+		"%",
+		"%zz",
+		"%c0%ae%c0%ae%c0%af",
+		"..",
+		".",
+		"%2e",
+		"%u002e%u002e",
+		"'%20OR%20'1'='1",
+		"1;DROP%20TABLE%20prfaqs",
+		"%0d%0aX-Injected:%201",
+		"%ff%fe",
 		"00000000-0000-0000-0000-00000000000%00",
 		"00000000-0000-0000-0000-0000000000000",
 		"00000000-0000-0000-0000-00000000000g",
@@ -630,14 +712,17 @@ test_path_tricks_in_ids(void **state)
 	create_doc("{\"title\":\"Path target\"}", id);
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		snprintf(path, sizeof(path), "/v1/prfaqs/%s", suffixes[i]);
-		assert_int_equal(h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
 		if (r.status < 400 || r.status > 499)
 			print_error("GET %s\n", path);
 		assert_problem_4xx(&r);
 		assert_true(r.status == 404 || r.status == 400);
 		h_resp_free(&r);
-		snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/%s", id, suffixes[i]);
-		assert_int_equal(h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
+		snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/%s", id,
+			 suffixes[i]);
+		assert_int_equal(
+			h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
 		if (r.status < 400 || r.status > 499)
 			print_error("GET %s\n", path);
 		assert_problem_4xx(&r);
@@ -646,12 +731,16 @@ test_path_tricks_in_ids(void **state)
 	/* Outside /v1 too. */
 	{
 		static const char *const paths[] = {
-			"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/v1/../healthz/",
-			"/v1/%2e%2e/etc/passwd", "/v1/prfaqs%2F", "/%00", "/%2e%2e%2fhealthz",
+			"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+			"/v1/../healthz/",   "/v1/%2e%2e/etc/passwd",
+			"/v1/prfaqs%2F",     "/%00",
+			"/%2e%2e%2fhealthz",
 		};
 
 		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-			assert_int_equal(h_req(&srv, "GET", paths[i], author, NULL, NULL, &r), 0);
+			assert_int_equal(h_req(&srv, "GET", paths[i], author,
+					       NULL, NULL, &r),
+					 0);
 			if (r.status < 400 || r.status > 499)
 				print_error("GET %s\n", paths[i]);
 			assert_problem_4xx(&r);
@@ -698,12 +787,19 @@ static void
 test_encoded_nul_and_slash_stay_inside_a_segment(void **state)
 {
 	static const char *const tails[] = {
-		"%00", "%00.json", "%00/versions", "%2Fversions", "%2fversions%2F1",
-		"%2F", "%2F..", "%20", "/.",
+		"%00",
+		"%00.json",
+		"%00/versions",
+		"%2Fversions",
+		"%2fversions%2F1",
+		"%2F",
+		"%2F..",
+		"%20",
+		"/.",
 	};
 	static const char *const paths[] = {
-		"/healthz%00", "/healthz%00junk", "/v1/me%00", "/v1%2Fme",
-		"/v1/prfaqs%3Fstatus=draft",
+		"/healthz%00", "/healthz%00junk",	    "/v1/me%00",
+		"/v1%2Fme",    "/v1/prfaqs%3Fstatus=draft",
 	};
 	char id[40], path[512];
 	int bad = 0;
@@ -712,18 +808,22 @@ test_encoded_nul_and_slash_stay_inside_a_segment(void **state)
 	create_doc("{\"title\":\"Encoded target\"}", id);
 	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
 		snprintf(path, sizeof(path), "/v1/prfaqs/%s%s", id, tails[i]);
-		assert_int_equal(h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
 		if (r.status < 400 || r.status > 499) {
-			print_error("GET /v1/prfaqs/{id}%s -> %ld, want 4xx\n", tails[i],
-				    r.status);
+			print_error("GET /v1/prfaqs/{id}%s -> %ld, want 4xx\n",
+				    tails[i], r.status);
 			bad++;
 		}
 		h_resp_free(&r);
 	}
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		assert_int_equal(h_req(&srv, "GET", paths[i], author, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", paths[i], author, NULL,
+				       NULL, &r),
+				 0);
 		if (r.status < 400 || r.status > 499) {
-			print_error("GET %s -> %ld, want 4xx\n", paths[i], r.status);
+			print_error("GET %s -> %ld, want 4xx\n", paths[i],
+				    r.status);
 			bad++;
 		}
 		h_resp_free(&r);
@@ -731,8 +831,8 @@ test_encoded_nul_and_slash_stay_inside_a_segment(void **state)
 	assert_int_equal(bad, 0);
 
 	/* Any other escape is decoded as before: these name the document. */
-	snprintf(path, sizeof(path), "/v1/prfaq%%73/%%%02X%s", (unsigned char)id[0],
-		 id + 1);
+	snprintf(path, sizeof(path), "/v1/prfaq%%73/%%%02X%s",
+		 (unsigned char)id[0], id + 1);
 	assert_int_equal(h_req(&srv, "GET", path, author, NULL, NULL, &r), 0);
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "id"), id);
@@ -759,14 +859,15 @@ test_sql_injection_stored_verbatim(void **state)
 	struct h_resp r;
 	double t0;
 
-	body = json_pack("{s:s, s:s, s:[s, s], s:s, s:{s:{s:s, s:s}}}", "title", title,
-			 "team", team, "tags", tag, "1 UNION SELECT token_hash FROM tokens",
-			 "change_note", note, "content", "press_release", "headline",
-			 headline, "summary", "\"; DELETE FROM prfaq_versions; --");
+	body = json_pack("{s:s, s:s, s:[s, s], s:s, s:{s:{s:s, s:s}}}", "title",
+			 title, "team", team, "tags", tag,
+			 "1 UNION SELECT token_hash FROM tokens", "change_note",
+			 note, "content", "press_release", "headline", headline,
+			 "summary", "\"; DELETE FROM prfaq_versions; --");
 	text = json_dumps(body, 0);
 	t0 = h_now_ms();
 	create_doc(text, id);
-	assert_true(h_now_ms() - t0 < 5000);	/* no pg_sleep ran */
+	assert_true(h_now_ms() - t0 < 5000); /* no pg_sleep ran */
 	free(text);
 	json_decref(body);
 
@@ -776,7 +877,8 @@ test_sql_injection_stored_verbatim(void **state)
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "title"), title);
 	assert_string_equal(JS(&r, "team"), team);
-	assert_string_equal(json_string_value(json_array_get(J(&r, "tags"), 0)), tag);
+	assert_string_equal(json_string_value(json_array_get(J(&r, "tags"), 0)),
+			    tag);
 	assert_string_equal(headline_of(&r), headline);
 	h_resp_free(&r);
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/1", id);
@@ -787,27 +889,39 @@ test_sql_injection_stored_verbatim(void **state)
 	h_resp_free(&r);
 
 	/* In filters and search: matched as text, never run. */
-	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?team=x%27%20OR%20%271%27%3D%271",
-			       author, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET",
+			       "/v1/prfaqs?team=x%27%20OR%20%271%27%3D%271",
+			       author, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_int_equal(json_array_size(J(&r, "items")), 1);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?team=%27%20OR%20%271%27%3D%271",
-			       author, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET",
+			       "/v1/prfaqs?team=%27%20OR%20%271%27%3D%271",
+			       author, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_int_equal(json_array_size(J(&r, "items")), 0);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?q=%27%3B%20DROP%20TABLE%20prfaqs%3B%20--",
-			       author, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "GET",
+		      "/v1/prfaqs?q=%27%3B%20DROP%20TABLE%20prfaqs%3B%20--",
+		      author, NULL, NULL, &r),
+		0);
 	assert_status(&r, 200);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?tag=%27%29%20OR%20true%20--",
-			       author, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET",
+			       "/v1/prfaqs?tag=%27%29%20OR%20true%20--", author,
+			       NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_int_equal(json_array_size(J(&r, "items")), 0);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?q=%5C%27%29%29%3B--&status=draft%27--",
-			       author, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "GET",
+		      "/v1/prfaqs?q=%5C%27%29%29%3B--&status=draft%27--",
+		      author, NULL, NULL, &r),
+		0);
 	assert_problem(&r, 400);
 	h_resp_free(&r);
 
@@ -837,9 +951,11 @@ static void
 assert_html_inert(const char *html)
 {
 	static const char *const tags[] = {
-		"html", "head", "meta", "title", "style", "body", "article", "header",
-		"div", "section", "h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote",
-		"ul", "ol", "li", "a", "em", "strong", "br", "hr", NULL,
+		"html",	   "head",   "meta", "title",	"style", "body",
+		"article", "header", "div",  "section", "h1",	 "h2",
+		"h3",	   "h4",     "h5",   "h6",	"p",	 "blockquote",
+		"ul",	   "ol",     "li",   "a",	"em",	 "strong",
+		"br",	   "hr",     NULL,
 	};
 	const char *p = html;
 
@@ -859,7 +975,8 @@ assert_html_inert(const char *html)
 		}
 		if (*name == '/')
 			name++;
-		while ((name[n] >= 'a' && name[n] <= 'z') || (name[n] >= '0' && name[n] <= '9'))
+		while ((name[n] >= 'a' && name[n] <= 'z') ||
+		       (name[n] >= '0' && name[n] <= '9'))
 			n++;
 		for (const char *const *t = tags; *t; t++)
 			if (strlen(*t) == n && strncmp(*t, name, n) == 0)
@@ -876,18 +993,25 @@ assert_html_inert(const char *html)
 		{
 			char quote = 0;
 
-			for (end = name + n; *end != '\0' && (quote || *end != '>'); end++) {
+			for (end = name + n;
+			     *end != '\0' && (quote || *end != '>'); end++) {
 				if (quote) {
 					if (*end == quote)
 						quote = 0;
 				} else if (*end == '"' || *end == '\'') {
 					quote = *end;
-				} else if ((end[0] == ' ' || end[0] == '\t' || end[0] == '/') &&
-					   (strncasecmp(end + 1, "on", 2) == 0 ||
-					    strncasecmp(end + 1, "src", 3) == 0 ||
-					    strncasecmp(end + 1, "style", 5) == 0 ||
-					    strncasecmp(end + 1, "formaction", 10) == 0)) {
-					print_error("live attribute: %.80s\n", p);
+				} else if ((end[0] == ' ' || end[0] == '\t' ||
+					    end[0] == '/') &&
+					   (strncasecmp(end + 1, "on", 2) ==
+						    0 ||
+					    strncasecmp(end + 1, "src", 3) ==
+						    0 ||
+					    strncasecmp(end + 1, "style", 5) ==
+						    0 ||
+					    strncasecmp(end + 1, "formaction",
+							10) == 0)) {
+					print_error("live attribute: %.80s\n",
+						    p);
 					fail();
 				}
 			}
@@ -906,9 +1030,10 @@ assert_html_inert(const char *html)
 static void
 test_markup_in_every_text_field_is_inert(void **state)
 {
-	const char *x = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-			"<a href=\"javascript:alert(3)\">j</a>[m](javascript:alert(4))"
-			"<svg onload=alert(5)>&lt;script&gt; `<b>` <!-- c --> ]]> \"'";
+	const char *x =
+		"<script>alert(1)</script><img src=x onerror=alert(2)>"
+		"<a href=\"javascript:alert(3)\">j</a>[m](javascript:alert(4))"
+		"<svg onload=alert(5)>&lt;script&gt; `<b>` <!-- c --> ]]> \"'";
 	const char *url = "https://example.com/?q=\"><script>alert(6)</script>";
 	json_t *qa, *content, *body;
 	char *text, id[40], path[128];
@@ -920,31 +1045,36 @@ test_markup_in_every_text_field_is_inert(void **state)
 	content = json_pack(
 		"{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:{s:s, s:s}, s:s},"
 		" s:{s:O, s:O}, s:{s:s, s:s, s:s, s:s, s:s}, s:[{s:s, s:s, s:s}, {s:s, s:s}]}",
-		"press_release", "headline", x, "subheading", x, "launch_date", "2027-03-01",
-		"location", x, "summary", x, "problem", x, "solution", x,
-		"leader_quote", "text", x, "speaker", x, "how_it_works", x,
-		"customer_quote", "text", x, "speaker", x, "call_to_action", x,
-		"faq", "external", qa, "internal", qa,
+		"press_release", "headline", x, "subheading", x, "launch_date",
+		"2027-03-01", "location", x, "summary", x, "problem", x,
+		"solution", x, "leader_quote", "text", x, "speaker", x,
+		"how_it_works", x, "customer_quote", "text", x, "speaker", x,
+		"call_to_action", x, "faq", "external", qa, "internal", qa,
 		"customer", "who", x, "problem", x, "benefit", x, "evidence", x,
-		"experience", x,
-		"visuals", "title", x, "url", url, "caption", x, "title", x, "url",
-		"https://example.com/a.png");
-	json_decref(qa);	/* "O" took references of its own */
+		"experience", x, "visuals", "title", x, "url", url, "caption",
+		x, "title", x, "url", "https://example.com/a.png");
+	json_decref(qa); /* "O" took references of its own */
 	assert_non_null(content);
 	body = json_pack("{s:s, s:s, s:[s], s:o, s:s}", "title",
-			 "<script>alert(0)</script>", "team", "<img src=x onerror=alert(7)>",
-			 "tags", "<svg/onload=alert(8)>", "content", content, "change_note", x);
+			 "<script>alert(0)</script>", "team",
+			 "<img src=x onerror=alert(7)>", "tags",
+			 "<svg/onload=alert(8)>", "content", content,
+			 "change_note", x);
 	assert_non_null(body);
 	text = json_dumps(body, 0);
-	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, NULL, text, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "POST", "/v1/prfaqs", author, NULL, text, &r), 0);
 	if (r.status == 400) {
 		/* The URL is refused by validation: keep only a plain one. */
 		h_resp_free(&r);
-		json_object_set_new(json_array_get(json_object_get(content, "visuals"), 0),
-				    "url", json_string("https://example.com/a?b=1&c=<2>"));
+		json_object_set_new(
+			json_array_get(json_object_get(content, "visuals"), 0),
+			"url", json_string("https://example.com/a?b=1&c=<2>"));
 		free(text);
 		text = json_dumps(body, 0);
-		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, NULL, text, &r), 0);
+		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, NULL,
+				       text, &r),
+				 0);
 	}
 	assert_status(&r, 201);
 	strcpy(id, JS(&r, "id"));
@@ -955,15 +1085,17 @@ test_markup_in_every_text_field_is_inert(void **state)
 	json_decref(body);
 
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
-	assert_int_equal(h_req(&srv, "GET", path, author, hdr_html, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", path, author, hdr_html, NULL, &r),
+			 0);
 	assert_status(&r, 200);
-	assert_non_null(strstr(r.body, "alert(1)"));	/* shown, as text */
+	assert_non_null(strstr(r.body, "alert(1)")); /* shown, as text */
 	assert_non_null(strstr(r.body, "&lt;script&gt;"));
 	assert_html_inert(r.body);
 	h_resp_free(&r);
 
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/1", id);
-	assert_int_equal(h_req(&srv, "GET", path, author, hdr_html, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", path, author, hdr_html, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_html_inert(r.body);
 	h_resp_free(&r);
@@ -990,9 +1122,11 @@ test_content_length_lies(void **state)
 
 	/* Says 100, sends 10, then closes: nothing is created, nothing hangs. */
 	fd = raw_connect();
-	n = snprintf(head, sizeof(head),
-		     "POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-		     "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n", author);
+	n = snprintf(
+		head, sizeof(head),
+		"POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+		"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+		author);
 	assert_true(raw_write(fd, head, (size_t)n));
 	assert_true(raw_write(fd, body, 10));
 	close(fd);
@@ -1011,9 +1145,11 @@ test_content_length_lies(void **state)
 	/* Says 10, sends 100: the 10 bytes are malformed JSON (400); the rest is
 	 * a garbage next request (refused or closed). */
 	fd = raw_connect();
-	n = snprintf(head, sizeof(head),
-		     "POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-		     "Content-Type: application/json\r\nContent-Length: 10\r\n\r\n", author);
+	n = snprintf(
+		head, sizeof(head),
+		"POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+		"Content-Type: application/json\r\nContent-Length: 10\r\n\r\n",
+		author);
 	assert_true(raw_write(fd, head, (size_t)n));
 	{
 		char big[101];
@@ -1033,14 +1169,18 @@ test_content_length_lies(void **state)
 	/* Nonsense lengths. */
 	{
 		static const char *const lengths[] = {
-			"-1", "abc", "10, 20", "18446744073709551616", "0x10", "1e3", " ",
+			"-1",	"abc", "10, 20", "18446744073709551616",
+			"0x10", "1e3", " ",
 		};
 
-		for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
-			n = snprintf(head, sizeof(head),
-				     "POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\n"
-				     "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-				     "Content-Length: %s\r\n\r\n%s", author, lengths[i], body);
+		for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]);
+		     i++) {
+			n = snprintf(
+				head, sizeof(head),
+				"POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\n"
+				"Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+				"Content-Length: %s\r\n\r\n%s",
+				author, lengths[i], body);
 			raw_exchange(head, (size_t)n, &rr);
 			assert_raw_refused(&rr);
 			assert_healthy();
@@ -1055,10 +1195,12 @@ test_content_length_lies(void **state)
 		};
 
 		for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
-			n = snprintf(head, sizeof(head),
-				     "POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\n"
-				     "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-				     "%s\r\n%s", author, extra[i], body);
+			n = snprintf(
+				head, sizeof(head),
+				"POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\n"
+				"Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+				"%s\r\n%s",
+				author, extra[i], body);
 			raw_exchange(head, (size_t)n, &rr);
 			assert_raw_refused(&rr);
 			assert_healthy();
@@ -1067,15 +1209,20 @@ test_content_length_lies(void **state)
 	/* Bad chunked framing. */
 	{
 		static const char *const chunks[] = {
-			"zz\r\n{}\r\n0\r\n\r\n", "ffffffffffffffffff\r\n{}\r\n0\r\n\r\n",
-			"-1\r\n{}\r\n0\r\n\r\n", "2\r\n{}}}}}}\r\n0\r\n\r\n",
+			"zz\r\n{}\r\n0\r\n\r\n",
+			"ffffffffffffffffff\r\n{}\r\n0\r\n\r\n",
+			"-1\r\n{}\r\n0\r\n\r\n",
+			"2\r\n{}}}}}}\r\n0\r\n\r\n",
 		};
 
-		for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
-			n = snprintf(head, sizeof(head),
-				     "POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\n"
-				     "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-				     "Transfer-Encoding: chunked\r\n\r\n%s", author, chunks[i]);
+		for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]);
+		     i++) {
+			n = snprintf(
+				head, sizeof(head),
+				"POST /v1/prfaqs HTTP/1.1\r\nHost: x\r\n"
+				"Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+				"Transfer-Encoding: chunked\r\n\r\n%s",
+				author, chunks[i]);
 			raw_exchange(head, (size_t)n, &rr);
 			assert_raw_refused(&rr);
 			assert_healthy();
@@ -1083,7 +1230,9 @@ test_content_length_lies(void **state)
 	}
 	/* Nothing named "Liar" was ever created. */
 	{
-		char *v = h_sql(srv.dbname, "SELECT count(*) FROM prfaqs WHERE title = 'Liar'");
+		char *v = h_sql(
+			srv.dbname,
+			"SELECT count(*) FROM prfaqs WHERE title = 'Liar'");
 
 		assert_string_equal(v, "0");
 		free(v);
@@ -1105,7 +1254,8 @@ main(void)
 		cmocka_unit_test(test_very_long_url),
 		cmocka_unit_test(test_very_long_headers),
 		cmocka_unit_test(test_path_tricks_in_ids),
-		cmocka_unit_test(test_encoded_nul_and_slash_stay_inside_a_segment),
+		cmocka_unit_test(
+			test_encoded_nul_and_slash_stay_inside_a_segment),
 		cmocka_unit_test(test_sql_injection_stored_verbatim),
 		cmocka_unit_test(test_markup_in_every_text_field_is_inert),
 		cmocka_unit_test(test_content_length_lies),

@@ -24,7 +24,7 @@
 #define ORIGIN "https://portal.example.com"
 
 static struct h_server srv;
-static char *author, author_id[40];	/* admins don't write PR/FAQs */
+static char *author, author_id[40]; /* admins don't write PR/FAQs */
 
 /* --- a webhook receiver -------------------------------------------------- */
 
@@ -41,11 +41,11 @@ static struct receiver {
 	struct MHD_Daemon *d;
 	int port;
 	pthread_mutex_t mu;
-	int fail_next;		/* answer 500 to this many more requests */
-	bool fail_all;		/* answer 503 to every request */
-	int requests;		/* every POST seen */
+	int fail_next; /* answer 500 to this many more requests */
+	bool fail_all; /* answer 503 to every request */
+	int requests;  /* every POST seen */
 	size_t n;
-	struct rx_delivery got[RX_MAX];	/* accepted (2xx) deliveries */
+	struct rx_delivery got[RX_MAX]; /* accepted (2xx) deliveries */
 } rx = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 struct rx_conn {
@@ -92,11 +92,14 @@ rx_handle(void *cls, struct MHD_Connection *c, const char *url,
 
 		d->body = rc->body ? rc->body : strdup("");
 		rc->body = NULL;
-		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Prfaq-Signature");
+		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						"X-Prfaq-Signature");
 		snprintf(d->sig, sizeof(d->sig), "%s", v ? v : "");
-		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Prfaq-Event");
+		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						"X-Prfaq-Event");
 		snprintf(d->event, sizeof(d->event), "%s", v ? v : "");
-		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Prfaq-Delivery");
+		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						"X-Prfaq-Delivery");
 		d->delivery = v ? atoll(v) : -1;
 	}
 	pthread_mutex_unlock(&rx.mu);
@@ -124,10 +127,10 @@ rx_start(void)
 {
 	const union MHD_DaemonInfo *info;
 
-	rx.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-				0, NULL, NULL, rx_handle, NULL,
-				MHD_OPTION_NOTIFY_COMPLETED, rx_done, NULL,
-				MHD_OPTION_END);
+	rx.d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
+		NULL, rx_handle, NULL, MHD_OPTION_NOTIFY_COMPLETED, rx_done,
+		NULL, MHD_OPTION_END);
 	if (rx.d == NULL)
 		return -1;
 	info = MHD_get_daemon_info(rx.d, MHD_DAEMON_INFO_BIND_PORT);
@@ -183,7 +186,8 @@ signature_valid(const char *secret, const char *header, const char *body)
 	const char *v1;
 	int n;
 
-	if (sscanf(header, "t=%lld,", &t) != 1 || (v1 = strstr(header, ",v1=")) == NULL)
+	if (sscanf(header, "t=%lld,", &t) != 1 ||
+	    (v1 = strstr(header, ",v1=")) == NULL)
 		return false;
 	v1 += 4;
 	if (llabs((long long)time(NULL) - t) > 300)
@@ -202,12 +206,10 @@ signature_valid(const char *secret, const char *header, const char *body)
 
 static const char *const env[] = {
 	"PRFAQ_CORS_ORIGINS=" ORIGIN ",https://other-portal.example.com",
-	"PRFAQ_WEBHOOK_BACKOFF_MS=50",
-	"PRFAQ_WEBHOOK_POLL_MS=50",
+	"PRFAQ_WEBHOOK_BACKOFF_MS=50", "PRFAQ_WEBHOOK_POLL_MS=50",
 	"PRFAQ_WEBHOOK_TIMEOUT_MS=1000",
 	/* The receiver is on loopback, which webhooks may not reach otherwise. */
-	"PRFAQ_WEBHOOK_ALLOW_PRIVATE=1",
-	NULL
+	"PRFAQ_WEBHOOK_ALLOW_PRIVATE=1", NULL
 };
 
 static int
@@ -240,8 +242,10 @@ create_prfaq(const char *token, const char *const *hdrs, const char *title,
 
 	snprintf(body, sizeof(body),
 		 "{\"title\":\"%s\",\"team\":\"portal\",\"content\":"
-		 "{\"press_release\":{\"headline\":\"%s\"}}}", title, title);
-	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", token, hdrs, body, r), 0);
+		 "{\"press_release\":{\"headline\":\"%s\"}}}",
+		 title, title);
+	assert_int_equal(
+		h_req(&srv, "POST", "/v1/prfaqs", token, hdrs, body, r), 0);
 	assert_status(r, want);
 }
 
@@ -256,34 +260,46 @@ count_sql(const char *sql)
 static void
 test_cors_preflight(void **state)
 {
-	const char *pre[] = { "Origin: " ORIGIN, "Access-Control-Request-Method: PUT",
-			      "Access-Control-Request-Headers: authorization, if-match, content-type",
-			      NULL };
+	const char *pre[] = {
+		"Origin: " ORIGIN, "Access-Control-Request-Method: PUT",
+		"Access-Control-Request-Headers: authorization, if-match, content-type",
+		NULL
+	};
 	const char *evil[] = { "Origin: https://evil.example.com",
 			       "Access-Control-Request-Method: PUT", NULL };
 	char buf[256];
 	struct h_resp r;
 
-	assert_int_equal(h_req(&srv, "OPTIONS", "/v1/prfaqs/00000000-0000-0000-0000-000000000000",
-			       NULL, pre, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "OPTIONS",
+		      "/v1/prfaqs/00000000-0000-0000-0000-000000000000", NULL,
+		      pre, NULL, &r),
+		0);
 	assert_status(&r, 204);
-	assert_string_equal(h_header(&r, "Access-Control-Allow-Origin", buf, sizeof(buf)),
+	assert_string_equal(h_header(&r, "Access-Control-Allow-Origin", buf,
+				     sizeof(buf)),
 			    ORIGIN);
-	assert_non_null(strstr(h_header(&r, "Access-Control-Allow-Methods", buf, sizeof(buf)),
+	assert_non_null(strstr(h_header(&r, "Access-Control-Allow-Methods", buf,
+					sizeof(buf)),
 			       "PUT"));
 	h_header(&r, "Access-Control-Allow-Headers", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "If-Match"));
 	assert_non_null(strstr(buf, "Authorization"));
 	assert_non_null(strstr(buf, "Idempotency-Key"));
-	assert_non_null(h_header(&r, "Access-Control-Max-Age", buf, sizeof(buf)));
-	assert_non_null(strstr(h_header(&r, "Vary", buf, sizeof(buf)), "Origin"));
+	assert_non_null(
+		h_header(&r, "Access-Control-Max-Age", buf, sizeof(buf)));
+	assert_non_null(
+		strstr(h_header(&r, "Vary", buf, sizeof(buf)), "Origin"));
 	h_resp_free(&r);
 
 	/* An origin not on the list: a plain OPTIONS answer, no CORS at all. */
-	assert_int_equal(h_req(&srv, "OPTIONS", "/v1/prfaqs", NULL, evil, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "OPTIONS", "/v1/prfaqs", NULL, evil, NULL, &r), 0);
 	assert_status(&r, 204);
-	assert_null(h_header(&r, "Access-Control-Allow-Origin", buf, sizeof(buf)));
-	assert_null(h_header(&r, "Access-Control-Allow-Methods", buf, sizeof(buf)));
+	assert_null(
+		h_header(&r, "Access-Control-Allow-Origin", buf, sizeof(buf)));
+	assert_null(
+		h_header(&r, "Access-Control-Allow-Methods", buf, sizeof(buf)));
 	assert_non_null(h_header(&r, "Allow", buf, sizeof(buf)));
 	h_resp_free(&r);
 }
@@ -297,24 +313,34 @@ test_cors_actual(void **state)
 	struct h_resp r;
 
 	create_prfaq(author, ok, "CORS", 201, &r);
-	assert_string_equal(h_header(&r, "Access-Control-Allow-Origin", buf, sizeof(buf)),
+	assert_string_equal(h_header(&r, "Access-Control-Allow-Origin", buf,
+				     sizeof(buf)),
 			    "https://other-portal.example.com");
 	h_header(&r, "Access-Control-Expose-Headers", buf, sizeof(buf));
-	for (const char *const *h = (const char *const[]){ "ETag", "Location", "Link",
-						       "X-Request-Id", NULL }; *h; h++)
+	for (const char *const *h =
+		     (const char *const[]){ "ETag", "Location", "Link",
+					    "X-Request-Id", NULL };
+	     *h; h++)
 		assert_non_null(strstr(buf, *h));
 	h_resp_free(&r);
 
 	/* Errors carry CORS headers too, or the browser hides the problem. */
-	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs", "prfaq_nope", ok, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs", "prfaq_nope", ok,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 401);
-	assert_non_null(h_header(&r, "Access-Control-Allow-Origin", buf, sizeof(buf)));
+	assert_non_null(
+		h_header(&r, "Access-Control-Allow-Origin", buf, sizeof(buf)));
 	h_resp_free(&r);
 
-	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs", srv.admin_token, evil, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs", srv.admin_token, evil,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 200);
-	assert_null(h_header(&r, "Access-Control-Allow-Origin", buf, sizeof(buf)));
-	assert_null(h_header(&r, "Access-Control-Expose-Headers", buf, sizeof(buf)));
+	assert_null(
+		h_header(&r, "Access-Control-Allow-Origin", buf, sizeof(buf)));
+	assert_null(h_header(&r, "Access-Control-Expose-Headers", buf,
+			     sizeof(buf)));
 	h_resp_free(&r);
 }
 
@@ -330,7 +356,8 @@ test_idempotent_create(void **state)
 	create_prfaq(author, key, "Idem one", 201, &a);
 	assert_null(h_header(&a, "Idempotent-Replayed", buf, sizeof(buf)));
 	create_prfaq(author, key, "Idem one", 201, &b);
-	assert_string_equal(h_header(&b, "Idempotent-Replayed", buf, sizeof(buf)), "true");
+	assert_string_equal(
+		h_header(&b, "Idempotent-Replayed", buf, sizeof(buf)), "true");
 	/* The same reply: body, Location and ETag. */
 	assert_int_equal(a.len, b.len);
 	assert_memory_equal(a.body, b.body, a.len);
@@ -370,7 +397,8 @@ test_idempotent_per_caller_and_failures(void **state)
 	create_prfaq(author, key, "Per caller", 201, &r);
 	h_resp_free(&r);
 	create_prfaq(other, key, "Per caller", 201, &r);
-	assert_null(h_header(&r, "Idempotent-Replayed", long_key, sizeof(long_key)));
+	assert_null(h_header(&r, "Idempotent-Replayed", long_key,
+			     sizeof(long_key)));
 	h_resp_free(&r);
 	n = count_sql("SELECT count(*) FROM prfaqs WHERE title = 'Per caller'");
 	assert_string_equal(n, "2");
@@ -390,7 +418,8 @@ test_idempotent_per_caller_and_failures(void **state)
 		const char *k2[] = { "Idempotency-Key: fix-and-retry", NULL };
 
 		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", other, k2,
-				       "{\"title\":\"\"}", &r), 0);
+				       "{\"title\":\"\"}", &r),
+				 0);
 		assert_status(&r, 400);
 		h_resp_free(&r);
 		create_prfaq(other, k2, "Fixed", 201, &r);
@@ -416,7 +445,8 @@ prfaq_request_hash(const char *body, char hex[65])
 static void
 test_idempotent_running_and_expiry(void **state)
 {
-	const char *body = "{\"title\":\"Slow\",\"team\":\"portal\",\"content\":{}}";
+	const char *body =
+		"{\"title\":\"Slow\",\"team\":\"portal\",\"content\":{}}";
 	const char *key[] = { "Idempotency-Key: in-flight", NULL };
 	char hex[65], sql[512], *n;
 	struct h_resp r;
@@ -425,17 +455,22 @@ test_idempotent_running_and_expiry(void **state)
 	prfaq_request_hash(body, hex);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO idempotency_keys (user_id, key, request_hash) "
-		 "VALUES ('%s', 'in-flight', '\\x%s') RETURNING 1", author_id, hex);
+		 "VALUES ('%s', 'in-flight', '\\x%s') RETURNING 1",
+		 author_id, hex);
 	free(h_sql(srv.dbname, sql));
-	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, key, body, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "POST", "/v1/prfaqs", author, key, body, &r), 0);
 	assert_status(&r, 409);
 	assert_non_null(h_header(&r, "Retry-After", hex, sizeof(hex)));
 	h_resp_free(&r);
 
 	/* After 24 hours a key is forgotten: the request runs. */
-	free(h_sql(srv.dbname, "UPDATE idempotency_keys SET expires_at = now() - interval '1 second'"
-		   " WHERE key = 'in-flight' RETURNING 1"));
-	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, key, body, &r), 0);
+	free(h_sql(
+		srv.dbname,
+		"UPDATE idempotency_keys SET expires_at = now() - interval '1 second'"
+		" WHERE key = 'in-flight' RETURNING 1"));
+	assert_int_equal(
+		h_req(&srv, "POST", "/v1/prfaqs", author, key, body, &r), 0);
 	assert_status(&r, 201);
 	h_resp_free(&r);
 	n = count_sql("SELECT count(*) FROM prfaqs WHERE title = 'Slow'");
@@ -443,10 +478,12 @@ test_idempotent_running_and_expiry(void **state)
 	free(n);
 
 	/* Every claim purges a few other expired keys: the table stays bounded. */
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at)"
-		 " SELECT '%s', 'old-' || g, '\\x00', now() - interval '1 hour'"
-		 "   FROM generate_series(1, 30) g RETURNING 1", author_id);
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at)"
+		" SELECT '%s', 'old-' || g, '\\x00', now() - interval '1 hour'"
+		"   FROM generate_series(1, 30) g RETURNING 1",
+		author_id);
 	free(h_sql(srv.dbname, sql));
 	{
 		const char *k3[] = { "Idempotency-Key: purger", NULL };
@@ -454,7 +491,8 @@ test_idempotent_running_and_expiry(void **state)
 		create_prfaq(author, k3, "Purger", 201, &r);
 		h_resp_free(&r);
 	}
-	n = count_sql("SELECT count(*) FROM idempotency_keys WHERE key LIKE 'old-%'");
+	n = count_sql(
+		"SELECT count(*) FROM idempotency_keys WHERE key LIKE 'old-%'");
 	assert_string_equal(n, "10");
 	free(n);
 }
@@ -468,8 +506,10 @@ test_idempotent_running_and_expiry(void **state)
 static void
 test_idempotent_claims_survive_failures(void **state)
 {
-	const char *abandoned = "{\"title\":\"Abandoned\",\"team\":\"portal\",\"content\":{}}";
-	const char *lost = "{\"title\":\"Lost reply\",\"team\":\"portal\",\"content\":{}}";
+	const char *abandoned =
+		"{\"title\":\"Abandoned\",\"team\":\"portal\",\"content\":{}}";
+	const char *lost =
+		"{\"title\":\"Lost reply\",\"team\":\"portal\",\"content\":{}}";
 	const char *k1[] = { "Idempotency-Key: abandoned", NULL };
 	const char *k2[] = { "Idempotency-Key: lost-reply", NULL };
 	char hex[65], sql[640], *n;
@@ -477,36 +517,47 @@ test_idempotent_claims_survive_failures(void **state)
 
 	/* Claimed 2 minutes ago, never written, never finished: its request died. */
 	prfaq_request_hash(abandoned, hex);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO idempotency_keys (user_id, key, request_hash, claimed_at)"
-		 " VALUES ('%s', 'abandoned', '\\x%s', now() - interval '2 minutes')"
-		 " RETURNING 1", author_id, hex);
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO idempotency_keys (user_id, key, request_hash, claimed_at)"
+		" VALUES ('%s', 'abandoned', '\\x%s', now() - interval '2 minutes')"
+		" RETURNING 1",
+		author_id, hex);
 	free(h_sql(srv.dbname, sql));
-	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k1, abandoned, &r), 0);
+	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k1,
+			       abandoned, &r),
+			 0);
 	assert_status(&r, 201);
 	h_resp_free(&r);
 	n = count_sql("SELECT count(*) FROM prfaqs WHERE title = 'Abandoned'");
 	assert_string_equal(n, "1");
 	free(n);
 	/* The retry's own claim was written and recorded: a replay now. */
-	n = count_sql("SELECT count(*) FROM idempotency_keys WHERE key = 'abandoned'"
-		      " AND written AND status = 201 AND claimed_at > now() - interval '1 minute'");
+	n = count_sql(
+		"SELECT count(*) FROM idempotency_keys WHERE key = 'abandoned'"
+		" AND written AND status = 201 AND claimed_at > now() - interval '1 minute'");
 	assert_string_equal(n, "1");
 	free(n);
-	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k1, abandoned, &r), 0);
+	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k1,
+			       abandoned, &r),
+			 0);
 	assert_status(&r, 201);
 	assert_non_null(h_header(&r, "Idempotent-Replayed", hex, sizeof(hex)));
 	h_resp_free(&r);
 
 	/* Written but no reply (COMMIT made it, the record did not): never again. */
 	prfaq_request_hash(lost, hex);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO idempotency_keys (user_id, key, request_hash, written, claimed_at)"
-		 " VALUES ('%s', 'lost-reply', '\\x%s', true, now() - interval '2 minutes')"
-		 " RETURNING 1", author_id, hex);
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO idempotency_keys (user_id, key, request_hash, written, claimed_at)"
+		" VALUES ('%s', 'lost-reply', '\\x%s', true, now() - interval '2 minutes')"
+		" RETURNING 1",
+		author_id, hex);
 	free(h_sql(srv.dbname, sql));
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k2, lost, &r), 0);
+		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k2,
+				       lost, &r),
+				 0);
 		assert_status(&r, 409);
 		assert_non_null(strstr(JS(&r, "detail"), "carried out"));
 		h_resp_free(&r);
@@ -516,11 +567,13 @@ test_idempotent_claims_survive_failures(void **state)
 	free(n);
 
 	/* A fresh claim of another request (not ours) is still running: 409. */
-	snprintf(sql, sizeof(sql),
-		 "UPDATE idempotency_keys SET written = false, claimed_at = now()"
-		 " WHERE key = 'lost-reply' RETURNING 1");
+	snprintf(
+		sql, sizeof(sql),
+		"UPDATE idempotency_keys SET written = false, claimed_at = now()"
+		" WHERE key = 'lost-reply' RETURNING 1");
 	free(h_sql(srv.dbname, sql));
-	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, k2, lost, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "POST", "/v1/prfaqs", author, k2, lost, &r), 0);
 	assert_status(&r, 409);
 	assert_non_null(h_header(&r, "Retry-After", hex, sizeof(hex)));
 	h_resp_free(&r);
@@ -530,24 +583,32 @@ test_idempotent_claims_survive_failures(void **state)
 		const char *ku[] = { "Idempotency-Key: mark-user", NULL };
 		const char *kw[] = { "Idempotency-Key: mark-webhook", NULL };
 
-		assert_int_equal(h_req(&srv, "POST", "/v1/users", srv.admin_token, ku,
-				       "{\"name\":\"Marked\",\"email\":\"marked@example.com\","
-				       "\"roles\":[\"author\"]}", &r), 0);
+		assert_int_equal(
+			h_req(&srv, "POST", "/v1/users", srv.admin_token, ku,
+			      "{\"name\":\"Marked\",\"email\":\"marked@example.com\","
+			      "\"roles\":[\"author\"]}",
+			      &r),
+			0);
 		assert_status(&r, 201);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "POST", "/v1/webhooks", srv.admin_token, kw,
-				       "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"created\"]}",
-				       &r), 0);
+		assert_int_equal(
+			h_req(&srv, "POST", "/v1/webhooks", srv.admin_token, kw,
+			      "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"created\"]}",
+			      &r),
+			0);
 		assert_status(&r, 201);
 		h_resp_free(&r);
-		n = count_sql("SELECT count(*) FROM idempotency_keys"
-			      " WHERE key IN ('mark-user', 'mark-webhook') AND written"
-			      "   AND status = 201");
+		n = count_sql(
+			"SELECT count(*) FROM idempotency_keys"
+			" WHERE key IN ('mark-user', 'mark-webhook') AND written"
+			"   AND status = 201");
 		assert_string_equal(n, "2");
 		free(n);
 		/* Delete the webhook: nothing should deliver to it. */
-		free(h_sql(srv.dbname, "UPDATE webhooks SET deleted_at = now()"
-			   " WHERE url = 'http://127.0.0.1:9/hook' RETURNING 1"));
+		free(h_sql(
+			srv.dbname,
+			"UPDATE webhooks SET deleted_at = now()"
+			" WHERE url = 'http://127.0.0.1:9/hook' RETURNING 1"));
 	}
 }
 
@@ -566,19 +627,22 @@ test_idempotent_token_is_not_stored(void **state)
 	assert_int_equal(h_req(&srv, "POST", path, tok1, key, "{}", &b), 0);
 	assert_status(&b, 201);
 	assert_string_equal(JS(&a, "token"), JS(&b, "token"));
-	n = count_sql("SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id"
-		      " WHERE u.name = 'Tess'");
+	n = count_sql(
+		"SELECT count(*) FROM api_tokens t JOIN users u ON u.id = t.user_id"
+		" WHERE u.name = 'Tess'");
 	assert_string_equal(n, "2");
 	free(n);
 	/* The token's INSERT marked its claim, in its own transaction. */
-	n = count_sql("SELECT count(*) FROM idempotency_keys WHERE key = 'token-1' AND written");
+	n = count_sql(
+		"SELECT count(*) FROM idempotency_keys WHERE key = 'token-1' AND written");
 	assert_string_equal(n, "1");
 	free(n);
 
 	/* The recorded reply holds the token only sealed. */
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM idempotency_keys WHERE response::text LIKE '%%%s%%'",
-		 JS(&a, "token") + 6);
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT count(*) FROM idempotency_keys WHERE response::text LIKE '%%%s%%'",
+		JS(&a, "token") + 6);
 	n = count_sql(sql);
 	assert_string_equal(n, "0");
 	free(n);
@@ -605,9 +669,11 @@ register_hook(const char *events, char *id_out)
 
 	snprintf(body, sizeof(body),
 		 "{\"url\":\"http://127.0.0.1:%d/hook\",\"events\":%s,"
-		 "\"description\":\"portal\"}", rx.port, events);
-	assert_int_equal(h_req(&srv, "POST", "/v1/webhooks", srv.admin_token, NULL,
-			       body, &r), 0);
+		 "\"description\":\"portal\"}",
+		 rx.port, events);
+	assert_int_equal(h_req(&srv, "POST", "/v1/webhooks", srv.admin_token,
+			       NULL, body, &r),
+			 0);
 	assert_status(&r, 201);
 	assert_non_null(JS(&r, "secret"));
 	assert_memory_equal(JS(&r, "secret"), "whsec_", 6);
@@ -624,7 +690,9 @@ delete_hook(const char *id)
 	struct h_resp r;
 
 	snprintf(path, sizeof(path), "/v1/webhooks/%s", id);
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 204);
 	h_resp_free(&r);
 }
@@ -639,22 +707,27 @@ test_webhook_admin(void **state)
 
 	/* Admins only, and validated. */
 	assert_int_equal(h_req(&srv, "POST", "/v1/webhooks", wes, NULL,
-			       "{\"url\":\"http://127.0.0.1:1/x\"}", &r), 0);
+			       "{\"url\":\"http://127.0.0.1:1/x\"}", &r),
+			 0);
 	assert_status(&r, 403);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/v1/webhooks", wes, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "GET", "/v1/webhooks", wes, NULL, NULL, &r), 0);
 	assert_status(&r, 403);
 	h_resp_free(&r);
-	for (const char *const *b = (const char *const[]){
-		     "{\"url\":\"ftp://example.com/x\"}",
-		     "{\"url\":\"http://\"}",
-		     "{\"url\":\"http://example.com/a b\"}",
-		     "{\"url\":\"http://example.com/\",\"events\":[\"exploded\"]}",
-		     "{\"url\":\"http://example.com/\",\"events\":\"created\"}",
-		     "{\"url\":\"http://example.com/\",\"colour\":\"red\"}",
-		     "{}", "[]", NULL }; *b; b++) {
-		assert_int_equal(h_req(&srv, "POST", "/v1/webhooks", srv.admin_token,
-				       NULL, *b, &r), 0);
+	for (const char *const *b =
+		     (const char *const[]){
+			     "{\"url\":\"ftp://example.com/x\"}",
+			     "{\"url\":\"http://\"}",
+			     "{\"url\":\"http://example.com/a b\"}",
+			     "{\"url\":\"http://example.com/\",\"events\":[\"exploded\"]}",
+			     "{\"url\":\"http://example.com/\",\"events\":\"created\"}",
+			     "{\"url\":\"http://example.com/\",\"colour\":\"red\"}",
+			     "{}", "[]", NULL };
+	     *b; b++) {
+		assert_int_equal(h_req(&srv, "POST", "/v1/webhooks",
+				       srv.admin_token, NULL, *b, &r),
+				 0);
 		assert_status(&r, 400);
 		assert_non_null(J(&r, "errors"));
 		h_resp_free(&r);
@@ -662,28 +735,38 @@ test_webhook_admin(void **state)
 
 	/* The secret is shown once: not in the list, not in the item. */
 	secret = register_hook("[\"decided\"]", id);
-	assert_int_equal(h_req(&srv, "GET", "/v1/webhooks", srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/webhooks", srv.admin_token,
+			       NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_non_null(strstr(r.body, id));
 	assert_null(strstr(r.body, secret));
 	assert_null(strstr(r.body, "\"secret\""));
 	h_resp_free(&r);
 	snprintf(path, sizeof(path), "/v1/webhooks/%s", id);
-	assert_int_equal(h_req(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
 	assert_status(&r, 200);
 	assert_null(J(&r, "secret"));
-	assert_string_equal(json_string_value(json_array_get(J(&r, "events"), 0)), "decided");
+	assert_string_equal(
+		json_string_value(json_array_get(J(&r, "events"), 0)),
+		"decided");
 	h_resp_free(&r);
 
 	delete_hook(id);
-	assert_int_equal(h_req(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
 	assert_status(&r, 404);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 404);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/v1/webhooks/not-a-uuid/deliveries",
-			       srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET",
+			       "/v1/webhooks/not-a-uuid/deliveries",
+			       srv.admin_token, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 404);
 	h_resp_free(&r);
 	free(secret);
@@ -699,7 +782,8 @@ deliveries(const char *hook_id)
 	json_t *items;
 
 	snprintf(path, sizeof(path), "/v1/webhooks/%s/deliveries", hook_id);
-	assert_int_equal(h_req(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
 	assert_status(&r, 200);
 	items = json_incref(J(&r, "items"));
 	h_resp_free(&r);
@@ -714,7 +798,7 @@ test_webhook_signed_and_retried(void **state)
 	struct h_resp r;
 	json_t *body, *items, *attempts;
 
-	rx_reset(2, false);	/* the first two attempts fail */
+	rx_reset(2, false); /* the first two attempts fail */
 	secret = register_hook("[]", hook);
 	secret2 = register_hook("[\"decided\"]", filtered);
 	create_prfaq(author, NULL, "Hooked", 201, &r);
@@ -726,17 +810,22 @@ test_webhook_signed_and_retried(void **state)
 	assert_true(signature_valid(secret, rx.got[0].sig, rx.got[0].body));
 	/* A tampered body or the wrong secret fails the check. */
 	assert_false(signature_valid(secret2, rx.got[0].sig, rx.got[0].body));
-	assert_false(signature_valid(secret, rx.got[0].sig, "{\"type\":\"created\"}"));
+	assert_false(signature_valid(secret, rx.got[0].sig,
+				     "{\"type\":\"created\"}"));
 	assert_string_equal(rx.got[0].event, "created");
 	body = json_loads(rx.got[0].body, 0, NULL);
 	assert_non_null(body);
-	assert_string_equal(json_string_value(json_object_get(body, "type")), "created");
-	assert_string_equal(json_string_value(json_object_get(body, "prfaq_id")), prfaq_id);
+	assert_string_equal(json_string_value(json_object_get(body, "type")),
+			    "created");
+	assert_string_equal(
+		json_string_value(json_object_get(body, "prfaq_id")), prfaq_id);
 	assert_string_equal(json_string_value(json_object_get(
-		json_object_get(body, "actor"), "id")), author_id);
+				    json_object_get(body, "actor"), "id")),
+			    author_id);
 	assert_non_null(json_object_get(body, "at"));
-	assert_int_equal(json_integer_value(json_object_get(body, "delivery_id")),
-			 rx.got[0].delivery);
+	assert_int_equal(
+		json_integer_value(json_object_get(body, "delivery_id")),
+		rx.got[0].delivery);
 	assert_true(rx.requests >= 3);
 	pthread_mutex_unlock(&rx.mu);
 	json_decref(body);
@@ -744,14 +833,17 @@ test_webhook_signed_and_retried(void **state)
 	/* Every attempt is visible: two failures, then the delivery. */
 	items = deliveries(hook);
 	assert_int_equal(json_array_size(items), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0),
-							      "state")), "delivered");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(items, 0), "state")),
+			    "delivered");
 	attempts = json_object_get(json_array_get(items, 0), "attempts");
 	assert_int_equal(json_array_size(attempts), 3);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(attempts, 0),
-							     "status_code")), 500);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(attempts, 2),
-							     "status_code")), 204);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(attempts, 0), "status_code")),
+			 500);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(attempts, 2), "status_code")),
+			 204);
 	json_decref(items);
 	/* The filtered webhook wanted only decisions. */
 	items = deliveries(filtered);
@@ -771,7 +863,7 @@ test_webhook_survives_restart(void **state)
 	struct h_resp r;
 	json_t *items;
 
-	rx_reset(0, true);	/* the receiver is down */
+	rx_reset(0, true); /* the receiver is down */
 	secret = register_hook("[\"created\"]", hook);
 	create_prfaq(author, NULL, "Before crash", 201, &r);
 	h_resp_free(&r);
@@ -804,10 +896,12 @@ test_webhook_survives_restart(void **state)
 
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-		assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+		assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len),
+				 0);
 		close(fd);
 		two.port = ntohs(a.sin_port);
-		snprintf(two.log_path, sizeof(two.log_path), "%s-2.log", srv.dbname);
+		snprintf(two.log_path, sizeof(two.log_path), "%s-2.log",
+			 srv.dbname);
 		assert_int_equal(h_restart(&two, env), 0);
 		for (int i = 0; i < 12; i++) {
 			snprintf(title, sizeof(title), "Burst %d", i);
@@ -815,7 +909,7 @@ test_webhook_survives_restart(void **state)
 			h_resp_free(&r);
 		}
 		assert_true(rx_wait(13, 30000));
-		usleep(500000);	/* would a duplicate follow? */
+		usleep(500000); /* would a duplicate follow? */
 		assert_int_equal(h_kill(&two, SIGTERM), 0);
 		unlink(two.log_path);
 	}

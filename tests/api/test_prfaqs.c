@@ -27,7 +27,8 @@ setup(void **state)
 		return -1;
 	author = h_user(&srv, "Ana", "\"author\"", author_id);
 	author2 = h_user(&srv, "Ben", "\"author\",\"reviewer\"", author2_id);
-	reviewer = h_user(&srv, "Rui", "\"reviewer\",\"approver\"", reviewer_id);
+	reviewer =
+		h_user(&srv, "Rui", "\"reviewer\",\"approver\"", reviewer_id);
 	reader = h_user(&srv, "Rita", "", reader_id);
 	return author && author2 && reviewer && reader ? 0 : -1;
 }
@@ -53,11 +54,14 @@ assert_invalid_at(const struct h_resp *r, const char *pointer)
 	size_t i;
 
 	assert_problem(r, 400);
-	json_array_foreach(J(r, "errors"), i, e) {
-		const char *p = json_string_value(json_object_get(e, "pointer"));
+	json_array_foreach(J(r, "errors"), i, e)
+	{
+		const char *p =
+			json_string_value(json_object_get(e, "pointer"));
 
 		if (p != NULL && strcmp(p, pointer) == 0) {
-			assert_true(json_is_string(json_object_get(e, "message")));
+			assert_true(
+				json_is_string(json_object_get(e, "message")));
 			return;
 		}
 	}
@@ -96,8 +100,8 @@ set_status(const char *id, const char *status)
 {
 	char sql[512], *v;
 
-	snprintf(sql, sizeof(sql), "UPDATE prfaqs SET status = '%s' WHERE id = '%s'",
-		 status, id);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE prfaqs SET status = '%s' WHERE id = '%s'", status, id);
 	v = h_sql(srv.dbname, sql);
 	assert_non_null(v);
 	free(v);
@@ -124,35 +128,31 @@ content_full(const char *headline)
 		" s:{s:[{s:s, s:s}], s:[{s:s, s:s}]},"
 		" s:{s:s, s:s, s:s, s:s, s:s},"
 		" s:[{s:s, s:s, s:s}]}",
-		"press_release",
-		"headline", headline,
-		"subheading", "Households never run out of the basics again",
-		"launch_date", "2027-03-01",
-		"location", "SEATTLE",
-		"summary", "Pantry Autopilot watches what a household uses and "
-			   "restocks staples before they run out.",
-		"problem", "Families discover an empty shelf at the worst moment.",
+		"press_release", "headline", headline, "subheading",
+		"Households never run out of the basics again", "launch_date",
+		"2027-03-01", "location", "SEATTLE", "summary",
+		"Pantry Autopilot watches what a household uses and "
+		"restocks staples before they run out.",
+		"problem",
+		"Families discover an empty shelf at the worst moment.",
 		"solution", "A weekly box sized to each home's actual use.",
 		"leader_quote", "text", "We started from the empty shelf.",
-		"speaker", "Jane Doe, VP Pantry",
-		"how_it_works", "Link an account, confirm the first box, done.",
-		"customer_quote", "text", "I have not bought rice in a panic since.",
-		"speaker", "Sam, Portland",
-		"call_to_action", "Start at example.com/pantry.",
-		"faq",
-		"external", "question", "What does it cost?", "answer",
-		"Nothing beyond the groceries themselves.",
-		"internal", "question", "What is the margin?", "answer",
-		"Eight percent at launch volumes.",
-		"customer",
-		"who", "Busy households of three or more",
-		"problem", "Staples run out unnoticed",
-		"benefit", "Never an empty shelf",
-		"evidence", "Survey of 2,000 members",
-		"experience", "A box arrives before it is needed",
-		"visuals",
-		"title", "The box", "url", "https://example.com/box.png",
-		"caption", "A weekly box");
+		"speaker", "Jane Doe, VP Pantry", "how_it_works",
+		"Link an account, confirm the first box, done.",
+		"customer_quote", "text",
+		"I have not bought rice in a panic since.", "speaker",
+		"Sam, Portland", "call_to_action",
+		"Start at example.com/pantry.", "faq", "external", "question",
+		"What does it cost?", "answer",
+		"Nothing beyond the groceries themselves.", "internal",
+		"question", "What is the margin?", "answer",
+		"Eight percent at launch volumes.", "customer", "who",
+		"Busy households of three or more", "problem",
+		"Staples run out unnoticed", "benefit", "Never an empty shelf",
+		"evidence", "Survey of 2,000 members", "experience",
+		"A box arrives before it is needed", "visuals", "title",
+		"The box", "url", "https://example.com/box.png", "caption",
+		"A weekly box");
 }
 
 /* POST /v1/prfaqs {title, content?} by token; asserts 201, fills id. */
@@ -178,7 +178,8 @@ create_prfaq_with(const char *token, const char *title, json_t *content,
 static void
 create_prfaq(const char *token, const char *title, char *id_out)
 {
-	create_prfaq_with(token, title, content_full(title), NULL, NULL, id_out);
+	create_prfaq_with(token, title, content_full(title), NULL, NULL,
+			  id_out);
 }
 
 /* GET path as the reader; asserts 200 and returns the JSON (a new reference). */
@@ -218,7 +219,8 @@ version_numbers(const char *id, char *out, size_t cap)
 	out[0] = '\0';
 	json_array_foreach(json_object_get(list, "items"), i, item)
 		n += (size_t)snprintf(out + n, cap - n, "%s%d", i ? "," : "",
-				      (int)json_integer_value(json_object_get(item, "number")));
+				      (int)json_integer_value(
+					      json_object_get(item, "number")));
 	json_decref(list);
 }
 
@@ -240,7 +242,8 @@ patch(const char *token, const char *id, int if_match, const char *body,
       struct h_resp *out)
 {
 	char path[128], im[64];
-	const char *hdr[] = { "Content-Type: application/merge-patch+json", im, NULL };
+	const char *hdr[] = { "Content-Type: application/merge-patch+json", im,
+			      NULL };
 
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
 	snprintf(im, sizeof(im), "If-Match: \"%d\"", if_match);
@@ -256,10 +259,12 @@ restore(const char *token, const char *id, int n, int if_match,
 	char path[160], im[64];
 	const char *hdr[] = { im, NULL };
 
-	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/%d/restore", id, n);
+	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/%d/restore", id,
+		 n);
 	snprintf(im, sizeof(im), "If-Match: \"%d\"", if_match);
 	assert_int_equal(h_req(&srv, "POST", path, token, if_match ? hdr : NULL,
-			       NULL, out), 0);
+			       NULL, out),
+			 0);
 }
 
 /* A PUT body: {title, content} (content taken). */
@@ -288,7 +293,8 @@ content_with(const char *headline, const char *key, const char *value)
 static void
 test_create_returns_the_document(void **state)
 {
-	json_t *content = content_full("Pantry Autopilot restocks your shelves");
+	json_t *content =
+		content_full("Pantry Autopilot restocks your shelves");
 	json_t *body = json_pack("{s:s, s:s, s:[s,s], s:O, s:s}", "title",
 				 "Pantry Autopilot", "team", "grocery", "tags",
 				 "prime", "household", "content", content,
@@ -310,14 +316,17 @@ test_create_returns_the_document(void **state)
 	assert_true(json_is(J(&r, "tags"), "[\"prime\",\"household\"]"));
 	assert_string_equal(JS(&r, "status"), "draft");
 	owner = J(&r, "owner");
-	assert_string_equal(json_string_value(json_object_get(owner, "id")), author_id);
-	assert_string_equal(json_string_value(json_object_get(owner, "name")), "Ana");
+	assert_string_equal(json_string_value(json_object_get(owner, "id")),
+			    author_id);
+	assert_string_equal(json_string_value(json_object_get(owner, "name")),
+			    "Ana");
 	assert_int_equal(JI(&r, "version"), 1);
 	/* The content exactly as sent: nothing added, nothing lost. */
 	assert_true(json_equal(J(&r, "content"), content));
 	quality = J(&r, "quality");
 	assert_true(json_is_integer(json_object_get(quality, "score")));
-	assert_in_range(json_integer_value(json_object_get(quality, "score")), 0, 100);
+	assert_in_range(json_integer_value(json_object_get(quality, "score")),
+			0, 100);
 	assert_true(json_is_array(json_object_get(quality, "findings")));
 	assert_true(h_is_rfc3339_utc(JS(&r, "created_at")));
 	assert_true(h_is_rfc3339_utc(JS(&r, "updated_at")));
@@ -337,7 +346,7 @@ test_create_keeps_partial_content_as_sent(void **state)
 
 	/* A title alone is a valid start. */
 	h_req_json(&srv, "POST", "/v1/prfaqs", author, NULL,
-		 json_pack("{s:s}", "title", "Just a title"), &r);
+		   json_pack("{s:s}", "title", "Just a title"), &r);
 	assert_status(&r, 201);
 	assert_true(json_is_object(J(&r, "content")));
 	assert_int_equal(json_object_size(J(&r, "content")), 0);
@@ -345,13 +354,17 @@ test_create_keeps_partial_content_as_sent(void **state)
 	h_resp_free(&r);
 
 	/* Members not sent stay absent; empty strings sent stay empty. */
-	create_prfaq_with(author, "Partial", json_incref(content), NULL, NULL, id);
+	create_prfaq_with(author, "Partial", json_incref(content), NULL, NULL,
+			  id);
 	doc = get_doc(id);
 	assert_true(json_equal(json_object_get(doc, "content"), content));
-	assert_null(json_object_get(json_object_get(json_object_get(doc, "content"),
-						    "press_release"), "subheading"));
-	assert_null(json_object_get(json_object_get(json_object_get(doc, "content"),
-						    "faq"), "internal"));
+	assert_null(
+		json_object_get(json_object_get(json_object_get(doc, "content"),
+						"press_release"),
+				"subheading"));
+	assert_null(json_object_get(
+		json_object_get(json_object_get(doc, "content"), "faq"),
+		"internal"));
 	json_decref(doc);
 	json_decref(content);
 }
@@ -365,17 +378,20 @@ test_create_needs_the_author_role(void **state)
 
 	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
 		h_req_json(&srv, "POST", "/v1/prfaqs", who[i], NULL,
-			 json_pack("{s:s}", "title", "Not mine to write"), &r);
+			   json_pack("{s:s}", "title", "Not mine to write"),
+			   &r);
 		assert_problem(&r, 403);
 		h_resp_free(&r);
 	}
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"), before);
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"),
+			 before);
 	/* Without a token at all: 401. */
 	h_req_json(&srv, "POST", "/v1/prfaqs", NULL, NULL,
-		 json_pack("{s:s}", "title", "Anonymous"), &r);
+		   json_pack("{s:s}", "title", "Anonymous"), &r);
 	assert_problem(&r, 401);
 	h_resp_free(&r);
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"), before);
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"),
+			 before);
 }
 
 static void
@@ -398,7 +414,8 @@ test_create_validation_pointers(void **state)
 		{ "{\"title\":\"T\",\"content\":{\"visuals\":[{\"url\":\"javascript:alert(1)\"}]}}",
 		  "/content/visuals/0/url" },
 		{ "{\"title\":\"T\",\"content\":{\"visuals\":[{\"url\":\"https://ok.example/a\"},"
-		  "{\"url\":\"JavaScript:alert(1)\"}]}}", "/content/visuals/1/url" },
+		  "{\"url\":\"JavaScript:alert(1)\"}]}}",
+		  "/content/visuals/1/url" },
 		{ "{\"title\":\"T\",\"content\":{\"faq\":{\"external\":[{\"question\":[]}]}}}",
 		  "/content/faq/external/0/question" },
 		{ "{\"title\":\"T\",\"content\":{\"faq\":{\"external\":{}}}}",
@@ -406,8 +423,10 @@ test_create_validation_pointers(void **state)
 		{ "{\"title\":\"T\",\"content\":{\"customer\":{\"who\":null}}}",
 		  "/content/customer/who" },
 		{ "{\"title\":\"T\",\"content\":{\"press_release\":{\"leader_quote\":{\"text\":\"x\","
-		  "\"name\":\"y\"}}}}", "/content/press_release/leader_quote/name" },
-		{ "{\"title\":\"T\",\"content\":{\"bogus\":{}}}", "/content/bogus" },
+		  "\"name\":\"y\"}}}}",
+		  "/content/press_release/leader_quote/name" },
+		{ "{\"title\":\"T\",\"content\":{\"bogus\":{}}}",
+		  "/content/bogus" },
 		{ "{\"title\":\"T\",\"content\":[]}", "/content" },
 		{ "{\"title\":\"T\",\"tags\":\"prime\"}", "/tags" },
 		{ "{\"title\":\"T\",\"tags\":[\"a\",\"a\"]}", "/tags/1" },
@@ -420,7 +439,8 @@ test_create_validation_pointers(void **state)
 		struct h_resp r;
 
 		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, NULL,
-				       cases[i].body, &r), 0);
+				       cases[i].body, &r),
+				 0);
 		assert_invalid_at(&r, cases[i].pointer);
 		h_resp_free(&r);
 	}
@@ -428,31 +448,38 @@ test_create_validation_pointers(void **state)
 	{
 		struct h_resp r;
 
-		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, NULL,
-				       "{\"content\":{\"press_release\":{\"headline\":1,"
-				       "\"summary\":false}}}", &r), 0);
+		assert_int_equal(
+			h_req(&srv, "POST", "/v1/prfaqs", author, NULL,
+			      "{\"content\":{\"press_release\":{\"headline\":1,"
+			      "\"summary\":false}}}",
+			      &r),
+			0);
 		assert_invalid_at(&r, "/title");
 		assert_invalid_at(&r, "/content/press_release/headline");
 		assert_invalid_at(&r, "/content/press_release/summary");
 		h_resp_free(&r);
 	}
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"), before);
+	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs"),
+			 before);
 }
 
 static void
 test_create_wrong_media_type_is_415(void **state)
 {
 	const char *text[] = { "Content-Type: text/plain", NULL };
-	const char *merge[] = { "Content-Type: application/merge-patch+json", NULL };
+	const char *merge[] = { "Content-Type: application/merge-patch+json",
+				NULL };
 	struct h_resp r;
 
 	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, text,
-			       "{\"title\":\"T\"}", &r), 0);
+			       "{\"title\":\"T\"}", &r),
+			 0);
 	assert_problem(&r, 415);
 	h_resp_free(&r);
 	/* merge-patch is for PATCH only. */
 	assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, merge,
-			       "{\"title\":\"T\"}", &r), 0);
+			       "{\"title\":\"T\"}", &r),
+			 0);
 	assert_problem(&r, 415);
 	h_resp_free(&r);
 }
@@ -522,7 +549,9 @@ test_get_unknown_or_malformed_id_is_404(void **state)
 	struct h_resp r;
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		assert_int_equal(h_req(&srv, "GET", paths[i], reader, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", paths[i], reader, NULL,
+				       NULL, &r),
+				 0);
 		if (r.status != 404)
 			print_error("%s\n", paths[i]);
 		assert_problem(&r, 404);
@@ -533,7 +562,8 @@ test_get_unknown_or_malformed_id_is_404(void **state)
 	    replace_body("T", json_object()), &r);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
-	patch(author, "00000000-0000-4000-8000-000000000000", 1, "{\"title\":\"T\"}", &r);
+	patch(author, "00000000-0000-4000-8000-000000000000", 1,
+	      "{\"title\":\"T\"}", &r);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
 	restore(author, "00000000-0000-4000-8000-000000000000", 1, 1, &r);
@@ -564,29 +594,38 @@ test_get_as_markdown(void **state)
 	/* The headline, the FAQ and the customer quote are all there. */
 	assert_non_null(strstr(r.body, "Markdown rendering"));
 	assert_non_null(strstr(r.body, "What does it cost?"));
-	assert_non_null(strstr(r.body, "I have not bought rice in a panic since."));
+	assert_non_null(
+		strstr(r.body, "I have not bought rice in a panic since."));
 	h_resp_free(&r);
 	{
-		const char *md_cached[] = { "Accept: text/markdown", "If-None-Match: \"1.md\"",
-					    NULL };
-		const char *md_json_tag[] = { "Accept: text/markdown", "If-None-Match: \"1\"",
-					      NULL };
+		const char *md_cached[] = { "Accept: text/markdown",
+					    "If-None-Match: \"1.md\"", NULL };
+		const char *md_json_tag[] = { "Accept: text/markdown",
+					      "If-None-Match: \"1\"", NULL };
 		const char *json_md_tag[] = { "If-None-Match: \"1.md\"", NULL };
-		const char *html_md_tag[] = { "Accept: text/html", "If-None-Match: \"1.md\"",
-					      NULL };
+		const char *html_md_tag[] = { "Accept: text/html",
+					      "If-None-Match: \"1.md\"", NULL };
 
-		assert_int_equal(h_req(&srv, "GET", path, reader, md_cached, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", path, reader, md_cached,
+				       NULL, &r),
+				 0);
 		assert_status(&r, 304);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "GET", path, reader, md_json_tag, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", path, reader, md_json_tag,
+				       NULL, &r),
+				 0);
 		assert_status(&r, 200);
 		assert_content_type(&r, "text/markdown");
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "GET", path, reader, json_md_tag, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", path, reader, json_md_tag,
+				       NULL, &r),
+				 0);
 		assert_status(&r, 200);
 		assert_etag(&r, 1);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "GET", path, reader, html_md_tag, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", path, reader, html_md_tag,
+				       NULL, &r),
+				 0);
 		assert_status(&r, 200);
 		assert_content_type(&r, "text/html");
 		h_resp_free(&r);
@@ -610,8 +649,9 @@ test_get_as_html_escapes_user_text(void **state)
 	char id[40], path[128];
 	char *lower;
 
-	json_object_set_new(json_object_get(content, "press_release"), "summary",
-			    json_string("Fish & chips <img src=x onerror=alert(2)> \"q\""));
+	json_object_set_new(
+		json_object_get(content, "press_release"), "summary",
+		json_string("Fish & chips <img src=x onerror=alert(2)> \"q\""));
 	create_prfaq_with(author, "<b>Bold</b> title", content, NULL, NULL, id);
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
 	assert_int_equal(h_req(&srv, "GET", path, reader, html, NULL, &r), 0);
@@ -636,9 +676,11 @@ test_get_as_html_escapes_user_text(void **state)
 	{
 		char csp[256];
 
-		assert_non_null(h_header(&r, "Content-Security-Policy", csp, sizeof(csp)));
+		assert_non_null(h_header(&r, "Content-Security-Policy", csp,
+					 sizeof(csp)));
 		assert_non_null(strstr(csp, "default-src 'none'"));
-		assert_string_equal(h_header(&r, "X-Content-Type-Options", csp, sizeof(csp)),
+		assert_string_equal(h_header(&r, "X-Content-Type-Options", csp,
+					     sizeof(csp)),
 				    "nosniff");
 	}
 	free(lower);
@@ -649,8 +691,10 @@ static void
 test_get_negotiation(void **state)
 {
 	static const char *const json_accepts[] = {
-		"Accept: */*", "Accept: application/json",
-		"Accept: image/png, */*;q=0.1", "Accept: application/*",
+		"Accept: */*",
+		"Accept: application/json",
+		"Accept: image/png, */*;q=0.1",
+		"Accept: application/*",
 	};
 	const char *png[] = { "Accept: image/png", NULL };
 	struct h_resp r;
@@ -667,10 +711,12 @@ test_get_negotiation(void **state)
 	h_resp_free(&r);
 
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
-	for (size_t i = 0; i < sizeof(json_accepts) / sizeof(json_accepts[0]); i++) {
+	for (size_t i = 0; i < sizeof(json_accepts) / sizeof(json_accepts[0]);
+	     i++) {
 		const char *hdr[] = { json_accepts[i], NULL };
 
-		assert_int_equal(h_req(&srv, "GET", path, reader, hdr, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", path, reader, hdr, NULL, &r), 0);
 		assert_status(&r, 200);
 		assert_content_type(&r, "application/json");
 		assert_non_null(r.json);
@@ -694,7 +740,8 @@ test_put_preconditions(void **state)
 	char id[40], path[128], numbers[64];
 	struct h_resp r;
 
-	create_prfaq_with(author, "Preconditions", json_incref(c1), NULL, NULL, id);
+	create_prfaq_with(author, "Preconditions", json_incref(c1), NULL, NULL,
+			  id);
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
 
 	/* No If-Match: 428, nothing written. */
@@ -706,13 +753,14 @@ test_put_preconditions(void **state)
 	assert_problem(&r, 412);
 	h_resp_free(&r);
 	/* A weak tag never matches for writes. */
-	h_req_json(&srv, "PUT", path, author, weak, replace_body("Changed", content_full("Nope")),
-		 &r);
+	h_req_json(&srv, "PUT", path, author, weak,
+		   replace_body("Changed", content_full("Nope")), &r);
 	assert_problem(&r, 412);
 	h_resp_free(&r);
 	/* "*" (any version) is the lost update If-Match exists to stop: 428. */
-	h_req_json(&srv, "PUT", path, author, (const char *const[]){ "If-Match: *", NULL },
-		 replace_body("Changed", content_full("Nope")), &r);
+	h_req_json(&srv, "PUT", path, author,
+		   (const char *const[]){ "If-Match: *", NULL },
+		   replace_body("Changed", content_full("Nope")), &r);
 	assert_problem(&r, 428);
 	assert_non_null(strstr(JS(&r, "detail"), "If-Match: *"));
 	h_resp_free(&r);
@@ -720,19 +768,23 @@ test_put_preconditions(void **state)
 	assert_string_equal(numbers, "1");
 
 	/* The right one: version 2. */
-	put(author, id, 1, replace_body("Preconditions v2", content_full("Second headline")),
+	put(author, id, 1,
+	    replace_body("Preconditions v2", content_full("Second headline")),
 	    &r);
 	assert_status(&r, 200);
 	assert_etag(&r, 2);
 	assert_int_equal(JI(&r, "version"), 2);
 	assert_string_equal(JS(&r, "title"), "Preconditions v2");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(
-				    J(&r, "content"), "press_release"), "headline")),
-			    "Second headline");
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(J(&r, "content"), "press_release"),
+			"headline")),
+		"Second headline");
 	h_resp_free(&r);
 
 	/* Again with the now stale "1": 412 and nothing written. */
-	put(author, id, 1, replace_body("Lost update", content_full("Lost")), &r);
+	put(author, id, 1, replace_body("Lost update", content_full("Lost")),
+	    &r);
 	assert_problem(&r, 412);
 	h_resp_free(&r);
 	version_numbers(id, numbers, sizeof(numbers));
@@ -740,24 +792,30 @@ test_put_preconditions(void **state)
 	doc = get_doc(id);
 	assert_string_equal(json_string_value(json_object_get(doc, "title")),
 			    "Preconditions v2");
-	assert_int_equal(json_integer_value(json_object_get(doc, "version")), 2);
+	assert_int_equal(json_integer_value(json_object_get(doc, "version")),
+			 2);
 	json_decref(doc);
 
 	/* PUT replaces: a body without content is refused. */
-	h_req_json(&srv, "PUT", path, author, (const char *const[]){ "If-Match: \"2\"", NULL },
-		 json_pack("{s:s}", "title", "No content"), &r);
+	h_req_json(&srv, "PUT", path, author,
+		   (const char *const[]){ "If-Match: \"2\"", NULL },
+		   json_pack("{s:s}", "title", "No content"), &r);
 	assert_invalid_at(&r, "/content");
 	h_resp_free(&r);
-	h_req_json(&srv, "PUT", path, author, (const char *const[]){ "If-Match: \"2\"", NULL },
-		 json_pack("{s:s, s:{s:{s:i}}}", "title", "T", "content", "press_release",
-			   "headline", 3), &r);
+	h_req_json(&srv, "PUT", path, author,
+		   (const char *const[]){ "If-Match: \"2\"", NULL },
+		   json_pack("{s:s, s:{s:{s:i}}}", "title", "T", "content",
+			     "press_release", "headline", 3),
+		   &r);
 	assert_invalid_at(&r, "/content/press_release/headline");
 	h_resp_free(&r);
 	/* Media type. */
-	assert_int_equal(h_req(&srv, "PUT", path, author,
-			       (const char *const[]){ "If-Match: \"2\"",
-						      "Content-Type: text/plain", NULL },
-			       "{\"title\":\"T\",\"content\":{}}", &r), 0);
+	assert_int_equal(
+		h_req(&srv, "PUT", path, author,
+		      (const char *const[]){ "If-Match: \"2\"",
+					     "Content-Type: text/plain", NULL },
+		      "{\"title\":\"T\",\"content\":{}}", &r),
+		0);
 	assert_problem(&r, 415);
 	h_resp_free(&r);
 	version_numbers(id, numbers, sizeof(numbers));
@@ -776,7 +834,8 @@ test_put_only_owner_or_admin(void **state)
 	put(author2, id, 1, replace_body("Hijack", content_full("Hijack")), &r);
 	assert_problem(&r, 403);
 	h_resp_free(&r);
-	put(reviewer, id, 1, replace_body("Hijack", content_full("Hijack")), &r);
+	put(reviewer, id, 1, replace_body("Hijack", content_full("Hijack")),
+	    &r);
 	assert_problem(&r, 403);
 	h_resp_free(&r);
 	patch(reader, id, 1, "{\"title\":\"Hijack\"}", &r);
@@ -786,13 +845,14 @@ test_put_only_owner_or_admin(void **state)
 	assert_string_equal(numbers, "1");
 
 	/* An admin may; the owner stays the owner. */
-	put(srv.admin_token, id, 1, replace_body("Edited by admin", content_full("Admin")),
-	    &r);
+	put(srv.admin_token, id, 1,
+	    replace_body("Edited by admin", content_full("Admin")), &r);
 	assert_status(&r, 200);
 	assert_etag(&r, 2);
 	assert_string_equal(JS(&r, "title"), "Edited by admin");
-	assert_string_equal(json_string_value(json_object_get(J(&r, "owner"), "id")),
-			    author_id);
+	assert_string_equal(
+		json_string_value(json_object_get(J(&r, "owner"), "id")),
+		author_id);
 	h_resp_free(&r);
 	{
 		char path[128];
@@ -800,8 +860,10 @@ test_put_only_owner_or_admin(void **state)
 
 		snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/2", id);
 		v = get_json(path);
-		assert_string_equal(json_string_value(json_object_get(
-					    json_object_get(v, "author"), "id")), srv.admin_id);
+		assert_string_equal(
+			json_string_value(json_object_get(
+				json_object_get(v, "author"), "id")),
+			srv.admin_id);
 		json_decref(v);
 	}
 }
@@ -815,7 +877,8 @@ test_edit_depends_on_status(void **state)
 	create_prfaq(author, "Status gate", id);
 	/* Decided documents are frozen (set directly: no workflow here). */
 	set_status(id, "approved");
-	put(author, id, 1, replace_body("Too late", content_full("Too late")), &r);
+	put(author, id, 1, replace_body("Too late", content_full("Too late")),
+	    &r);
 	assert_problem(&r, 409);
 	h_resp_free(&r);
 	patch(author, id, 1, "{\"title\":\"Too late\"}", &r);
@@ -825,7 +888,8 @@ test_edit_depends_on_status(void **state)
 	assert_problem(&r, 409);
 	h_resp_free(&r);
 	set_status(id, "archived");
-	put(author, id, 1, replace_body("Too late", content_full("Too late")), &r);
+	put(author, id, 1, replace_body("Too late", content_full("Too late")),
+	    &r);
 	assert_problem(&r, 409);
 	h_resp_free(&r);
 	version_numbers(id, numbers, sizeof(numbers));
@@ -833,7 +897,8 @@ test_edit_depends_on_status(void **state)
 
 	/* In review, editing is allowed. */
 	set_status(id, "in_review");
-	put(author, id, 1, replace_body("Revised in review", content_full("Revised")), &r);
+	put(author, id, 1,
+	    replace_body("Revised in review", content_full("Revised")), &r);
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "status"), "in_review");
 	assert_int_equal(JI(&r, "version"), 2);
@@ -845,13 +910,16 @@ test_edit_depends_on_status(void **state)
 static void
 test_patch_needs_merge_patch_media_type(void **state)
 {
-	const char *hdr[] = { "Content-Type: application/json", "If-Match: \"1\"", NULL };
+	const char *hdr[] = { "Content-Type: application/json",
+			      "If-Match: \"1\"", NULL };
 	char id[40], path[128], numbers[64];
 	struct h_resp r;
 
 	create_prfaq(author, "Patch media type", id);
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
-	assert_int_equal(h_req(&srv, "PATCH", path, author, hdr, "{\"title\":\"X\"}", &r), 0);
+	assert_int_equal(h_req(&srv, "PATCH", path, author, hdr,
+			       "{\"title\":\"X\"}", &r),
+			 0);
 	assert_problem(&r, 415);
 	h_resp_free(&r);
 	version_numbers(id, numbers, sizeof(numbers));
@@ -880,7 +948,8 @@ test_patch_merges(void **state)
 	create_prfaq_with(author, "Merge semantics", json_incref(c1), "grocery",
 			  json_pack("[s]", "prime"), id);
 	/* null removes a member; everything else stays. */
-	patch(author, id, 1, "{\"content\":{\"press_release\":{\"subheading\":null}}}", &r);
+	patch(author, id, 1,
+	      "{\"content\":{\"press_release\":{\"subheading\":null}}}", &r);
 	assert_status(&r, 200);
 	assert_etag(&r, 2);
 	want = json_deep_copy(c1);
@@ -895,14 +964,18 @@ test_patch_merges(void **state)
 	patch(author, id, 2,
 	      "{\"title\":\"Merged\",\"tags\":[\"a\",\"b\"],\"content\":{\"press_release\":"
 	      "{\"headline\":\"New headline\",\"leader_quote\":{\"speaker\":\"J. Doe\"}},"
-	      "\"faq\":{\"internal\":[]}},\"change_note\":\"tidy\"}", &r);
+	      "\"faq\":{\"internal\":[]}},\"change_note\":\"tidy\"}",
+	      &r);
 	assert_status(&r, 200);
 	assert_etag(&r, 3);
 	json_object_set_new(json_object_get(want, "press_release"), "headline",
 			    json_string("New headline"));
-	json_object_set_new(json_object_get(json_object_get(want, "press_release"),
-					    "leader_quote"), "speaker", json_string("J. Doe"));
-	json_object_set_new(json_object_get(want, "faq"), "internal", json_array());
+	json_object_set_new(
+		json_object_get(json_object_get(want, "press_release"),
+				"leader_quote"),
+		"speaker", json_string("J. Doe"));
+	json_object_set_new(json_object_get(want, "faq"), "internal",
+			    json_array());
 	assert_true(json_equal(J(&r, "content"), want));
 	assert_string_equal(JS(&r, "title"), "Merged");
 	assert_int_equal(json_array_size(J(&r, "tags")), 2);
@@ -914,8 +987,9 @@ test_patch_merges(void **state)
 
 		snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/3", id);
 		doc = get_json(path);
-		assert_string_equal(json_string_value(json_object_get(doc, "change_note")),
-				    "tidy");
+		assert_string_equal(
+			json_string_value(json_object_get(doc, "change_note")),
+			"tidy");
 		json_decref(doc);
 	}
 	/* Removing the team with null. */
@@ -934,16 +1008,19 @@ test_patch_to_an_invalid_document_is_400(void **state)
 	struct h_resp r;
 
 	create_prfaq(author, "Patch validation", id);
-	patch(author, id, 1, "{\"content\":{\"press_release\":{\"headline\":5}}}", &r);
+	patch(author, id, 1,
+	      "{\"content\":{\"press_release\":{\"headline\":5}}}", &r);
 	assert_invalid_at(&r, "/content/press_release/headline");
 	h_resp_free(&r);
 	patch(author, id, 1, "{\"title\":null}", &r);
 	assert_invalid_at(&r, "/title");
 	h_resp_free(&r);
-	patch(author, id, 1, "{\"content\":{\"press_release\":{\"nope\":\"x\"}}}", &r);
+	patch(author, id, 1,
+	      "{\"content\":{\"press_release\":{\"nope\":\"x\"}}}", &r);
 	assert_invalid_at(&r, "/content/press_release/nope");
 	h_resp_free(&r);
-	patch(author, id, 1, "{\"content\":{\"visuals\":[{\"url\":\"javascript:x\"}]}}", &r);
+	patch(author, id, 1,
+	      "{\"content\":{\"visuals\":[{\"url\":\"javascript:x\"}]}}", &r);
 	assert_invalid_at(&r, "/content/visuals/0/url");
 	h_resp_free(&r);
 	patch(author, id, 1, "[1,2]", &r);
@@ -967,13 +1044,15 @@ test_versions_list_and_one_version(void **state)
 
 	create_prfaq_with(author, "Versions", json_incref(c1), "grocery",
 			  json_pack("[s]", "v"), id);
-	put(author, id, 1, json_pack("{s:s, s:o, s:s}", "title", "Versions 2", "content",
-				      content_full("Version two"), "change_note",
-				      "Sharper headline"), &r);
+	put(author, id, 1,
+	    json_pack("{s:s, s:o, s:s}", "title", "Versions 2", "content",
+		      content_full("Version two"), "change_note",
+		      "Sharper headline"),
+	    &r);
 	assert_status(&r, 200);
 	h_resp_free(&r);
-	put(srv.admin_token, id, 2, replace_body("Versions 3", content_full("Version three")),
-	    &r);
+	put(srv.admin_token, id, 2,
+	    replace_body("Versions 3", content_full("Version three")), &r);
 	assert_status(&r, 200);
 	h_resp_free(&r);
 
@@ -982,24 +1061,31 @@ test_versions_list_and_one_version(void **state)
 	assert_int_equal(json_array_size(json_object_get(list, "items")), 3);
 	assert_true(json_is_null(json_object_get(list, "next_cursor")));
 	for (int i = 0; i < 3; i++) {
-		item = json_array_get(json_object_get(list, "items"), (size_t)i);
-		assert_int_equal(json_integer_value(json_object_get(item, "number")), 3 - i);
-		assert_true(h_is_rfc3339_utc(json_string_value(json_object_get(item,
-									  "created_at"))));
-		assert_true(json_is_integer(json_object_get(json_object_get(item, "quality"),
-							    "score")));
+		item = json_array_get(json_object_get(list, "items"),
+				      (size_t)i);
+		assert_int_equal(
+			json_integer_value(json_object_get(item, "number")),
+			3 - i);
+		assert_true(h_is_rfc3339_utc(json_string_value(
+			json_object_get(item, "created_at"))));
+		assert_true(json_is_integer(json_object_get(
+			json_object_get(item, "quality"), "score")));
 		assert_true(json_is_object(json_object_get(item, "author")));
 	}
 	item = json_array_get(json_object_get(list, "items"), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(item, "author"),
-							      "id")), srv.admin_id);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(item, "author"), "id")),
+			    srv.admin_id);
 	item = json_array_get(json_object_get(list, "items"), 1);
-	assert_string_equal(json_string_value(json_object_get(item, "change_note")),
-			    "Sharper headline");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(item, "author"),
-							      "id")), author_id);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(item, "author"),
-							      "name")), "Ana");
+	assert_string_equal(
+		json_string_value(json_object_get(item, "change_note")),
+		"Sharper headline");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(item, "author"), "id")),
+			    author_id);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(item, "author"), "name")),
+			    "Ana");
 	json_decref(list);
 
 	/* One version, in full. */
@@ -1009,31 +1095,44 @@ test_versions_list_and_one_version(void **state)
 	assert_etag(&r, 1);
 	v = r.json;
 	assert_int_equal(json_integer_value(json_object_get(v, "number")), 1);
-	assert_string_equal(json_string_value(json_object_get(v, "title")), "Versions");
-	assert_string_equal(json_string_value(json_object_get(v, "team")), "grocery");
+	assert_string_equal(json_string_value(json_object_get(v, "title")),
+			    "Versions");
+	assert_string_equal(json_string_value(json_object_get(v, "team")),
+			    "grocery");
 	assert_true(json_is(json_object_get(v, "tags"), "[\"v\"]"));
 	assert_true(json_equal(json_object_get(v, "content"), c1));
-	assert_true(json_is_integer(json_object_get(json_object_get(v, "quality"), "score")));
-	assert_true(json_is_array(json_object_get(json_object_get(v, "quality"), "findings")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "author"),
-							      "id")), author_id);
+	assert_true(json_is_integer(
+		json_object_get(json_object_get(v, "quality"), "score")));
+	assert_true(json_is_array(
+		json_object_get(json_object_get(v, "quality"), "findings")));
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(v, "author"), "id")),
+			    author_id);
 	assert_true(json_object_get(v, "change_note") != NULL);
-	assert_true(h_is_rfc3339_utc(json_string_value(json_object_get(v, "created_at"))));
+	assert_true(h_is_rfc3339_utc(
+		json_string_value(json_object_get(v, "created_at"))));
 	h_resp_free(&r);
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/2", id);
 	v = get_json(path);
-	assert_string_equal(json_string_value(json_object_get(v, "change_note")),
-			    "Sharper headline");
-	assert_string_equal(json_string_value(json_object_get(v, "title")), "Versions 2");
+	assert_string_equal(
+		json_string_value(json_object_get(v, "change_note")),
+		"Sharper headline");
+	assert_string_equal(json_string_value(json_object_get(v, "title")),
+			    "Versions 2");
 	json_decref(v);
 
 	/* Versions that do not exist. */
 	{
-		static const char *const bad[] = { "4", "0", "-1", "abc", "1.5", "99999999999" };
+		static const char *const bad[] = {
+			"4", "0", "-1", "abc", "1.5", "99999999999"
+		};
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/%s", id, bad[i]);
-			assert_int_equal(h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
+			snprintf(path, sizeof(path),
+				 "/v1/prfaqs/%s/versions/%s", id, bad[i]);
+			assert_int_equal(h_req(&srv, "GET", path, reader, NULL,
+					       NULL, &r),
+					 0);
 			assert_problem(&r, 404);
 			h_resp_free(&r);
 		}
@@ -1048,7 +1147,8 @@ change_at(json_t *changes, const char *path)
 	json_t *c;
 	size_t i;
 
-	json_array_foreach(changes, i, c) {
+	json_array_foreach(changes, i, c)
+	{
 		const char *p = json_string_value(json_object_get(c, "path"));
 
 		if (p != NULL && strcmp(p, path) == 0)
@@ -1066,13 +1166,17 @@ test_diff(void **state)
 
 	create_prfaq(author, "Diffing", id);
 	/* v2: headline changed, subheading removed. */
-	put(author, id, 1, replace_body("Diffing", content_with("A changed headline",
-								  "subheading", NULL)), &r);
+	put(author, id, 1,
+	    replace_body("Diffing", content_with("A changed headline",
+						 "subheading", NULL)),
+	    &r);
 	assert_status(&r, 200);
 	h_resp_free(&r);
 	/* v3: a member added back (subheading). */
-	put(author, id, 2, replace_body("Diffing", content_with("A changed headline",
-								  "subheading", "Back again")), &r);
+	put(author, id, 2,
+	    replace_body("Diffing", content_with("A changed headline",
+						 "subheading", "Back again")),
+	    &r);
 	assert_status(&r, 200);
 	h_resp_free(&r);
 
@@ -1094,12 +1198,16 @@ test_diff(void **state)
 	assert_int_equal(json_array_size(changes), 2);
 	c = change_at(changes, "/content/press_release/headline");
 	assert_non_null(c);
-	assert_string_equal(json_string_value(json_object_get(c, "op")), "replace");
-	assert_string_equal(json_string_value(json_object_get(c, "from")), "Diffing");
-	assert_string_equal(json_string_value(json_object_get(c, "to")), "A changed headline");
+	assert_string_equal(json_string_value(json_object_get(c, "op")),
+			    "replace");
+	assert_string_equal(json_string_value(json_object_get(c, "from")),
+			    "Diffing");
+	assert_string_equal(json_string_value(json_object_get(c, "to")),
+			    "A changed headline");
 	c = change_at(changes, "/content/press_release/subheading");
 	assert_non_null(c);
-	assert_string_equal(json_string_value(json_object_get(c, "op")), "remove");
+	assert_string_equal(json_string_value(json_object_get(c, "op")),
+			    "remove");
 	assert_string_equal(json_string_value(json_object_get(c, "from")),
 			    "Households never run out of the basics again");
 	assert_null(json_object_get(c, "to"));
@@ -1113,31 +1221,46 @@ test_diff(void **state)
 	c = change_at(changes, "/content/press_release/subheading");
 	assert_non_null(c);
 	assert_string_equal(json_string_value(json_object_get(c, "op")), "add");
-	assert_string_equal(json_string_value(json_object_get(c, "to")), "Back again");
+	assert_string_equal(json_string_value(json_object_get(c, "to")),
+			    "Back again");
 	assert_null(json_object_get(c, "from"));
 	json_decref(d);
 
 	/* Backwards works too: 2 -> 1 swaps from and to. */
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/diff?from=2&to=1", id);
 	d = get_json(path);
-	c = change_at(json_object_get(d, "changes"), "/content/press_release/headline");
+	c = change_at(json_object_get(d, "changes"),
+		      "/content/press_release/headline");
 	assert_non_null(c);
-	assert_string_equal(json_string_value(json_object_get(c, "from")), "A changed headline");
-	assert_string_equal(json_string_value(json_object_get(c, "to")), "Diffing");
-	c = change_at(json_object_get(d, "changes"), "/content/press_release/subheading");
+	assert_string_equal(json_string_value(json_object_get(c, "from")),
+			    "A changed headline");
+	assert_string_equal(json_string_value(json_object_get(c, "to")),
+			    "Diffing");
+	c = change_at(json_object_get(d, "changes"),
+		      "/content/press_release/subheading");
 	assert_string_equal(json_string_value(json_object_get(c, "op")), "add");
 	json_decref(d);
 
 	/* Missing or invalid from/to: 400.  Unknown versions: 404. */
 	{
 		static const char *const bad[] = {
-			"", "?from=1", "?to=2", "?from=&to=2", "?from=abc&to=2", "?from=0&to=2",
-			"?from=1&to=-1", "?from=1.0&to=2", "?from=1&to=2x",
+			"",
+			"?from=1",
+			"?to=2",
+			"?from=&to=2",
+			"?from=abc&to=2",
+			"?from=0&to=2",
+			"?from=1&to=-1",
+			"?from=1.0&to=2",
+			"?from=1&to=2x",
 		};
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			snprintf(path, sizeof(path), "/v1/prfaqs/%s/diff%s", id, bad[i]);
-			assert_int_equal(h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
+			snprintf(path, sizeof(path), "/v1/prfaqs/%s/diff%s", id,
+				 bad[i]);
+			assert_int_equal(h_req(&srv, "GET", path, reader, NULL,
+					       NULL, &r),
+					 0);
 			if (r.status != 400)
 				print_error("%s\n", path);
 			assert_problem(&r, 400);
@@ -1165,9 +1288,11 @@ test_restore(void **state)
 
 	create_prfaq_with(author, "Restorable", json_incref(c1), "grocery",
 			  json_pack("[s]", "orig"), id);
-	put(author, id, 1, json_pack("{s:s, s:o, s:[s]}", "title", "Rewritten", "content",
-				      content_with("Rewritten", "subheading", NULL), "tags",
-				      "new"), &r);
+	put(author, id, 1,
+	    json_pack("{s:s, s:o, s:[s]}", "title", "Rewritten", "content",
+		      content_with("Rewritten", "subheading", NULL), "tags",
+		      "new"),
+	    &r);
 	assert_status(&r, 200);
 	h_resp_free(&r);
 
@@ -1190,7 +1315,8 @@ test_restore(void **state)
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/1/restore", id);
 	assert_int_equal(h_req(&srv, "POST", path, author,
 			       (const char *const[]){ "If-Match: \"2\"", NULL },
-			       "{\"change_note\":\"back\",\"content\":{}}", &r), 0);
+			       "{\"change_note\":\"back\",\"content\":{}}", &r),
+			 0);
 	assert_invalid_at(&r, "/content");
 	h_resp_free(&r);
 	version_numbers(id, numbers, sizeof(numbers));
@@ -1210,12 +1336,14 @@ test_restore(void **state)
 	v1 = get_json(path);
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/3", id);
 	doc = get_json(path);
-	assert_true(json_equal(json_object_get(doc, "content"), json_object_get(v1, "content")));
+	assert_true(json_equal(json_object_get(doc, "content"),
+			       json_object_get(v1, "content")));
 	assert_string_equal(json_string_value(json_object_get(doc, "title")),
 			    json_string_value(json_object_get(v1, "title")));
 	json_decref(doc);
 	doc = get_doc(id);
-	assert_true(json_equal(json_object_get(doc, "content"), json_object_get(v1, "content")));
+	assert_true(json_equal(json_object_get(doc, "content"),
+			       json_object_get(v1, "content")));
 	json_decref(doc);
 	json_decref(v1);
 	version_numbers(id, numbers, sizeof(numbers));
@@ -1249,17 +1377,24 @@ test_events_trail(void **state)
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/events", id);
 	list = get_json(path);
 	assert_int_equal(json_array_size(json_object_get(list, "items")), 3);
-	json_array_foreach(json_object_get(list, "items"), i, e) {
+	json_array_foreach(json_object_get(list, "items"), i, e)
+	{
 		json_t *actor = json_object_get(e, "actor");
 
 		assert_true(json_object_get(e, "id") != NULL);
-		assert_string_equal(json_string_value(json_object_get(e, "type")), types[i]);
-		assert_true(h_is_rfc3339_utc(json_string_value(json_object_get(e, "at"))));
+		assert_string_equal(
+			json_string_value(json_object_get(e, "type")),
+			types[i]);
+		assert_true(h_is_rfc3339_utc(
+			json_string_value(json_object_get(e, "at"))));
 		assert_true(json_is_object(actor));
-		assert_string_equal(json_string_value(json_object_get(actor, "id")),
-				    i == 2 ? srv.admin_id : author_id);
-		assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "data"),
-								    "version")), (int)i + 1);
+		assert_string_equal(
+			json_string_value(json_object_get(actor, "id")),
+			i == 2 ? srv.admin_id : author_id);
+		assert_int_equal(
+			json_integer_value(json_object_get(
+				json_object_get(e, "data"), "version")),
+			(int)i + 1);
 	}
 	json_decref(list);
 	/* Failed edits leave no trace. */
@@ -1294,7 +1429,8 @@ race_put(void *arg)
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s", rc->id);
 	snprintf(body, sizeof(body),
 		 "{\"title\":\"Racer %d\",\"content\":{\"press_release\":"
-		 "{\"headline\":\"Written by racer %d\"}}}", rc->n, rc->n);
+		 "{\"headline\":\"Written by racer %d\"}}}",
+		 rc->n, rc->n);
 	pthread_barrier_wait(rc->go);
 	rc->rc = h_req(&srv, "PUT", path, author, hdr, body, &r);
 	rc->status = r.status;
@@ -1316,7 +1452,8 @@ test_concurrent_puts_lose_nothing(void **state)
 	pthread_barrier_init(&go, NULL, RACERS);
 	for (int i = 0; i < RACERS; i++) {
 		racers[i] = (struct racer){ .go = &go, .id = id, .n = i };
-		assert_int_equal(pthread_create(&th[i], NULL, race_put, &racers[i]), 0);
+		assert_int_equal(
+			pthread_create(&th[i], NULL, race_put, &racers[i]), 0);
 	}
 	for (int i = 0; i < RACERS; i++)
 		pthread_join(th[i], NULL);
@@ -1339,8 +1476,10 @@ test_concurrent_puts_lose_nothing(void **state)
 	/* And the document is the winner's. */
 	doc = get_doc(id);
 	snprintf(want, sizeof(want), "Racer %d", winner);
-	assert_string_equal(json_string_value(json_object_get(doc, "title")), want);
-	assert_int_equal(json_integer_value(json_object_get(doc, "version")), 2);
+	assert_string_equal(json_string_value(json_object_get(doc, "title")),
+			    want);
+	assert_int_equal(json_integer_value(json_object_get(doc, "version")),
+			 2);
 	json_decref(doc);
 }
 
@@ -1359,8 +1498,10 @@ assert_summary(const json_t *s)
 	assert_true(h_is_uuid(json_string_value(json_object_get(owner, "id"))));
 	assert_true(json_is_string(json_object_get(owner, "name")));
 	assert_true(json_is_integer(json_object_get(s, "version")));
-	assert_true(json_is_integer(json_object_get(json_object_get(s, "quality"), "score")));
-	assert_true(h_is_rfc3339_utc(json_string_value(json_object_get(s, "updated_at"))));
+	assert_true(json_is_integer(
+		json_object_get(json_object_get(s, "quality"), "score")));
+	assert_true(h_is_rfc3339_utc(
+		json_string_value(json_object_get(s, "updated_at"))));
 }
 
 /*
@@ -1380,12 +1521,14 @@ walk(const char *first, size_t page_size, int *pages)
 		json_t *item;
 		size_t i;
 
-		assert_int_equal(h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
 		assert_status(&r, 200);
 		(*pages)++;
 		assert_true(*pages < 1000);
 		assert_true(json_array_size(J(&r, "items")) <= page_size);
-		json_array_foreach(J(&r, "items"), i, item) {
+		json_array_foreach(J(&r, "items"), i, item)
+		{
 			assert_summary(item);
 			json_array_append(ids, json_object_get(item, "id"));
 		}
@@ -1414,8 +1557,8 @@ test_list_pagination(void **state)
 
 	for (int k = 0; k < 45; k++) {
 		snprintf(title, sizeof(title), "Paging document %02d", k);
-		create_prfaq_with(k % 2 ? author : author2, title, NULL, "paging",
-				  json_pack("[s]", "pg"), pid);
+		create_prfaq_with(k % 2 ? author : author2, title, NULL,
+				  "paging", json_pack("[s]", "pg"), pid);
 		json_object_set_new(made, pid, json_true());
 		if (k == 0)
 			snprintf(first, sizeof(first), "%s", pid);
@@ -1424,7 +1567,8 @@ test_list_pagination(void **state)
 	ids = walk("/v1/prfaqs?team=paging&limit=10", 10, &pages);
 	assert_int_equal(pages, 5);
 	assert_int_equal(json_array_size(ids), 45);
-	json_array_foreach(ids, i, id) {
+	json_array_foreach(ids, i, id)
+	{
 		/* No duplicates, no strangers, no gaps. */
 		assert_null(json_object_get(seen, json_string_value(id)));
 		assert_non_null(json_object_get(made, json_string_value(id)));
@@ -1438,20 +1582,25 @@ test_list_pagination(void **state)
 		struct h_resp r;
 		json_t *item;
 
-		assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?team=paging&limit=100",
-				       reader, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET",
+				       "/v1/prfaqs?team=paging&limit=100",
+				       reader, NULL, NULL, &r),
+				 0);
 		assert_status(&r, 200);
 		assert_int_equal(json_array_size(J(&r, "items")), 45);
-		json_array_foreach(J(&r, "items"), i, item) {
-			const char *u = json_string_value(json_object_get(item, "updated_at"));
+		json_array_foreach(J(&r, "items"), i, item)
+		{
+			const char *u = json_string_value(
+				json_object_get(item, "updated_at"));
 
 			assert_true(strcmp(u, prev) <= 0);
 			snprintf(prev, sizeof(prev), "%s", u);
 		}
 		/* The newest is the one created last. */
-		assert_string_equal(json_string_value(json_object_get(
-					    json_array_get(J(&r, "items"), 0), "title")),
-				    "Paging document 44");
+		assert_string_equal(
+			json_string_value(json_object_get(
+				json_array_get(J(&r, "items"), 0), "title")),
+			"Paging document 44");
 		h_resp_free(&r);
 	}
 	/* An edit moves the oldest document (author2's) to the front. */
@@ -1461,12 +1610,15 @@ test_list_pagination(void **state)
 		patch(author2, first, 1, "{\"title\":\"Paging edited\"}", &r);
 		assert_status(&r, 200);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?team=paging&limit=1",
-				       reader, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET",
+				       "/v1/prfaqs?team=paging&limit=1", reader,
+				       NULL, NULL, &r),
+				 0);
 		assert_status(&r, 200);
-		assert_string_equal(json_string_value(json_object_get(
-					    json_array_get(J(&r, "items"), 0), "id")),
-				    first);
+		assert_string_equal(
+			json_string_value(json_object_get(
+				json_array_get(J(&r, "items"), 0), "id")),
+			first);
 		h_resp_free(&r);
 	}
 	/* A total equal to the page size ends without a next page. */
@@ -1478,15 +1630,21 @@ test_list_pagination(void **state)
 	/* Bad limits and cursors. */
 	{
 		static const char *const bad[] = {
-			"/v1/prfaqs?limit=0", "/v1/prfaqs?limit=101", "/v1/prfaqs?limit=abc",
-			"/v1/prfaqs?limit=", "/v1/prfaqs?cursor=zzz", "/v1/prfaqs?cursor=bm9wZQ",
+			"/v1/prfaqs?limit=0",
+			"/v1/prfaqs?limit=101",
+			"/v1/prfaqs?limit=abc",
+			"/v1/prfaqs?limit=",
+			"/v1/prfaqs?cursor=zzz",
+			"/v1/prfaqs?cursor=bm9wZQ",
 			"/v1/prfaqs?q=x&cursor=WyIxIiwiMiJd",
 		};
 
 		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 			struct h_resp r;
 
-			assert_int_equal(h_req(&srv, "GET", bad[k], reader, NULL, NULL, &r), 0);
+			assert_int_equal(h_req(&srv, "GET", bad[k], reader,
+					       NULL, NULL, &r),
+					 0);
 			if (r.status != 400)
 				print_error("%s\n", bad[k]);
 			assert_problem(&r, 400);
@@ -1506,8 +1664,9 @@ id_set(const char *path)
 
 	assert_true(json_is_null(json_object_get(list, "next_cursor")));
 	json_array_foreach(json_object_get(list, "items"), i, item)
-		json_object_set_new(set, json_string_value(json_object_get(item, "id")),
-				    json_true());
+		json_object_set_new(
+			set, json_string_value(json_object_get(item, "id")),
+			json_true());
 	json_decref(list);
 	return set;
 }
@@ -1518,7 +1677,8 @@ assert_ids(const char *path, const char *const *want, size_t n)
 	json_t *set = id_set(path);
 
 	if (json_object_size(set) != n) {
-		print_error("%s: %zu items, want %zu\n", path, json_object_size(set), n);
+		print_error("%s: %zu items, want %zu\n", path,
+			    json_object_size(set), n);
 		fail();
 	}
 	for (size_t i = 0; i < n; i++)
@@ -1538,27 +1698,35 @@ test_list_filters(void **state)
 			  json_pack("[s]", "filt-prime"), f2);
 	create_prfaq_with(author2, "Filter three", NULL, "filt-beta", NULL, f3);
 
-	assert_ids("/v1/prfaqs?team=filt-alpha", (const char *const[]){ f1, f2 }, 2);
+	assert_ids("/v1/prfaqs?team=filt-alpha",
+		   (const char *const[]){ f1, f2 }, 2);
 	assert_ids("/v1/prfaqs?team=filt-beta", (const char *const[]){ f3 }, 1);
 	assert_ids("/v1/prfaqs?team=filt-gamma", NULL, 0);
-	assert_ids("/v1/prfaqs?tag=filt-mobile", (const char *const[]){ f1 }, 1);
-	assert_ids("/v1/prfaqs?tag=filt-prime", (const char *const[]){ f1, f2 }, 2);
-	snprintf(path, sizeof(path), "/v1/prfaqs?owner=%s&team=filt-alpha", author2_id);
+	assert_ids("/v1/prfaqs?tag=filt-mobile", (const char *const[]){ f1 },
+		   1);
+	assert_ids("/v1/prfaqs?tag=filt-prime", (const char *const[]){ f1, f2 },
+		   2);
+	snprintf(path, sizeof(path), "/v1/prfaqs?owner=%s&team=filt-alpha",
+		 author2_id);
 	assert_ids(path, (const char *const[]){ f2 }, 1);
-	snprintf(path, sizeof(path), "/v1/prfaqs?owner=%s&tag=filt-prime", author_id);
+	snprintf(path, sizeof(path), "/v1/prfaqs?owner=%s&tag=filt-prime",
+		 author_id);
 	assert_ids(path, (const char *const[]){ f1 }, 1);
 	/* Everything owner= returns is that owner's. */
 	{
 		json_t *list, *item;
 		size_t i;
 
-		snprintf(path, sizeof(path), "/v1/prfaqs?owner=%s&limit=100", author2_id);
+		snprintf(path, sizeof(path), "/v1/prfaqs?owner=%s&limit=100",
+			 author2_id);
 		list = get_json(path);
-		assert_true(json_array_size(json_object_get(list, "items")) >= 2);
+		assert_true(json_array_size(json_object_get(list, "items")) >=
+			    2);
 		json_array_foreach(json_object_get(list, "items"), i, item)
-			assert_string_equal(json_string_value(json_object_get(
-						    json_object_get(item, "owner"), "id")),
-					    author2_id);
+			assert_string_equal(
+				json_string_value(json_object_get(
+					json_object_get(item, "owner"), "id")),
+				author2_id);
 		json_decref(list);
 	}
 	snprintf(path, sizeof(path), "/v1/prfaqs?owner=%s", reader_id);
@@ -1570,27 +1738,33 @@ test_list_filters(void **state)
 	set_status(f1, "in_review");
 	assert_ids("/v1/prfaqs?status=in_review&team=filt-alpha",
 		   (const char *const[]){ f1 }, 1);
-	assert_ids("/v1/prfaqs?status=draft&team=filt-alpha", (const char *const[]){ f2 }, 1);
+	assert_ids("/v1/prfaqs?status=draft&team=filt-alpha",
+		   (const char *const[]){ f2 }, 1);
 	assert_ids("/v1/prfaqs?status=approved&team=filt-alpha", NULL, 0);
 	{
 		json_t *doc = get_doc(f1);
 
-		assert_string_equal(json_string_value(json_object_get(doc, "status")),
-				    "in_review");
+		assert_string_equal(
+			json_string_value(json_object_get(doc, "status")),
+			"in_review");
 		json_decref(doc);
 	}
 
 	/* Invalid filters: 400. */
 	{
 		static const char *const bad[] = {
-			"/v1/prfaqs?status=bogus", "/v1/prfaqs?status=DRAFT",
-			"/v1/prfaqs?status=", "/v1/prfaqs?owner=bob",
+			"/v1/prfaqs?status=bogus",
+			"/v1/prfaqs?status=DRAFT",
+			"/v1/prfaqs?status=",
+			"/v1/prfaqs?owner=bob",
 			"/v1/prfaqs?owner=00000000-0000-4000-8000-00000000000z",
 			"/v1/prfaqs?q=",
 		};
 
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			assert_int_equal(h_req(&srv, "GET", bad[i], reader, NULL, NULL, &r), 0);
+			assert_int_equal(h_req(&srv, "GET", bad[i], reader,
+					       NULL, NULL, &r),
+					 0);
 			if (r.status != 400)
 				print_error("%s\n", bad[i]);
 			assert_problem(&r, 400);
@@ -1613,16 +1787,21 @@ test_search_ranks_best_match_first(void **state)
 
 	/* deep: one mention, far down in an FAQ answer. */
 	ext = json_object_get(json_object_get(deep, "faq"), "external");
-	json_array_append_new(ext, json_pack("{s:s, s:s}", "question",
-					     "What if a box arrives damaged?", "answer",
-					     "Tell us in the app and we send a refund the same day."));
+	json_array_append_new(
+		ext,
+		json_pack(
+			"{s:s, s:s}", "question",
+			"What if a box arrives damaged?", "answer",
+			"Tell us in the app and we send a refund the same day."));
 	/* body: several mentions in the press release, none in the title. */
-	json_object_set_new(json_object_get(body, "press_release"), "summary",
-			    json_string("The returns desk now issues a refund at the door; "
-					"refunds reach the card the same day."));
+	json_object_set_new(
+		json_object_get(body, "press_release"), "summary",
+		json_string("The returns desk now issues a refund at the door; "
+			    "refunds reach the card the same day."));
 	json_object_set_new(json_object_get(body, "press_release"), "problem",
 			    json_string("Customers wait a week for a refund."));
-	create_prfaq_with(author, "Instant refunds for Prime members", in_title, NULL, NULL, a);
+	create_prfaq_with(author, "Instant refunds for Prime members", in_title,
+			  NULL, NULL, a);
 	create_prfaq_with(author, "Pantry Autopilot", deep, NULL, NULL, b);
 	create_prfaq_with(author2, "Returns at the door", body, NULL, NULL, c);
 	create_prfaq_with(author2, "Meal plans", none, NULL, NULL, d);
@@ -1633,14 +1812,17 @@ test_search_ranks_best_match_first(void **state)
 		items = json_object_get(list, "items");
 		assert_int_equal(json_array_size(items), 3);
 		/* The title match first; the single deep mention last. */
-		assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0),
-								      "id")), a);
-		assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1),
-								      "id")), c);
-		assert_string_equal(json_string_value(json_object_get(json_array_get(items, 2),
-								      "id")), b);
-		json_array_foreach(items, i, id)
-			assert_string_not_equal(json_string_value(json_object_get(id, "id")), d);
+		assert_string_equal(json_string_value(json_object_get(
+					    json_array_get(items, 0), "id")),
+				    a);
+		assert_string_equal(json_string_value(json_object_get(
+					    json_array_get(items, 1), "id")),
+				    c);
+		assert_string_equal(json_string_value(json_object_get(
+					    json_array_get(items, 2), "id")),
+				    b);
+		json_array_foreach(items, i, id) assert_string_not_equal(
+			json_string_value(json_object_get(id, "id")), d);
 		json_decref(list);
 	}
 	/* The same order one at a time, through the cursor. */
@@ -1654,13 +1836,15 @@ test_search_ranks_best_match_first(void **state)
 	{
 		char path[160];
 
-		snprintf(path, sizeof(path), "/v1/prfaqs?q=refund&owner=%s", author2_id);
+		snprintf(path, sizeof(path), "/v1/prfaqs?q=refund&owner=%s",
+			 author2_id);
 		assert_ids(path, (const char *const[]){ c }, 1);
 	}
 	/* Nothing matches: an empty list, not an error. */
 	assert_ids("/v1/prfaqs?q=xylophone", NULL, 0);
 	/* Punctuation in q is text, not syntax. */
-	assert_ids("/v1/prfaqs?q=refund%27%29%3B%20DROP%20TABLE%20prfaqs%3B--", NULL, 0);
+	assert_ids("/v1/prfaqs?q=refund%27%29%3B%20DROP%20TABLE%20prfaqs%3B--",
+		   NULL, 0);
 	assert_true(h_sql_count(&srv, "SELECT count(*) FROM prfaqs") > 0);
 }
 
@@ -1680,16 +1864,21 @@ test_search_ranks_the_most_recent_thousand(void **state)
 
 	(void)state;
 	create_prfaq(author, "Zebra crossings for school runs", a);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO prfaqs (owner_id, title, tags, content, quality, version,"
-		 "                    updated_at)"
-		 " SELECT owner_id, 'Zebra crossing ' || g, tags, content, quality, 1,"
-		 "        now() - g * interval '1 minute'"
-		 "   FROM prfaqs, generate_series(1, 1100) g WHERE id = '%s'"
-		 " RETURNING 1", a);
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO prfaqs (owner_id, title, tags, content, quality, version,"
+		"                    updated_at)"
+		" SELECT owner_id, 'Zebra crossing ' || g, tags, content, quality, 1,"
+		"        now() - g * interval '1 minute'"
+		"   FROM prfaqs, generate_series(1, 1100) g WHERE id = '%s'"
+		" RETURNING 1",
+		a);
 	free(h_sql(srv.dbname, sql));
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"),
-			 1101);
+	assert_int_equal(
+		h_sql_count(
+			&srv,
+			"SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"),
+		1101);
 
 	ids = walk("/v1/prfaqs?q=zebra&limit=100", 100, &pages);
 	assert_int_equal(json_array_size(ids), 1000);
@@ -1698,9 +1887,10 @@ test_search_ranks_the_most_recent_thousand(void **state)
 		/* Each once, and exactly the newest 1,000 (a and g = 1..999). */
 		json_t *seen = json_object();
 
-		json_array_foreach(ids, i, id)
-			assert_int_equal(json_object_set(seen, json_string_value(id),
-							 json_true()), 0);
+		json_array_foreach(ids, i, id) assert_int_equal(
+			json_object_set(seen, json_string_value(id),
+					json_true()),
+			0);
 		assert_int_equal(json_object_size(seen), 1000);
 		assert_non_null(json_object_get(seen, a));
 		v = h_sql(srv.dbname,
@@ -1708,15 +1898,21 @@ test_search_ranks_the_most_recent_thousand(void **state)
 			  " WHERE title ~ '^Zebra crossing [0-9]+$'"
 			  "   AND substring(title from 16)::int >= 1000");
 		assert_non_null(v);
-		for (char *tok = strtok(v, ","); tok != NULL; tok = strtok(NULL, ","))
+		for (char *tok = strtok(v, ","); tok != NULL;
+		     tok = strtok(NULL, ","))
 			assert_null(json_object_get(seen, tok));
 		free(v);
 		json_decref(seen);
 	}
 	json_decref(ids);
-	free(h_sql(srv.dbname,
-		   "DELETE FROM prfaqs WHERE title ~ '^Zebra crossing [0-9]+$' RETURNING 1"));
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"), 1);
+	free(h_sql(
+		srv.dbname,
+		"DELETE FROM prfaqs WHERE title ~ '^Zebra crossing [0-9]+$' RETURNING 1"));
+	assert_int_equal(
+		h_sql_count(
+			&srv,
+			"SELECT count(*) FROM prfaqs WHERE title LIKE 'Zebra%'"),
+		1);
 }
 
 /* --- text fidelity ------------------------------------------------------ */
@@ -1728,13 +1924,17 @@ test_unicode_survives_byte_for_byte(void **state)
 	static const char team[] = "Équipe Zürich";
 	static const char headline[] = "مرحبا بالعالم — launch day";
 	/* "é" decomposed (e + U+0301) and precomposed: not normalised either way. */
-	static const char subheading[] = "Cafe\xcc\x81 and Caf\xc3\xa9, n\xcc\x83o";
-	static const char summary[] = "👩‍👩‍👧 families, 日本語, Ελληνικά, עברית, "
-				      "tabs\tand\nnew lines, \"quotes\" and \\ backslash";
-	json_t *content = json_pack("{s:{s:s, s:s, s:s}}", "press_release", "headline",
-				    headline, "subheading", subheading, "summary", summary);
-	json_t *body = json_pack("{s:s, s:s, s:[s,s], s:O}", "title", title, "team", team,
-				 "tags", "naïve", "🚀", "content", content);
+	static const char subheading[] =
+		"Cafe\xcc\x81 and Caf\xc3\xa9, n\xcc\x83o";
+	static const char summary[] =
+		"👩‍👩‍👧 families, 日本語, Ελληνικά, עברית, "
+		"tabs\tand\nnew lines, \"quotes\" and \\ backslash";
+	json_t *content = json_pack("{s:{s:s, s:s, s:s}}", "press_release",
+				    "headline", headline, "subheading",
+				    subheading, "summary", summary);
+	json_t *body = json_pack("{s:s, s:s, s:[s,s], s:O}", "title", title,
+				 "team", team, "tags", "naïve", "🚀", "content",
+				 content);
 	char *text = json_dumps(body, JSON_COMPACT);
 	char *ascii = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
 	const char *md[] = { "Accept: text/markdown", NULL };
@@ -1746,23 +1946,34 @@ test_unicode_survives_byte_for_byte(void **state)
 
 		/* Raw UTF-8 once, \u escapes (with surrogate pairs) once. */
 		assert_int_equal(h_req(&srv, "POST", "/v1/prfaqs", author, NULL,
-				       pass ? ascii : text, &r), 0);
+				       pass ? ascii : text, &r),
+				 0);
 		assert_status(&r, 201);
 		snprintf(id, sizeof(id), "%s", JS(&r, "id"));
 		h_resp_free(&r);
 
 		snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
-		assert_int_equal(h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
 		assert_status(&r, 200);
 		assert_string_equal(JS(&r, "title"), title);
 		assert_string_equal(JS(&r, "team"), team);
-		assert_string_equal(json_string_value(json_array_get(J(&r, "tags"), 0)), "naïve");
-		assert_string_equal(json_string_value(json_array_get(J(&r, "tags"), 1)), "🚀");
+		assert_string_equal(
+			json_string_value(json_array_get(J(&r, "tags"), 0)),
+			"naïve");
+		assert_string_equal(
+			json_string_value(json_array_get(J(&r, "tags"), 1)),
+			"🚀");
 		pr = json_object_get(J(&r, "content"), "press_release");
-		assert_string_equal(json_string_value(json_object_get(pr, "headline")), headline);
-		assert_string_equal(json_string_value(json_object_get(pr, "subheading")),
-				    subheading);
-		assert_string_equal(json_string_value(json_object_get(pr, "summary")), summary);
+		assert_string_equal(
+			json_string_value(json_object_get(pr, "headline")),
+			headline);
+		assert_string_equal(
+			json_string_value(json_object_get(pr, "subheading")),
+			subheading);
+		assert_string_equal(
+			json_string_value(json_object_get(pr, "summary")),
+			summary);
 		assert_true(json_equal(J(&r, "content"), content));
 		/* The body itself is UTF-8, so the raw bytes are in it. */
 		assert_non_null(strstr(r.body, "🚀"));
@@ -1770,24 +1981,32 @@ test_unicode_survives_byte_for_byte(void **state)
 
 		/* The version, the list and the Markdown keep it too. */
 		snprintf(path, sizeof(path), "/v1/prfaqs/%s/versions/1", id);
-		assert_int_equal(h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
 		assert_status(&r, 200);
 		assert_string_equal(JS(&r, "title"), title);
 		assert_true(json_equal(J(&r, "content"), content));
 		h_resp_free(&r);
 		snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
-		assert_int_equal(h_req(&srv, "GET", path, reader, md, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", path, reader, md, NULL, &r),
+				 0);
 		assert_status(&r, 200);
 		assert_non_null(strstr(r.body, headline));
 		assert_non_null(strstr(r.body, subheading));
 		h_resp_free(&r);
 	}
 	{
-		json_t *list = get_json("/v1/prfaqs?team=%C3%89quipe%20Z%C3%BCrich");
+		json_t *list =
+			get_json("/v1/prfaqs?team=%C3%89quipe%20Z%C3%BCrich");
 
-		assert_int_equal(json_array_size(json_object_get(list, "items")), 2);
-		assert_string_equal(json_string_value(json_object_get(json_array_get(
-					    json_object_get(list, "items"), 0), "title")), title);
+		assert_int_equal(
+			json_array_size(json_object_get(list, "items")), 2);
+		assert_string_equal(
+			json_string_value(json_object_get(
+				json_array_get(json_object_get(list, "items"),
+					       0),
+				"title")),
+			title);
 		json_decref(list);
 	}
 	free(text);
@@ -1802,34 +2021,43 @@ static void
 assert_report(const json_t *rep)
 {
 	static const char *const stats[] = {
-		"press_release_words", "faq_words", "external_questions", "internal_questions",
+		"press_release_words",
+		"faq_words",
+		"external_questions",
+		"internal_questions",
 	};
 	const json_t *f;
 	size_t i;
 
 	assert_true(json_is_integer(json_object_get(rep, "score")));
-	assert_in_range(json_integer_value(json_object_get(rep, "score")), 0, 100);
+	assert_in_range(json_integer_value(json_object_get(rep, "score")), 0,
+			100);
 	assert_true(json_is_array(json_object_get(rep, "findings")));
-	json_array_foreach(json_object_get(rep, "findings"), i, f) {
-		const char *sev = json_string_value(json_object_get(f, "severity"));
+	json_array_foreach(json_object_get(rep, "findings"), i, f)
+	{
+		const char *sev =
+			json_string_value(json_object_get(f, "severity"));
 
 		assert_true(json_is_string(json_object_get(f, "rule")));
 		assert_true(json_is_string(json_object_get(f, "pointer")));
 		assert_true(json_is_string(json_object_get(f, "message")));
 		assert_non_null(sev);
-		assert_true(strcmp(sev, "error") == 0 || strcmp(sev, "warning") == 0 ||
+		assert_true(strcmp(sev, "error") == 0 ||
+			    strcmp(sev, "warning") == 0 ||
 			    strcmp(sev, "info") == 0);
 	}
 	for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
-		assert_true(json_is_integer(json_object_get(json_object_get(rep, "stats"),
-							    stats[i])));
+		assert_true(json_is_integer(json_object_get(
+			json_object_get(rep, "stats"), stats[i])));
 }
 
 static long
 stored_rows(void)
 {
-	return h_sql_count(&srv, "SELECT (SELECT count(*) FROM prfaqs) + (SELECT count(*) FROM"
-			 " prfaq_versions) + (SELECT count(*) FROM events)");
+	return h_sql_count(
+		&srv,
+		"SELECT (SELECT count(*) FROM prfaqs) + (SELECT count(*) FROM"
+		" prfaq_versions) + (SELECT count(*) FROM events)");
 }
 
 static bool
@@ -1838,9 +2066,10 @@ has_error_finding(const json_t *rep)
 	const json_t *f;
 	size_t i;
 
-	json_array_foreach(json_object_get(rep, "findings"), i, f)
-		if (strcmp(json_string_value(json_object_get(f, "severity")), "error") == 0)
-			return true;
+	json_array_foreach(
+		json_object_get(rep, "findings"), i,
+		f) if (strcmp(json_string_value(json_object_get(f, "severity")),
+			      "error") == 0) return true;
 	return false;
 }
 
@@ -1853,18 +2082,26 @@ test_lint_reports_and_stores_nothing(void **state)
 
 	list_before = get_json("/v1/prfaqs?limit=100");
 	full = content_full("Pantry Autopilot restocks your shelves");
-	json_array_append_new(json_object_get(json_object_get(full, "faq"), "external"),
-			      json_pack("{s:s, s:s}", "question", "Can I pause it?",
-					"answer", "Yes, any week, in one tap."));
-	h_req_json(&srv, "POST", "/v1/lint", reader, NULL, json_pack("{s:O}", "content", full), &r);
+	json_array_append_new(
+		json_object_get(json_object_get(full, "faq"), "external"),
+		json_pack("{s:s, s:s}", "question", "Can I pause it?", "answer",
+			  "Yes, any week, in one tap."));
+	h_req_json(&srv, "POST", "/v1/lint", reader, NULL,
+		   json_pack("{s:O}", "content", full), &r);
 	assert_status(&r, 200);
 	assert_content_type(&r, "application/json");
 	assert_report(r.json);
 	stats = J(&r, "stats");
-	assert_int_equal(json_integer_value(json_object_get(stats, "external_questions")), 2);
-	assert_int_equal(json_integer_value(json_object_get(stats, "internal_questions")), 1);
-	assert_true(json_integer_value(json_object_get(stats, "press_release_words")) > 30);
-	assert_true(json_integer_value(json_object_get(stats, "faq_words")) > 10);
+	assert_int_equal(json_integer_value(
+				 json_object_get(stats, "external_questions")),
+			 2);
+	assert_int_equal(json_integer_value(
+				 json_object_get(stats, "internal_questions")),
+			 1);
+	assert_true(json_integer_value(json_object_get(
+			    stats, "press_release_words")) > 30);
+	assert_true(json_integer_value(json_object_get(stats, "faq_words")) >
+		    10);
 	assert_false(has_error_finding(r.json));
 	h_resp_free(&r);
 
@@ -1873,18 +2110,22 @@ test_lint_reports_and_stores_nothing(void **state)
 		char id[40];
 		json_t *doc, *lint;
 
-		h_req_json(&srv, "POST", "/v1/lint", author, NULL, json_pack("{s:O}", "content", full),
-			 &r);
+		h_req_json(&srv, "POST", "/v1/lint", author, NULL,
+			   json_pack("{s:O}", "content", full), &r);
 		assert_status(&r, 200);
 		lint = json_incref(r.json);
 		h_resp_free(&r);
-		create_prfaq_with(author, "Linted", json_incref(full), NULL, NULL, id);
+		create_prfaq_with(author, "Linted", json_incref(full), NULL,
+				  NULL, id);
 		doc = get_doc(id);
-		assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "quality"),
-								    "score")),
-				 json_integer_value(json_object_get(lint, "score")));
-		assert_true(json_equal(json_object_get(json_object_get(doc, "quality"), "findings"),
-				       json_object_get(lint, "findings")));
+		assert_int_equal(
+			json_integer_value(json_object_get(
+				json_object_get(doc, "quality"), "score")),
+			json_integer_value(json_object_get(lint, "score")));
+		assert_true(json_equal(
+			json_object_get(json_object_get(doc, "quality"),
+					"findings"),
+			json_object_get(lint, "findings")));
 		json_decref(doc);
 		json_decref(lint);
 		before = stored_rows();
@@ -1893,40 +2134,48 @@ test_lint_reports_and_stores_nothing(void **state)
 	}
 
 	/* An empty draft: errors (no headline, no FAQ...), still stored nowhere. */
-	h_req_json(&srv, "POST", "/v1/lint", author, NULL, json_pack("{s:{}}", "content"), &r);
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
+		   json_pack("{s:{}}", "content"), &r);
 	assert_status(&r, 200);
 	assert_report(r.json);
 	assert_true(has_error_finding(r.json));
-	assert_int_equal(json_integer_value(json_object_get(J(&r, "stats"),
-							    "external_questions")), 0);
+	assert_int_equal(json_integer_value(json_object_get(
+				 J(&r, "stats"), "external_questions")),
+			 0);
 	h_resp_free(&r);
 
 	/* Invalid content: 400 at the place. */
 	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
-		 json_pack("{s:{s:{s:i}}}", "content", "press_release", "headline", 1), &r);
+		   json_pack("{s:{s:{s:i}}}", "content", "press_release",
+			     "headline", 1),
+		   &r);
 	assert_invalid_at(&r, "/content/press_release/headline");
 	h_resp_free(&r);
 	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
-		 json_pack("{s:{s:[{s:s}]}}", "content", "visuals", "url", "javascript:x"), &r);
+		   json_pack("{s:{s:[{s:s}]}}", "content", "visuals", "url",
+			     "javascript:x"),
+		   &r);
 	assert_invalid_at(&r, "/content/visuals/0/url");
 	h_resp_free(&r);
-	h_req_json(&srv, "POST", "/v1/lint", author, NULL, json_pack("{s:{s:s}}", "content", "nope",
-							     "x"), &r);
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
+		   json_pack("{s:{s:s}}", "content", "nope", "x"), &r);
 	assert_invalid_at(&r, "/content/nope");
 	h_resp_free(&r);
-	h_req_json(&srv, "POST", "/v1/lint", author, NULL, json_pack("{s:s}", "title", "no content"),
-		 &r);
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
+		   json_pack("{s:s}", "title", "no content"), &r);
 	assert_invalid_at(&r, "/content");
 	assert_invalid_at(&r, "/title");
 	h_resp_free(&r);
 	/* A member name that needs escaping in a JSON Pointer (RFC 6901). */
 	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
-		 json_pack("{s:{}, s:i}", "content", "a/b~c", 1), &r);
+		   json_pack("{s:{}, s:i}", "content", "a/b~c", 1), &r);
 	assert_invalid_at(&r, "/a~1b~0c");
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "POST", "/v1/lint", author,
-			       (const char *const[]){ "Content-Type: text/plain", NULL },
-			       "{\"content\":{}}", &r), 0);
+	assert_int_equal(
+		h_req(&srv, "POST", "/v1/lint", author,
+		      (const char *const[]){ "Content-Type: text/plain", NULL },
+		      "{\"content\":{}}", &r),
+		0);
 	assert_problem(&r, 415);
 	h_resp_free(&r);
 

@@ -24,7 +24,7 @@
 
 #define SHOTS_MAX 8
 
-static struct h_server a, b;	/* b serves a's database */
+static struct h_server a, b; /* b serves a's database */
 static char *author, *approver1, *approver2, *reviewer;
 static char *strong;
 
@@ -54,7 +54,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	h_stop(&b);	/* no database of its own to drop */
+	h_stop(&b); /* no database of its own to drop */
 	h_stop(&a);
 	free(author);
 	free(approver1);
@@ -71,10 +71,10 @@ struct shot {
 	const char *method;
 	char path[128];
 	const char *token;
-	char ifmatch[48];	/* an If-Match header, or "" */
-	const char *type;	/* a Content-Type header, or NULL */
-	char *body;		/* owned */
-	const char *tag;	/* what the shot is, for the checks */
+	char ifmatch[48]; /* an If-Match header, or "" */
+	const char *type; /* a Content-Type header, or NULL */
+	char *body;	  /* owned */
+	const char *tag;  /* what the shot is, for the checks */
 	pthread_barrier_t *go;
 	pthread_t thread;
 	struct h_resp r;
@@ -93,7 +93,8 @@ shot_main(void *arg)
 	if (s->type != NULL)
 		hdr[n++] = s->type;
 	pthread_barrier_wait(s->go);
-	s->rc = h_req(s->srv, s->method, s->path, s->token, hdr, s->body, &s->r);
+	s->rc = h_req(s->srv, s->method, s->path, s->token, hdr, s->body,
+		      &s->r);
 	return NULL;
 }
 
@@ -106,8 +107,9 @@ fire(struct shot *shots, int n)
 	assert_int_equal(pthread_barrier_init(&go, NULL, (unsigned)n), 0);
 	for (int i = 0; i < n; i++) {
 		shots[i].go = &go;
-		assert_int_equal(pthread_create(&shots[i].thread, NULL, shot_main,
-						&shots[i]), 0);
+		assert_int_equal(pthread_create(&shots[i].thread, NULL,
+						shot_main, &shots[i]),
+				 0);
 	}
 	for (int i = 0; i < n; i++) {
 		pthread_join(shots[i].thread, NULL);
@@ -180,9 +182,11 @@ create(struct h_server *srv, const char *content, char *id_out)
 {
 	struct h_resp r;
 
-	assert_int_equal(h_reqf(srv, "POST", "/v1/prfaqs", author, &r,
-				"{\"title\":\"Race\",\"team\":\"races\",\"content\":%s}",
-				content), 0);
+	assert_int_equal(
+		h_reqf(srv, "POST", "/v1/prfaqs", author, &r,
+		       "{\"title\":\"Race\",\"team\":\"races\",\"content\":%s}",
+		       content),
+		0);
 	assert_status(&r, 201);
 	strcpy(id_out, JS(&r, "id"));
 	h_resp_free(&r);
@@ -244,16 +248,19 @@ test_same_if_match_exactly_one_wins(void **state)
 			snprintf(tags[i], sizeof(tags[i]), "r%d-%s-%d", round,
 				 patch ? "patch" : "put", i);
 			/* Alternate servers, so that only the database decides. */
-			shots[i] = make_shot(i % 4 < 2 ? &a : &b, patch ? "PATCH" : "PUT",
-					     id, "", author, tags[i]);
+			shots[i] = make_shot(i % 4 < 2 ? &a : &b,
+					     patch ? "PATCH" : "PUT", id, "",
+					     author, tags[i]);
 			snprintf(shots[i].ifmatch, sizeof(shots[i].ifmatch),
 				 "If-Match: \"%d\"", version);
 			if (patch)
-				shots[i].type = "Content-Type: application/merge-patch+json";
-			if (asprintf(&shots[i].body,
-				     "{\"title\":\"%s\",\"content\":{\"press_release\":"
-				     "{\"headline\":\"%s\"}},\"change_note\":\"%s\"}",
-				     tags[i], tags[i], tags[i]) < 0)
+				shots[i].type =
+					"Content-Type: application/merge-patch+json";
+			if (asprintf(
+				    &shots[i].body,
+				    "{\"title\":\"%s\",\"content\":{\"press_release\":"
+				    "{\"headline\":\"%s\"}},\"change_note\":\"%s\"}",
+				    tags[i], tags[i], tags[i]) < 0)
 				fail();
 		}
 		fire(shots, N);
@@ -262,7 +269,8 @@ test_same_if_match_exactly_one_wins(void **state)
 		for (int k = 0; k < 2; k++) {
 			doc = get_doc(k ? &b : &a, id, &version);
 			assert_int_equal(version, round + 2);
-			assert_string_equal(json_string_value(json_object_get(doc, "title")),
+			assert_string_equal(json_string_value(json_object_get(
+						    doc, "title")),
 					    w->tag);
 			json_decref(doc);
 		}
@@ -292,15 +300,19 @@ replay_events(const char *id, const char *final_status)
 		json_t *items, *ev;
 		size_t i;
 
-		snprintf(path, sizeof(path), "/v1/prfaqs/%s/events?limit=100%s%s", id,
+		snprintf(path, sizeof(path),
+			 "/v1/prfaqs/%s/events?limit=100%s%s", id,
 			 cursor ? "&cursor=" : "", cursor ? cursor : "");
 		free(cursor);
 		cursor = NULL;
-		assert_int_equal(h_req(&a, "GET", path, author, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&a, "GET", path, author, NULL, NULL, &r),
+				 0);
 		assert_status(&r, 200);
 		items = J(&r, "items");
-		json_array_foreach(items, i, ev) {
-			const char *type = json_string_value(json_object_get(ev, "type"));
+		json_array_foreach(items, i, ev)
+		{
+			const char *type =
+				json_string_value(json_object_get(ev, "type"));
 			const char *want = NULL, *to = NULL;
 
 			if (strcmp(type, "created") == 0) {
@@ -315,16 +327,20 @@ replay_events(const char *id, const char *final_status)
 			else if (strcmp(type, "decided") == 0)
 				want = "in_review",
 				to = json_string_value(json_object_get(
-					json_object_get(ev, "data"), "outcome"));
+					json_object_get(ev, "data"),
+					"outcome"));
 			else if (strcmp(type, "reopened") == 0)
-				to = "draft";	/* from approved or rejected */
+				to = "draft"; /* from approved or rejected */
 			else
-				continue;	/* revised, reviewed, ... */
+				continue; /* revised, reviewed, ... */
 			if (want != NULL && strcmp(status, want) != 0)
-				fail_msg("event %zu \"%s\" from status %s", i, type, status);
+				fail_msg("event %zu \"%s\" from status %s", i,
+					 type, status);
 			if (want == NULL && strcmp(status, "approved") != 0 &&
 			    strcmp(status, "rejected") != 0)
-				fail_msg("event %zu \"reopened\" from status %s", i, status);
+				fail_msg(
+					"event %zu \"reopened\" from status %s",
+					i, status);
 			assert_non_null(to);
 			snprintf(status, sizeof(status), "%s", to);
 			transitions++;
@@ -358,15 +374,17 @@ test_transitions_exactly_one_wins(void **state)
 
 		/* From draft, only submissions: exactly one goes through. */
 		for (int i = 0; i < N; i++)
-			shots[i] = make_shot(i % 2 ? &b : &a, "POST", id, "/submit",
-					     author, i % 2 ? "submit via b" : "submit via a");
+			shots[i] = make_shot(
+				i % 2 ? &b : &a, "POST", id, "/submit", author,
+				i % 2 ? "submit via b" : "submit via a");
 		fire(shots, N);
 		w = one_winner(shots, N, 409);
 		assert_string_equal(JS(&w->r, "status"), "in_review");
 		shots_free(shots, N);
 		won++;
 		post_ok(&b, reviewer, id, "/reviews",
-			"{\"verdict\":\"approve\",\"summary\":\"Clear and complete\"}", 201);
+			"{\"verdict\":\"approve\",\"summary\":\"Clear and complete\"}",
+			201);
 
 		/*
 		 * An edit against an approval of the version it replaces: the
@@ -377,18 +395,21 @@ test_transitions_exactly_one_wins(void **state)
 		for (int i = 0; i < 4; i++) {
 			bool edit = i < 2;
 
-			shots[i] = make_shot(i % 2 ? &b : &a, edit ? "PUT" : "POST", id,
+			shots[i] = make_shot(i % 2 ? &b : &a,
+					     edit ? "PUT" : "POST", id,
 					     edit ? "" : "/decision",
 					     edit ? author : approver1,
 					     edit ? "edit" : "approved");
 			if (edit) {
-				json_t *body = json_pack("{s:s, s:s, s:O}", "title", "Race",
-							 "team", "races", "content",
-							 json_object_get(doc, "content"));
+				json_t *body = json_pack(
+					"{s:s, s:s, s:O}", "title", "Race",
+					"team", "races", "content",
+					json_object_get(doc, "content"));
 
 				shots[i].body = json_dumps(body, JSON_COMPACT);
 				json_decref(body);
-				snprintf(shots[i].ifmatch, sizeof(shots[i].ifmatch),
+				snprintf(shots[i].ifmatch,
+					 sizeof(shots[i].ifmatch),
 					 "If-Match: \"%d\"", version);
 			} else {
 				shots[i].body = strdup(decision_approve);
@@ -397,7 +418,8 @@ test_transitions_exactly_one_wins(void **state)
 		json_decref(doc);
 		fire(shots, 4);
 		w = one_winner2(shots, 4, 409, 412);
-		print_message("round %d: edit or decision: %s won\n", round, w->tag);
+		print_message("round %d: edit or decision: %s won\n", round,
+			      w->tag);
 		if (strcmp(w->tag, "approved") == 0) {
 			assert_string_equal(JS(&w->r, "status"), "approved");
 			shots_free(shots, 4);
@@ -407,26 +429,34 @@ test_transitions_exactly_one_wins(void **state)
 			continue;
 		}
 		doc = get_doc(&b, id, &version);
-		assert_string_equal(json_string_value(json_object_get(doc, "status")),
-				    "in_review");
+		assert_string_equal(
+			json_string_value(json_object_get(doc, "status")),
+			"in_review");
 		json_decref(doc);
 		shots_free(shots, 4);
 		post_ok(&a, reviewer, id, "/reviews",
-			"{\"verdict\":\"approve\",\"summary\":\"Still good\"}", 201);
+			"{\"verdict\":\"approve\",\"summary\":\"Still good\"}",
+			201);
 
 		/*
 		 * From in_review: approve, reject and withdraw all leave it, and
 		 * none is allowed where another leads.
 		 */
-		shots[0] = make_shot(&a, "POST", id, "/decision", approver1, "approved");
+		shots[0] = make_shot(&a, "POST", id, "/decision", approver1,
+				     "approved");
 		shots[0].body = strdup(decision_approve);
-		shots[1] = make_shot(&b, "POST", id, "/decision", approver2, "rejected");
+		shots[1] = make_shot(&b, "POST", id, "/decision", approver2,
+				     "rejected");
 		shots[1].body = strdup(decision_reject);
-		shots[2] = make_shot(&b, "POST", id, "/withdraw", author, "draft");
-		shots[3] = make_shot(&a, "POST", id, "/withdraw", author, "draft");
-		shots[4] = make_shot(&b, "POST", id, "/decision", approver1, "approved");
+		shots[2] =
+			make_shot(&b, "POST", id, "/withdraw", author, "draft");
+		shots[3] =
+			make_shot(&a, "POST", id, "/withdraw", author, "draft");
+		shots[4] = make_shot(&b, "POST", id, "/decision", approver1,
+				     "approved");
 		shots[4].body = strdup(decision_approve);
-		shots[5] = make_shot(&a, "POST", id, "/decision", approver2, "rejected");
+		shots[5] = make_shot(&a, "POST", id, "/decision", approver2,
+				     "rejected");
 		shots[5].body = strdup(decision_reject);
 		fire(shots, N);
 		w = one_winner(shots, N, 409);
@@ -437,11 +467,15 @@ test_transitions_exactly_one_wins(void **state)
 		/* Both servers agree on the outcome. */
 		for (int k = 0; k < 2; k++) {
 			doc = get_doc(k ? &b : &a, id, &version);
-			assert_string_equal(json_string_value(json_object_get(doc, "status")),
+			assert_string_equal(json_string_value(json_object_get(
+						    doc, "status")),
 					    want);
 			if (strcmp(want, "draft") != 0)
-				assert_string_equal(json_string_value(json_object_get(
-					json_object_get(doc, "decision"), "outcome")), want);
+				assert_string_equal(
+					json_string_value(json_object_get(
+						json_object_get(doc, "decision"),
+						"outcome")),
+					want);
 			json_decref(doc);
 		}
 		shots_free(shots, N);
@@ -451,8 +485,8 @@ test_transitions_exactly_one_wins(void **state)
 		}
 	}
 	doc = get_doc(&a, id, &version);
-	assert_int_equal(replay_events(id, json_string_value(json_object_get(doc,
-										 "status"))),
+	assert_int_equal(replay_events(id, json_string_value(json_object_get(
+						   doc, "status"))),
 			 won);
 	json_decref(doc);
 }

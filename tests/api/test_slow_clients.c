@@ -28,8 +28,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define SLOW 500
-#define GREEDY 200
+#define SLOW	     500
+#define GREEDY	     200
 #define POOL_WAIT_MS 1000
 
 static struct h_server srv;
@@ -147,7 +147,8 @@ reap_closed(struct slow *s)
 
 		if (p[k].revents == 0)
 			continue;
-		while ((got = recv(p[k].fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		while ((got = recv(p[k].fd, buf, sizeof(buf), MSG_DONTWAIT)) >
+		       0)
 			;
 		if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
 			s->closed[map[k]] = true;
@@ -165,8 +166,11 @@ dripper(void *arg)
 	for (size_t k = 0; !atomic_load(&s->stop); k++) {
 		for (int i = 0; i < SLOW; i++)
 			if (!s->closed[i])
-				(void)send(s->fd[i], &slow_request[k % (sizeof(slow_request) - 1)],
-					   1, MSG_NOSIGNAL);
+				(void)send(
+					s->fd[i],
+					&slow_request[k % (sizeof(slow_request) -
+							   1)],
+					1, MSG_NOSIGNAL);
 		for (int t = 0; t < 20 && !atomic_load(&s->stop); t++) {
 			reap_closed(s);
 			usleep(50000);
@@ -182,14 +186,17 @@ normal_round(int *served)
 	struct h_resp r;
 	double t0 = h_now_ms();
 
-	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/v1/me", author, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/me", author, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	h_resp_free(&r);
 	assert_int_equal(h_reqf(&srv, "POST", "/v1/prfaqs", author, &r,
-				"{\"title\":\"Served anyway %d\"}", *served), 0);
+				"{\"title\":\"Served anyway %d\"}", *served),
+			 0);
 	assert_status(&r, 201);
 	h_resp_free(&r);
 	/* Generous: normally milliseconds. */
@@ -227,8 +234,9 @@ test_slowloris_is_timed_out(void **state)
 	while (atomic_load(&s.open) > 0 && h_now_ms() - t0 < 30000)
 		usleep(100000);
 	print_message("%d normal rounds served with %d slow connections open; "
-		      "%d still open after %.1f s\n", served, open_while_served,
-		      atomic_load(&s.open), (h_now_ms() - t0) / 1000);
+		      "%d still open after %.1f s\n",
+		      served, open_while_served, atomic_load(&s.open),
+		      (h_now_ms() - t0) / 1000);
 	atomic_store(&s.stop, true);
 	pthread_join(drip, NULL);
 	for (int i = 0; i < SLOW; i++)
@@ -279,7 +287,8 @@ burst_lines(char *log, double *slowest)
 	     line = strtok_r(NULL, "\n", &save)) {
 		const char *d = strstr(line, "\"duration_ms\":");
 
-		if (strstr(line, "\"request_id\":\"greedy-") == NULL || d == NULL)
+		if (strstr(line, "\"request_id\":\"greedy-") == NULL ||
+		    d == NULL)
 			continue;
 		seen++;
 		if (atof(d + 14) > *slowest)
@@ -336,27 +345,32 @@ test_more_requests_than_connections(void **state)
 		g[i].headers = curl_slist_append(g[i].headers, rid);
 		switch (i % 4) {
 		case 0:
-		case 1:	/* a document */
+		case 1: /* a document */
 			snprintf(g[i].url, sizeof(g[i].url),
-				 "http://127.0.0.1:%d/v1/prfaqs/%s", srv.port, doc_id);
+				 "http://127.0.0.1:%d/v1/prfaqs/%s", srv.port,
+				 doc_id);
 			break;
-		case 2:	/* a search */
-			snprintf(g[i].url, sizeof(g[i].url),
-				 "http://127.0.0.1:%d/v1/prfaqs?tag=slow&limit=5", srv.port);
+		case 2: /* a search */
+			snprintf(
+				g[i].url, sizeof(g[i].url),
+				"http://127.0.0.1:%d/v1/prfaqs?tag=slow&limit=5",
+				srv.port);
 			break;
-		default:	/* a write */
+		default: /* a write */
 			snprintf(g[i].url, sizeof(g[i].url),
 				 "http://127.0.0.1:%d/v1/prfaqs", srv.port);
-			g[i].headers = curl_slist_append(g[i].headers,
-							 "Content-Type: application/json");
-			curl_easy_setopt(g[i].easy, CURLOPT_POSTFIELDS,
-					 "{\"title\":\"Greedy\",\"tags\":[\"slow\"]}");
+			g[i].headers = curl_slist_append(
+				g[i].headers, "Content-Type: application/json");
+			curl_easy_setopt(
+				g[i].easy, CURLOPT_POSTFIELDS,
+				"{\"title\":\"Greedy\",\"tags\":[\"slow\"]}");
 			break;
 		}
 		curl_easy_setopt(g[i].easy, CURLOPT_URL, g[i].url);
 		curl_easy_setopt(g[i].easy, CURLOPT_HTTPHEADER, g[i].headers);
 		curl_easy_setopt(g[i].easy, CURLOPT_WRITEFUNCTION, drop_body);
-		curl_easy_setopt(g[i].easy, CURLOPT_HEADERFUNCTION, keep_retry_after);
+		curl_easy_setopt(g[i].easy, CURLOPT_HEADERFUNCTION,
+				 keep_retry_after);
 		curl_easy_setopt(g[i].easy, CURLOPT_HEADERDATA, &g[i]);
 		curl_easy_setopt(g[i].easy, CURLOPT_TIMEOUT, 60L);
 		curl_easy_setopt(g[i].easy, CURLOPT_PRIVATE, &g[i]);
@@ -371,11 +385,15 @@ test_more_requests_than_connections(void **state)
 		struct greedy *one;
 
 		assert_int_equal(msg->msg, CURLMSG_DONE);
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&one);
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+				  (char **)&one);
 		if (msg->data.result != CURLE_OK)
-			fail_msg("%s: %s", one->url, curl_easy_strerror(msg->data.result));
-		curl_easy_getinfo(one->easy, CURLINFO_RESPONSE_CODE, &one->status);
-		curl_easy_getinfo(one->easy, CURLINFO_TOTAL_TIME, &one->seconds);
+			fail_msg("%s: %s", one->url,
+				 curl_easy_strerror(msg->data.result));
+		curl_easy_getinfo(one->easy, CURLINFO_RESPONSE_CODE,
+				  &one->status);
+		curl_easy_getinfo(one->easy, CURLINFO_TOTAL_TIME,
+				  &one->seconds);
 	}
 	for (int i = 0; i < GREEDY; i++) {
 		if (g[i].status >= 200 && g[i].status < 300)
@@ -391,9 +409,10 @@ test_more_requests_than_connections(void **state)
 		curl_slist_free_all(g[i].headers);
 	}
 	curl_multi_cleanup(multi);
-	print_message("%d requests at once: %d 2xx, %d 503, slowest %.0f ms, all "
-		      "in %.0f ms\n", GREEDY, n2xx, n503, slowest * 1000,
-		      h_now_ms() - t0);
+	print_message(
+		"%d requests at once: %d 2xx, %d 503, slowest %.0f ms, all "
+		"in %.0f ms\n",
+		GREEDY, n2xx, n503, slowest * 1000, h_now_ms() - t0);
 	assert_int_equal(n2xx + n503, GREEDY);
 	/* Queued in the kernel and in libmicrohttpd, yet none near a hang. */
 	assert_true(slowest < 30.0);
@@ -406,8 +425,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_slowloris_is_timed_out,
 						setup_slowloris, teardown),
-		cmocka_unit_test_setup_teardown(test_more_requests_than_connections,
-						setup_greedy, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_more_requests_than_connections, setup_greedy,
+			teardown),
 	};
 	struct rlimit rl;
 

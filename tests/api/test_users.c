@@ -63,8 +63,10 @@ has_pointer(const struct h_resp *r, const char *pointer)
 	json_t *errors = J(r, "errors"), *e;
 	size_t i;
 
-	json_array_foreach(errors, i, e) {
-		const char *p = json_string_value(json_object_get(e, "pointer"));
+	json_array_foreach(errors, i, e)
+	{
+		const char *p =
+			json_string_value(json_object_get(e, "pointer"));
 
 		if (p != NULL && strcmp(p, pointer) == 0 &&
 		    json_is_string(json_object_get(e, "message")))
@@ -78,7 +80,8 @@ unique_email(char *buf, size_t cap, const char *name)
 {
 	static int counter;
 
-	snprintf(buf, cap, "%s.%d.%d@users.example", name, (int)getpid(), counter++);
+	snprintf(buf, cap, "%s.%d.%d@users.example", name, (int)getpid(),
+		 counter++);
 	for (char *p = buf; *p != '@'; p++)
 		if (*p == ' ')
 			*p = '-';
@@ -91,8 +94,9 @@ create_user(const char *name, const char *email, json_t *roles, char *id_out)
 	struct h_resp r;
 
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:o}", "name", name, "email", email, "roles",
-			   roles), &r);
+		   json_pack("{s:s, s:s, s:o}", "name", name, "email", email,
+			     "roles", roles),
+		   &r);
 	assert_status(&r, 201);
 	snprintf(id_out, 40, "%s", JS(&r, "id"));
 	h_resp_free(&r);
@@ -134,8 +138,10 @@ whoami(const char *token, char *id_out)
 {
 	struct h_resp r;
 
-	assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL, &r), 0);
-	snprintf(id_out, 40, "%s", r.status == 200 && JS(&r, "id") ? JS(&r, "id") : "");
+	assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL, &r),
+			 0);
+	snprintf(id_out, 40, "%s",
+		 r.status == 200 && JS(&r, "id") ? JS(&r, "id") : "");
 	h_resp_free(&r);
 }
 
@@ -149,9 +155,10 @@ roles_are(const json_t *roles, const char *const *want, size_t n)
 		size_t k;
 		json_t *v;
 
-		json_array_foreach(roles, k, v)
-			if (json_is_string(v) && strcmp(json_string_value(v), want[i]) == 0)
-				found = true;
+		json_array_foreach(roles, k, v) if (json_is_string(v) &&
+						    strcmp(json_string_value(v),
+							   want[i]) == 0)
+			found = true;
 		if (!found)
 			return false;
 	}
@@ -168,18 +175,23 @@ test_me_returns_the_caller(void **state)
 	char id[40], email[128];
 	char *token;
 
-	assert_int_equal(h_req(&srv, "GET", "/v1/me", srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/me", srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "id"), srv.admin_id);
 	assert_string_equal(JS(&r, "name"), "Admin");
 	assert_string_equal(JS(&r, "email"), "admin@test.example");
-	assert_true(roles_are(J(&r, "roles"), (const char *const[]){ "admin" }, 1));
+	assert_true(
+		roles_are(J(&r, "roles"), (const char *const[]){ "admin" }, 1));
 	h_resp_free(&r);
 
 	unique_email(email, sizeof(email), "mia");
-	create_user("Mia Wong", email, json_pack("[s,s]", "author", "reviewer"), id);
+	create_user("Mia Wong", email, json_pack("[s,s]", "author", "reviewer"),
+		    id);
 	token = new_token(id, srv.admin_token, NULL);
-	assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "id"), id);
 	assert_string_equal(JS(&r, "name"), "Mia Wong");
@@ -199,14 +211,16 @@ test_create_user_as_admin(void **state)
 
 	unique_email(email, sizeof(email), "ana");
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[s,s]}", "name", "Ana Lima", "email", email,
-			   "roles", "author", "approver"), &r);
+		   json_pack("{s:s, s:s, s:[s,s]}", "name", "Ana Lima", "email",
+			     email, "roles", "author", "approver"),
+		   &r);
 	assert_status(&r, 201);
 	assert_true(h_is_uuid(JS(&r, "id")));
 	assert_string_equal(JS(&r, "name"), "Ana Lima");
 	assert_string_equal(JS(&r, "email"), email);
 	assert_true(roles_are(J(&r, "roles"),
-			      (const char *const[]){ "author", "approver" }, 2));
+			      (const char *const[]){ "author", "approver" },
+			      2));
 	assert_non_null(h_header(&r, "Location", location, sizeof(location)));
 	snprintf(want, sizeof(want), "/v1/users/%s", JS(&r, "id"));
 	assert_string_equal(location, want);
@@ -215,8 +229,9 @@ test_create_user_as_admin(void **state)
 	/* No roles at all is a valid user (a reader). */
 	unique_email(email, sizeof(email), "reader");
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[]}", "name", "Reader", "email", email,
-			   "roles"), &r);
+		   json_pack("{s:s, s:s, s:[]}", "name", "Reader", "email",
+			     email, "roles"),
+		   &r);
 	assert_status(&r, 201);
 	assert_true(roles_are(J(&r, "roles"), NULL, 0));
 	h_resp_free(&r);
@@ -229,31 +244,37 @@ test_create_user_needs_admin(void **state)
 	char id[40], sql[256];
 
 	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
-		char *token = mk_user(who[i], json_pack("[s]", who[i]), id, NULL);
+		char *token =
+			mk_user(who[i], json_pack("[s]", who[i]), id, NULL);
 		struct h_resp r;
 		char email[128];
 
 		unique_email(email, sizeof(email), "sneaky");
 		h_req_json(&srv, "POST", "/v1/users", token, NULL,
-			 json_pack("{s:s, s:s, s:[s]}", "name", "Sneaky", "email",
-				   email, "roles", "admin"), &r);
+			   json_pack("{s:s, s:s, s:[s]}", "name", "Sneaky",
+				     "email", email, "roles", "admin"),
+			   &r);
 		assert_problem(&r, 403);
 		h_resp_free(&r);
 		/* Nothing was created. */
 		snprintf(sql, sizeof(sql),
-			 "SELECT count(*) FROM users WHERE email = '%s'", email);
+			 "SELECT count(*) FROM users WHERE email = '%s'",
+			 email);
 		assert_int_equal(h_sql_count(&srv, sql), 0);
 		free(token);
 	}
 	/* A user with every role but admin is still refused. */
 	{
-		char *token = mk_user("busy", json_pack("[s,s,s]", "author", "reviewer",
-						      "approver"), id, NULL);
+		char *token = mk_user("busy",
+				      json_pack("[s,s,s]", "author", "reviewer",
+						"approver"),
+				      id, NULL);
 		struct h_resp r;
 
 		h_req_json(&srv, "POST", "/v1/users", token, NULL,
-			 json_pack("{s:s, s:s, s:[]}", "name", "X", "email",
-				   "x@users.example", "roles"), &r);
+			   json_pack("{s:s, s:s, s:[]}", "name", "X", "email",
+				     "x@users.example", "roles"),
+			   &r);
 		assert_problem(&r, 403);
 		h_resp_free(&r);
 		free(token);
@@ -269,32 +290,38 @@ test_duplicate_email_is_409(void **state)
 	unique_email(email, sizeof(email), "dup");
 	create_user("First", email, json_pack("[]"), id);
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[]}", "name", "Second", "email", email,
-			   "roles"), &r);
+		   json_pack("{s:s, s:s, s:[]}", "name", "Second", "email",
+			     email, "roles"),
+		   &r);
 	assert_problem(&r, 409);
 	h_resp_free(&r);
 
 	/* Email addresses are compared without case. */
 	for (size_t i = 0; email[i] != '\0'; i++)
 		upper[i] = (char)(email[i] >= 'a' && email[i] <= 'z' ?
-				  email[i] - 'a' + 'A' : email[i]);
+					  email[i] - 'a' + 'A' :
+					  email[i]);
 	upper[strlen(email)] = '\0';
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[]}", "name", "Third", "email", upper,
-			   "roles"), &r);
+		   json_pack("{s:s, s:s, s:[]}", "name", "Third", "email",
+			     upper, "roles"),
+		   &r);
 	assert_problem(&r, 409);
 	h_resp_free(&r);
 	/* The same goes for the address the first admin was made with. */
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[]}", "name", "Admin 2", "email",
-			   "Admin@Test.Example", "roles"), &r);
+		   json_pack("{s:s, s:s, s:[]}", "name", "Admin 2", "email",
+			     "Admin@Test.Example", "roles"),
+		   &r);
 	assert_problem(&r, 409);
 	h_resp_free(&r);
 	{
 		char sql[256];
 
-		snprintf(sql, sizeof(sql),
-			 "SELECT count(*) FROM users WHERE lower(email) = lower('%s')", email);
+		snprintf(
+			sql, sizeof(sql),
+			"SELECT count(*) FROM users WHERE lower(email) = lower('%s')",
+			email);
 		assert_int_equal(h_sql_count(&srv, sql), 1);
 	}
 }
@@ -308,20 +335,23 @@ test_create_user_validation(void **state)
 	/* Role names are exact: unknown, miscased or not a string. */
 	unique_email(email, sizeof(email), "badrole");
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[s]}", "name", "Bad", "email", email, "roles",
-			   "superuser"), &r);
+		   json_pack("{s:s, s:s, s:[s]}", "name", "Bad", "email", email,
+			     "roles", "superuser"),
+		   &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/roles/0"));
 	h_resp_free(&r);
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[s]}", "name", "Bad", "email", email, "roles",
-			   "Admin"), &r);
+		   json_pack("{s:s, s:s, s:[s]}", "name", "Bad", "email", email,
+			     "roles", "Admin"),
+		   &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/roles/0"));
 	h_resp_free(&r);
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[s,i]}", "name", "Bad", "email", email,
-			   "roles", "author", 7), &r);
+		   json_pack("{s:s, s:s, s:[s,i]}", "name", "Bad", "email",
+			     email, "roles", "author", 7),
+		   &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/roles/1"));
 	assert_false(has_pointer(&r, "/roles/0"));
@@ -329,21 +359,23 @@ test_create_user_validation(void **state)
 
 	/* An unknown member: e.g. a client trying to set its own id. */
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[], s:b}", "name", "Bad", "email", email,
-			   "roles", "is_admin", 1), &r);
+		   json_pack("{s:s, s:s, s:[], s:b}", "name", "Bad", "email",
+			     email, "roles", "is_admin", 1),
+		   &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/is_admin"));
 	h_resp_free(&r);
 
 	/* Missing and mistyped members. */
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:[]}", "name", "Bad", "roles"), &r);
+		   json_pack("{s:s, s:[]}", "name", "Bad", "roles"), &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/email"));
 	h_resp_free(&r);
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:i, s:s, s:s}", "name", 5, "email", email, "roles",
-			   "admin"), &r);
+		   json_pack("{s:i, s:s, s:s}", "name", 5, "email", email,
+			     "roles", "admin"),
+		   &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/name"));
 	assert_true(has_pointer(&r, "/roles"));
@@ -354,7 +386,8 @@ test_create_user_validation(void **state)
 		char sql[256];
 
 		snprintf(sql, sizeof(sql),
-			 "SELECT count(*) FROM users WHERE email = '%s'", email);
+			 "SELECT count(*) FROM users WHERE email = '%s'",
+			 email);
 		assert_int_equal(h_sql_count(&srv, sql), 0);
 	}
 }
@@ -364,7 +397,11 @@ static void
 test_create_user_bad_bodies(void **state)
 {
 	static const char *const bad_json[] = {
-		"", "{", "[]", "null", "\"user\"",
+		"",
+		"{",
+		"[]",
+		"null",
+		"\"user\"",
 		"{\"name\":\"A\",\"name\":\"B\",\"email\":\"dupkey@users.example\",\"roles\":[]}",
 	};
 	const char *text_plain[] = { "Content-Type: text/plain", NULL };
@@ -374,13 +411,15 @@ test_create_user_bad_bodies(void **state)
 	unique_email(email, sizeof(email), "body");
 	snprintf(body, sizeof(body),
 		 "{\"name\":\"Body\",\"email\":\"%s\",\"roles\":[]}", email);
-	assert_int_equal(h_req(&srv, "POST", "/v1/users", srv.admin_token, text_plain,
-			       body, &r), 0);
+	assert_int_equal(h_req(&srv, "POST", "/v1/users", srv.admin_token,
+			       text_plain, body, &r),
+			 0);
 	assert_problem(&r, 415);
 	h_resp_free(&r);
 	for (size_t i = 0; i < sizeof(bad_json) / sizeof(bad_json[0]); i++) {
-		assert_int_equal(h_req(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-				       bad_json[i], &r), 0);
+		assert_int_equal(h_req(&srv, "POST", "/v1/users",
+				       srv.admin_token, NULL, bad_json[i], &r),
+				 0);
 		if (r.status != 400)
 			print_error("body %s\n", bad_json[i]);
 		assert_problem(&r, 400);
@@ -389,14 +428,18 @@ test_create_user_bad_bodies(void **state)
 
 	/* Names: 1 to 200 characters (not bytes). */
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[]}", "name", "", "email", email, "roles"), &r);
+		   json_pack("{s:s, s:s, s:[]}", "name", "", "email", email,
+			     "roles"),
+		   &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/name"));
 	h_resp_free(&r);
 	memset(name, 'n', 201);
 	name[201] = '\0';
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[]}", "name", name, "email", email, "roles"), &r);
+		   json_pack("{s:s, s:s, s:[]}", "name", name, "email", email,
+			     "roles"),
+		   &r);
 	assert_problem(&r, 400);
 	assert_true(has_pointer(&r, "/name"));
 	h_resp_free(&r);
@@ -405,7 +448,9 @@ test_create_user_bad_bodies(void **state)
 	for (int i = 0; i < 100; i++)
 		strcat(name, "\xc3\xa9");
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[]}", "name", name, "email", email, "roles"), &r);
+		   json_pack("{s:s, s:s, s:[]}", "name", name, "email", email,
+			     "roles"),
+		   &r);
 	assert_status(&r, 201);
 	assert_string_equal(JS(&r, "name"), name);
 	h_resp_free(&r);
@@ -413,16 +458,23 @@ test_create_user_bad_bodies(void **state)
 	/* Roles: known ones, each at most once (so at most four). */
 	{
 		static const char *const bad_roles[] = {
-			"[\"author\",\"author\"]", "[\"wizard\"]", "[1]",
+			"[\"author\",\"author\"]",
+			"[\"wizard\"]",
+			"[1]",
 			"[\"admin\",\"author\",\"reviewer\",\"approver\",\"admin\"]",
 		};
 		char b[512];
 
-		for (size_t i = 0; i < sizeof(bad_roles) / sizeof(bad_roles[0]); i++) {
-			snprintf(b, sizeof(b), "{\"name\":\"R\",\"email\":\"roles%zu@users.example\","
-				 "\"roles\":%s}", i, bad_roles[i]);
-			assert_int_equal(h_req(&srv, "POST", "/v1/users", srv.admin_token,
-					       NULL, b, &r), 0);
+		for (size_t i = 0; i < sizeof(bad_roles) / sizeof(bad_roles[0]);
+		     i++) {
+			snprintf(
+				b, sizeof(b),
+				"{\"name\":\"R\",\"email\":\"roles%zu@users.example\","
+				"\"roles\":%s}",
+				i, bad_roles[i]);
+			assert_int_equal(h_req(&srv, "POST", "/v1/users",
+					       srv.admin_token, NULL, b, &r),
+					 0);
 			if (r.status != 400)
 				print_error("roles %s\n", bad_roles[i]);
 			assert_problem(&r, 400);
@@ -434,14 +486,22 @@ test_create_user_bad_bodies(void **state)
 	/* Addresses that are not one. */
 	{
 		static const char *const bad_email[] = {
-			"", "plain", "@users.example", "a@", "a@b@users.example",
-			"a b@users.example", "a@localhost",
+			"",
+			"plain",
+			"@users.example",
+			"a@",
+			"a@b@users.example",
+			"a b@users.example",
+			"a@localhost",
 		};
 
-		for (size_t i = 0; i < sizeof(bad_email) / sizeof(bad_email[0]); i++) {
-			h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-				 json_pack("{s:s, s:s, s:[]}", "name", "Bad", "email",
-					   bad_email[i], "roles"), &r);
+		for (size_t i = 0; i < sizeof(bad_email) / sizeof(bad_email[0]);
+		     i++) {
+			h_req_json(&srv, "POST", "/v1/users", srv.admin_token,
+				   NULL,
+				   json_pack("{s:s, s:s, s:[]}", "name", "Bad",
+					     "email", bad_email[i], "roles"),
+				   &r);
 			if (r.status != 400)
 				print_error("email \"%s\"\n", bad_email[i]);
 			assert_problem(&r, 400);
@@ -449,8 +509,11 @@ test_create_user_bad_bodies(void **state)
 			h_resp_free(&r);
 		}
 	}
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM users WHERE name = 'Bad'"
-				   " OR email = 'dupkey@users.example'"), 0);
+	assert_int_equal(
+		h_sql_count(&srv,
+			    "SELECT count(*) FROM users WHERE name = 'Bad'"
+			    " OR email = 'dupkey@users.example'"),
+		0);
 }
 
 /* --- GET /v1/users/{id} ------------------------------------------------- */
@@ -466,8 +529,9 @@ test_get_user(void **state)
 	/* The Location of a new user leads to it. */
 	unique_email(email, sizeof(email), "gina");
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
-		 json_pack("{s:s, s:s, s:[s,s]}", "name", "Gina Rossi", "email", email,
-			   "roles", "reviewer", "approver"), &r);
+		   json_pack("{s:s, s:s, s:[s,s]}", "name", "Gina Rossi",
+			     "email", email, "roles", "reviewer", "approver"),
+		   &r);
 	assert_status(&r, 201);
 	snprintf(id, sizeof(id), "%s", JS(&r, "id"));
 	assert_non_null(h_header(&r, "Location", location, sizeof(location)));
@@ -476,7 +540,9 @@ test_get_user(void **state)
 	assert_string_equal(location, path);
 
 	/* An admin sees all of it: what POST returned. */
-	assert_int_equal(h_req(&srv, "GET", location, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", location, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "id"), id);
 	assert_string_equal(JS(&r, "name"), "Gina Rossi");
@@ -493,7 +559,9 @@ test_get_user(void **state)
 	{
 		struct h_resp me;
 
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL, &me), 0);
+		assert_int_equal(h_req(&srv, "GET", "/v1/me", token, NULL, NULL,
+				       &me),
+				 0);
 		assert_status(&me, 200);
 		assert_true(json_equal(r.json, me.json));
 		h_resp_free(&me);
@@ -502,7 +570,8 @@ test_get_user(void **state)
 
 	/* Any other user may look them up, without the email (as in the list). */
 	other_token = mk_user("Plain Other", json_pack("[]"), other, NULL);
-	assert_int_equal(h_req(&srv, "GET", path, other_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", path, other_token, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_int_equal(json_object_size(r.json), 3);
 	assert_string_equal(JS(&r, "id"), id);
@@ -514,7 +583,8 @@ test_get_user(void **state)
 	assert_int_equal(h_req(&srv, "GET", path, token, NULL, NULL, &r), 0);
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "name"), "Admin");
-	assert_true(roles_are(J(&r, "roles"), (const char *const[]){ "admin" }, 1));
+	assert_true(
+		roles_are(J(&r, "roles"), (const char *const[]){ "admin" }, 1));
 	assert_null(J(&r, "email"));
 	h_resp_free(&r);
 
@@ -522,7 +592,8 @@ test_get_user(void **state)
 	for (char *p = path + strlen("/v1/users/"); *p != '\0'; p++)
 		if (*p >= 'a' && *p <= 'f')
 			*p = (char)(*p - 'a' + 'A');
-	assert_int_equal(h_req(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "GET", path, srv.admin_token, NULL, NULL, &r), 0);
 	assert_status(&r, 200);
 	assert_string_equal(JS(&r, "id"), srv.admin_id);
 	h_resp_free(&r);
@@ -538,15 +609,18 @@ test_get_user(void **state)
 			"/v1/users/%27%20OR%201=1--",
 		};
 
-		for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
-			assert_int_equal(h_req(&srv, "GET", missing[i], srv.admin_token,
-					       NULL, NULL, &r), 0);
+		for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]);
+		     i++) {
+			assert_int_equal(h_req(&srv, "GET", missing[i],
+					       srv.admin_token, NULL, NULL, &r),
+					 0);
 			if (r.status != 404)
 				print_error("%s\n", missing[i]);
 			assert_problem(&r, 404);
 			h_resp_free(&r);
-			assert_int_equal(h_req(&srv, "GET", missing[i], other_token,
-					       NULL, NULL, &r), 0);
+			assert_int_equal(h_req(&srv, "GET", missing[i],
+					       other_token, NULL, NULL, &r),
+					 0);
 			assert_problem(&r, 404);
 			h_resp_free(&r);
 		}
@@ -557,7 +631,9 @@ test_get_user(void **state)
 	assert_int_equal(h_req(&srv, "GET", path, NULL, NULL, NULL, &r), 0);
 	assert_401(&r);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_problem(&r, 405);
 	{
 		char allow[64];
@@ -580,8 +656,10 @@ assert_token_text(const char *token)
 	assert_int_equal(strlen(token), 49);
 	assert_true(strncmp(token, "prfaq_", 6) == 0);
 	for (const char *p = token + 6; *p != '\0'; p++)
-		assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				       "0123456789-_", *p));
+		assert_non_null(strchr(
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			"0123456789-_",
+			*p));
 }
 
 static void
@@ -592,7 +670,8 @@ test_token_response_shape(void **state)
 
 	free(mk_user("shape", json_pack("[]"), id, NULL));
 	snprintf(path, sizeof(path), "/v1/users/%s/tokens", id);
-	assert_int_equal(h_req(&srv, "POST", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "POST", path, srv.admin_token, NULL, NULL, &r), 0);
 	assert_status(&r, 201);
 	assert_true(h_is_uuid(JS(&r, "id")));
 	assert_true(h_is_rfc3339_utc(JS(&r, "created_at")));
@@ -622,8 +701,9 @@ test_token_create_rules(void **state)
 	struct h_resp r;
 	char alice[40], bob[40], path[128], me[40];
 	char *ta = mk_user("alice", json_pack("[s]", "author"), alice, NULL);
-	char *tb = mk_user("bob", json_pack("[s,s,s]", "author", "reviewer", "approver"),
-			   bob, NULL);
+	char *tb = mk_user(
+		"bob", json_pack("[s,s,s]", "author", "reviewer", "approver"),
+		bob, NULL);
 
 	/* A user may make tokens for themself... */
 	{
@@ -652,13 +732,16 @@ test_token_create_rules(void **state)
 		free(t);
 	}
 	/* No such user. */
-	assert_int_equal(h_req(&srv, "POST",
-			       "/v1/users/00000000-0000-4000-8000-000000000000/tokens",
-			       srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "POST",
+		      "/v1/users/00000000-0000-4000-8000-000000000000/tokens",
+		      srv.admin_token, NULL, NULL, &r),
+		0);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
 	assert_int_equal(h_req(&srv, "POST", "/v1/users/not-a-uuid/tokens",
-			       srv.admin_token, NULL, NULL, &r), 0);
+			       srv.admin_token, NULL, NULL, &r),
+			 0);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
 	free(ta);
@@ -669,9 +752,11 @@ static void
 test_token_delete_rules(void **state)
 {
 	struct h_resp r;
-	char alice[40], bob[40], t_alice[40], t_alice2[40], t_bob[40], path[128], me[40];
+	char alice[40], bob[40], t_alice[40], t_alice2[40], t_bob[40],
+		path[128], me[40];
 	char *ta = mk_user("carol", json_pack("[s]", "author"), alice, t_alice);
-	char *tb = mk_user("dave", json_pack("[s,s]", "reviewer", "approver"), bob, t_bob);
+	char *tb = mk_user("dave", json_pack("[s,s]", "reviewer", "approver"),
+			   bob, t_bob);
 	char *ta2 = new_token(alice, srv.admin_token, t_alice2);
 
 	/* Another (non-admin) user may not revoke it: 403, and it still works. */
@@ -693,30 +778,40 @@ test_token_delete_rules(void **state)
 	assert_int_equal(h_req(&srv, "DELETE", path, ta, NULL, NULL, &r), 0);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
 
 	/* An admin may revoke anyone's. */
 	snprintf(path, sizeof(path), "/v1/tokens/%s", t_bob);
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 204);
 	h_resp_free(&r);
 	whoami(tb, me);
 	assert_string_equal(me, "");
 
 	/* Unknown and malformed ids. */
-	assert_int_equal(h_req(&srv, "DELETE",
-			       "/v1/tokens/00000000-0000-4000-8000-000000000000",
-			       srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "DELETE",
+		      "/v1/tokens/00000000-0000-4000-8000-000000000000",
+		      srv.admin_token, NULL, NULL, &r),
+		0);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "DELETE", "/v1/tokens/00000000-0000-4000-8000-000000000000",
-			       ta, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "DELETE",
+		      "/v1/tokens/00000000-0000-4000-8000-000000000000", ta,
+		      NULL, NULL, &r),
+		0);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "DELETE", "/v1/tokens/nope", srv.admin_token,
-			       NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", "/v1/tokens/nope",
+			       srv.admin_token, NULL, NULL, &r),
+			 0);
 	assert_problem(&r, 404);
 	h_resp_free(&r);
 
@@ -737,12 +832,15 @@ test_revoked_token_fails_on_next_request(void **state)
 
 	/* Used (and so cached), then revoked by an admin. */
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", t, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", "/v1/me", t, NULL, NULL, &r), 0);
 		assert_status(&r, 200);
 		h_resp_free(&r);
 	}
 	snprintf(path, sizeof(path), "/v1/tokens/%s", tid);
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 204);
 	h_resp_free(&r);
 	assert_int_equal(h_req(&srv, "GET", "/v1/me", t, NULL, NULL, &r), 0);
@@ -776,7 +874,7 @@ static void
 test_bearer_scheme_and_whitespace(void **state)
 {
 	static const char *const forms[][2] = {
-		{ "bearer ", "" }, { "BEARER ", "" }, { "Bearer  ", "" },
+		{ "bearer ", "" },  { "BEARER ", "" },	 { "Bearer  ", "" },
 		{ "Bearer ", " " }, { "Bearer ", "\t" },
 	};
 	struct h_resp r;
@@ -785,10 +883,11 @@ test_bearer_scheme_and_whitespace(void **state)
 		char auth[256], value[200];
 		const char *hdr[] = { auth, NULL };
 
-		snprintf(value, sizeof(value), "%s%s%s", forms[i][0], srv.admin_token,
-			 forms[i][1]);
+		snprintf(value, sizeof(value), "%s%s%s", forms[i][0],
+			 srv.admin_token, forms[i][1]);
 		snprintf(auth, sizeof(auth), "Authorization: %s", value);
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", NULL, hdr, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", "/v1/me", NULL, hdr, NULL, &r), 0);
 		if (r.status != 200)
 			print_error("Authorization: \"%s\"\n", value);
 		assert_status(&r, 200);
@@ -805,11 +904,14 @@ test_bearer_scheme_and_whitespace(void **state)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", NULL, hdr, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", "/v1/me", NULL, hdr, NULL, &r), 0);
 		assert_401(&r);
 		h_resp_free(&r);
-		snprintf(auth, sizeof(auth), "Authorization: Bearer%s", srv.admin_token);
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", NULL, hdr, NULL, &r), 0);
+		snprintf(auth, sizeof(auth), "Authorization: Bearer%s",
+			 srv.admin_token);
+		assert_int_equal(
+			h_req(&srv, "GET", "/v1/me", NULL, hdr, NULL, &r), 0);
 		assert_401(&r);
 		h_resp_free(&r);
 	}
@@ -826,37 +928,49 @@ test_401_without_a_valid_token(void **state)
 	char *revoked = mk_user("frank", json_pack("[s]", "admin"), id, tid);
 
 	snprintf(path, sizeof(path), "/v1/tokens/%s", tid);
-	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "DELETE", path, srv.admin_token, NULL,
+			       NULL, &r),
+			 0);
 	assert_status(&r, 204);
 	h_resp_free(&r);
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		/* No Authorization header. */
-		assert_int_equal(h_req(&srv, "GET", paths[i], NULL, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", paths[i], NULL, NULL, NULL, &r), 0);
 		assert_401(&r);
 		h_resp_free(&r);
 		/* Another scheme. */
-		assert_int_equal(h_req(&srv, "GET", paths[i], NULL, basic, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", paths[i], NULL, basic, NULL, &r), 0);
 		assert_401(&r);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "GET", paths[i], NULL, basic_x, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", paths[i], NULL, basic_x,
+				       NULL, &r),
+				 0);
 		assert_401(&r);
 		h_resp_free(&r);
 		/* A well-formed token nobody was given. */
-		assert_int_equal(h_req(&srv, "GET", paths[i],
-				       "prfaq_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-				       NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", paths[i],
+			      "prfaq_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+			      NULL, NULL, &r),
+			0);
 		assert_401(&r);
 		h_resp_free(&r);
 		/* Garbage and empty tokens. */
-		assert_int_equal(h_req(&srv, "GET", paths[i], "x", NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", paths[i], "x", NULL, NULL, &r), 0);
 		assert_401(&r);
 		h_resp_free(&r);
-		assert_int_equal(h_req(&srv, "GET", paths[i], "", NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", paths[i], "", NULL, NULL, &r), 0);
 		assert_401(&r);
 		h_resp_free(&r);
 		/* A revoked one (of an admin, even). */
-		assert_int_equal(h_req(&srv, "GET", paths[i], revoked, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", paths[i], revoked, NULL,
+				       NULL, &r),
+				 0);
 		assert_401(&r);
 		h_resp_free(&r);
 	}
@@ -867,25 +981,36 @@ test_401_without_a_valid_token(void **state)
 		memset(longer, 'A', sizeof(longer) - 1);
 		longer[sizeof(longer) - 1] = '\0';
 		memcpy(longer, "prfaq_", 6);
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", longer, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", "/v1/me", longer, NULL,
+				       NULL, &r),
+				 0);
 		assert_401(&r);
 		h_resp_free(&r);
 		snprintf(longer, sizeof(longer), "%sx", srv.admin_token);
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", longer, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", "/v1/me", longer, NULL,
+				       NULL, &r),
+				 0);
 		assert_401(&r);
 		h_resp_free(&r);
 		snprintf(longer, sizeof(longer), "%.48s", srv.admin_token);
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", longer, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", "/v1/me", longer, NULL,
+				       NULL, &r),
+				 0);
 		assert_401(&r);
 		h_resp_free(&r);
 	}
 	/* Writes too: nothing is created without a valid token. */
 	h_req_json(&srv, "POST", "/v1/users", revoked, NULL,
-		 json_pack("{s:s, s:s, s:[]}", "name", "Ghost", "email",
-			   "ghost@users.example", "roles"), &r);
+		   json_pack("{s:s, s:s, s:[]}", "name", "Ghost", "email",
+			     "ghost@users.example", "roles"),
+		   &r);
 	assert_401(&r);
 	h_resp_free(&r);
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM users WHERE email = 'ghost@users.example'"), 0);
+	assert_int_equal(
+		h_sql_count(
+			&srv,
+			"SELECT count(*) FROM users WHERE email = 'ghost@users.example'"),
+		0);
 	free(revoked);
 }
 
@@ -903,8 +1028,8 @@ test_users_list_pagination(void **state)
 
 	/* Enough users for several pages, some sharing a name. */
 	for (int i = 0; i < 5; i++)
-		free(mk_user(i < 3 ? "Same Name" : "Pager", json_pack("[s]", "author"),
-			     id, NULL));
+		free(mk_user(i < 3 ? "Same Name" : "Pager",
+			     json_pack("[s]", "author"), id, NULL));
 	reader = mk_user("Plain Reader", json_pack("[]"), id, NULL);
 	total = h_sql_count(&srv, "SELECT count(*) FROM users");
 	assert_true(total >= 8);
@@ -915,20 +1040,25 @@ test_users_list_pagination(void **state)
 		json_t *items, *item;
 		size_t i;
 
-		assert_int_equal(h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", path, reader, NULL, NULL, &r), 0);
 		assert_status(&r, 200);
 		pages++;
 		assert_true(pages <= total);
 		items = J(&r, "items");
 		assert_true(json_is_array(items));
 		assert_true(json_object_get(r.json, "next_cursor") != NULL);
-		json_array_foreach(items, i, item) {
-			const char *uid = json_string_value(json_object_get(item, "id"));
+		json_array_foreach(items, i, item)
+		{
+			const char *uid =
+				json_string_value(json_object_get(item, "id"));
 
 			assert_int_equal(json_object_size(item), 3);
 			assert_true(h_is_uuid(uid));
-			assert_true(json_is_string(json_object_get(item, "name")));
-			assert_true(json_is_array(json_object_get(item, "roles")));
+			assert_true(
+				json_is_string(json_object_get(item, "name")));
+			assert_true(
+				json_is_array(json_object_get(item, "roles")));
 			/* No duplicates across pages. */
 			assert_null(json_object_get(seen, uid));
 			json_object_set_new(seen, uid, json_true());
@@ -956,9 +1086,11 @@ test_users_list_pagination(void **state)
 	json_decref(seen);
 
 	/* The default page holds them all here (default limit 20). */
-	assert_int_equal(h_req(&srv, "GET", "/v1/users", reader, NULL, NULL, &r), 0);
+	assert_int_equal(
+		h_req(&srv, "GET", "/v1/users", reader, NULL, NULL, &r), 0);
 	assert_status(&r, 200);
-	assert_int_equal((long)json_array_size(J(&r, "items")), total < 20 ? total : 20);
+	assert_int_equal((long)json_array_size(J(&r, "items")),
+			 total < 20 ? total : 20);
 	h_resp_free(&r);
 	free(reader);
 }
@@ -967,28 +1099,38 @@ static void
 test_users_list_bad_limit_or_cursor(void **state)
 {
 	static const char *const bad[] = {
-		"/v1/users?limit=0", "/v1/users?limit=101", "/v1/users?limit=abc",
-		"/v1/users?limit=-1", "/v1/users?limit=", "/v1/users?limit=2.5",
-		"/v1/users?cursor=not%20a%20cursor", "/v1/users?cursor=bm9wZQ",
-		"/v1/users?cursor=%5B%5D", "/v1/users?limit=2&cursor=WyJhIiwiYiJd",
+		"/v1/users?limit=0",
+		"/v1/users?limit=101",
+		"/v1/users?limit=abc",
+		"/v1/users?limit=-1",
+		"/v1/users?limit=",
+		"/v1/users?limit=2.5",
+		"/v1/users?cursor=not%20a%20cursor",
+		"/v1/users?cursor=bm9wZQ",
+		"/v1/users?cursor=%5B%5D",
+		"/v1/users?limit=2&cursor=WyJhIiwiYiJd",
 	};
 	struct h_resp r;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(h_req(&srv, "GET", bad[i], srv.admin_token, NULL, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", bad[i], srv.admin_token,
+				       NULL, NULL, &r),
+				 0);
 		if (r.status != 400)
 			print_error("%s\n", bad[i]);
 		assert_problem(&r, 400);
 		h_resp_free(&r);
 	}
 	/* The bounds themselves are fine. */
-	assert_int_equal(h_req(&srv, "GET", "/v1/users?limit=1", srv.admin_token, NULL,
-			       NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/users?limit=1",
+			       srv.admin_token, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	assert_int_equal(json_array_size(J(&r, "items")), 1);
 	h_resp_free(&r);
-	assert_int_equal(h_req(&srv, "GET", "/v1/users?limit=100", srv.admin_token, NULL,
-			       NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/v1/users?limit=100",
+			       srv.admin_token, NULL, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	h_resp_free(&r);
 }
@@ -1002,37 +1144,47 @@ test_database_holds_no_token_in_clear(void **state)
 	char *t1 = mk_user("hash", json_pack("[s]", "author"), id, NULL);
 	char *t2 = new_token(id, srv.admin_token, NULL);
 
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM api_tokens"
-				   " WHERE encode(token_hash,'escape') LIKE '%prfaq_%'"), 0);
+	assert_int_equal(
+		h_sql_count(
+			&srv,
+			"SELECT count(*) FROM api_tokens"
+			" WHERE encode(token_hash,'escape') LIKE '%prfaq_%'"),
+		0);
 	for (size_t i = 0; i < nissued; i++) {
 		/* No row of any table holds a token's text... */
-		snprintf(sql, sizeof(sql),
-			 "SELECT count(*) FROM information_schema.tables t"
-			 " WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'"
-			 "   AND (xpath('/row/c/text()', query_to_xml(format("
-			 "        'SELECT count(*) AS c FROM %%I.%%I x WHERE x::text LIKE %%L',"
-			 "        t.table_schema, t.table_name, '%%%s%%'), false, true, '')))[1]"
-			 "       ::text::int > 0", issued[i] + 6);
+		snprintf(
+			sql, sizeof(sql),
+			"SELECT count(*) FROM information_schema.tables t"
+			" WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'"
+			"   AND (xpath('/row/c/text()', query_to_xml(format("
+			"        'SELECT count(*) AS c FROM %%I.%%I x WHERE x::text LIKE %%L',"
+			"        t.table_schema, t.table_name, '%%%s%%'), false, true, '')))[1]"
+			"       ::text::int > 0",
+			issued[i] + 6);
 		assert_int_equal(h_sql_count(&srv, sql), 0);
-		snprintf(sql, sizeof(sql),
-			 "SELECT count(*) FROM api_tokens t WHERE t::text LIKE '%%%s%%'",
-			 issued[i]);
+		snprintf(
+			sql, sizeof(sql),
+			"SELECT count(*) FROM api_tokens t WHERE t::text LIKE '%%%s%%'",
+			issued[i]);
 		assert_int_equal(h_sql_count(&srv, sql), 0);
 		/* ...only its SHA-256. */
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM api_tokens"
-			 " WHERE token_hash = sha256(convert_to('%s', 'UTF8'))", issued[i]);
+			 " WHERE token_hash = sha256(convert_to('%s', 'UTF8'))",
+			 issued[i]);
 		assert_int_equal(h_sql_count(&srv, sql), 1);
 	}
 	/* The check above is not vacuous: it finds what is there. */
-	snprintf(sql, sizeof(sql),
-		 "SELECT count(*) FROM information_schema.tables t"
-		 " WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'"
-		 "   AND (xpath('/row/c/text()', query_to_xml(format("
-		 "        'SELECT count(*) AS c FROM %%I.%%I x WHERE x::text LIKE %%L',"
-		 "        t.table_schema, t.table_name, '%%%s%%'), false, true, '')))[1]"
-		 "       ::text::int > 0", id);
-	assert_true(h_sql_count(&srv, sql) >= 2);	/* users and api_tokens */
+	snprintf(
+		sql, sizeof(sql),
+		"SELECT count(*) FROM information_schema.tables t"
+		" WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'"
+		"   AND (xpath('/row/c/text()', query_to_xml(format("
+		"        'SELECT count(*) AS c FROM %%I.%%I x WHERE x::text LIKE %%L',"
+		"        t.table_schema, t.table_name, '%%%s%%'), false, true, '')))[1]"
+		"       ::text::int > 0",
+		id);
+	assert_true(h_sql_count(&srv, sql) >= 2); /* users and api_tokens */
 	free(t1);
 	free(t2);
 }
@@ -1049,8 +1201,9 @@ run_cli(const char *args, char *out, size_t cap)
 	int st;
 
 	snprintf(cmd, sizeof(cmd), "PRFAQ_DATABASE_URL='%s' '%s' %s 2>>'%s'",
-		 srv.conninfo, getenv("PRFAQD_BIN") ? getenv("PRFAQD_BIN") : "./prfaqd",
-		 args, srv.log_path);
+		 srv.conninfo,
+		 getenv("PRFAQD_BIN") ? getenv("PRFAQD_BIN") : "./prfaqd", args,
+		 srv.log_path);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	while (n + 1 < cap && !feof(p)) {
@@ -1073,8 +1226,10 @@ test_cli_create_user(void **state)
 
 	/* Success: the token alone on stdout, and it works. */
 	unique_email(email, sizeof(email), "cli");
-	snprintf(args, sizeof(args),
-		 "create-user --name 'Cli User' --email '%s' --roles author,reviewer", email);
+	snprintf(
+		args, sizeof(args),
+		"create-user --name 'Cli User' --email '%s' --roles author,reviewer",
+		email);
 	assert_int_equal(run_cli(args, out, sizeof(out)), 0);
 	assert_int_equal(strlen(out), 50);
 	assert_int_equal(out[49], '\n');
@@ -1086,7 +1241,8 @@ test_cli_create_user(void **state)
 	assert_string_equal(JS(&r, "email"), email);
 	assert_string_equal(JS(&r, "name"), "Cli User");
 	assert_true(roles_are(J(&r, "roles"),
-			      (const char *const[]){ "author", "reviewer" }, 2));
+			      (const char *const[]){ "author", "reviewer" },
+			      2));
 	snprintf(me, sizeof(me), "%s", JS(&r, "id"));
 	h_resp_free(&r);
 
@@ -1095,15 +1251,23 @@ test_cli_create_user(void **state)
 		 "create-user --name Again --email '%s' --roles author", email);
 	assert_int_not_equal(run_cli(args, out, sizeof(out)), 0);
 	assert_string_equal(out, "");
-	assert_int_not_equal(run_cli("create-user --name Again --email ADMIN@TEST.EXAMPLE"
-				     " --roles admin", out, sizeof(out)), 0);
+	assert_int_not_equal(
+		run_cli("create-user --name Again --email ADMIN@TEST.EXAMPLE"
+			" --roles admin",
+			out, sizeof(out)),
+		0);
 	assert_string_equal(out, "");
 	/* An unknown role: failure, nothing on stdout, no user. */
-	assert_int_not_equal(run_cli("create-user --name Bad --email bad-role@users.example"
-				     " --roles admin,root", out, sizeof(out)), 0);
+	assert_int_not_equal(
+		run_cli("create-user --name Bad --email bad-role@users.example"
+			" --roles admin,root",
+			out, sizeof(out)),
+		0);
 	assert_string_equal(out, "");
-	assert_int_equal(h_sql_count(&srv, "SELECT count(*) FROM users"
-				   " WHERE email = 'bad-role@users.example'"), 0);
+	assert_int_equal(h_sql_count(&srv,
+				     "SELECT count(*) FROM users"
+				     " WHERE email = 'bad-role@users.example'"),
+			 0);
 
 	/* create-token: a new token for an existing user, none for a stranger. */
 	snprintf(args, sizeof(args), "create-token --email '%s'", email);
@@ -1118,8 +1282,10 @@ test_cli_create_user(void **state)
 		whoami(out, who);
 		assert_string_equal(who, me);
 	}
-	assert_int_not_equal(run_cli("create-token --email nobody@users.example", out,
-				     sizeof(out)), 0);
+	assert_int_not_equal(
+		run_cli("create-token --email nobody@users.example", out,
+			sizeof(out)),
+		0);
 	assert_string_equal(out, "");
 }
 
@@ -1137,10 +1303,12 @@ read_log(const char *marker)
 	char *log = NULL;
 
 	snprintf(rid, sizeof(rid), "X-Request-Id: %s", marker);
-	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, hdr, NULL, &r), 0);
+	assert_int_equal(h_req(&srv, "GET", "/healthz", NULL, hdr, NULL, &r),
+			 0);
 	assert_status(&r, 200);
 	h_resp_free(&r);
-	for (int i = 0; i < 250; i++) {	/* up to 5 s: sanitizer builds are slow */
+	for (int i = 0; i < 250;
+	     i++) { /* up to 5 s: sanitizer builds are slow */
 		free(log);
 		log = h_read_file(srv.log_path);
 		if (log != NULL && strstr(log, marker) != NULL)
@@ -1191,7 +1359,8 @@ test_log_holds_no_token(void **state)
 		const char *hdr[] = { auth, NULL };
 
 		snprintf(auth, sizeof(auth), "Authorization: Token %s", t);
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", NULL, hdr, NULL, &r), 0);
+		assert_int_equal(
+			h_req(&srv, "GET", "/v1/me", NULL, hdr, NULL, &r), 0);
 		assert_401(&r);
 		h_resp_free(&r);
 	}
@@ -1201,9 +1370,11 @@ test_log_holds_no_token(void **state)
 		const char *hdr[] = { rid, NULL };
 
 		snprintf(rid, sizeof(rid), "X-Request-Id: %s", t);
-		assert_int_equal(h_req(&srv, "GET", "/v1/me", t, hdr, NULL, &r), 0);
+		assert_int_equal(h_req(&srv, "GET", "/v1/me", t, hdr, NULL, &r),
+				 0);
 		assert_status(&r, 200);
-		assert_non_null(h_header(&r, "X-Request-Id", echoed, sizeof(echoed)));
+		assert_non_null(
+			h_header(&r, "X-Request-Id", echoed, sizeof(echoed)));
 		assert_null(strstr(echoed, t + 6));
 		h_resp_free(&r);
 	}
@@ -1213,7 +1384,8 @@ test_log_holds_no_token(void **state)
 	for (size_t i = 0; i < nissued; i++) {
 		/* The random part alone: no prefix-less leak either. */
 		if (strstr(log, issued[i] + 6) != NULL) {
-			print_error("token %zu of %zu is in %s\n", i, nissued, srv.log_path);
+			print_error("token %zu of %zu is in %s\n", i, nissued,
+				    srv.log_path);
 			fail();
 		}
 	}
@@ -1229,8 +1401,10 @@ static void
 test_log_holds_no_token_inside_a_segment(void **state)
 {
 	static const char *const shapes[][2] = {
-		{ "/v1/token=", "" }, { "/v1/users/me,", "" },
-		{ "/v1/me/Bearer%20", "" }, { "/v1/x", "/y" },
+		{ "/v1/token=", "" },
+		{ "/v1/users/me,", "" },
+		{ "/v1/me/Bearer%20", "" },
+		{ "/v1/x", "/y" },
 	};
 	struct h_resp r;
 	char path[512], id[40];
@@ -1238,8 +1412,10 @@ test_log_holds_no_token_inside_a_segment(void **state)
 	char *log;
 
 	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s%s", shapes[i][0], t, shapes[i][1]);
-		assert_int_equal(h_req(&srv, "GET", path, t, NULL, NULL, &r), 0);
+		snprintf(path, sizeof(path), "%s%s%s", shapes[i][0], t,
+			 shapes[i][1]);
+		assert_int_equal(h_req(&srv, "GET", path, t, NULL, NULL, &r),
+				 0);
 		assert_problem(&r, 404);
 		h_resp_free(&r);
 	}
@@ -1254,7 +1430,8 @@ test_log_holds_no_token_inside_a_segment(void **state)
 	h_resp_free(&r);
 	log = read_log("log-check-marker-2");
 	if (strstr(log, t + 6) != NULL) {
-		print_error("a token inside a path segment is in %s\n", srv.log_path);
+		print_error("a token inside a path segment is in %s\n",
+			    srv.log_path);
 		fail();
 	}
 	free(log);

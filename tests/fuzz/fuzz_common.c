@@ -63,7 +63,7 @@ unescape_token(const char *src, char *dst)
 			*dst++ = src[1] == '0' ? '~' : '/';
 			src++;
 		} else {
-			FUZZ_CHECK(*src != '~');	/* the diff escapes every ~ */
+			FUZZ_CHECK(*src != '~'); /* the diff escapes every ~ */
 			*dst++ = *src;
 		}
 	}
@@ -83,8 +83,10 @@ fuzz_apply_changes(json_t *doc, const json_t *changes)
 	json_t *c;
 
 	FUZZ_CHECK(json_is_array(changes));
-	json_array_foreach(changes, i, c) {
-		const char *path = json_string_value(json_object_get(c, "path"));
+	json_array_foreach(changes, i, c)
+	{
+		const char *path =
+			json_string_value(json_object_get(c, "path"));
 		const char *op = json_string_value(json_object_get(c, "op"));
 		json_t *from = json_object_get(c, "from");
 		json_t *to = json_object_get(c, "to");
@@ -99,7 +101,8 @@ fuzz_apply_changes(json_t *doc, const json_t *changes)
 		FUZZ_CHECK((to != NULL) == !is_op(op, "remove"));
 		if (path[0] == '\0') {
 			if (!is_op(op, "add"))
-				FUZZ_CHECK(doc != NULL && json_equal(doc, from));
+				FUZZ_CHECK(doc != NULL &&
+					   json_equal(doc, from));
 			else
 				FUZZ_CHECK(doc == NULL);
 			json_decref(doc);
@@ -119,9 +122,11 @@ fuzz_apply_changes(json_t *doc, const json_t *changes)
 			cur = json_object_get(parent, token);
 			if (is_op(op, "add")) {
 				FUZZ_CHECK(cur == NULL);
-				json_object_set_new(parent, token, json_deep_copy(to));
+				json_object_set_new(parent, token,
+						    json_deep_copy(to));
 			} else {
-				FUZZ_CHECK(cur != NULL && json_equal(cur, from));
+				FUZZ_CHECK(cur != NULL &&
+					   json_equal(cur, from));
 				if (is_op(op, "remove"))
 					json_object_del(parent, token);
 				else
@@ -137,13 +142,15 @@ fuzz_apply_changes(json_t *doc, const json_t *changes)
 			if (is_op(op, "add")) {
 				/* Adds land at the current end, in order. */
 				FUZZ_CHECK(idx == json_array_size(parent));
-				json_array_append_new(parent, json_deep_copy(to));
+				json_array_append_new(parent,
+						      json_deep_copy(to));
 			} else {
-				FUZZ_CHECK(json_equal(json_array_get(parent, idx),
-						      from));
+				FUZZ_CHECK(json_equal(
+					json_array_get(parent, idx), from));
 				if (is_op(op, "remove")) {
 					/* Removes take the last element. */
-					FUZZ_CHECK(idx + 1 == json_array_size(parent));
+					FUZZ_CHECK(idx + 1 ==
+						   json_array_size(parent));
 					json_array_remove(parent, idx);
 				} else {
 					json_array_set_new(parent, idx,

@@ -11,9 +11,10 @@
 #include <stdint.h>
 
 /* Abort with a message when cond is false: a broken invariant is a crash. */
-#define FUZZ_CHECK(cond) do { \
-	if (!(cond)) \
-		fuzz_fail(__FILE__, __LINE__, #cond); \
+#define FUZZ_CHECK(cond)                                      \
+	do {                                                  \
+		if (!(cond))                                  \
+			fuzz_fail(__FILE__, __LINE__, #cond); \
 	} while (0)
 
 void fuzz_fail(const char *file, int line, const char *what)

@@ -24,7 +24,8 @@ check_entries(const json_t *root, const char *base, prfaq_code rc,
 	json_t *e;
 
 	if (rc == PRFAQ_OK) {
-		FUZZ_CHECK(err->errors == NULL || json_array_size(err->errors) == 0);
+		FUZZ_CHECK(err->errors == NULL ||
+			   json_array_size(err->errors) == 0);
 		return;
 	}
 	FUZZ_CHECK(rc == PRFAQ_EINVAL);
@@ -34,9 +35,12 @@ check_entries(const json_t *root, const char *base, prfaq_code rc,
 	FUZZ_CHECK(json_array_size(err->errors) <= PRFAQ_ERRORS_MAX);
 	FUZZ_CHECK(!err->truncated ||
 		   json_array_size(err->errors) == PRFAQ_ERRORS_MAX);
-	json_array_foreach(err->errors, i, e) {
-		const char *ptr = json_string_value(json_object_get(e, "pointer"));
-		const char *msg = json_string_value(json_object_get(e, "message"));
+	json_array_foreach(err->errors, i, e)
+	{
+		const char *ptr =
+			json_string_value(json_object_get(e, "pointer"));
+		const char *msg =
+			json_string_value(json_object_get(e, "message"));
 		const char *rel;
 
 		FUZZ_CHECK(ptr != NULL && msg != NULL && msg[0] != '\0');
@@ -47,8 +51,10 @@ check_entries(const json_t *root, const char *base, prfaq_code rc,
 			char parent[64];
 			const char *slash = strrchr(rel, '/');
 
-			FUZZ_CHECK(slash != NULL && (size_t)(slash - rel) < sizeof(parent));
-			snprintf(parent, sizeof(parent), "%.*s", (int)(slash - rel), rel);
+			FUZZ_CHECK(slash != NULL &&
+				   (size_t)(slash - rel) < sizeof(parent));
+			snprintf(parent, sizeof(parent), "%.*s",
+				 (int)(slash - rel), rel);
 			FUZZ_CHECK(prfaq_pointer_get(root, parent) != NULL);
 			FUZZ_CHECK(prfaq_pointer_get(root, rel) == NULL);
 		} else {

@@ -24,13 +24,12 @@ count_values(const json_t *v, size_t limit)
 	json_t *c;
 
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, key, c)
-			if ((n += count_values(c, limit)) > limit)
-				return n;
+		json_object_foreach((json_t *)v, key,
+				    c) if ((n += count_values(c, limit)) >
+					   limit) return n;
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, c)
-			if ((n += count_values(c, limit)) > limit)
-				return n;
+		json_array_foreach(v, i, c) if ((n += count_values(c, limit)) >
+						limit) return n;
 	}
 	return n;
 }
@@ -50,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	prfaq_error_init(&err);
 	rc = prfaq_json_parse((const char *)data, size, &ours, &err);
 	theirs = json_loadb((const char *)data, size,
-			   JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+			    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (rc == PRFAQ_OK) {
 		FUZZ_CHECK(ours != NULL && ours != &sentinel);
 		FUZZ_CHECK(theirs != NULL);
@@ -66,7 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(err.detail[0] != '\0');
 		/* Only the value limit refuses what Jansson takes. */
 		if (theirs != NULL)
-			FUZZ_CHECK(strncmp(err.detail, "The JSON has more than", 22) == 0);
+			FUZZ_CHECK(strncmp(err.detail, "The JSON has more than",
+					   22) == 0);
 	}
 	json_decref(theirs);
 	prfaq_error_clear(&err);

@@ -22,13 +22,15 @@ reference_merge(const json_t *target, const json_t *patch)
 
 	if (!json_is_object(patch))
 		return json_deep_copy(patch);
-	result = json_is_object(target) ? json_deep_copy(target) : json_object();
-	json_object_foreach((json_t *)patch, key, value) {
+	result = json_is_object(target) ? json_deep_copy(target) :
+					  json_object();
+	json_object_foreach((json_t *)patch, key, value)
+	{
 		if (json_is_null(value)) {
 			json_object_del(result, key);
 		} else {
-			json_t *merged = reference_merge(json_object_get(result, key),
-							 value);
+			json_t *merged = reference_merge(
+				json_object_get(result, key), value);
 
 			json_object_set_new(result, key, merged);
 		}
@@ -47,13 +49,10 @@ shares(const json_t *a, const json_t *b)
 	if (a == b && (json_is_object(a) || json_is_array(a)))
 		return 1;
 	if (json_is_object(b)) {
-		json_object_foreach((json_t *)b, key, v)
-			if (shares(a, v))
-				return 1;
+		json_object_foreach((json_t *)b, key,
+				    v) if (shares(a, v)) return 1;
 	} else if (json_is_array(b)) {
-		json_array_foreach(b, i, v)
-			if (shares(a, v))
-				return 1;
+		json_array_foreach(b, i, v) if (shares(a, v)) return 1;
 	}
 	return 0;
 }
@@ -80,7 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	result = prfaq_merge_patch(target, patch);
 	FUZZ_CHECK(result != NULL);
-	FUZZ_CHECK(json_equal(target, target0) || (target == NULL && target0 == NULL));
+	FUZZ_CHECK(json_equal(target, target0) ||
+		   (target == NULL && target0 == NULL));
 	FUZZ_CHECK(json_equal(patch, patch0));
 	FUZZ_CHECK(!shares(result, patch) && !shares(patch, result));
 	if (target != NULL)

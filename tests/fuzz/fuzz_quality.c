@@ -32,16 +32,22 @@ check_report(const json_t *content, const char *today)
 
 	findings = json_object_get(report, "findings");
 	FUZZ_CHECK(json_is_array(findings));
-	json_array_foreach(findings, i, f) {
-		const char *sev = json_string_value(json_object_get(f, "severity"));
-		const char *ptr = json_string_value(json_object_get(f, "pointer"));
+	json_array_foreach(findings, i, f)
+	{
+		const char *sev =
+			json_string_value(json_object_get(f, "severity"));
+		const char *ptr =
+			json_string_value(json_object_get(f, "pointer"));
 		json_t *p = json_object_get(f, "points");
 
 		FUZZ_CHECK(sev != NULL);
-		FUZZ_CHECK(strcmp(sev, "error") == 0 || strcmp(sev, "warning") == 0 ||
+		FUZZ_CHECK(strcmp(sev, "error") == 0 ||
+			   strcmp(sev, "warning") == 0 ||
 			   strcmp(sev, "info") == 0);
-		FUZZ_CHECK(json_string_value(json_object_get(f, "rule")) != NULL);
-		FUZZ_CHECK(json_string_value(json_object_get(f, "message")) != NULL);
+		FUZZ_CHECK(json_string_value(json_object_get(f, "rule")) !=
+			   NULL);
+		FUZZ_CHECK(json_string_value(json_object_get(f, "message")) !=
+			   NULL);
 		FUZZ_CHECK(ptr != NULL && (ptr[0] == '\0' || ptr[0] == '/'));
 		FUZZ_CHECK(json_is_integer(p) && json_integer_value(p) >= 0);
 		if (strcmp(sev, "info") == 0)
@@ -54,10 +60,13 @@ check_report(const json_t *content, const char *today)
 
 	stats = json_object_get(report, "stats");
 	FUZZ_CHECK(json_is_object(stats));
-	FUZZ_CHECK(json_is_integer(json_object_get(stats, "press_release_words")));
+	FUZZ_CHECK(
+		json_is_integer(json_object_get(stats, "press_release_words")));
 	FUZZ_CHECK(json_is_integer(json_object_get(stats, "faq_words")));
-	FUZZ_CHECK(json_is_integer(json_object_get(stats, "external_questions")));
-	FUZZ_CHECK(json_is_integer(json_object_get(stats, "internal_questions")));
+	FUZZ_CHECK(
+		json_is_integer(json_object_get(stats, "external_questions")));
+	FUZZ_CHECK(
+		json_is_integer(json_object_get(stats, "internal_questions")));
 
 	again = prfaq_quality_check(content, &opts);
 	FUZZ_CHECK(again != NULL && json_equal(again, report));

@@ -20,13 +20,14 @@
 #include "prfaq/render.h"
 
 static const char *const allowed_tags[] = {
-	"html", "head", "meta", "title", "style", "body", "article", "header",
-	"div", "section", "h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote",
-	"ul", "ol", "li", "a", "em", "strong", "br", "hr", NULL,
+	"html",	  "head", "meta",    "title",	   "style", "body", "article",
+	"header", "div",  "section", "h1",	   "h2",    "h3",   "h4",
+	"h5",	  "h6",	  "p",	     "blockquote", "ul",    "ol",   "li",
+	"a",	  "em",	  "strong",  "br",	   "hr",    NULL,
 };
 static const char *const allowed_attrs[] = {
-	"charset", "http-equiv", "content", "name", "class", "href", "title",
-	"start", NULL,
+	"charset", "http-equiv", "content", "name", "class",
+	"href",	   "title",	 "start",   NULL,
 };
 
 static bool
@@ -60,7 +61,8 @@ check_html(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		FUZZ_CHECK(strncmp(s + i, "<!--", 4) != 0);	/* raw HTML dropped */
+		FUZZ_CHECK(strncmp(s + i, "<!--", 4) !=
+			   0); /* raw HTML dropped */
 		if (strncmp(s + i, "<!DOCTYPE html>", 15) == 0) {
 			i += 15;
 			continue;
@@ -71,7 +73,8 @@ check_html(const char *s, size_t n)
 		name = j;
 		while (j < n && is_name_char(s[j]))
 			j++;
-		FUZZ_CHECK(j > name && in_list(allowed_tags, s + name, j - name));
+		FUZZ_CHECK(j > name &&
+			   in_list(allowed_tags, s + name, j - name));
 		is_a = j - name == 1 && (s[name] == 'a' || s[name] == 'A');
 		if (j - name == 5 && strncasecmp(s + name, "style", 5) == 0 &&
 		    s[i + 1] != '/') {
@@ -88,12 +91,14 @@ check_html(const char *s, size_t n)
 			while (j < n && s[j] == ' ')
 				j++;
 			FUZZ_CHECK(j < n);
-			if (s[j] == '>' || (s[j] == '/' && j + 1 < n && s[j + 1] == '>'))
+			if (s[j] == '>' ||
+			    (s[j] == '/' && j + 1 < n && s[j + 1] == '>'))
 				break;
 			an = j;
 			while (j < n && is_name_char(s[j]))
 				j++;
-			FUZZ_CHECK(j > an && in_list(allowed_attrs, s + an, j - an));
+			FUZZ_CHECK(j > an &&
+				   in_list(allowed_attrs, s + an, j - an));
 			if (j < n && s[j] == '=') {
 				size_t v;
 
@@ -105,9 +110,15 @@ check_html(const char *s, size_t n)
 					j++;
 				}
 				FUZZ_CHECK(j < n);
-				if (is_a && j - an >= 4 && strncasecmp(s + an, "href", 4) == 0)
-					FUZZ_CHECK((j - v >= 7 && strncasecmp(s + v, "http://", 7) == 0) ||
-						   (j - v >= 8 && strncasecmp(s + v, "https://", 8) == 0));
+				if (is_a && j - an >= 4 &&
+				    strncasecmp(s + an, "href", 4) == 0)
+					FUZZ_CHECK(
+						(j - v >= 7 &&
+						 strncasecmp(s + v, "http://",
+							     7) == 0) ||
+						(j - v >= 8 &&
+						 strncasecmp(s + v, "https://",
+							     8) == 0));
 				j++;
 			}
 		}
@@ -127,8 +138,8 @@ render(const json_t *doc)
 	FUZZ_CHECK(html.data != NULL && html.len == strlen(html.data));
 	check_html(html.data, html.len);
 
-	whole = cmark_markdown_to_html(md.data, md.len,
-				       CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
+	whole = cmark_markdown_to_html(
+		md.data, md.len, CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
 	FUZZ_CHECK(whole != NULL);
 	check_html(whole, strlen(whole));
 	free(whole);

@@ -18,7 +18,11 @@
 #include "fuzz_common.h"
 #include "http_internal.h"
 
-static void dummy(struct prfaq_request *req) { (void)req; }
+static void
+dummy(struct prfaq_request *req)
+{
+	(void)req;
+}
 
 /* The API's routes (src/api/routes.def), with a handler that is never run. */
 static const struct prfaq_route routes[] = {
@@ -32,8 +36,8 @@ static const struct prfaq_route routes[] = {
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static const enum prfaq_method methods[8] = {
-	0, PRFAQ_GET, PRFAQ_HEAD, PRFAQ_POST, PRFAQ_PUT, PRFAQ_PATCH,
-	PRFAQ_DELETE, PRFAQ_OPTIONS,
+	0,	   PRFAQ_GET,	PRFAQ_HEAD,   PRFAQ_POST,
+	PRFAQ_PUT, PRFAQ_PATCH, PRFAQ_DELETE, PRFAQ_OPTIONS,
 };
 
 static struct router *router;
@@ -102,7 +106,8 @@ is_param(const char *seg, size_t len)
 
 /* The naive matcher: allow set and first route for method. */
 static unsigned
-reference(const char *path, enum prfaq_method method, const struct prfaq_route **route)
+reference(const char *path, enum prfaq_method method,
+	  const struct prfaq_route **route)
 {
 	const char *ps[ROUTER_MAX_SEGMENTS], *rs[ROUTER_MAX_SEGMENTS];
 	size_t pl[ROUTER_MAX_SEGMENTS], rl[ROUTER_MAX_SEGMENTS];
@@ -114,13 +119,15 @@ reference(const char *path, enum prfaq_method method, const struct prfaq_route *
 	if (np < 0)
 		return 0;
 	for (size_t i = 0; i < NROUTES; i++) {
-		int nr = split(routes[i].pattern, rs, rl, ROUTER_MAX_SEGMENTS), k;
+		int nr = split(routes[i].pattern, rs, rl, ROUTER_MAX_SEGMENTS),
+		    k;
 
 		if (nr != np)
 			continue;
 		for (k = 0; k < nr; k++)
 			if (!is_param(rs[k], rl[k]) &&
-			    (rl[k] != pl[k] || memcmp(rs[k], ps[k], pl[k]) != 0))
+			    (rl[k] != pl[k] ||
+			     memcmp(rs[k], ps[k], pl[k]) != 0))
 				break;
 		if (k != nr)
 			continue;
@@ -154,7 +161,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0)
 		return 0;
 	method = methods[data[0] & 7];
-	cap = 1 + (size_t)(data[0] >> 3);	/* 1..32 bytes of Allow */
+	cap = 1 + (size_t)(data[0] >> 3); /* 1..32 bytes of Allow */
 	plen = strnlen((const char *)data + 1, size - 1);
 	target = malloc(plen + 1);
 	path = malloc(plen + 1);
@@ -195,7 +202,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t nparams = 0;
 
 		FUZZ_CHECK(m.index < NROUTES && &routes[m.index] == m.route);
-		for (const char *p = m.route->pattern; (p = strchr(p, '{')) != NULL; p++)
+		for (const char *p = m.route->pattern;
+		     (p = strchr(p, '{')) != NULL; p++)
 			nparams++;
 		FUZZ_CHECK(m.nparams == nparams);
 		for (size_t i = 0; i < m.nparams; i++) {
@@ -203,9 +211,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			/* A whole segment of the path, never empty, never a '/'. */
 			FUZZ_CHECK(v > split_path && v < split_path + plen);
-			FUZZ_CHECK(v[-1] == '\0' && path[v - split_path - 1] == '/');
+			FUZZ_CHECK(v[-1] == '\0' &&
+				   path[v - split_path - 1] == '/');
 			FUZZ_CHECK(v[0] != '\0' && strchr(v, '/') == NULL);
-			FUZZ_CHECK(memcmp(v, path + (v - split_path), strlen(v)) == 0);
+			FUZZ_CHECK(memcmp(v, path + (v - split_path),
+					  strlen(v)) == 0);
 			FUZZ_CHECK(m.param_name_lens[i] > 0);
 		}
 	}

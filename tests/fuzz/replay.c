@@ -86,13 +86,15 @@ replay_dir(const char *dir)
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
-			if ((bigger = realloc(names, cap * sizeof(*names))) == NULL) {
+			if ((bigger = realloc(names, cap * sizeof(*names))) ==
+			    NULL) {
 				rc = -1;
 				break;
 			}
 			names = bigger;
 		}
-		if ((names[n] = malloc(strlen(dir) + strlen(e->d_name) + 2)) == NULL) {
+		if ((names[n] = malloc(strlen(dir) + strlen(e->d_name) + 2)) ==
+		    NULL) {
 			rc = -1;
 			break;
 		}

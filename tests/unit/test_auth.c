@@ -77,7 +77,8 @@ static void
 test_cache_hit_and_evict(void **state)
 {
 	struct prfaq_auth_cache *c = prfaq_auth_cache_new(5);
-	struct prfaq_caller a = caller_of(USER, TOK1), b = caller_of(USER, TOK2);
+	struct prfaq_caller a = caller_of(USER, TOK1),
+			    b = caller_of(USER, TOK2);
 	struct prfaq_caller out;
 	uint8_t h1[PRFAQ_SHA256_LEN], h2[PRFAQ_SHA256_LEN];
 	uint64_t epoch;
@@ -129,7 +130,8 @@ static void
 test_cache_evicts_an_id_in_any_case(void **state)
 {
 	struct prfaq_auth_cache *c = prfaq_auth_cache_new(5);
-	struct prfaq_caller a = caller_of(USER, "abcdef01-2345-4678-89ab-cdef01234567");
+	struct prfaq_caller a =
+		caller_of(USER, "abcdef01-2345-4678-89ab-cdef01234567");
 	struct prfaq_caller out;
 	uint8_t h[PRFAQ_SHA256_LEN];
 	uint64_t epoch;
@@ -168,7 +170,8 @@ main(void)
 		cmocka_unit_test(test_generated_tokens_are_well_formed),
 		cmocka_unit_test(test_malformed_tokens),
 		cmocka_unit_test(test_cache_hit_and_evict),
-		cmocka_unit_test(test_cache_refuses_answers_older_than_an_eviction),
+		cmocka_unit_test(
+			test_cache_refuses_answers_older_than_an_eviction),
 		cmocka_unit_test(test_cache_evicts_an_id_in_any_case),
 		cmocka_unit_test(test_cache_disabled),
 	};

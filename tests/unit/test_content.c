@@ -18,7 +18,7 @@
 #include "prfaq/error.h"
 #include "prfaq/json.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                */
@@ -115,8 +115,8 @@ content_at(const char *path, json_t *value)
 		json_t *child;
 
 		if (i + 1 == n) {
-			assert_int_equal(json_object_set_new(cur, tok[i],
-							     value), 0);
+			assert_int_equal(
+				json_object_set_new(cur, tok[i], value), 0);
 			break;
 		}
 		child = json_object();
@@ -295,10 +295,12 @@ test_doc_full(void **state)
 	char text[4096];
 
 	(void)state;
-	snprintf(text, sizeof(text),
-		 "{'title': 'Instant refunds', 'team': 'payments',"
-		 " 'tags': ['prime', 'refunds'], 'change_note': 'First\\ndraft',"
-		 " 'content': %s}", full_content);
+	snprintf(
+		text, sizeof(text),
+		"{'title': 'Instant refunds', 'team': 'payments',"
+		" 'tags': ['prime', 'refunds'], 'change_note': 'First\\ndraft',"
+		" 'content': %s}",
+		full_content);
 	expect_doc_ok(text, PRFAQ_DOC_CREATE);
 	expect_doc_ok(text, PRFAQ_DOC_REPLACE);
 	expect_doc_ok(text, PRFAQ_DOC_MERGED);
@@ -369,7 +371,8 @@ test_doc_required_by_mode(void **state)
 
 	/* Content is optional on create and after a merge. */
 	expect_doc_ok("{'title': 'x', 'team': 't', 'tags': ['a'],"
-		      " 'change_note': 'n'}", PRFAQ_DOC_CREATE);
+		      " 'change_note': 'n'}",
+		      PRFAQ_DOC_CREATE);
 	expect_doc_ok("{'title': 'x', 'team': 't'}", PRFAQ_DOC_MERGED);
 }
 
@@ -567,7 +570,8 @@ test_doc_unknown_members(void **state)
 			 "unknown member: not part of the PR/FAQ schema");
 	/* Server-owned fields of a fetched document are not accepted back. */
 	assert_int_equal(doc("{'id': 'u', 'title': 'x', 'version': 3,"
-			     " 'Title': 'y'}", PRFAQ_DOC_CREATE, &err),
+			     " 'Title': 'y'}",
+			     PRFAQ_DOC_CREATE, &err),
 			 PRFAQ_EINVAL);
 	assert_int_equal(error_count(&err), 3);
 	expect_error(&err, 0, "/id",
@@ -608,7 +612,8 @@ test_doc_bad_mode(void **state)
 	(void)state;
 	prfaq_error_init(&err);
 	assert_int_equal(prfaq_doc_validate(body, (enum prfaq_doc_mode)42,
-					    &err), PRFAQ_EINTERNAL);
+					    &err),
+			 PRFAQ_EINTERNAL);
 	assert_int_equal(err.code, PRFAQ_EINTERNAL);
 	assert_null(err.errors);
 	json_decref(body);
@@ -639,14 +644,16 @@ test_doc_collects_all_errors(void **state)
 	struct prfaq_error err;
 
 	(void)state;
-	assert_int_equal(doc(
-		"{'title': '', 'team': 5, 'tags': ['a', 'a'],"
-		" 'content': {'press_release': {'headline': 1,"
-		"   'launch_date': '2027-02-29', 'leader_quote': {'who': 'x'}},"
-		"  'faq': {'external': [{'question': 'ok'},"
-		"                      {'question': 2, 'bogus': 1}]},"
-		"  'visuals': [{'url': 'ftp://x'}]},"
-		" 'extra': true}", PRFAQ_DOC_CREATE, &err), PRFAQ_EINVAL);
+	assert_int_equal(
+		doc("{'title': '', 'team': 5, 'tags': ['a', 'a'],"
+		    " 'content': {'press_release': {'headline': 1,"
+		    "   'launch_date': '2027-02-29', 'leader_quote': {'who': 'x'}},"
+		    "  'faq': {'external': [{'question': 'ok'},"
+		    "                      {'question': 2, 'bogus': 1}]},"
+		    "  'visuals': [{'url': 'ftp://x'}]},"
+		    " 'extra': true}",
+		    PRFAQ_DOC_CREATE, &err),
+		PRFAQ_EINVAL);
 	assert_int_equal(err.code, PRFAQ_EINVAL);
 	assert_int_equal(error_count(&err), 10);
 	expect_error(&err, 0, "/title", "must not be empty");
@@ -816,13 +823,12 @@ test_content_text_types(void **state)
 			expect_content_error(content_at(text_fields[i].path,
 							J(wrong[k])),
 					     ptr, "must be a string");
-		expect_content_ok(content_at(text_fields[i].path,
-					     json_string("")));
+		expect_content_ok(
+			content_at(text_fields[i].path, json_string("")));
 	}
-	expect_content_error(content_at("/press_release/launch_date",
-					J("20270301")),
-			     "/content/press_release/launch_date",
-			     "must be a string");
+	expect_content_error(
+		content_at("/press_release/launch_date", J("20270301")),
+		"/content/press_release/launch_date", "must be a string");
 	expect_content_error(content_at("/visuals/0/url", J("{}")),
 			     "/content/visuals/0/url", "must be a string");
 }
@@ -840,8 +846,8 @@ test_content_text_limits(void **state)
 		snprintf(msg, sizeof(msg),
 			 "must be at most %zu characters (got %zu)", max,
 			 max + 1);
-		expect_content_ok(content_at(text_fields[i].path,
-					     mb_string(max)));
+		expect_content_ok(
+			content_at(text_fields[i].path, mb_string(max)));
 		expect_content_error(content_at(text_fields[i].path,
 						mb_string(max + 1)),
 				     ptr, msg);
@@ -857,8 +863,8 @@ test_content_text_controls(void **state)
 		char ptr[128];
 
 		full_pointer(ptr, sizeof(ptr), path);
-		expect_content_ok(content_at(path,
-					     json_string("a\nb\r\nc\td")));
+		expect_content_ok(
+			content_at(path, json_string("a\nb\r\nc\td")));
 		expect_content_error(content_at(path, json_string("a\x01")),
 				     ptr,
 				     "must not contain control characters "
@@ -881,8 +887,8 @@ test_content_text_controls(void **state)
 			     "must not contain control characters other than "
 			     "newline, carriage return and tab (found U+0000)");
 	/* Just past the C1 range, and other non-ASCII text, are fine. */
-	expect_content_ok(content_at("/customer/who",
-				     json_string("\xc2\xa0\xc2\xa9 \xe2\x80\xa8")));
+	expect_content_ok(content_at(
+		"/customer/who", json_string("\xc2\xa0\xc2\xa9 \xe2\x80\xa8")));
 
 	/*
 	 * The scan skips eight clean bytes at a time: every control at every
@@ -891,29 +897,38 @@ test_content_text_controls(void **state)
 	 * non-ASCII letters around the boundaries.
 	 */
 	for (size_t len = 1; len <= 40; len++) {
-		static const struct { const char *bytes; size_t n; const char *cp; } bad[] = {
-			{ "\x01", 1, "0001" }, { "\x1f", 1, "001F" }, { "\x7f", 1, "007F" },
-			{ "\xc2\x80", 2, "0080" }, { "\xc2\x9f", 2, "009F" }, { "\x00", 1, "0000" },
+		static const struct {
+			const char *bytes;
+			size_t n;
+			const char *cp;
+		} bad[] = {
+			{ "\x01", 1, "0001" },	   { "\x1f", 1, "001F" },
+			{ "\x7f", 1, "007F" },	   { "\xc2\x80", 2, "0080" },
+			{ "\xc2\x9f", 2, "009F" }, { "\x00", 1, "0000" },
 		};
 		char text[64], msg[160];
 
 		memset(text, 'a', len);
 		for (size_t k = 0; k + 1 < len; k += 3)
 			text[k] = (k % 2) ? '\n' : 'b';
-		expect_content_ok(content_at("/customer/who", json_stringn(text, len)));
+		expect_content_ok(
+			content_at("/customer/who", json_stringn(text, len)));
 		memcpy(text, "caf\xc3\xa9\xc2\xa0", len < 7 ? 0 : 7);
-		expect_content_ok(content_at("/customer/who", json_stringn(text, len)));
+		expect_content_ok(
+			content_at("/customer/who", json_stringn(text, len)));
 		for (size_t b = 0; b < NELEM(bad); b++) {
 			for (size_t at = 0; at + bad[b].n <= len; at++) {
 				memset(text, 'a', len);
 				memcpy(text + at, bad[b].bytes, bad[b].n);
-				snprintf(msg, sizeof(msg),
-					 "must not contain control characters other than "
-					 "newline, carriage return and tab (found U+%s)",
-					 bad[b].cp);
-				expect_content_error(content_at("/customer/who",
-								json_stringn(text, len)),
-						     "/content/customer/who", msg);
+				snprintf(
+					msg, sizeof(msg),
+					"must not contain control characters other than "
+					"newline, carriage return and tab (found U+%s)",
+					bad[b].cp);
+				expect_content_error(
+					content_at("/customer/who",
+						   json_stringn(text, len)),
+					"/content/customer/who", msg);
 			}
 		}
 	}
@@ -970,7 +985,8 @@ test_content_nul_in_key(void **state)
 
 	(void)state;
 	assert_int_equal(json_object_setn_new(pr, "headline\0x", 10,
-					      json_string("h")), 0);
+					      json_string("h")),
+			 0);
 	assert_int_equal(content(c, &err), PRFAQ_EINVAL);
 	assert_int_equal(error_count(&err), 1);
 	expect_error(&err, 0, "/content/press_release/headline",
@@ -987,7 +1003,8 @@ test_content_pointer_escaping(void **state)
 	assert_int_equal(content(J("{'a/b': 1, 'm~n': 2, '': 3, '~1': 4,"
 				   " 'press_release': {'x/y~z': 1},"
 				   " 'faq': {'external': [{'q/a': 1}]}}"),
-				 &err), PRFAQ_EINVAL);
+				 &err),
+			 PRFAQ_EINVAL);
 	assert_int_equal(error_count(&err), 6);
 	expect_error(&err, 0, "/content/a~1b", NULL);
 	expect_error(&err, 1, "/content/m~0n", NULL);
@@ -1001,8 +1018,8 @@ test_content_pointer_escaping(void **state)
 static void
 expect_date_ok(const char *date)
 {
-	expect_content_ok(content_at("/press_release/launch_date",
-				     json_string(date)));
+	expect_content_ok(
+		content_at("/press_release/launch_date", json_string(date)));
 }
 
 static void
@@ -1017,16 +1034,27 @@ static void
 test_content_launch_date(void **state)
 {
 	static const char *bad_form[] = {
-		"2027-3-1", "2027-03-1", "27-03-01", "2027/03/01",
-		"2027-03-01T00:00:00Z", " 2027-03-01", "2027-03-01 ",
-		"2027-03-0a", "+027-03-01", "2027-03", "2027", "01-03-2027",
-		"2027--3-01", "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x97-03-01",
-		"2027-03-01\n", "tomorrow",
+		"2027-3-1",
+		"2027-03-1",
+		"27-03-01",
+		"2027/03/01",
+		"2027-03-01T00:00:00Z",
+		" 2027-03-01",
+		"2027-03-01 ",
+		"2027-03-0a",
+		"+027-03-01",
+		"2027-03",
+		"2027",
+		"01-03-2027",
+		"2027--3-01",
+		"\xef\xbc\x92\xef\xbc\x90\xef\xbc\x92\xef\xbc\x97-03-01",
+		"2027-03-01\n",
+		"tomorrow",
 	};
 
 	(void)state;
-	expect_date_ok("2028-02-29");	/* leap year */
-	expect_date_ok("2000-02-29");	/* divisible by 400 */
+	expect_date_ok("2028-02-29"); /* leap year */
+	expect_date_ok("2000-02-29"); /* divisible by 400 */
 	expect_date_ok("2027-02-28");
 	expect_date_ok("2027-01-31");
 	expect_date_ok("2027-04-30");
@@ -1041,7 +1069,7 @@ test_content_launch_date(void **state)
 	expect_date_error("2027-02-29",
 			  "must be a real calendar date in YYYY-MM-DD form "
 			  "(2027-02 has 28 days)");
-	expect_date_error("1900-02-29",	/* divisible by 100, not 400 */
+	expect_date_error("1900-02-29", /* divisible by 100, not 400 */
 			  "must be a real calendar date in YYYY-MM-DD form "
 			  "(1900-02 has 28 days)");
 	expect_date_error("2028-02-30",
@@ -1081,31 +1109,45 @@ static void
 test_content_visual_url(void **state)
 {
 	static const char *ok[] = {
-		"https://example.com", "http://example.com/a?b=c#d",
-		"HTTPS://EXAMPLE.COM/", "Http://example.com",
+		"https://example.com",
+		"http://example.com/a?b=c#d",
+		"HTTPS://EXAMPLE.COM/",
+		"Http://example.com",
 		"https://user:pw@host.example:8443/x",
-		"https://[::1]:8080/", "https://10.0.0.1/img.png",
-		"https://example.com?q", "https://example.com#top",
+		"https://[::1]:8080/",
+		"https://10.0.0.1/img.png",
+		"https://example.com?q",
+		"https://example.com#top",
 		"https://\xe4\xbe\x8b\xe3\x81\x88.jp/\xe3\x83\x91\xe3\x82\xb9",
 		"",
 	};
 	static const char *bad_scheme[] = {
-		"ftp://example.com/file", "javascript:alert(1)",
+		"ftp://example.com/file",
+		"javascript:alert(1)",
 		"JavaScript://example.com/%0aalert(1)",
 		"data:text/html,<script>alert(1)</script>",
-		"mailto:a@example.com", "//example.com/x", "example.com",
-		"/relative/path.png", "https:/example.com", "https:example.com",
-		"httpx://example.com", " https://example.com", "file:///etc/passwd",
+		"mailto:a@example.com",
+		"//example.com/x",
+		"example.com",
+		"/relative/path.png",
+		"https:/example.com",
+		"https:example.com",
+		"httpx://example.com",
+		" https://example.com",
+		"file:///etc/passwd",
 	};
 	static const char *no_host[] = {
-		"https://", "http://", "https:///path", "https://:443/",
-		"https://user@/x", "http://?q", "http://#f", "https://[]/",
-		"https://user:pw@:80",
+		"https://",	 "http://",	    "https:///path",
+		"https://:443/", "https://user@/x", "http://?q",
+		"http://#f",	 "https://[]/",	    "https://user:pw@:80",
 	};
 	static const char *space[] = {
-		"https://exa mple.com", "https://example.com/\t",
-		"https://example.com/a\nb", "https://example.com/\x7f",
-		"https://example.com/\xc2\xa0x", "https://example.com/\xe2\x80\x8b",
+		"https://exa mple.com",
+		"https://example.com/\t",
+		"https://example.com/a\nb",
+		"https://example.com/\x7f",
+		"https://example.com/\xc2\xa0x",
+		"https://example.com/\xe2\x80\x8b",
 		"https://a.example\\@b.example/",
 	};
 	const char *scheme_msg = "must be an absolute http:// or https:// URL";
@@ -1150,7 +1192,9 @@ static void
 test_content_list_limits(void **state)
 {
 	static const char *lists[] = {
-		"/faq/external", "/faq/internal", "/visuals",
+		"/faq/external",
+		"/faq/internal",
+		"/visuals",
 	};
 	json_t *qa = J("{'question': 'q', 'answer': 'a'}");
 	json_t *visual = J("{'title': 't', 'url': 'https://e.example/'}");
@@ -1164,10 +1208,10 @@ test_content_list_limits(void **state)
 		snprintf(msg, sizeof(msg),
 			 "must have at most %d entries (got %d)",
 			 PRFAQ_LIST_MAX, PRFAQ_LIST_MAX + 1);
-		expect_content_ok(content_list(lists[i], PRFAQ_LIST_MAX,
-					       entry));
-		expect_content_error(content_list(lists[i],
-						  PRFAQ_LIST_MAX + 1, entry),
+		expect_content_ok(
+			content_list(lists[i], PRFAQ_LIST_MAX, entry));
+		expect_content_error(content_list(lists[i], PRFAQ_LIST_MAX + 1,
+						  entry),
 				     ptr, msg);
 	}
 	json_decref(qa);
@@ -1272,7 +1316,7 @@ test_content_huge_list(void **state)
  * Deep, but not so deep that Jansson's own recursive json_decref() in the
  * test would be the thing that overflows the stack.
  */
-#define HOSTILE_DEPTH	2000
+#define HOSTILE_DEPTH 2000
 
 static json_t *
 deep_array(size_t depth)
@@ -1300,10 +1344,10 @@ test_content_hostile_nesting(void **state)
 					deep_array(HOSTILE_DEPTH)),
 			     "/content/press_release/headline",
 			     "must be a string");
-	expect_content_error(content_at("/faq/external",
-					json_pack("[o]",
-						  deep_array(HOSTILE_DEPTH))),
-			     "/content/faq/external/0", "must be an object");
+	expect_content_error(
+		content_at("/faq/external",
+			   json_pack("[o]", deep_array(HOSTILE_DEPTH))),
+		"/content/faq/external/0", "must be an object");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1372,15 +1416,16 @@ static void
 test_merge_rfc7396_section3(void **state)
 {
 	(void)state;
-	expect_merge("{'title': 'Goodbye!',"
-		     " 'author': {'givenName': 'John', 'familyName': 'Doe'},"
-		     " 'tags': ['example', 'sample'],"
-		     " 'content': 'This will be unchanged'}",
-		     "{'title': 'Hello!', 'phoneNumber': '+01-555-555-5555',"
-		     " 'author': {'familyName': null}, 'tags': ['example']}",
-		     "{'title': 'Hello!', 'author': {'givenName': 'John'},"
-		     " 'tags': ['example'], 'content': 'This will be unchanged',"
-		     " 'phoneNumber': '+01-555-555-5555'}");
+	expect_merge(
+		"{'title': 'Goodbye!',"
+		" 'author': {'givenName': 'John', 'familyName': 'Doe'},"
+		" 'tags': ['example', 'sample'],"
+		" 'content': 'This will be unchanged'}",
+		"{'title': 'Hello!', 'phoneNumber': '+01-555-555-5555',"
+		" 'author': {'familyName': null}, 'tags': ['example']}",
+		"{'title': 'Hello!', 'author': {'givenName': 'John'},"
+		" 'tags': ['example'], 'content': 'This will be unchanged',"
+		" 'phoneNumber': '+01-555-555-5555'}");
 }
 
 static void
@@ -1390,16 +1435,17 @@ test_merge_prfaq(void **state)
 	json_t *t, *p, *got;
 
 	(void)state;
-	expect_merge("{'title': 'a', 'team': 't', 'tags': ['x'],"
-		     " 'content': {'press_release': {'headline': 'H',"
-		     " 'summary': 'S'}, 'faq': {'external': [{'question': 'q'}]}}}",
-		     "{'team': null, 'tags': ['y', 'z'],"
-		     " 'content': {'press_release': {'headline': 'H2',"
-		     " 'summary': null, 'location': 'SEA'},"
-		     " 'faq': {'external': []}}}",
-		     "{'title': 'a', 'tags': ['y', 'z'],"
-		     " 'content': {'press_release': {'headline': 'H2',"
-		     " 'location': 'SEA'}, 'faq': {'external': []}}}");
+	expect_merge(
+		"{'title': 'a', 'team': 't', 'tags': ['x'],"
+		" 'content': {'press_release': {'headline': 'H',"
+		" 'summary': 'S'}, 'faq': {'external': [{'question': 'q'}]}}}",
+		"{'team': null, 'tags': ['y', 'z'],"
+		" 'content': {'press_release': {'headline': 'H2',"
+		" 'summary': null, 'location': 'SEA'},"
+		" 'faq': {'external': []}}}",
+		"{'title': 'a', 'tags': ['y', 'z'],"
+		" 'content': {'press_release': {'headline': 'H2',"
+		" 'location': 'SEA'}, 'faq': {'external': []}}}");
 	/* An object patched over a scalar member replaces it. */
 	expect_merge("{'content': 'oops'}", "{'content': {'faq': {'x': null}}}",
 		     "{'content': {'faq': {}}}");
@@ -1520,9 +1566,11 @@ test_diff_root_scalars(void **state)
 	json_t *one = json_integer(1);
 
 	(void)state;
-	expect_diff("1", "2", "[{'path': '', 'op': 'replace', 'from': 1,"
+	expect_diff("1", "2",
+		    "[{'path': '', 'op': 'replace', 'from': 1,"
 		    " 'to': 2}]");
-	expect_diff("{}", "[]", "[{'path': '', 'op': 'replace', 'from': {},"
+	expect_diff("{}", "[]",
+		    "[{'path': '', 'op': 'replace', 'from': {},"
 		    " 'to': []}]");
 	got = prfaq_diff(NULL, NULL);
 	assert_int_equal(json_array_size(got), 0);
@@ -1535,7 +1583,8 @@ test_diff_root_scalars(void **state)
 	got = prfaq_diff(one, NULL);
 	assert_int_equal(json_array_size(got), 1);
 	assert_string_equal(json_string_value(json_object_get(
-				json_array_get(got, 0), "op")), "remove");
+				    json_array_get(got, 0), "op")),
+			    "remove");
 	assert_null(json_object_get(json_array_get(got, 0), "to"));
 	json_decref(got);
 	json_decref(one);
@@ -1560,7 +1609,8 @@ test_diff_objects(void **state)
 		"  'to': 'SEA'},"
 		" {'path': '/tags', 'op': 'add', 'to': ['t']}]");
 	/* Members in a's order, then those only in b, in b's order. */
-	expect_diff("{'z': 1, 'a': 2, 'm': 3}", "{'n': 0, 'a': 3, 'y': 4, 'z': 1}",
+	expect_diff("{'z': 1, 'a': 2, 'm': 3}",
+		    "{'n': 0, 'a': 3, 'y': 4, 'z': 1}",
 		    "[{'path': '/a', 'op': 'replace', 'from': 2, 'to': 3},"
 		    " {'path': '/m', 'op': 'remove', 'from': 3},"
 		    " {'path': '/n', 'op': 'add', 'to': 0},"
@@ -1602,17 +1652,18 @@ test_diff_arrays(void **state)
 		    "[{'path': '/1', 'op': 'remove', 'from': 'b'},"
 		    " {'path': '/0', 'op': 'remove', 'from': 'a'}]");
 	/* Arrays of objects are compared member by member. */
-	expect_diff("{'content': {'faq': {'external': ["
-		    " {'question': 'q0', 'answer': 'a0'},"
-		    " {'question': 'q1', 'answer': 'a1'}]}}}",
-		    "{'content': {'faq': {'external': ["
-		    " {'question': 'q0', 'answer': 'a0'},"
-		    " {'question': 'q1', 'answer': 'A1'},"
-		    " {'question': 'q2'}]}}}",
-		    "[{'path': '/content/faq/external/1/answer', 'op': 'replace',"
-		    "  'from': 'a1', 'to': 'A1'},"
-		    " {'path': '/content/faq/external/2', 'op': 'add',"
-		    "  'to': {'question': 'q2'}}]");
+	expect_diff(
+		"{'content': {'faq': {'external': ["
+		" {'question': 'q0', 'answer': 'a0'},"
+		" {'question': 'q1', 'answer': 'a1'}]}}}",
+		"{'content': {'faq': {'external': ["
+		" {'question': 'q0', 'answer': 'a0'},"
+		" {'question': 'q1', 'answer': 'A1'},"
+		" {'question': 'q2'}]}}}",
+		"[{'path': '/content/faq/external/1/answer', 'op': 'replace',"
+		"  'from': 'a1', 'to': 'A1'},"
+		" {'path': '/content/faq/external/2', 'op': 'add',"
+		"  'to': {'question': 'q2'}}]");
 }
 
 static void
@@ -1632,20 +1683,22 @@ test_diff_type_changes(void **state)
 	expect_diff("[true]", "[false]",
 		    "[{'path': '/0', 'op': 'replace', 'from': true,"
 		    " 'to': false}]");
-	expect_diff("[null]", "[{}]",
-		    "[{'path': '/0', 'op': 'replace', 'from': null, 'to': {}}]");
+	expect_diff(
+		"[null]", "[{}]",
+		"[{'path': '/0', 'op': 'replace', 'from': null, 'to': {}}]");
 }
 
 static void
 test_diff_weird_keys(void **state)
 {
 	(void)state;
-	expect_diff("{'a/b': 1, 'm~n': 2, '': 3, '~1': {'/': 4}}",
-		    "{'a/b': 9, 'm~n': 8, '': 7, '~1': {'/': 6}}",
-		    "[{'path': '/a~1b', 'op': 'replace', 'from': 1, 'to': 9},"
-		    " {'path': '/m~0n', 'op': 'replace', 'from': 2, 'to': 8},"
-		    " {'path': '/', 'op': 'replace', 'from': 3, 'to': 7},"
-		    " {'path': '/~01/~1', 'op': 'replace', 'from': 4, 'to': 6}]");
+	expect_diff(
+		"{'a/b': 1, 'm~n': 2, '': 3, '~1': {'/': 4}}",
+		"{'a/b': 9, 'm~n': 8, '': 7, '~1': {'/': 6}}",
+		"[{'path': '/a~1b', 'op': 'replace', 'from': 1, 'to': 9},"
+		" {'path': '/m~0n', 'op': 'replace', 'from': 2, 'to': 8},"
+		" {'path': '/', 'op': 'replace', 'from': 3, 'to': 7},"
+		" {'path': '/~01/~1', 'op': 'replace', 'from': 4, 'to': 6}]");
 }
 
 /* "add" carries only "to", "remove" only "from", "replace" both. */
@@ -1658,13 +1711,13 @@ test_diff_change_shape(void **state)
 
 	(void)state;
 	assert_int_equal(json_array_size(got), 3);
-	c = json_array_get(got, 0);	/* remove /x */
+	c = json_array_get(got, 0); /* remove /x */
 	assert_int_equal(json_object_size(c), 3);
 	assert_non_null(json_object_get(c, "from"));
 	assert_null(json_object_get(c, "to"));
-	c = json_array_get(got, 1);	/* replace /y */
+	c = json_array_get(got, 1); /* replace /y */
 	assert_int_equal(json_object_size(c), 4);
-	c = json_array_get(got, 2);	/* add /z */
+	c = json_array_get(got, 2); /* add /z */
 	assert_int_equal(json_object_size(c), 3);
 	assert_null(json_object_get(c, "from"));
 	assert_non_null(json_object_get(c, "to"));
@@ -1756,8 +1809,10 @@ apply_changes(json_t *doc_, const json_t *changes)
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(changes, i, c) {
-		const char *path = json_string_value(json_object_get(c, "path"));
+	json_array_foreach(changes, i, c)
+	{
+		const char *path =
+			json_string_value(json_object_get(c, "path"));
 		const char *op = json_string_value(json_object_get(c, "op"));
 		json_t *from = json_object_get(c, "from");
 		json_t *to = json_object_get(c, "to");
@@ -1771,7 +1826,7 @@ apply_changes(json_t *doc_, const json_t *changes)
 				assert_true(json_equal(doc_, from));
 			json_decref(doc_);
 			doc_ = strcmp(op, "remove") == 0 ? NULL :
-			       json_deep_copy(to);
+							   json_deep_copy(to);
 			continue;
 		}
 		parent_ptr = strdup(path);
@@ -1809,8 +1864,9 @@ apply_changes(json_t *doc_, const json_t *changes)
 					json_array_get(parent, idx), from));
 				if (strcmp(op, "remove") == 0) {
 					/* Removes always take the last one. */
-					assert_int_equal(idx + 1,
-							 json_array_size(parent));
+					assert_int_equal(
+						idx + 1,
+						json_array_size(parent));
 					json_array_remove(parent, idx);
 				} else {
 					json_array_set_new(parent, idx,
@@ -1856,7 +1912,8 @@ test_diff_roundtrip_pairs(void **state)
 		{ "{'a': [1]}", "{'a': [1, [2], {'x': 3}]}" },
 		{ "[[1, 2], [3]]", "[[1], [3, 4, 5], []]" },
 		{ "{'a': {'b': {'c': 1}}}", "{'a': {'b': [1]}}" },
-		{ "{'a/b': {'~': 1}, '': [0]}", "{'a/b': {'~': 2, '/': 3}, '': []}" },
+		{ "{'a/b': {'~': 1}, '': [0]}",
+		  "{'a/b': {'~': 2, '/': 3}, '': []}" },
 		{ "{'x': 1}", "[1, 2]" },
 		{ "'s'", "{'s': 's'}" },
 		{ "{'title': 'A', 'team': null, 'tags': ['a', 'b'],"

@@ -61,7 +61,8 @@ test_against_openssl(void **state)
 
 		prfaq_sha256(buf, len, ours);
 		assert_int_equal(EVP_Digest(buf, len, theirs, &n, EVP_sha256(),
-					    NULL), 1);
+					    NULL),
+				 1);
 		assert_memory_equal(ours, theirs, sizeof(ours));
 	}
 }

@@ -28,8 +28,7 @@ expect_parse_fails(const char *text, size_t len, const char *detail_part)
 	json_t *out = SENTINEL;
 
 	prfaq_error_init(&err);
-	assert_int_equal(prfaq_json_parse(text, len, &out, &err),
-			 PRFAQ_EINVAL);
+	assert_int_equal(prfaq_json_parse(text, len, &out, &err), PRFAQ_EINVAL);
 	assert_ptr_equal(out, SENTINEL);
 	assert_int_equal(err.code, PRFAQ_EINVAL);
 	assert_non_null(strstr(err.detail, "Malformed JSON at line"));
@@ -57,7 +56,8 @@ parse_ok(const char *text, size_t len)
 static void
 test_parse_object(void **state)
 {
-	const char *text = "{\"title\": \"Instant refunds\", \"tags\": [\"a\"]}";
+	const char *text =
+		"{\"title\": \"Instant refunds\", \"tags\": [\"a\"]}";
 	json_t *root = parse_ok(text, strlen(text));
 
 	(void)state;
@@ -143,10 +143,10 @@ test_parse_rejects_invalid_utf8(void **state)
 {
 	(void)state;
 	expect_parse_fails("\"\xff\"", 3, NULL);
-	expect_parse_fails("\"\xc0\xaf\"", 4, NULL);		/* overlong "/" */
-	expect_parse_fails("\"\xed\xa0\x80\"", 5, NULL);	/* surrogate */
-	expect_parse_fails("\"\xe2\x82\"", 4, NULL);		/* truncated */
-	expect_parse_fails("{\"\xff\": 1}", 8, NULL);		/* in a key */
+	expect_parse_fails("\"\xc0\xaf\"", 4, NULL);	 /* overlong "/" */
+	expect_parse_fails("\"\xed\xa0\x80\"", 5, NULL); /* surrogate */
+	expect_parse_fails("\"\xe2\x82\"", 4, NULL);	 /* truncated */
+	expect_parse_fails("{\"\xff\": 1}", 8, NULL);	 /* in a key */
 }
 
 static void
@@ -248,7 +248,8 @@ test_parse_value_limit(void **state)
 	memcpy(text + len, "\"}", 3);
 	len += 2;
 	v = parse_ok(text, len);
-	assert_int_equal(strlen(json_string_value(json_object_get(v, "a"))), n + 1);
+	assert_int_equal(strlen(json_string_value(json_object_get(v, "a"))),
+			 n + 1);
 	json_decref(v);
 
 	/* Deep nesting counts its brackets. */
@@ -360,13 +361,13 @@ test_pointer_malformed(void **state)
 	json_t *doc = rfc6901_doc();
 
 	(void)state;
-	assert_null(prfaq_pointer_get(doc, "foo"));	/* no leading "/" */
-	assert_null(prfaq_pointer_get(doc, "/m~2n"));	/* bad escape */
-	assert_null(prfaq_pointer_get(doc, "/m~"));	/* dangling "~" */
+	assert_null(prfaq_pointer_get(doc, "foo"));   /* no leading "/" */
+	assert_null(prfaq_pointer_get(doc, "/m~2n")); /* bad escape */
+	assert_null(prfaq_pointer_get(doc, "/m~"));   /* dangling "~" */
 	assert_null(prfaq_pointer_get(doc, "/~"));
 	assert_null(prfaq_pointer_get(doc, "/missing"));
-	assert_null(prfaq_pointer_get(doc, "/a~1b/x"));	/* into a number */
-	assert_null(prfaq_pointer_get(doc, "/foo/0/x"));	/* into a string */
+	assert_null(prfaq_pointer_get(doc, "/a~1b/x"));	 /* into a number */
+	assert_null(prfaq_pointer_get(doc, "/foo/0/x")); /* into a string */
 	assert_null(prfaq_pointer_get(NULL, ""));
 	assert_null(prfaq_pointer_get(doc, NULL));
 	json_decref(doc);
@@ -380,14 +381,13 @@ test_pointer_array_indexes(void **state)
 	(void)state;
 	assert_null(prfaq_pointer_get(doc, "/foo/2"));	/* past the end */
 	assert_null(prfaq_pointer_get(doc, "/foo/-"));	/* "-" names nothing */
-	assert_null(prfaq_pointer_get(doc, "/foo/01"));	/* leading zero */
+	assert_null(prfaq_pointer_get(doc, "/foo/01")); /* leading zero */
 	assert_null(prfaq_pointer_get(doc, "/foo/+1"));
 	assert_null(prfaq_pointer_get(doc, "/foo/-1"));
 	assert_null(prfaq_pointer_get(doc, "/foo/1x"));
-	assert_null(prfaq_pointer_get(doc, "/foo/"));	/* empty token */
+	assert_null(prfaq_pointer_get(doc, "/foo/")); /* empty token */
 	assert_null(prfaq_pointer_get(doc, "/foo/ 1"));
-	assert_null(prfaq_pointer_get(doc,
-				      "/foo/99999999999999999999999999"));
+	assert_null(prfaq_pointer_get(doc, "/foo/99999999999999999999999999"));
 	assert_non_null(prfaq_pointer_get(doc, "/foo/0"));
 	json_decref(doc);
 }
@@ -402,7 +402,8 @@ test_pointer_nested(void **state)
 
 	(void)state;
 	assert_string_equal(json_string_value(prfaq_pointer_get(
-				doc, "/content/faq/external/1/q")), "b");
+				    doc, "/content/faq/external/1/q")),
+			    "b");
 	expect_int_at(doc, "/content/faq/external/1//", 9);
 	assert_null(prfaq_pointer_get(doc, "/content/faq/external/2/q"));
 	json_decref(doc);
@@ -452,17 +453,28 @@ static void
 test_pointer_push_get_roundtrip(void **state)
 {
 	static const char *keys[] = {
-		"plain", "a/b", "m~n", "~0", "~1", "", "/", "~", "//~~",
-		"sp ace", "\xe2\x82\xac/\xe2\x82\xac", "0",
+		"plain",
+		"a/b",
+		"m~n",
+		"~0",
+		"~1",
+		"",
+		"/",
+		"~",
+		"//~~",
+		"sp ace",
+		"\xe2\x82\xac/\xe2\x82\xac",
+		"0",
 	};
 	json_t *doc = json_object(), *inner = json_object();
 
 	(void)state;
 	assert_int_equal(json_object_set_new(doc, "outer/~", inner), 0);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		assert_int_equal(json_object_set_new(inner, keys[i],
-						     json_integer((json_int_t)i)),
-				 0);
+		assert_int_equal(
+			json_object_set_new(inner, keys[i],
+					    json_integer((json_int_t)i)),
+			0);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		struct prfaq_buf b = PRFAQ_BUF_INIT;
 

@@ -28,8 +28,8 @@ agree(const char *text, size_t len)
 			    NULL);
 	if (theirs == NULL) {
 		if (rc == PRFAQ_OK)
-			fail_msg("accepted what Jansson refuses: %.*s", (int)len,
-				 text);
+			fail_msg("accepted what Jansson refuses: %.*s",
+				 (int)len, text);
 		return;
 	}
 	if (rc != PRFAQ_OK) {
@@ -44,8 +44,9 @@ agree(const char *text, size_t len)
 		assert_non_null(a);
 		assert_non_null(b);
 		if (strcmp(a, b) != 0)
-			fail_msg("decoded differently: %.*s\nours   %s\ntheirs %s",
-				 (int)len, text, a, b);
+			fail_msg(
+				"decoded differently: %.*s\nours   %s\ntheirs %s",
+				(int)len, text, a, b);
 		free(a);
 		free(b);
 	}
@@ -80,20 +81,66 @@ static void
 test_edge_cases(void **state)
 {
 	static const char *const cases[] = {
-		"{}", "[]", " {} ", "{\"a\":1}", "{\"a\":1,\"a\":2}", "[1,2,]",
-		"{\"a\":1,}", "0", "-0", "01", "-", "-a", "1.5", "1e3", "2E-2",
-		"123456789012345678", "1234567890123456789",
-		"-9223372036854775808", "9223372036854775808", "true", "truex",
-		"[true,false,null]", "nul", "\"\"", "\"abc", "\"a\\\"b\"",
-		"\"\\/\\b\\f\\n\\r\\t\\\\\"", "\"\\u0041\\u00e9\\u20ac\"",
-		"\"\\u0000\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ude00\"",
-		"\"\\ud83d\\u0041\"", "\"\\uZZZZ\"", "\"\\x\"", "\"tab\there\"",
-		"\"\xc3\xa9\"", "\"\xe2\x80\x99\"", "\"\xf0\x9f\x98\x80\"",
-		"\"\xc0\x80\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
-		"\"\xe2\x80\"", "\"\xff\"", "\"\x7f\"", "{\"k\"}", "{\"k\" 1}",
-		"{1:2}", "[1 2]", "[", "]", "", "   ", "{} {}", "[] x",
-		"\xef\xbb\xbf{}", "{\"\":\"\"}", "{\"a\\u0000b\":1}",
-		"{\"a\":{\"b\":[1,{\"c\":\"d\"}]}}", "[[[[[[[[[[[[]]]]]]]]]]]]",
+		"{}",
+		"[]",
+		" {} ",
+		"{\"a\":1}",
+		"{\"a\":1,\"a\":2}",
+		"[1,2,]",
+		"{\"a\":1,}",
+		"0",
+		"-0",
+		"01",
+		"-",
+		"-a",
+		"1.5",
+		"1e3",
+		"2E-2",
+		"123456789012345678",
+		"1234567890123456789",
+		"-9223372036854775808",
+		"9223372036854775808",
+		"true",
+		"truex",
+		"[true,false,null]",
+		"nul",
+		"\"\"",
+		"\"abc",
+		"\"a\\\"b\"",
+		"\"\\/\\b\\f\\n\\r\\t\\\\\"",
+		"\"\\u0041\\u00e9\\u20ac\"",
+		"\"\\u0000\"",
+		"\"\\ud83d\\ude00\"",
+		"\"\\ud83d\"",
+		"\"\\ude00\"",
+		"\"\\ud83d\\u0041\"",
+		"\"\\uZZZZ\"",
+		"\"\\x\"",
+		"\"tab\there\"",
+		"\"\xc3\xa9\"",
+		"\"\xe2\x80\x99\"",
+		"\"\xf0\x9f\x98\x80\"",
+		"\"\xc0\x80\"",
+		"\"\xed\xa0\x80\"",
+		"\"\xf4\x90\x80\x80\"",
+		"\"\xe2\x80\"",
+		"\"\xff\"",
+		"\"\x7f\"",
+		"{\"k\"}",
+		"{\"k\" 1}",
+		"{1:2}",
+		"[1 2]",
+		"[",
+		"]",
+		"",
+		"   ",
+		"{} {}",
+		"[] x",
+		"\xef\xbb\xbf{}",
+		"{\"\":\"\"}",
+		"{\"a\\u0000b\":1}",
+		"{\"a\":{\"b\":[1,{\"c\":\"d\"}]}}",
+		"[[[[[[[[[[[[]]]]]]]]]]]]",
 	};
 	char deep[300];
 
@@ -112,7 +159,8 @@ static void
 test_fixtures_and_mutations(void **state)
 {
 	static const char *const names[] = { "strong.json", "weak.json" };
-	static const char noise[] = "\"\\{}[],:0-9.eEu \t\n\xc3\xa9\xe2\x80\x99\xff\x01";
+	static const char noise[] =
+		"\"\\{}[],:0-9.eEu \t\n\xc3\xa9\xe2\x80\x99\xff\x01";
 	uint32_t seed = 12345;
 
 	(void)state;
@@ -132,11 +180,13 @@ test_fixtures_and_mutations(void **state)
 				at = (seed >> 8) % mlen;
 				seed = seed * 1103515245u + 12345u;
 				switch ((seed >> 16) % 3) {
-				case 0:	/* replace a byte */
-					m[at] = noise[(seed >> 4) % (sizeof(noise) - 1)];
+				case 0: /* replace a byte */
+					m[at] = noise[(seed >> 4) %
+						      (sizeof(noise) - 1)];
 					break;
-				case 1:	/* drop a byte */
-					memmove(m + at, m + at + 1, mlen - at - 1);
+				case 1: /* drop a byte */
+					memmove(m + at, m + at + 1,
+						mlen - at - 1);
 					mlen--;
 					break;
 				default: /* truncate */

@@ -28,16 +28,35 @@
 
 /* The rule table order: the report lists findings in this order. */
 static const char *const rule_order[] = {
-	"missing-headline", "missing-summary", "missing-problem",
-	"missing-solution", "missing-customer-quote", "missing-external-faq",
-	"missing-internal-faq", "press-release-too-long", "faq-too-long",
-	"headline-length", "launch-date-past", "summary-length",
-	"press-release-over-a-page", "unquantified-problem",
-	"quote-without-speaker", "gushing-quote", "long-sentence",
-	"weasel-word", "hype-word", "undefined-acronym", "unanswered-question",
-	"thin-external-faq", "thin-internal-faq", "internal-faq-no-risk",
-	"internal-faq-no-economics", "internal-faq-no-market-size",
-	"internal-faq-no-dependencies", "risk-cap", "reading-grade",
+	"missing-headline",
+	"missing-summary",
+	"missing-problem",
+	"missing-solution",
+	"missing-customer-quote",
+	"missing-external-faq",
+	"missing-internal-faq",
+	"press-release-too-long",
+	"faq-too-long",
+	"headline-length",
+	"launch-date-past",
+	"summary-length",
+	"press-release-over-a-page",
+	"unquantified-problem",
+	"quote-without-speaker",
+	"gushing-quote",
+	"long-sentence",
+	"weasel-word",
+	"hype-word",
+	"undefined-acronym",
+	"unanswered-question",
+	"thin-external-faq",
+	"thin-internal-faq",
+	"internal-faq-no-risk",
+	"internal-faq-no-economics",
+	"internal-faq-no-market-size",
+	"internal-faq-no-dependencies",
+	"risk-cap",
+	"reading-grade",
 	"word-count",
 };
 
@@ -88,7 +107,8 @@ load(const char *text)
 	json_t *v = json_loads(text, 0, &e);
 
 	if (v == NULL)
-		fail_msg("bad test JSON: %s at %d:%d", e.text, e.line, e.column);
+		fail_msg("bad test JSON: %s at %d:%d", e.text, e.line,
+			 e.column);
 	return v;
 }
 
@@ -137,8 +157,8 @@ set(json_t *doc, const char *ptr, json_t *v)
 
 	assert_non_null(v);
 	if (json_is_array(p))
-		assert_int_equal(json_array_set_new(p, strtoul(last, NULL, 10), v),
-				 0);
+		assert_int_equal(
+			json_array_set_new(p, strtoul(last, NULL, 10), v), 0);
 	else
 		assert_int_equal(json_object_set_new(p, last, v), 0);
 }
@@ -156,7 +176,8 @@ del(json_t *doc, const char *ptr)
 	json_t *p = parent_of(doc, ptr, last, sizeof(last));
 
 	if (json_is_array(p))
-		assert_int_equal(json_array_remove(p, strtoul(last, NULL, 10)), 0);
+		assert_int_equal(json_array_remove(p, strtoul(last, NULL, 10)),
+				 0);
 	else
 		assert_int_equal(json_object_del(p, last), 0);
 }
@@ -182,8 +203,10 @@ sentences(size_t n)
 	struct prfaq_buf b = PRFAQ_BUF_INIT;
 
 	for (size_t i = 0; i < n; i++)
-		assert_int_equal(prfaq_buf_puts(&b, "We pay the refund when the "
-						"carrier scans the box. "), 0);
+		assert_int_equal(prfaq_buf_puts(&b,
+						"We pay the refund when the "
+						"carrier scans the box. "),
+				 0);
 	return prfaq_buf_steal(&b, NULL);
 }
 
@@ -217,20 +240,26 @@ report_check(const json_t *r)
 	assert_true(json_is_object(stats));
 	{
 		static const char *const keys[] = {
-			"press_release_words", "faq_words", "customer_words",
-			"words", "external_questions", "internal_questions",
-			"sentences", "reading_grade",
+			"press_release_words", "faq_words",
+			"customer_words",      "words",
+			"external_questions",  "internal_questions",
+			"sentences",	       "reading_grade",
 		};
 
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			assert_true(json_is_integer(json_object_get(stats, keys[i])));
+			assert_true(json_is_integer(
+				json_object_get(stats, keys[i])));
 	}
 	for (size_t i = 0; i < json_array_size(findings); i++) {
 		const json_t *f = json_array_get(findings, i);
-		const char *rule = json_string_value(json_object_get(f, "rule"));
-		const char *sev = json_string_value(json_object_get(f, "severity"));
-		const char *ptr = json_string_value(json_object_get(f, "pointer"));
-		const char *msg = json_string_value(json_object_get(f, "message"));
+		const char *rule =
+			json_string_value(json_object_get(f, "rule"));
+		const char *sev =
+			json_string_value(json_object_get(f, "severity"));
+		const char *ptr =
+			json_string_value(json_object_get(f, "pointer"));
+		const char *msg =
+			json_string_value(json_object_get(f, "message"));
 		const json_t *pts = json_object_get(f, "points");
 		int idx;
 
@@ -286,8 +315,8 @@ score_of(const json_t *r)
 static json_int_t
 stat_of(const json_t *r, const char *key)
 {
-	return json_integer_value(json_object_get(json_object_get(r, "stats"),
-						  key));
+	return json_integer_value(
+		json_object_get(json_object_get(r, "stats"), key));
 }
 
 /* The nth finding of rule (and pointer, when not NULL), or NULL. */
@@ -299,10 +328,12 @@ nth(const json_t *r, const char *rule, const char *ptr, size_t n)
 	for (size_t i = 0; i < json_array_size(findings); i++) {
 		const json_t *f = json_array_get(findings, i);
 
-		if (strcmp(json_string_value(json_object_get(f, "rule")), rule) != 0)
+		if (strcmp(json_string_value(json_object_get(f, "rule")),
+			   rule) != 0)
 			continue;
 		if (ptr != NULL &&
-		    strcmp(json_string_value(json_object_get(f, "pointer")), ptr) != 0)
+		    strcmp(json_string_value(json_object_get(f, "pointer")),
+			   ptr) != 0)
 			continue;
 		if (n-- == 0)
 			return f;
@@ -433,17 +464,20 @@ test_missing_parts(void **state)
 		json_t *doc = base();
 
 		del(doc, parts[i].ptr);
-		trips(doc, parts[i].rule, "error", parts[i].ptr, parts[i].points);
+		trips(doc, parts[i].rule, "error", parts[i].ptr,
+		      parts[i].points);
 
 		/* blank or punctuation only is as good as missing */
 		doc = base();
 		set_text(doc, parts[i].ptr, "  \t-- ... !\n");
-		trips(doc, parts[i].rule, "error", parts[i].ptr, parts[i].points);
+		trips(doc, parts[i].rule, "error", parts[i].ptr,
+		      parts[i].points);
 
 		/* a wrong type too: the checker must not trust the validator */
 		doc = base();
 		set(doc, parts[i].ptr, json_integer(42));
-		trips(doc, parts[i].rule, "error", parts[i].ptr, parts[i].points);
+		trips(doc, parts[i].rule, "error", parts[i].ptr,
+		      parts[i].points);
 
 		quiet(base(), parts[i].rule);
 	}
@@ -485,8 +519,9 @@ test_missing_faqs(void **state)
 
 	/* entries without a question do not count as questions */
 	doc = base();
-	set(doc, "/faq/external", load("[{\"question\": \" \", \"answer\": "
-				       "\"x\"}, {\"answer\": \"y\"}, 7]"));
+	set(doc, "/faq/external",
+	    load("[{\"question\": \" \", \"answer\": "
+		 "\"x\"}, {\"answer\": \"y\"}, 7]"));
 	trips(doc, "missing-external-faq", "error", "/faq/external", 10);
 
 	doc = base();
@@ -517,7 +552,7 @@ static void
 test_press_release_too_long(void **state)
 {
 	json_t *doc, *r;
-	char *text = sentences(81);	/* 810 words */
+	char *text = sentences(81); /* 810 words */
 
 	(void)state;
 	doc = base();
@@ -617,11 +652,12 @@ test_long_sentence(void **state)
 
 	/* "e.g.", "Dr.", "3.5", "2,500" and "J." do not end a sentence: 31 words */
 	doc = base();
-	set_text(doc, "/press_release/solution",
-		 "We pay refunds at the counter, e.g. at a store, and Dr. Ng "
-		 "says 3.5 days of waiting across 2,500 stores is what J. Smith "
-		 "and the rest of the customers in the survey told us they hate "
-		 "most.");
+	set_text(
+		doc, "/press_release/solution",
+		"We pay refunds at the counter, e.g. at a store, and Dr. Ng "
+		"says 3.5 days of waiting across 2,500 stores is what J. Smith "
+		"and the rest of the customers in the survey told us they hate "
+		"most.");
 	trips(doc, "long-sentence", "warning", "/press_release/solution", 1);
 
 	/* the same words in two sentences, or on two lines, are fine */
@@ -656,8 +692,10 @@ test_long_sentence_cap(void **state)
 	/* five cost a point each, then one summary finding costs nothing */
 	assert_int_equal(count(r, "long-sentence"), 6);
 	for (size_t i = 0; i < 5; i++)
-		assert_int_equal(json_integer_value(json_object_get(
-			nth(r, "long-sentence", NULL, i), "points")), 1);
+		assert_int_equal(
+			json_integer_value(json_object_get(
+				nth(r, "long-sentence", NULL, i), "points")),
+			1);
 	f = nth(r, "long-sentence", NULL, 5);
 	assert_int_equal(json_integer_value(json_object_get(f, "points")), 0);
 	assert_string_equal(json_string_value(json_object_get(f, "pointer")),
@@ -703,7 +741,8 @@ test_weasel_word(void **state)
 
 	/* "how many" is a question, not a weasel */
 	doc = base();
-	set_text(doc, "/faq/external/0/question", "How many times can I use it?");
+	set_text(doc, "/faq/external/0/question",
+		 "How many times can I use it?");
 	quiet(doc, "weasel-word");
 
 	/* a phrase does not span sentences */
@@ -736,16 +775,17 @@ test_weasel_cap_and_order(void **state)
 		 "Example Shop refunds are very fast for you");
 	set_text(doc, "/press_release/solution",
 		 "We arguably pay many customers in various ways.");
-	set_text(doc, "/faq/internal/1/answer",
-		 "Plus $36 million a year, significantly more, nearly all of it "
-		 "margin, quite a lot of it profit.");
+	set_text(
+		doc, "/faq/internal/1/answer",
+		"Plus $36 million a year, significantly more, nearly all of it "
+		"margin, quite a lot of it profit.");
 	r = run(doc);
 	/* document order within the rule; 5 listed (10 points), then a summary */
 	assert_string_equal(json_string_value(json_object_get(
-		nth(r, "weasel-word", NULL, 0), "pointer")),
-		"/press_release/headline");
-	assert_non_null(strstr(msg_of(nth(r, "weasel-word", NULL, 1)),
-			       "arguably"));
+				    nth(r, "weasel-word", NULL, 0), "pointer")),
+			    "/press_release/headline");
+	assert_non_null(
+		strstr(msg_of(nth(r, "weasel-word", NULL, 1)), "arguably"));
 	assert_non_null(strstr(msg_of(nth(r, "weasel-word", NULL, 4)),
 			       "significantly"));
 	f = nth(r, "weasel-word", NULL, 5);
@@ -768,10 +808,11 @@ test_hype_word(void **state)
 
 	(void)state;
 	doc = base();
-	set_text(doc, "/press_release/summary",
-		 "Example Shop today launched world class refunds for every "
-		 "customer in the United States, so a return dropped off at the "
-		 "counter pays out within 60 seconds, with no fee at all.");
+	set_text(
+		doc, "/press_release/summary",
+		"Example Shop today launched world class refunds for every "
+		"customer in the United States, so a return dropped off at the "
+		"counter pays out within 60 seconds, with no fee at all.");
 	r = run(doc);
 	f = expect(r, "hype-word", "warning", "/press_release/summary", 2);
 	assert_non_null(strstr(msg_of(f), "\"world class\""));
@@ -811,7 +852,7 @@ test_gushing_quote(void **state)
 	f = expect(r, "gushing-quote", "warning",
 		   "/press_release/leader_quote/text", 3);
 	assert_non_null(strstr(msg_of(f), "thrilled"));
-	assert_int_equal(count(r, "gushing-quote"), 1);	/* one per quote */
+	assert_int_equal(count(r, "gushing-quote"), 1); /* one per quote */
 	json_decref(r);
 	json_decref(doc);
 
@@ -851,8 +892,9 @@ test_quote_without_speaker(void **state)
 	del(doc, "/press_release/customer_quote/speaker");
 	r = run(doc);
 	assert_int_equal(count(r, "quote-without-speaker"), 2);
-	assert_string_equal(json_string_value(json_object_get(
-		nth(r, "quote-without-speaker", NULL, 1), "pointer")),
+	assert_string_equal(
+		json_string_value(json_object_get(
+			nth(r, "quote-without-speaker", NULL, 1), "pointer")),
 		"/press_release/customer_quote/speaker");
 	assert_int_equal(score_of(r), 94);
 	json_decref(r);
@@ -872,8 +914,9 @@ test_unquantified_problem(void **state)
 
 	(void)state;
 	doc = base();
-	set_text(doc, "/press_release/problem",
-		 "Refunds take days, and customers cannot tell when they arrive.");
+	set_text(
+		doc, "/press_release/problem",
+		"Refunds take days, and customers cannot tell when they arrive.");
 	trips(doc, "unquantified-problem", "warning", "/press_release/problem",
 	      5);
 
@@ -885,7 +928,8 @@ test_unquantified_problem(void **state)
 	/* a number in the customer's own problem statement counts */
 	doc = base();
 	set_text(doc, "/press_release/problem", "Refunds are slow.");
-	set(doc, "/customer", load("{\"problem\": \"They wait 6 to 10 days.\"}"));
+	set(doc, "/customer",
+	    load("{\"problem\": \"They wait 6 to 10 days.\"}"));
 	quiet(doc, "unquantified-problem");
 
 	/* a missing problem is the error alone */
@@ -908,20 +952,22 @@ test_undefined_acronym(void **state)
 
 	(void)state;
 	doc = base();
-	set_text(doc, "/press_release/solution", "We meet the SLA every day. "
+	set_text(doc, "/press_release/solution",
+		 "We meet the SLA every day. "
 		 "The SLA is public.");
 	r = run(doc);
 	f = expect(r, "undefined-acronym", "warning", "/press_release/solution",
 		   1);
 	assert_non_null(strstr(msg_of(f), "\"SLA\""));
-	assert_int_equal(count(r, "undefined-acronym"), 1);	/* first use only */
+	assert_int_equal(count(r, "undefined-acronym"), 1); /* first use only */
 	json_decref(r);
 	json_decref(doc);
 
 	doc = base();
-	set_text(doc, "/press_release/solution",
-		 "We meet our service level agreement (SLA) every day. SLAs are "
-		 "public.");
+	set_text(
+		doc, "/press_release/solution",
+		"We meet our service level agreement (SLA) every day. SLAs are "
+		"public.");
 	quiet(doc, "undefined-acronym");
 
 	doc = base();
@@ -931,16 +977,18 @@ test_undefined_acronym(void **state)
 
 	/* known acronyms, plurals of them, and ordinary capitals */
 	doc = base();
-	set_text(doc, "/press_release/solution",
-		 "The CEO in the US reads FAQs. A Refund Is Quick. Q3 is near.");
+	set_text(
+		doc, "/press_release/solution",
+		"The CEO in the US reads FAQs. A Refund Is Quick. Q3 is near.");
 	quiet(doc, "undefined-acronym");
 
 	/* defined later is too late: the finding is at the first use */
 	doc = base();
-	set_text(doc, "/press_release/summary",
-		 "Example Shop today launched SLA refunds for every customer in "
-		 "the United States, so a return dropped off at the counter pays "
-		 "out within 60 seconds, with no fee at all.");
+	set_text(
+		doc, "/press_release/summary",
+		"Example Shop today launched SLA refunds for every customer in "
+		"the United States, so a return dropped off at the counter pays "
+		"out within 60 seconds, with no fee at all.");
 	set_text(doc, "/press_release/solution",
 		 "A service level agreement (SLA) backs it.");
 	trips(doc, "undefined-acronym", "warning", "/press_release/summary", 1);
@@ -1042,7 +1090,10 @@ test_summary_length(void **state)
 	static const struct {
 		size_t n;
 		bool fires;
-	} cases[] = { { 1, true }, { 24, true }, { 25, false }, { 70, false },
+	} cases[] = { { 1, true },
+		      { 24, true },
+		      { 25, false },
+		      { 70, false },
 		      { 71, true } };
 
 	(void)state;
@@ -1076,11 +1127,13 @@ test_unanswered_question(void **state)
 	set(doc, "/faq/external/2/answer", json_true());
 	r = run(doc);
 	/* rule order then document order: external before internal */
-	assert_string_equal(json_string_value(json_object_get(
-		nth(r, "unanswered-question", NULL, 0), "pointer")),
+	assert_string_equal(
+		json_string_value(json_object_get(
+			nth(r, "unanswered-question", NULL, 0), "pointer")),
 		"/faq/external/2/answer");
-	assert_string_equal(json_string_value(json_object_get(
-		nth(r, "unanswered-question", NULL, 1), "pointer")),
+	assert_string_equal(
+		json_string_value(json_object_get(
+			nth(r, "unanswered-question", NULL, 1), "pointer")),
 		"/faq/internal/0/answer");
 	json_decref(r);
 	json_decref(doc);
@@ -1110,11 +1163,11 @@ test_thin_faqs(void **state)
 
 	/* two internal entries that still cover every topic */
 	doc = base();
-	set(doc, "/faq/internal", load(
-		"[{\"question\": \"How many customers are there, at what price?\","
-		"  \"answer\": \"31 million.\"},"
-		" {\"question\": \"What are the risks and dependencies?\","
-		"  \"answer\": \"Fraud; carrier scans.\"}]"));
+	set(doc, "/faq/internal",
+	    load("[{\"question\": \"How many customers are there, at what price?\","
+		 "  \"answer\": \"31 million.\"},"
+		 " {\"question\": \"What are the risks and dependencies?\","
+		 "  \"answer\": \"Fraud; carrier scans.\"}]"));
 	r = run(doc);
 	expect(r, "thin-internal-faq", "warning", "/faq/internal", 3);
 	assert_int_equal(score_of(r), 97);
@@ -1183,7 +1236,7 @@ test_coverage(void **state)
 		size_t entry;
 		const char *rule;
 		int points;
-		const char *variant;	/* another way to cover the topic */
+		const char *variant; /* another way to cover the topic */
 	} topics[] = {
 		{ 0, "internal-faq-no-market-size", 4,
 		  "What is the total addressable market (TAM)?" },
@@ -1197,7 +1250,8 @@ test_coverage(void **state)
 		char ptr[64];
 		json_t *doc = base();
 
-		snprintf(ptr, sizeof(ptr), "/faq/internal/%zu", topics[i].entry);
+		snprintf(ptr, sizeof(ptr), "/faq/internal/%zu",
+			 topics[i].entry);
 		del(doc, ptr);
 		trips(doc, topics[i].rule, "warning", "/faq/internal",
 		      topics[i].points);
@@ -1228,11 +1282,12 @@ test_reading_grade(void **state)
 	json_decref(r);
 
 	/* long sentences of long words read harder */
-	set(doc, "/customer", load("{\"evidence\": \"Organizational "
-		"considerations regarding institutional accountability "
-		"necessitate comprehensive administrative documentation, "
-		"notwithstanding operational inconveniences experienced "
-		"internationally by communities.\"}"));
+	set(doc, "/customer",
+	    load("{\"evidence\": \"Organizational "
+		 "considerations regarding institutional accountability "
+		 "necessitate comprehensive administrative documentation, "
+		 "notwithstanding operational inconveniences experienced "
+		 "internationally by communities.\"}"));
 	r = run(doc);
 	assert_true(stat_of(r, "reading_grade") > easy);
 	json_decref(r);
@@ -1254,12 +1309,13 @@ test_word_count(void **state)
 	const json_t *f;
 
 	(void)state;
-	doc = load("{\"press_release\": {\"headline\": \"Best-in-class refunds: "
-		   "2,500 stores, e.g. Denver's (3.5 days) \u2014 na\u00efve\"},"
-		   "\"faq\": {\"external\": [{\"question\": \"Why?\", "
-		   "\"answer\": \"Because it is on.\"}]},"
-		   "\"customer\": {\"who\": \"Shoppers in the U.S. today.\"},"
-		   "\"visuals\": [{\"title\": \"not counted\"}]}");
+	doc = load(
+		"{\"press_release\": {\"headline\": \"Best-in-class refunds: "
+		"2,500 stores, e.g. Denver's (3.5 days) \u2014 na\u00efve\"},"
+		"\"faq\": {\"external\": [{\"question\": \"Why?\", "
+		"\"answer\": \"Because it is on.\"}]},"
+		"\"customer\": {\"who\": \"Shoppers in the U.S. today.\"},"
+		"\"visuals\": [{\"title\": \"not counted\"}]}");
 	r = run(doc);
 	/* Best-in-class, refunds, 2,500, stores, e.g, Denver's, 3.5, days, naïve */
 	assert_int_equal(stat_of(r, "press_release_words"), 9);
@@ -1288,7 +1344,8 @@ test_unicode_spaces(void **state)
 	(void)state;
 	doc = load("{\"press_release\": {\"headline\": \"one\u1680two\u3000"
 		   "three\u00a0four\u2009five\ufeffsix\u200bseven\"},"
-		   "\"customer\": {\"who\": \"first\u2028second\xC2\x85" "third "
+		   "\"customer\": {\"who\": \"first\u2028second\xC2\x85"
+		   "third "
 		   "fourth\u200dfifth\"}}");
 	r = run(doc);
 	assert_int_equal(stat_of(r, "press_release_words"), 7);
@@ -1306,9 +1363,10 @@ static void
 test_empty_and_null(void **state)
 {
 	static const char *const errors[] = {
-		"missing-headline", "missing-summary", "missing-problem",
-		"missing-solution", "missing-customer-quote",
-		"missing-external-faq", "missing-internal-faq",
+		"missing-headline",	  "missing-summary",
+		"missing-problem",	  "missing-solution",
+		"missing-customer-quote", "missing-external-faq",
+		"missing-internal-faq",
 	};
 	json_t *docs[4];
 
@@ -1316,7 +1374,8 @@ test_empty_and_null(void **state)
 	docs[0] = NULL;
 	docs[1] = load("{}");
 	docs[2] = load("[1, 2]");
-	docs[3] = load("{\"press_release\": {}, \"faq\": {}, \"customer\": {}}");
+	docs[3] =
+		load("{\"press_release\": {}, \"faq\": {}, \"customer\": {}}");
 	for (size_t i = 0; i < 4; i++) {
 		json_t *r = run(docs[i]);
 		json_t *errs = prfaq_quality_errors(r);
@@ -1345,10 +1404,11 @@ test_budget_exhausted(void **state)
 
 	(void)state;
 	/* every error at once (105 points) plus warnings */
-	doc = load("{\"press_release\": {\"headline\": \"\", \"launch_date\": "
-		   "\"2001-01-01\", \"leader_quote\": {\"text\": \"We are thrilled."
-		   "\"}}, \"faq\": {\"external\": [{\"question\": \"\"}], "
-		   "\"internal\": []}}");
+	doc = load(
+		"{\"press_release\": {\"headline\": \"\", \"launch_date\": "
+		"\"2001-01-01\", \"leader_quote\": {\"text\": \"We are thrilled."
+		"\"}}, \"faq\": {\"external\": [{\"question\": \"\"}], "
+		"\"internal\": []}}");
 	set_text(doc, "/press_release/how_it_works", pr);
 	/* a long answer to no question: FAQ too long, and no external FAQ */
 	set_text(doc, "/faq/external/0/answer", faq);
@@ -1357,16 +1417,18 @@ test_budget_exhausted(void **state)
 	findings = json_object_get(r, "findings");
 	/* points are charged in order until the 100 are spent */
 	for (size_t i = 0; i < json_array_size(findings); i++) {
-		json_int_t p = json_integer_value(json_object_get(
-			json_array_get(findings, i), "points"));
+		json_int_t p = json_integer_value(
+			json_object_get(json_array_get(findings, i), "points"));
 
 		charged += p;
 		if (charged == 100)
-			for (size_t k = i + 1; k < json_array_size(findings); k++)
-				assert_int_equal(json_integer_value(
-					json_object_get(json_array_get(findings,
-								       k),
-							"points")), 0);
+			for (size_t k = i + 1; k < json_array_size(findings);
+			     k++)
+				assert_int_equal(
+					json_integer_value(json_object_get(
+						json_array_get(findings, k),
+						"points")),
+					0);
 	}
 	assert_int_equal(charged, 100);
 	json_decref(r);
@@ -1450,9 +1512,10 @@ test_hostile(void **state)
 		json_t *list = json_array();
 
 		for (int i = 0; i < 5000; i++)
-			json_array_append_new(list, json_pack(
-				"{s:s,s:s}", "question", "Is it very good?",
-				"answer", "It is world-class."));
+			json_array_append_new(
+				list, json_pack("{s:s,s:s}", "question",
+						"Is it very good?", "answer",
+						"It is world-class."));
 		set(doc, "/faq/external", list);
 	}
 	r = run(doc);
@@ -1569,7 +1632,8 @@ test_strong_fixture(void **state)
 	(void)state;
 	for (size_t i = 0; i < json_array_size(findings); i++)
 		if (strcmp(json_string_value(json_object_get(
-			json_array_get(findings, i), "severity")), "warning") == 0)
+				   json_array_get(findings, i), "severity")),
+			   "warning") == 0)
 			warnings++;
 	if (score_of(r) < 85 || json_array_size(errs) > 0 || warnings > 3) {
 		char *dump = json_dumps(r, JSON_INDENT(1));
@@ -1590,11 +1654,20 @@ static void
 test_weak_fixture(void **state)
 {
 	static const char *const expected[] = {
-		"headline-length", "launch-date-past", "summary-length",
-		"unquantified-problem", "quote-without-speaker", "gushing-quote",
-		"weasel-word", "hype-word", "undefined-acronym",
-		"thin-external-faq", "thin-internal-faq", "internal-faq-no-risk",
-		"internal-faq-no-economics", "internal-faq-no-market-size",
+		"headline-length",
+		"launch-date-past",
+		"summary-length",
+		"unquantified-problem",
+		"quote-without-speaker",
+		"gushing-quote",
+		"weasel-word",
+		"hype-word",
+		"undefined-acronym",
+		"thin-external-faq",
+		"thin-internal-faq",
+		"internal-faq-no-risk",
+		"internal-faq-no-economics",
+		"internal-faq-no-market-size",
 		"internal-faq-no-dependencies",
 	};
 	json_t *doc = fixture("weak.json");

@@ -105,8 +105,7 @@ count_ci(const char *hay, const char *needle)
 {
 	size_t n = 0, len = strlen(needle);
 
-	for (const char *p = hay; (p = strcasestr(p, needle)) != NULL;
-	     p += len)
+	for (const char *p = hay; (p = strcasestr(p, needle)) != NULL; p += len)
 		n++;
 	return n;
 }
@@ -262,33 +261,56 @@ static void
 test_full_document_html(void **state)
 {
 	static const char *const order[] = {
-		"<!DOCTYPE html>", "<html>", "<head>", "<meta charset=\"utf-8\">",
-		"<title>Instant refunds</title>", "<style>", "@page",
-		"</style>", "</head>", "<body>",
+		"<!DOCTYPE html>",
+		"<html>",
+		"<head>",
+		"<meta charset=\"utf-8\">",
+		"<title>Instant refunds</title>",
+		"<style>",
+		"@page",
+		"</style>",
+		"</head>",
+		"<body>",
 		"<header class=\"masthead\">",
 		"<h1>Amazon Pay refunds shoppers in five minutes</h1>",
 		"<p><em>Shoppers get their money back before they leave.</em></p>",
-		"<div class=\"meta\">", "Team: payments", "Status: In review",
-		"Version 3", "Owner: Ana",
+		"<div class=\"meta\">",
+		"Team: payments",
+		"Status: In review",
+		"Version 3",
+		"Owner: Ana",
 		"<section class=\"press-release\">",
 		"<p><strong>SEATTLE — March 1, 2027</strong> — Today Amazon Pay",
-		"Shoppers wait", "We refund first",
-		"<blockquote>", "Waiting is not a feature.",
-		"— Jane Doe, VP Payments", "</blockquote>",
-		"Return the item", "<blockquote>", "I had my money",
-		"— Sam, Ohio", "</blockquote>", "Try it at your next return.",
-		"<section class=\"customer\">", "<h2>Customer</h2>",
+		"Shoppers wait",
+		"We refund first",
+		"<blockquote>",
+		"Waiting is not a feature.",
+		"— Jane Doe, VP Payments",
+		"</blockquote>",
+		"Return the item",
+		"<blockquote>",
+		"I had my money",
+		"— Sam, Ohio",
+		"</blockquote>",
+		"Try it at your next return.",
+		"<section class=\"customer\">",
+		"<h2>Customer</h2>",
 		"<h3>Who is the customer?</h3>",
 		"<section class=\"faq faq-external new-page\">",
-		"<h2>External FAQ</h2>", "<h3>Q: What does it cost?</h3>",
+		"<h2>External FAQ</h2>",
+		"<h3>Q: What does it cost?</h3>",
 		"<p>Nothing.</p>",
-		"<section class=\"faq faq-internal\">", "<h2>Internal FAQ</h2>",
+		"<section class=\"faq faq-internal\">",
+		"<h2>Internal FAQ</h2>",
 		"<h3>Q: What are the risks?</h3>",
 		"<section class=\"appendix new-page\">",
 		"<h2>Appendix: Visuals</h2>",
 		"<li><a href=\"https://example.com/flow.png\">Refund flow</a>"
 		" — Three taps</li>",
-		"</article>", "</body>", "</html>", NULL,
+		"</article>",
+		"</body>",
+		"</html>",
+		NULL,
 	};
 	char *html;
 
@@ -318,9 +340,10 @@ test_faq_page_break(void **state)
 	char *html;
 
 	(void)state;
-	html = html_json("{\"title\": \"T\", \"content\": {\"faq\": {"
-			 "\"internal\": [{\"question\": \"Q\", \"answer\": \"A\"}]"
-			 "}}}");
+	html = html_json(
+		"{\"title\": \"T\", \"content\": {\"faq\": {"
+		"\"internal\": [{\"question\": \"Q\", \"answer\": \"A\"}]"
+		"}}}");
 	assert_contains(html, "<section class=\"faq faq-internal new-page\">");
 	free(html);
 }
@@ -383,14 +406,16 @@ test_decision(void **state)
 	char *md;
 
 	(void)state;
-	md = md_json("{\"title\": \"T\", \"status\": \"approved\","
-		     " \"decision\": {\"outcome\": \"approved\","
-		     " \"rationale\": \"Clear customer problem.\\n\\nShip it.\","
-		     " \"decided_by\": {\"name\": \"Jeff\"}, \"version\": 4,"
-		     " \"at\": \"2026-12-01T09:00:00Z\"},"
-		     " \"content\": {\"visuals\": [{\"url\":"
-		     " \"https://e.com/x\"}]}}");
-	assert_string_equal(md,
+	md = md_json(
+		"{\"title\": \"T\", \"status\": \"approved\","
+		" \"decision\": {\"outcome\": \"approved\","
+		" \"rationale\": \"Clear customer problem.\\n\\nShip it.\","
+		" \"decided_by\": {\"name\": \"Jeff\"}, \"version\": 4,"
+		" \"at\": \"2026-12-01T09:00:00Z\"},"
+		" \"content\": {\"visuals\": [{\"url\":"
+		" \"https://e.com/x\"}]}}");
+	assert_string_equal(
+		md,
 		"# T\n\nStatus: Approved\n\n"
 		"## Decision\n\n"
 		"**Approved** by Jeff on version 4 (2026-12-01T09:00:00Z)\n\n"
@@ -399,7 +424,8 @@ test_decision(void **state)
 		"- [https://e.com/x](https://e.com/x)\n");
 	free(md);
 
-	md = md_json("{\"title\": \"T\", \"decision\": {\"outcome\": \"*x*\"}}");
+	md = md_json(
+		"{\"title\": \"T\", \"decision\": {\"outcome\": \"*x*\"}}");
 	assert_string_equal(md, "# T\n\n## Decision\n\n**\\*x\\***\n");
 	free(md);
 }
@@ -413,9 +439,9 @@ check_dateline(const char *date, const char *expected)
 	char *md, *want;
 	size_t len;
 
-	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:s}}}", "title", "T",
-			"content", "press_release", "launch_date", date,
-			"location", "SEATTLE", "summary", "Today.");
+	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:s}}}", "title", "T", "content",
+			"press_release", "launch_date", date, "location",
+			"SEATTLE", "summary", "Today.");
 	md = md_of(doc);
 	len = strlen(expected) + 64;
 	want = malloc(len);
@@ -462,8 +488,8 @@ test_dateline_parts(void **state)
 	(void)state;
 	/* Location alone. */
 	doc = json_pack("{s:s, s:{s:{s:s, s:s}}}", "title", "T", "content",
-			"press_release", "location", "SEATTLE, WA",
-			"summary", "Today.");
+			"press_release", "location", "SEATTLE, WA", "summary",
+			"Today.");
 	md = md_of(doc);
 	assert_string_equal(md, "# T\n\n**SEATTLE, WA** — Today.\n");
 	free(md);
@@ -471,20 +497,19 @@ test_dateline_parts(void **state)
 
 	/* Date alone. */
 	doc = json_pack("{s:s, s:{s:{s:s, s:s}}}", "title", "T", "content",
-			"press_release", "launch_date", "2027-03-01",
-			"summary", "Today.");
+			"press_release", "launch_date", "2027-03-01", "summary",
+			"Today.");
 	md = md_of(doc);
 	assert_string_equal(md, "# T\n\n**March 1, 2027** — Today.\n");
 	free(md);
 	json_decref(doc);
 
 	/* Dateline without a summary stands alone. */
-	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:s}}}", "title", "T",
-			"content", "press_release", "launch_date",
-			"2027-03-01", "location", "SEATTLE", "problem", "P.");
+	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:s}}}", "title", "T", "content",
+			"press_release", "launch_date", "2027-03-01",
+			"location", "SEATTLE", "problem", "P.");
 	md = md_of(doc);
-	assert_string_equal(md,
-			    "# T\n\n**SEATTLE — March 1, 2027**\n\nP.\n");
+	assert_string_equal(md, "# T\n\n**SEATTLE — March 1, 2027**\n\nP.\n");
 	free(md);
 	json_decref(doc);
 
@@ -506,10 +531,9 @@ test_dateline_parts(void **state)
 	json_decref(doc);
 
 	/* A location of Unicode spaces only is no location. */
-	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:s}}}", "title", "T",
-			"content", "press_release", "location",
-			"\xC2\xA0\xE3\x80\x80", "launch_date", "2027-03-01",
-			"summary", "Today.");
+	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:s}}}", "title", "T", "content",
+			"press_release", "location", "\xC2\xA0\xE3\x80\x80",
+			"launch_date", "2027-03-01", "summary", "Today.");
 	md = md_of(doc);
 	assert_string_equal(md, "# T\n\n**March 1, 2027** — Today.\n");
 	free(md);
@@ -525,12 +549,11 @@ test_script_headline(void **state)
 	char *md, *html;
 
 	(void)state;
-	doc = json_pack("{s:s, s:{s:{s:s, s:s}}}",
-			"title", "<script>alert(1)</script>",
-			"content", "press_release",
-			"headline", "<script>alert(1)</script>",
-			"summary", "<SCRIPT src=//evil></SCRIPT><img src=x "
-				   "onerror=alert(1)>");
+	doc = json_pack("{s:s, s:{s:{s:s, s:s}}}", "title",
+			"<script>alert(1)</script>", "content", "press_release",
+			"headline", "<script>alert(1)</script>", "summary",
+			"<SCRIPT src=//evil></SCRIPT><img src=x "
+			"onerror=alert(1)>");
 	md = md_of(doc);
 	assert_contains(md, "# \\<script\\>alert(1)\\</script\\>\n");
 	html = html_of(doc);
@@ -556,14 +579,14 @@ test_link_injection(void **state)
 	(void)state;
 	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:{s:s, s:s}},"
 			" s:{s:[{s:s, s:s}]}, s:[{s:s, s:s, s:s}]}}",
-			"title", inj, "content",
-			"press_release", "headline", inj,
-			"summary", "![img](http://evil/x.png) <https://evil> "
-				   "<javascript:alert(1)> [r]\n\n[r]: /evil",
-			"leader_quote", "text", inj, "speaker", inj,
-			"faq", "external", "question", inj, "answer", inj,
-			"visuals", "title", inj, "url", "javascript:alert(1)",
-			"caption", inj);
+			"title", inj, "content", "press_release", "headline",
+			inj, "summary",
+			"![img](http://evil/x.png) <https://evil> "
+			"<javascript:alert(1)> [r]\n\n[r]: /evil",
+			"leader_quote", "text", inj, "speaker", inj, "faq",
+			"external", "question", inj, "answer", inj, "visuals",
+			"title", inj, "url", "javascript:alert(1)", "caption",
+			inj);
 	md = md_of(doc);
 	assert_contains(md, "# \\[x\\](javascript:alert(1))\n");
 	assert_contains(md, "### Q: \\[x\\](javascript:alert(1))\n");
@@ -584,53 +607,51 @@ test_link_injection(void **state)
 static void
 test_line_starts(void **state)
 {
-	static const char text[] =
-		"# Heading\n"
-		"## Two\n"
-		"- item\n"
-		"+ plus\n"
-		"* star\n"
-		"1. one\n"
-		"2) two\n"
-		"> quote\n"
-		"```\n"
-		"~~~\n"
-		"    indented code\n"
-		"\tTabbed\n"
-		"===\n"
-		"---\n"
-		"***\n"
-		"___\n"
-		"<div>\n"
-		"| a | b |\n"
-		"[ref]: http://x\n";
-	static const char expected[] =
-		"\\# Heading\\\n"
-		"\\#\\# Two\\\n"
-		"\\- item\\\n"
-		"\\+ plus\\\n"
-		"\\* star\\\n"
-		"1\\. one\\\n"
-		"2\\) two\\\n"
-		"\\> quote\\\n"
-		"\\`\\`\\`\\\n"
-		"\\~\\~\\~\\\n"
-		"indented code\\\n"
-		"Tabbed\\\n"
-		"\\===\\\n"
-		"\\---\\\n"
-		"\\*\\*\\*\\\n"
-		"\\_\\_\\_\\\n"
-		"\\<div\\>\\\n"
-		"\\| a \\| b \\|\\\n"
-		"\\[ref\\]: http://x\n";
+	static const char text[] = "# Heading\n"
+				   "## Two\n"
+				   "- item\n"
+				   "+ plus\n"
+				   "* star\n"
+				   "1. one\n"
+				   "2) two\n"
+				   "> quote\n"
+				   "```\n"
+				   "~~~\n"
+				   "    indented code\n"
+				   "\tTabbed\n"
+				   "===\n"
+				   "---\n"
+				   "***\n"
+				   "___\n"
+				   "<div>\n"
+				   "| a | b |\n"
+				   "[ref]: http://x\n";
+	static const char expected[] = "\\# Heading\\\n"
+				       "\\#\\# Two\\\n"
+				       "\\- item\\\n"
+				       "\\+ plus\\\n"
+				       "\\* star\\\n"
+				       "1\\. one\\\n"
+				       "2\\) two\\\n"
+				       "\\> quote\\\n"
+				       "\\`\\`\\`\\\n"
+				       "\\~\\~\\~\\\n"
+				       "indented code\\\n"
+				       "Tabbed\\\n"
+				       "\\===\\\n"
+				       "\\---\\\n"
+				       "\\*\\*\\*\\\n"
+				       "\\_\\_\\_\\\n"
+				       "\\<div\\>\\\n"
+				       "\\| a \\| b \\|\\\n"
+				       "\\[ref\\]: http://x\n";
 	static const char *const fields[] = {
-		"summary", "problem", "solution", "how_it_works",
-		"call_to_action",
+		"summary",	"problem",	  "solution",
+		"how_it_works", "call_to_action",
 	};
 	static const char *const forbidden[] = {
-		"<h2", "<h3", "<h4", "<ul", "<ol", "<li", "<pre", "<code",
-		"<hr", "<table", "<div>", "<a ", "<blockquote",
+		"<h2",	 "<h3", "<h4",	  "<ul",   "<ol", "<li",	 "<pre",
+		"<code", "<hr", "<table", "<div>", "<a ", "<blockquote",
 	};
 
 	(void)state;
@@ -666,16 +687,16 @@ test_line_starts_nested(void **state)
 	doc = json_pack("{s:s, s:{s:{s:{s:s, s:s}}, s:{s:[{s:s, s:s}]},"
 			" s:[{s:s}, {s:s}]}}",
 			"title", "T", "content", "press_release",
-			"leader_quote", "text", "- a\n1. b\n> c",
-			"speaker", "- Jane",
-			"faq", "internal", "question", "# Q", "answer",
-			"1. yes\n- no",
-			"visuals", "caption", "1. first", "caption", "- second");
+			"leader_quote", "text", "- a\n1. b\n> c", "speaker",
+			"- Jane", "faq", "internal", "question", "# Q",
+			"answer", "1. yes\n- no", "visuals", "caption",
+			"1. first", "caption", "- second");
 	md = md_of(doc);
-	assert_in_order(md, (const char *const[]){
-		"> \\- a\\\n> 1\\. b\\\n> \\> c\n>\n> — - Jane\n",
-		"### Q: \\# Q\n\n1\\. yes\\\n\\- no\n",
-		"- 1\\. first\n- \\- second\n", NULL });
+	assert_in_order(
+		md, (const char *const[]){
+			    "> \\- a\\\n> 1\\. b\\\n> \\> c\n>\n> — - Jane\n",
+			    "### Q: \\# Q\n\n1\\. yes\\\n\\- no\n",
+			    "- 1\\. first\n- \\- second\n", NULL });
 	html = html_of(doc);
 	assert_int_equal(count(html, "<blockquote>"), 1);
 	assert_int_equal(count(html, "<ul>"), 1);
@@ -694,23 +715,26 @@ test_backticks_and_entities(void **state)
 	char *md, *html;
 
 	(void)state;
-	doc = doc_with_pr("problem", json_string(
-		"Use `rm -rf` & ``double`` then &amp; &lt;b&gt; &#x41; &copy; "
-		"\\* \\\\ a_b_c *em* **strong** ~~del~~ {#id} x^2^ $5 C++ e-mail "
-		"(see). Don't \"quote\"!"));
+	doc = doc_with_pr(
+		"problem",
+		json_string(
+			"Use `rm -rf` & ``double`` then &amp; &lt;b&gt; &#x41; &copy; "
+			"\\* \\\\ a_b_c *em* **strong** ~~del~~ {#id} x^2^ $5 C++ e-mail "
+			"(see). Don't \"quote\"!"));
 	md = md_of(doc);
-	assert_string_equal(md,
+	assert_string_equal(
+		md,
 		"# T\n\nUse \\`rm -rf\\` \\& \\`\\`double\\`\\` then \\&amp; "
 		"\\&lt;b\\&gt; \\&\\#x41; \\&copy; \\\\\\* \\\\\\\\ a\\_b\\_c "
 		"\\*em\\* \\*\\*strong\\*\\* \\~\\~del\\~\\~ \\{\\#id\\} "
 		"x\\^2\\^ $5 C++ e-mail (see). Don't \"quote\"!\n");
 	html = html_of(doc);
 	/* Every character comes out as typed, HTML-escaped by cmark. */
-	assert_contains(html,
-		"<p>Use `rm -rf` &amp; ``double`` then &amp;amp; "
-		"&amp;lt;b&amp;gt; &amp;#x41; &amp;copy; \\* \\\\ a_b_c "
-		"*em* **strong** ~~del~~ {#id} x^2^ $5 C++ e-mail (see). "
-		"Don't &quot;quote&quot;!</p>");
+	assert_contains(
+		html, "<p>Use `rm -rf` &amp; ``double`` then &amp;amp; "
+		      "&amp;lt;b&amp;gt; &amp;#x41; &amp;copy; \\* \\\\ a_b_c "
+		      "*em* **strong** ~~del~~ {#id} x^2^ $5 C++ e-mail (see). "
+		      "Don't &quot;quote&quot;!</p>");
 	assert_lacks(html, "<code");
 	assert_lacks(html, "<em>");
 	assert_lacks(html, "<strong>");
@@ -725,19 +749,19 @@ test_unicode_intact(void **state)
 	static const char text[] =
 		"Caf\xC3\xA9 na\xC3\xAFve \xE2\x80\x94 \xE6\x97\xA5\xE6\x9C\xAC"
 		"\xE8\xAA\x9E \xF0\x9F\x98\x80 "
-		"\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB "	/* ZWJ emoji */
+		"\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB " /* ZWJ emoji */
 		"e\xCC\x81 "					/* combining */
 		"\xD7\xA2\xD7\x91\xD7\xA8\xD7\x99\xD7\xAA "	/* Hebrew */
 		"\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 "	/* Arabic */
-		"\xE2\x80\x8F\xE2\x80\xAE\xC2\xA0\xEF\xBB\xBF";	/* RLM RLO NBSP BOM */
+		"\xE2\x80\x8F\xE2\x80\xAE\xC2\xA0\xEF\xBB\xBF"; /* RLM RLO NBSP BOM */
 	json_t *doc;
 	char *md, *html;
 
 	(void)state;
-	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:s}, s:[{s:s}]}}",
-			"title", text, "content", "press_release",
-			"headline", text, "problem", text, "location", text,
-			"visuals", "caption", text);
+	doc = json_pack("{s:s, s:{s:{s:s, s:s, s:s}, s:[{s:s}]}}", "title",
+			text, "content", "press_release", "headline", text,
+			"problem", text, "location", text, "visuals", "caption",
+			text);
 	md = md_of(doc);
 	html = html_of(doc);
 	/* Heading, location, problem, caption (title == headline, so the
@@ -758,20 +782,26 @@ test_control_and_invalid_bytes(void **state)
 	char *md, *html;
 
 	(void)state;
-	doc = json_pack("{s:o, s:{s:{s:o, s:o}}}",
-			"title", json_stringn("a\0b\x01" "c\x7f", 6),
-			"content", "press_release",
-			"problem", json_stringn_nocheck("x\xFF y\xC3( z\xE2\x82",
-							 10),
-			"summary", json_string("v\x0Bw\x0C" "x"));
+	doc = json_pack("{s:o, s:{s:{s:o, s:o}}}", "title",
+			json_stringn("a\0b\x01"
+				     "c\x7f",
+				     6),
+			"content", "press_release", "problem",
+			json_stringn_nocheck("x\xFF y\xC3( z\xE2\x82", 10),
+			"summary",
+			json_string("v\x0Bw\x0C"
+				    "x"));
 	assert_non_null(doc);
 	md = md_of(doc);
-	assert_string_equal(md,
-		"# a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD\n\n"
-		"v\xEF\xBF\xBDw\xEF\xBF\xBDx\n\n"
-		"x\xEF\xBF\xBD y\xEF\xBF\xBD( z\xEF\xBF\xBD\xEF\xBF\xBD\n");
+	assert_string_equal(
+		md, "# a\xEF\xBF\xBD"
+		    "b\xEF\xBF\xBD"
+		    "c\xEF\xBF\xBD\n\n"
+		    "v\xEF\xBF\xBDw\xEF\xBF\xBDx\n\n"
+		    "x\xEF\xBF\xBD y\xEF\xBF\xBD( z\xEF\xBF\xBD\xEF\xBF\xBD\n");
 	html = html_of(doc);
-	assert_contains(html, "<title>a\xEF\xBF\xBD" "b\xEF\xBF\xBD"
+	assert_contains(html, "<title>a\xEF\xBF\xBD"
+			      "b\xEF\xBF\xBD"
 			      "c\xEF\xBF\xBD</title>");
 	free(md);
 	free(html);
@@ -786,8 +816,9 @@ test_paragraphs_and_breaks(void **state)
 	char *md, *html;
 
 	(void)state;
-	doc = doc_with_pr("problem", json_string(
-		"\n  a  \nb\r\nc\rd\\\n\n\n \t \ne\r\n\r\nf   "));
+	doc = doc_with_pr(
+		"problem",
+		json_string("\n  a  \nb\r\nc\rd\\\n\n\n \t \ne\r\n\r\nf   "));
 	md = md_of(doc);
 	assert_string_equal(md, "# T\n\na\\\nb\\\nc\\\nd\\\\\n\ne\n\nf\n");
 	html = html_of(doc);
@@ -803,8 +834,10 @@ test_paragraphs_and_breaks(void **state)
 			"  Line one\nline two\r\n\r\n  three\rfour  ",
 			"subheading", "\n sub\nheading \n");
 	md = md_of(doc);
-	assert_in_order(md, (const char *const[]){
-		"# Line one line two three four\n\n*sub heading*\n", NULL });
+	assert_in_order(
+		md, (const char *const[]){
+			    "# Line one line two three four\n\n*sub heading*\n",
+			    NULL });
 	free(md);
 	json_decref(doc);
 }
@@ -816,35 +849,37 @@ test_visual_urls(void **state)
 	char *md, *html;
 
 	(void)state;
-	doc = load("{\"title\": \"T\", \"content\": {\"visuals\": ["
-		   "{\"title\": \"A\", \"url\": \"https://e.com/a_(b)?x=1&y=<2>\"},"
-		   "{\"title\": \"B\", \"url\": \"HTTP://E.COM/B\"},"
-		   "{\"title\": \"C\", \"url\": \"javascript:alert(1)\"},"
-		   "{\"title\": \"D\", \"url\": \"data:text/html,<script>x</script>\"},"
-		   "{\"title\": \"E\", \"url\": \"https://e.com/a b\"},"
-		   "{\"title\": \"F\", \"url\": \"//evil.com/x\"},"
-		   "{\"title\": \"G\", \"url\": \"https://\"},"
-		   "{\"title\": \"H\", \"url\": \" https://e.com/h \"},"
-		   "{\"url\": \"vbscript:x\", \"caption\": \"cap\"},"
-		   "{\"title\": 5, \"url\": [], \"caption\": \"only caption\"},"
-		   "7, null, \"x\""
-		   "]}}");
+	doc = load(
+		"{\"title\": \"T\", \"content\": {\"visuals\": ["
+		"{\"title\": \"A\", \"url\": \"https://e.com/a_(b)?x=1&y=<2>\"},"
+		"{\"title\": \"B\", \"url\": \"HTTP://E.COM/B\"},"
+		"{\"title\": \"C\", \"url\": \"javascript:alert(1)\"},"
+		"{\"title\": \"D\", \"url\": \"data:text/html,<script>x</script>\"},"
+		"{\"title\": \"E\", \"url\": \"https://e.com/a b\"},"
+		"{\"title\": \"F\", \"url\": \"//evil.com/x\"},"
+		"{\"title\": \"G\", \"url\": \"https://\"},"
+		"{\"title\": \"H\", \"url\": \" https://e.com/h \"},"
+		"{\"url\": \"vbscript:x\", \"caption\": \"cap\"},"
+		"{\"title\": 5, \"url\": [], \"caption\": \"only caption\"},"
+		"7, null, \"x\""
+		"]}}");
 	md = md_of(doc);
 	assert_string_equal(md,
-		"# T\n\n## Appendix: Visuals\n\n"
-		"- [A](https://e.com/a_\\(b\\)?x=1\\&y=\\<2\\>)\n"
-		"- [B](HTTP://E.COM/B)\n"
-		"- C: javascript:alert(1)\n"
-		"- D: data:text/html,\\<script\\>x\\</script\\>\n"
-		"- E: https://e.com/a b\n"
-		"- F: //evil.com/x\n"
-		"- G: https://\n"
-		"- [H](https://e.com/h)\n"
-		"- vbscript:x — cap\n"
-		"- only caption\n");
+			    "# T\n\n## Appendix: Visuals\n\n"
+			    "- [A](https://e.com/a_\\(b\\)?x=1\\&y=\\<2\\>)\n"
+			    "- [B](HTTP://E.COM/B)\n"
+			    "- C: javascript:alert(1)\n"
+			    "- D: data:text/html,\\<script\\>x\\</script\\>\n"
+			    "- E: https://e.com/a b\n"
+			    "- F: //evil.com/x\n"
+			    "- G: https://\n"
+			    "- [H](https://e.com/h)\n"
+			    "- vbscript:x — cap\n"
+			    "- only caption\n");
 	html = html_of(doc);
 	assert_int_equal(count(html, "<a "), 3);
-	assert_contains(html,
+	assert_contains(
+		html,
 		"<a href=\"https://e.com/a_(b)?x=1&amp;y=%3C2%3E\">A</a>");
 	assert_contains(html, "<a href=\"HTTP://E.COM/B\">B</a>");
 	assert_contains(html, "<a href=\"https://e.com/h\">H</a>");
@@ -878,7 +913,13 @@ static void
 test_wrong_types(void **state)
 {
 	static const char *const docs[] = {
-		"null", "[]", "[1, 2]", "42", "1.5", "\"text\"", "true",
+		"null",
+		"[]",
+		"[1, 2]",
+		"42",
+		"1.5",
+		"\"text\"",
+		"true",
 		"{\"title\": 5}",
 		"{\"title\": null, \"content\": null}",
 		"{\"title\": [\"x\"], \"content\": []}",
@@ -929,9 +970,11 @@ test_wrong_types(void **state)
 					"Quality score: 74/100\n");
 		free(md);
 		md = md_json(docs[13]);
-		assert_in_order(md, (const char *const[]){
-			"## Internal FAQ\n\n### Q: (no question)\n\norphan\n",
-			NULL });
+		assert_in_order(
+			md,
+			(const char *const[]){
+				"## Internal FAQ\n\n### Q: (no question)\n\norphan\n",
+				NULL });
 		free(md);
 	}
 
@@ -978,16 +1021,94 @@ rng(void)
 
 /* Pieces of hostile text; random strings are built from them. */
 static const char *const tokens[] = {
-	"a", "b", "Z", "0", "1", "9", " ", "  ", "    ", "\t", "\n", "\n\n",
-	"\r", "\r\n", "\n \n", "!", "\"", "#", "$", "%", "&", "'", "(", ")",
-	"*", "+", ",", "-", ".", "/", ":", ";", "<", "=", ">", "?", "@", "[",
-	"\\", "]", "^", "_", "`", "{", "|", "}", "~", "# ", "- ", "* ", "+ ",
-	"1. ", "2) ", "> ", "```", "~~~", "===", "---", "***", "___", "<div>",
-	"<script>", "</p>", "<!--", "[a]: /u", "![x](y)", "[x](javascript:y)",
-	"<http://x>", "&amp;", "&#65;", "&copy", "\\\n", "*a*", "_a_",
-	"**b**", "`c`", "\xC3\xA9", "\xF0\x9F\x98\x80", "\xC2\xA0",
-	"\xE2\x80\x94", "\xD7\x90", "\xE3\x80\x80", "| a |", "|---|",
-	"[^1]", "{#id}", "www.x.com", "https://x.y/z",
+	"a",
+	"b",
+	"Z",
+	"0",
+	"1",
+	"9",
+	" ",
+	"  ",
+	"    ",
+	"\t",
+	"\n",
+	"\n\n",
+	"\r",
+	"\r\n",
+	"\n \n",
+	"!",
+	"\"",
+	"#",
+	"$",
+	"%",
+	"&",
+	"'",
+	"(",
+	")",
+	"*",
+	"+",
+	",",
+	"-",
+	".",
+	"/",
+	":",
+	";",
+	"<",
+	"=",
+	">",
+	"?",
+	"@",
+	"[",
+	"\\",
+	"]",
+	"^",
+	"_",
+	"`",
+	"{",
+	"|",
+	"}",
+	"~",
+	"# ",
+	"- ",
+	"* ",
+	"+ ",
+	"1. ",
+	"2) ",
+	"> ",
+	"```",
+	"~~~",
+	"===",
+	"---",
+	"***",
+	"___",
+	"<div>",
+	"<script>",
+	"</p>",
+	"<!--",
+	"[a]: /u",
+	"![x](y)",
+	"[x](javascript:y)",
+	"<http://x>",
+	"&amp;",
+	"&#65;",
+	"&copy",
+	"\\\n",
+	"*a*",
+	"_a_",
+	"**b**",
+	"`c`",
+	"\xC3\xA9",
+	"\xF0\x9F\x98\x80",
+	"\xC2\xA0",
+	"\xE2\x80\x94",
+	"\xD7\x90",
+	"\xE3\x80\x80",
+	"| a |",
+	"|---|",
+	"[^1]",
+	"{#id}",
+	"www.x.com",
+	"https://x.y/z",
 };
 
 static size_t
@@ -996,8 +1117,8 @@ random_text(char *buf, size_t cap)
 	size_t len = 0, pieces = rng() % 24;
 
 	for (size_t i = 0; i < pieces; i++) {
-		const char *t = tokens[rng() % (sizeof(tokens) /
-						sizeof(tokens[0]))];
+		const char *t =
+			tokens[rng() % (sizeof(tokens) / sizeof(tokens[0]))];
 		size_t n = strlen(t);
 
 		if (len + n >= cap)
@@ -1056,8 +1177,8 @@ model(const char *s, int k, struct prfaq_buf *out)
 			continue;
 		}
 		if (have)
-			assert_int_equal(prfaq_buf_puts(out,
-						k >= 0 ? "\n" : " "), 0);
+			assert_int_equal(
+				prfaq_buf_puts(out, k >= 0 ? "\n" : " "), 0);
 		assert_int_equal(prfaq_buf_append(out, s + b, e - b), 0);
 		have = true;
 		in_para = true;
@@ -1085,7 +1206,8 @@ model_trim_unicode(struct prfaq_buf *b)
 	for (;;) {
 		if (e > s && (b->data[e - 1] == ' ' || b->data[e - 1] == '\t'))
 			e--;
-		else if (e - s >= 2 && memcmp(b->data + e - 2, "\xC2\xA0", 2) == 0)
+		else if (e - s >= 2 &&
+			 memcmp(b->data + e - 2, "\xC2\xA0", 2) == 0)
 			e -= 2;
 		else if (e - s >= 3 &&
 			 memcmp(b->data + e - 3, "\xE3\x80\x80", 3) == 0)
@@ -1112,8 +1234,9 @@ inline_text(cmark_node *parent, struct prfaq_buf *out, const char *md)
 	     c = cmark_node_next(c)) {
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
-			assert_int_equal(prfaq_buf_puts(out,
-					 cmark_node_get_literal(c)), 0);
+			assert_int_equal(
+				prfaq_buf_puts(out, cmark_node_get_literal(c)),
+				0);
 			break;
 		case CMARK_NODE_LINEBREAK:
 			assert_int_equal(prfaq_buf_putc(out, '\n'), 0);
@@ -1166,8 +1289,8 @@ expect_paragraphs(cmark_node *n, const char *text, const char *md)
 static cmark_node *
 parse(const char *md)
 {
-	cmark_node *root = cmark_parse_document(md, strlen(md),
-						CMARK_OPT_DEFAULT);
+	cmark_node *root =
+		cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
 
 	assert_non_null(root);
 	return root;
@@ -1243,8 +1366,8 @@ prop_quote(const char *text, const char *speaker)
 		if (model(speaker, -1, &want)) {
 			struct prfaq_buf attr = PRFAQ_BUF_INIT;
 
-			assert_int_equal(prfaq_buf_printf(&attr, "— %s",
-							  want.data), 0);
+			assert_int_equal(
+				prfaq_buf_printf(&attr, "— %s", want.data), 0);
 			expect_type(q, CMARK_NODE_PARAGRAPH, md);
 			expect_text(q, &attr, md, speaker);
 			q = cmark_node_next(q);
@@ -1280,8 +1403,9 @@ prop_emphasis(const char *text)
 		for (int i = 0; i < 2; i++) {
 			expect_type(n, CMARK_NODE_PARAGRAPH, md);
 			e = cmark_node_first_child(n);
-			expect_type(e, i == 0 ? CMARK_NODE_EMPH
-					      : CMARK_NODE_STRONG, md);
+			expect_type(
+				e, i == 0 ? CMARK_NODE_EMPH : CMARK_NODE_STRONG,
+				md);
 			assert_null(cmark_node_next(e));
 			expect_text(e, &want, md, text);
 			n = cmark_node_next(n);
@@ -1300,8 +1424,8 @@ prop_faq_and_list(const char *text)
 {
 	json_t *doc = json_pack("{s:s, s:{s:{s:[{s:s, s:s}]}, s:[{s:s}]}}",
 				"title", "T", "content", "faq", "external",
-				"question", text, "answer", text,
-				"visuals", "caption", text);
+				"question", text, "answer", text, "visuals",
+				"caption", text);
 	struct prfaq_buf want = PRFAQ_BUF_INIT, q = PRFAQ_BUF_INIT;
 	char *md = md_of(doc);
 	cmark_node *root = parse(md);
@@ -1310,7 +1434,7 @@ prop_faq_and_list(const char *text)
 	if (model(text, -1, &want)) {
 		cmark_node *item, *para;
 
-		expect_type(n, CMARK_NODE_HEADING, md);		/* External FAQ */
+		expect_type(n, CMARK_NODE_HEADING, md); /* External FAQ */
 		n = cmark_node_next(n);
 		expect_type(n, CMARK_NODE_HEADING, md);
 		assert_int_equal(cmark_node_get_heading_level(n), 3);
@@ -1318,7 +1442,7 @@ prop_faq_and_list(const char *text)
 		expect_text(n, &q, md, text);
 		n = expect_paragraphs(cmark_node_next(n), text, md);
 
-		expect_type(n, CMARK_NODE_HEADING, md);		/* Appendix */
+		expect_type(n, CMARK_NODE_HEADING, md); /* Appendix */
 		n = cmark_node_next(n);
 		expect_type(n, CMARK_NODE_LIST, md);
 		item = cmark_node_first_child(n);
@@ -1364,15 +1488,22 @@ static json_t *
 random_json(int depth)
 {
 	static const char *const keys[] = {
-		"title", "team", "tags", "status", "version", "number", "owner",
-		"author", "name", "updated_at", "created_at", "quality", "score",
-		"decision", "outcome", "rationale", "decided_by", "at",
-		"content", "press_release", "headline", "subheading",
-		"launch_date", "location", "summary", "problem", "solution",
-		"leader_quote", "text", "speaker", "how_it_works",
-		"customer_quote", "call_to_action", "faq", "external",
-		"internal", "question", "answer", "customer", "who", "benefit",
-		"evidence", "experience", "visuals", "url", "caption",
+		"title",	"team",		  "tags",
+		"status",	"version",	  "number",
+		"owner",	"author",	  "name",
+		"updated_at",	"created_at",	  "quality",
+		"score",	"decision",	  "outcome",
+		"rationale",	"decided_by",	  "at",
+		"content",	"press_release",  "headline",
+		"subheading",	"launch_date",	  "location",
+		"summary",	"problem",	  "solution",
+		"leader_quote", "text",		  "speaker",
+		"how_it_works", "customer_quote", "call_to_action",
+		"faq",		"external",	  "internal",
+		"question",	"answer",	  "customer",
+		"who",		"benefit",	  "evidence",
+		"experience",	"visuals",	  "url",
+		"caption",
 	};
 	char text[256];
 	json_t *v;
@@ -1390,7 +1521,8 @@ random_json(int depth)
 		random_text(text, sizeof(text));
 		return json_string(text);
 	case 5:
-		return json_string(rng() & 1 ? "https://e.com/x" : "2027-03-01");
+		return json_string(rng() & 1 ? "https://e.com/x" :
+					       "2027-03-01");
 	case 6:
 		v = json_array();
 		for (uint64_t i = rng() % 4; i > 0; i--)
@@ -1399,9 +1531,10 @@ random_json(int depth)
 	default:
 		v = json_object();
 		for (uint64_t i = rng() % 8; i > 0; i--)
-			json_object_set_new(v, keys[rng() % (sizeof(keys) /
-							     sizeof(keys[0]))],
-					    random_json(depth - 1));
+			json_object_set_new(
+				v,
+				keys[rng() % (sizeof(keys) / sizeof(keys[0]))],
+				random_json(depth - 1));
 		return v;
 	}
 }
@@ -1421,18 +1554,16 @@ test_random_shapes(void **state)
 		else
 			doc = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o,"
 					" s:{s:o, s:{s:o, s:o}, s:o, s:o}}",
-					"title", random_json(0),
-					"tags", random_json(2),
-					"owner", random_json(2),
-					"quality", random_json(2),
-					"decision", random_json(3),
-					"status", random_json(0),
-					"content",
-					"press_release", random_json(4),
-					"faq", "external", random_json(4),
-					"internal", random_json(4),
-					"customer", random_json(3),
-					"visuals", random_json(4));
+					"title", random_json(0), "tags",
+					random_json(2), "owner", random_json(2),
+					"quality", random_json(2), "decision",
+					random_json(3), "status",
+					random_json(0), "content",
+					"press_release", random_json(4), "faq",
+					"external", random_json(4), "internal",
+					random_json(4), "customer",
+					random_json(3), "visuals",
+					random_json(4));
 		assert_non_null(doc);
 		md = md_of(doc);
 		html = html_of(doc);

@@ -37,8 +37,8 @@ static const char *const status_text[5] = {
 };
 
 static const char *const action_text[8] = {
-	"edit", "submit", "withdraw", "approve", "reject", "reopen", "archive",
-	"verdict",
+	"edit",	  "submit", "withdraw", "approve",
+	"reject", "reopen", "archive",	"verdict",
 };
 
 /* Every one of the 40 pairs, with an error object. */
@@ -72,8 +72,8 @@ test_every_pair(void **state)
 				assert_int_equal(err.code, PRFAQ_ECONFLICT);
 				/* *next untouched on failure */
 				assert_int_equal(next, 99);
-				assert_non_null(strstr(err.detail,
-						       status_text[s]));
+				assert_non_null(
+					strstr(err.detail, status_text[s]));
 				assert_non_null(err.extra);
 				assert_int_equal(json_object_size(err.extra),
 						 2);
@@ -182,10 +182,9 @@ test_out_of_range(void **state)
 	assert_int_equal(next, PRFAQ_STATUS_DRAFT);
 	prfaq_error_clear(&err);
 	assert_int_equal(prfaq_workflow_apply(PRFAQ_STATUS_DRAFT,
-					      PRFAQ_ACTION_COUNT_, &next,
-					      NULL),
+					      PRFAQ_ACTION_COUNT_, &next, NULL),
 			 PRFAQ_EINTERNAL);
-	assert_int_equal(prfaq_workflow_apply((enum prfaq_status)-1,
+	assert_int_equal(prfaq_workflow_apply((enum prfaq_status) - 1,
 					      PRFAQ_ACTION_EDIT, &next, NULL),
 			 PRFAQ_EINTERNAL);
 	assert_int_equal(next, PRFAQ_STATUS_DRAFT);
@@ -208,18 +207,18 @@ test_names_round_trip(void **state)
 		assert_string_equal(prfaq_action_name((enum prfaq_action)a),
 				    action_text[a]);
 	assert_null(prfaq_status_name(PRFAQ_STATUS_COUNT_));
-	assert_null(prfaq_status_name((enum prfaq_status)-1));
+	assert_null(prfaq_status_name((enum prfaq_status) - 1));
 	assert_null(prfaq_action_name(PRFAQ_ACTION_COUNT_));
-	assert_null(prfaq_action_name((enum prfaq_action)-1));
+	assert_null(prfaq_action_name((enum prfaq_action) - 1));
 }
 
 static void
 test_parse_unknown(void **state)
 {
 	static const char *const bad[] = {
-		"", "Draft", "DRAFT", "in-review", "in review", "inreview",
-		"draft ", " draft", "approve", "archive", "drafts", "draf",
-		"in_review\n", "deleted",
+		"",	    "Draft",  "DRAFT",	     "in-review", "in review",
+		"inreview", "draft ", " draft",	     "approve",	  "archive",
+		"drafts",   "draf",   "in_review\n", "deleted",
 	};
 	enum prfaq_status out = PRFAQ_STATUS_ARCHIVED;
 
