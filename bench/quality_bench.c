@@ -2,7 +2,7 @@
  * quality_bench.c - how long prfaq_quality_check takes on a ~3,000-word PR/FAQ.
  *
  * Build and run from the repository root (not part of the CMake build):
- *   cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude bench/quality_bench.c src/domain/quality*.c src/domain/wordlists.c src/util/utf8.c src/util/buf.c $(pkg-config --cflags --libs jansson) -o quality_bench && ./quality_bench [iterations] [content.json]
+ *   cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude bench/quality_bench.c src/domain/quality*.c src/domain/wordlists.c src/util/utf8.c src/util/buf.c src/util/alloc.c src/util/log.c $(pkg-config --cflags --libs jansson) -o quality_bench && ./quality_bench [iterations] [content.json]
  *
  * Without a file it builds a content object of about 3,000 words from a pool
  * of realistic sentences (with a few weasel words, hype words and acronyms so
@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "prfaq/buf.h"
+#include "prfaq/alloc.h"
 #include "prfaq/quality.h"
 
 static const char *const pool[] = {
@@ -141,6 +142,7 @@ main(int argc, char **argv)
 	json_t *content, *report, *stats;
 	double t0, t1;
 
+	prfaq_alloc_init(); /* the allocators prfaqd runs with */
 	if (iterations <= 0)
 		iterations = 1;
 	if (argc > 2) {
