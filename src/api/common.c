@@ -164,8 +164,7 @@ api_check_members(const json_t *obj, const char *const *allowed,
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)obj, key, v)
-	{
+	json_object_foreach((json_t *)obj, key, v) {
 		const char *const *a = allowed;
 		struct prfaq_buf ptr = PRFAQ_BUF_INIT;
 

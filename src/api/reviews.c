@@ -64,6 +64,12 @@ struct transition {
 	const json_t *body;
 };
 
+/*
+ * The mutator of every status change (submit, withdraw, decide, reopen,
+ * archive): who may, from which status, and what the change writes.
+ * About 100 lines, flat: one case per action, kept together so the policy of
+ * the whole workflow reads in one place beside src/domain/workflow.c.
+ */
 static prfaq_code
 transition_mutate(const struct prfaq_current *cur, void *arg,
 		  struct prfaq_change *ch, struct prfaq_error *err)
@@ -109,8 +115,7 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 			size_t i;
 			json_t *r;
 
-			json_array_foreach(reviewers, i, r)
-			{
+			json_array_foreach(reviewers, i, r) {
 				if (strcasecmp(json_string_value(r),
 					       cur->owner_id) == 0) {
 					char ptr[32];
@@ -192,8 +197,7 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 		return prfaq_error_add(err, "/reviewers",
 				       "must be a list of at most %d user ids",
 				       REVIEWERS_MAX);
-	json_array_foreach(reviewers, i, r)
-	{
+	json_array_foreach(reviewers, i, r) {
 		char ptr[32];
 
 		snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
@@ -218,10 +222,8 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 					   PRFAQ_ROLE_REVIEWER, &missing,
 					   err) != PRFAQ_OK)
 		return err->code;
-	json_array_foreach(reviewers, i, r)
-	{
-		json_array_foreach(missing, j, m)
-		{
+	json_array_foreach(reviewers, i, r) {
+		json_array_foreach(missing, j, m) {
 			if (strcasecmp(json_string_value(m),
 				       json_string_value(r)) == 0) {
 				char ptr[32];
@@ -361,8 +363,7 @@ review_check(const struct prfaq_review_target *t, void *arg,
 	    (rc = prfaq_workflow_apply(t->status, PRFAQ_ACTION_VERDICT, &next,
 				       err)) != PRFAQ_OK)
 		return rc;
-	json_array_foreach(r->comments, i, c)
-	{
+	json_array_foreach(r->comments, i, c) {
 		const char *anchor =
 			json_string_value(json_object_get(c, "anchor"));
 		const char *quote =
@@ -390,11 +391,11 @@ review_check(const struct prfaq_review_target *t, void *arg,
 			json_t *s;
 			bool known = false;
 
-			json_array_foreach(t->principles, k,
-					   s) if (json_is_string(s) &&
-						  strcmp(json_string_value(s),
-							 principle) == 0)
-				known = true;
+			json_array_foreach(t->principles, k, s)
+				if (json_is_string(s) &&
+				    strcmp(json_string_value(s), principle) ==
+					    0)
+					known = true;
 			if (!known) {
 				snprintf(ptr, sizeof(ptr),
 					 "/comments/%zu/principle", i);
@@ -446,8 +447,7 @@ review_validate(const json_t *body, int *version, struct prfaq_error *err)
 		return prfaq_error_add(err, "/comments",
 				       "must be a list of at most %d comments",
 				       COMMENTS_MAX);
-	json_array_foreach(comments, i, c)
-	{
+	json_array_foreach(comments, i, c) {
 		char base[48], ptr[64];
 
 		snprintf(base, sizeof(base), "/comments/%zu", i);

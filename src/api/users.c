@@ -102,8 +102,7 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 		size_t i;
 		json_t *r;
 
-		json_array_foreach(v, i, r)
-		{
+		json_array_foreach(v, i, r) {
 			unsigned bit =
 				json_is_string(r) ?
 					prfaq_role_parse(json_string_value(r)) :

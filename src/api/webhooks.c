@@ -71,8 +71,7 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 	json_t *v;
 	size_t i;
 
-	json_object_foreach((json_t *)body, key, v)
-	{
+	json_object_foreach((json_t *)body, key, v) {
 		char ptr[80];
 
 		if (strcmp(key, "url") == 0 || strcmp(key, "events") == 0 ||
@@ -91,8 +90,7 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 			prfaq_error_add(err, "/events", "%s",
 					"an array of event types (empty: all)");
 		} else {
-			json_array_foreach(ev, i, v)
-			{
+			json_array_foreach(ev, i, v) {
 				char ptr[32];
 
 				if (json_is_string(v) &&

@@ -224,7 +224,7 @@ pointer_of(char *out, size_t size, const struct occ *o)
 /*
  * The message for one finding: what is wrong and what to do about it.  The
  * fixed ones are the rules' hints; these carry a count, a quote or a date.
- * About 100 lines, but flat: one case per message with parameters.
+ * About 130 lines, but flat: one case per message with parameters.
  */
 static void
 message_of(char *out, size_t size, const struct ctx *c, enum rule_id r,

@@ -168,8 +168,9 @@ replay(struct prfaq_request *req, const char *key, int status, json_t *stored)
 		return;
 	}
 	memcpy(data, json_string_value(body), len + 1);
-	json_object_foreach(headers, name, value) if (json_is_string(value))
-		prfaq_reply_header(req, name, json_string_value(value));
+	json_object_foreach(headers, name, value)
+		if (json_is_string(value))
+			prfaq_reply_header(req, name, json_string_value(value));
 	prfaq_reply_header(req, "Idempotent-Replayed", "true");
 	prfaq_reply_take(req, status, ctype, data, len);
 	json_decref(response);

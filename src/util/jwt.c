@@ -282,8 +282,7 @@ prfaq_jwks_parse(const char *json, size_t len, struct prfaq_jwks **out,
 		goto out;
 	}
 	atomic_init(&set->refs, 1);
-	json_array_foreach(keys, i, jwk)
-	{
+	json_array_foreach(keys, i, jwk) {
 		if (jwk_load(jwk, &set->keys[set->n]))
 			set->n++;
 	}
@@ -406,9 +405,10 @@ audience_ok(const json_t *aud, const char *want)
 
 	if (json_is_string(aud))
 		return strcmp(json_string_value(aud), want) == 0;
-	json_array_foreach(aud, i, v) if (json_is_string(v) &&
-					  strcmp(json_string_value(v), want) ==
-						  0) return true;
+	json_array_foreach(aud, i, v)
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), want) == 0)
+			return true;
 	return false;
 }
 
@@ -482,12 +482,21 @@ claims_fill(const json_t *payload, const struct prfaq_jwt_policy *pol,
 		roles = json_object_get(payload, pol->roles_claim);
 		if (json_is_string(roles))
 			out->roles = prfaq_role_parse(json_string_value(roles));
-		json_array_foreach(roles, i, r) if (json_is_string(r))
-			out->roles |= prfaq_role_parse(json_string_value(r));
+		json_array_foreach(roles, i, r) {
+			if (json_is_string(r))
+				out->roles |=
+					prfaq_role_parse(json_string_value(r));
+		}
 	}
 	return PRFAQ_OK;
 }
 
+/*
+ * See jwt.h.  Over 100 lines on purpose: the checks run in the one order that
+ * is safe (size, header, alg, kid, signature, and only then the claims), and
+ * reading them top to bottom is how a reviewer confirms that no claim is
+ * trusted before the signature is.
+ */
 prfaq_code
 prfaq_jwt_verify(const char *token, size_t len, const struct prfaq_jwks *keys,
 		 const struct prfaq_jwt_policy *pol, int64_t now,

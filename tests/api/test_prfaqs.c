@@ -54,8 +54,7 @@ assert_invalid_at(const struct h_resp *r, const char *pointer)
 	size_t i;
 
 	assert_problem(r, 400);
-	json_array_foreach(J(r, "errors"), i, e)
-	{
+	json_array_foreach(J(r, "errors"), i, e) {
 		const char *p =
 			json_string_value(json_object_get(e, "pointer"));
 
@@ -1147,8 +1146,7 @@ change_at(json_t *changes, const char *path)
 	json_t *c;
 	size_t i;
 
-	json_array_foreach(changes, i, c)
-	{
+	json_array_foreach(changes, i, c) {
 		const char *p = json_string_value(json_object_get(c, "path"));
 
 		if (p != NULL && strcmp(p, path) == 0)
@@ -1377,8 +1375,7 @@ test_events_trail(void **state)
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/events", id);
 	list = get_json(path);
 	assert_int_equal(json_array_size(json_object_get(list, "items")), 3);
-	json_array_foreach(json_object_get(list, "items"), i, e)
-	{
+	json_array_foreach(json_object_get(list, "items"), i, e) {
 		json_t *actor = json_object_get(e, "actor");
 
 		assert_true(json_object_get(e, "id") != NULL);
@@ -1527,8 +1524,7 @@ walk(const char *first, size_t page_size, int *pages)
 		(*pages)++;
 		assert_true(*pages < 1000);
 		assert_true(json_array_size(J(&r, "items")) <= page_size);
-		json_array_foreach(J(&r, "items"), i, item)
-		{
+		json_array_foreach(J(&r, "items"), i, item) {
 			assert_summary(item);
 			json_array_append(ids, json_object_get(item, "id"));
 		}
@@ -1567,8 +1563,7 @@ test_list_pagination(void **state)
 	ids = walk("/v1/prfaqs?team=paging&limit=10", 10, &pages);
 	assert_int_equal(pages, 5);
 	assert_int_equal(json_array_size(ids), 45);
-	json_array_foreach(ids, i, id)
-	{
+	json_array_foreach(ids, i, id) {
 		/* No duplicates, no strangers, no gaps. */
 		assert_null(json_object_get(seen, json_string_value(id)));
 		assert_non_null(json_object_get(made, json_string_value(id)));
@@ -1588,8 +1583,7 @@ test_list_pagination(void **state)
 				 0);
 		assert_status(&r, 200);
 		assert_int_equal(json_array_size(J(&r, "items")), 45);
-		json_array_foreach(J(&r, "items"), i, item)
-		{
+		json_array_foreach(J(&r, "items"), i, item) {
 			const char *u = json_string_value(
 				json_object_get(item, "updated_at"));
 
@@ -1821,8 +1815,10 @@ test_search_ranks_best_match_first(void **state)
 		assert_string_equal(json_string_value(json_object_get(
 					    json_array_get(items, 2), "id")),
 				    b);
-		json_array_foreach(items, i, id) assert_string_not_equal(
-			json_string_value(json_object_get(id, "id")), d);
+		json_array_foreach(items, i, id)
+			assert_string_not_equal(
+				json_string_value(json_object_get(id, "id")),
+				d);
 		json_decref(list);
 	}
 	/* The same order one at a time, through the cursor. */
@@ -1887,10 +1883,11 @@ test_search_ranks_the_most_recent_thousand(void **state)
 		/* Each once, and exactly the newest 1,000 (a and g = 1..999). */
 		json_t *seen = json_object();
 
-		json_array_foreach(ids, i, id) assert_int_equal(
-			json_object_set(seen, json_string_value(id),
-					json_true()),
-			0);
+		json_array_foreach(ids, i, id)
+			assert_int_equal(json_object_set(seen,
+							 json_string_value(id),
+							 json_true()),
+					 0);
 		assert_int_equal(json_object_size(seen), 1000);
 		assert_non_null(json_object_get(seen, a));
 		v = h_sql(srv.dbname,
@@ -2033,8 +2030,7 @@ assert_report(const json_t *rep)
 	assert_in_range(json_integer_value(json_object_get(rep, "score")), 0,
 			100);
 	assert_true(json_is_array(json_object_get(rep, "findings")));
-	json_array_foreach(json_object_get(rep, "findings"), i, f)
-	{
+	json_array_foreach(json_object_get(rep, "findings"), i, f) {
 		const char *sev =
 			json_string_value(json_object_get(f, "severity"));
 
@@ -2066,10 +2062,10 @@ has_error_finding(const json_t *rep)
 	const json_t *f;
 	size_t i;
 
-	json_array_foreach(
-		json_object_get(rep, "findings"), i,
-		f) if (strcmp(json_string_value(json_object_get(f, "severity")),
-			      "error") == 0) return true;
+	json_array_foreach(json_object_get(rep, "findings"), i, f)
+		if (strcmp(json_string_value(json_object_get(f, "severity")),
+			   "error") == 0)
+			return true;
 	return false;
 }
 

@@ -309,8 +309,7 @@ replay_events(const char *id, const char *final_status)
 				 0);
 		assert_status(&r, 200);
 		items = J(&r, "items");
-		json_array_foreach(items, i, ev)
-		{
+		json_array_foreach(items, i, ev) {
 			const char *type =
 				json_string_value(json_object_get(ev, "type"));
 			const char *want = NULL, *to = NULL;

@@ -112,10 +112,10 @@ find_by(const json_t *items, const char *key, const char *value)
 	size_t i;
 	json_t *it;
 
-	json_array_foreach(
-		items, i,
-		it) if (strcmp(json_string_value(json_object_get(it, key)),
-			       value) == 0) return it;
+	json_array_foreach(items, i, it)
+		if (strcmp(json_string_value(json_object_get(it, key)),
+			   value) == 0)
+			return it;
 	return NULL;
 }
 
@@ -144,9 +144,10 @@ test_whole_loop(void **state)
 		size_t i;
 		json_t *f;
 
-		json_array_foreach(J(&r, "findings"), i, f) assert_string_equal(
-			json_string_value(json_object_get(f, "severity")),
-			"error");
+		json_array_foreach(J(&r, "findings"), i, f)
+			assert_string_equal(json_string_value(json_object_get(
+						    f, "severity")),
+					    "error");
 	}
 	h_resp_free(&r);
 

@@ -63,8 +63,7 @@ has_pointer(const struct h_resp *r, const char *pointer)
 	json_t *errors = J(r, "errors"), *e;
 	size_t i;
 
-	json_array_foreach(errors, i, e)
-	{
+	json_array_foreach(errors, i, e) {
 		const char *p =
 			json_string_value(json_object_get(e, "pointer"));
 
@@ -155,10 +154,10 @@ roles_are(const json_t *roles, const char *const *want, size_t n)
 		size_t k;
 		json_t *v;
 
-		json_array_foreach(roles, k, v) if (json_is_string(v) &&
-						    strcmp(json_string_value(v),
-							   want[i]) == 0)
-			found = true;
+		json_array_foreach(roles, k, v)
+			if (json_is_string(v) &&
+			    strcmp(json_string_value(v), want[i]) == 0)
+				found = true;
 		if (!found)
 			return false;
 	}
@@ -1048,8 +1047,7 @@ test_users_list_pagination(void **state)
 		items = J(&r, "items");
 		assert_true(json_is_array(items));
 		assert_true(json_object_get(r.json, "next_cursor") != NULL);
-		json_array_foreach(items, i, item)
-		{
+		json_array_foreach(items, i, item) {
 			const char *uid =
 				json_string_value(json_object_get(item, "id"));
 

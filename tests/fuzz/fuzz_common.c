@@ -83,8 +83,7 @@ fuzz_apply_changes(json_t *doc, const json_t *changes)
 	json_t *c;
 
 	FUZZ_CHECK(json_is_array(changes));
-	json_array_foreach(changes, i, c)
-	{
+	json_array_foreach(changes, i, c) {
 		const char *path =
 			json_string_value(json_object_get(c, "path"));
 		const char *op = json_string_value(json_object_get(c, "op"));

@@ -35,8 +35,7 @@ check_entries(const json_t *root, const char *base, prfaq_code rc,
 	FUZZ_CHECK(json_array_size(err->errors) <= PRFAQ_ERRORS_MAX);
 	FUZZ_CHECK(!err->truncated ||
 		   json_array_size(err->errors) == PRFAQ_ERRORS_MAX);
-	json_array_foreach(err->errors, i, e)
-	{
+	json_array_foreach(err->errors, i, e) {
 		const char *ptr =
 			json_string_value(json_object_get(e, "pointer"));
 		const char *msg =

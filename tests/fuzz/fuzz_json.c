@@ -24,12 +24,13 @@ count_values(const json_t *v, size_t limit)
 	json_t *c;
 
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, key,
-				    c) if ((n += count_values(c, limit)) >
-					   limit) return n;
+		json_object_foreach((json_t *)v, key, c)
+			if ((n += count_values(c, limit)) > limit)
+				return n;
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, c) if ((n += count_values(c, limit)) >
-						limit) return n;
+		json_array_foreach(v, i, c)
+			if ((n += count_values(c, limit)) > limit)
+				return n;
 	}
 	return n;
 }

@@ -24,8 +24,7 @@ reference_merge(const json_t *target, const json_t *patch)
 		return json_deep_copy(patch);
 	result = json_is_object(target) ? json_deep_copy(target) :
 					  json_object();
-	json_object_foreach((json_t *)patch, key, value)
-	{
+	json_object_foreach((json_t *)patch, key, value) {
 		if (json_is_null(value)) {
 			json_object_del(result, key);
 		} else {
@@ -49,10 +48,13 @@ shares(const json_t *a, const json_t *b)
 	if (a == b && (json_is_object(a) || json_is_array(a)))
 		return 1;
 	if (json_is_object(b)) {
-		json_object_foreach((json_t *)b, key,
-				    v) if (shares(a, v)) return 1;
+		json_object_foreach((json_t *)b, key, v)
+			if (shares(a, v))
+				return 1;
 	} else if (json_is_array(b)) {
-		json_array_foreach(b, i, v) if (shares(a, v)) return 1;
+		json_array_foreach(b, i, v)
+			if (shares(a, v))
+				return 1;
 	}
 	return 0;
 }

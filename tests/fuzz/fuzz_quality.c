@@ -32,8 +32,7 @@ check_report(const json_t *content, const char *today)
 
 	findings = json_object_get(report, "findings");
 	FUZZ_CHECK(json_is_array(findings));
-	json_array_foreach(findings, i, f)
-	{
+	json_array_foreach(findings, i, f) {
 		const char *sev =
 			json_string_value(json_object_get(f, "severity"));
 		const char *ptr =

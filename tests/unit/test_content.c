@@ -1809,8 +1809,7 @@ apply_changes(json_t *doc_, const json_t *changes)
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(changes, i, c)
-	{
+	json_array_foreach(changes, i, c) {
 		const char *path =
 			json_string_value(json_object_get(c, "path"));
 		const char *op = json_string_value(json_object_get(c, "op"));
