@@ -109,7 +109,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_db_pool_opts popts = { 0 };
 	struct prfaq_db_pool *pool = NULL;
-	struct prfaq_db_ctx db = { NULL, NULL };
+	struct prfaq_db_ctx db = { NULL, NULL, 0 };
 	struct prfaq_text user = { NULL, 0 };
 	struct prfaq_error err;
 	unsigned roles = 0;
@@ -153,6 +153,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	popts.size = 1;
 	popts.wait_ms = cfg->db_pool_wait_ms;
 	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
+	popts.request_timeout_ms = cfg->request_timeout_ms;
 	if ((pool = prfaq_db_pool_new(&popts)) == NULL)
 		goto out;
 	/* No request: what src/db logs carries no request id. */
@@ -253,6 +254,7 @@ run_serve(const struct prfaq_config *cfg)
 		popts.size = threads;
 	popts.wait_ms = cfg->db_pool_wait_ms;
 	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
+	popts.request_timeout_ms = cfg->request_timeout_ms;
 
 	/* Signals go to this thread alone, via sigwait(), never to workers. */
 	sigemptyset(&set);

@@ -70,7 +70,7 @@ static const struct db_stmt stmt_purge = {
 struct prfaq_outbox *
 prfaq_outbox_open(const char *conninfo)
 {
-	struct prfaq_db_pool_opts opts = { conninfo, 1, 5000, 30000 };
+	struct prfaq_db_pool_opts opts = { conninfo, 1, 5000, 30000, 30000 };
 	struct prfaq_outbox *ob = prfaq_calloc(1, sizeof(*ob));
 
 	ob->pool = prfaq_db_pool_new(&opts);
@@ -107,8 +107,8 @@ ob_connect(struct prfaq_outbox *ob, struct prfaq_error *err)
 		ob->conn = NULL;
 	}
 	/* No request: the sender's lines carry no request id. */
-	if ((rc = db_acquire((struct prfaq_db_ctx){ ob->pool, NULL }, &ob->conn,
-			     err)) != PRFAQ_OK)
+	if ((rc = db_acquire((struct prfaq_db_ctx){ ob->pool, NULL, 0 },
+			     &ob->conn, err)) != PRFAQ_OK)
 		return rc;
 	res = PQexec(db_conn_pg(ob->conn), "LISTEN prfaq_outbox");
 	rc = PQresultStatus(res) == PGRES_COMMAND_OK ?
