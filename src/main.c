@@ -154,6 +154,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	popts.wait_ms = cfg->db_pool_wait_ms;
 	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
 	popts.request_timeout_ms = cfg->request_timeout_ms;
+	popts.transaction_pooling = strcmp(cfg->db_pooler, "transaction") == 0;
 	if ((pool = prfaq_db_pool_new(&popts)) == NULL)
 		goto out;
 	/* No request: what src/db logs carries no request id. */
@@ -255,6 +256,7 @@ run_serve(const struct prfaq_config *cfg)
 	popts.wait_ms = cfg->db_pool_wait_ms;
 	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
 	popts.request_timeout_ms = cfg->request_timeout_ms;
+	popts.transaction_pooling = strcmp(cfg->db_pooler, "transaction") == 0;
 
 	/* Signals go to this thread alone, via sigwait(), never to workers. */
 	sigemptyset(&set);
@@ -292,6 +294,8 @@ run_serve(const struct prfaq_config *cfg)
 	if (cfg->webhooks) {
 		struct prfaq_webhooks_opts wopts = {
 			.conninfo = cfg->database_url,
+			.transaction_pooling =
+				strcmp(cfg->db_pooler, "transaction") == 0,
 			.timeout_ms = cfg->webhook_timeout_ms,
 			.backoff_ms = cfg->webhook_backoff_ms,
 			.max_age_s = cfg->webhook_max_age_s,

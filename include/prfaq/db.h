@@ -42,6 +42,12 @@ struct prfaq_db_pool_opts {
 	unsigned statement_timeout_ms;
 	/* a call's deadline when its context sets none (0: 10000) */
 	unsigned request_timeout_ms;
+	/*
+	 * Behind a transaction pooler (PgBouncer, pool_mode=transaction): no
+	 * startup options, no named prepared statements, settings made with
+	 * SET LOCAL in each transaction.
+	 */
+	bool transaction_pooling;
 };
 
 struct prfaq_db_stats {

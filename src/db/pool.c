@@ -48,6 +48,7 @@ struct db_conn {
 	 */
 	int64_t deadline_ms;
 	bool rolling;
+	bool transaction_pooling; /* the pool's, copied at checkout */
 	unsigned rolling_ms;
 	/*
 	 * The request that holds the connection, for what is logged about it
@@ -65,6 +66,9 @@ struct prfaq_db_pool {
 	unsigned wait_ms;
 	unsigned statement_timeout_ms;
 	unsigned request_timeout_ms;
+	bool transaction_pooling;
+	/* BEGIN, and behind a transaction pooler the settings with it */
+	char begin[160];
 	struct db_conn *conns;
 	struct db_conn *free_list;
 	unsigned in_use;
@@ -85,6 +89,16 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 	pool->request_timeout_ms = opts->request_timeout_ms > 0 ?
 					   opts->request_timeout_ms :
 					   REQUEST_TIMEOUT_DEFAULT_MS;
+	pool->transaction_pooling = opts->transaction_pooling;
+	if (pool->transaction_pooling)
+		/* One round trip still: the simple protocol takes all three. */
+		snprintf(
+			pool->begin, sizeof(pool->begin),
+			"BEGIN; SET LOCAL statement_timeout = %u;"
+			" SET LOCAL idle_in_transaction_session_timeout = 60000",
+			pool->statement_timeout_ms);
+	else
+		snprintf(pool->begin, sizeof(pool->begin), "BEGIN");
 	pool->conninfo = prfaq_strdup(opts->conninfo);
 	pool->conns = prfaq_calloc(pool->size, sizeof(*pool->conns));
 	if (pthread_mutex_init(&pool->mu, NULL) != 0)
@@ -196,7 +210,9 @@ conn_notice(void *arg, const char *message)
 
 /*
  * Open a session with prfaqd's defaults placed before the user's conninfo,
- * so the user's own settings (e.g. connect_timeout) win.
+ * so the user's own settings (e.g. connect_timeout) win.  Behind a
+ * transaction pooler there are no startup options (PgBouncer refuses them,
+ * and the server session is not ours): db_tx() sets them per transaction.
  */
 static prfaq_code
 conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
@@ -208,10 +224,13 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 	const char *vals[] = { "5", "prfaqd", opts, pool->conninfo, NULL };
 	PGconn *pg;
 
-	snprintf(
-		opts, sizeof(opts),
-		"-c statement_timeout=%u -c idle_in_transaction_session_timeout=60000",
-		pool->statement_timeout_ms);
+	if (pool->transaction_pooling)
+		opts[0] = '\0'; /* libpq then sends no "options" at all */
+	else
+		snprintf(
+			opts, sizeof(opts),
+			"-c statement_timeout=%u -c idle_in_transaction_session_timeout=60000",
+			pool->statement_timeout_ms);
 	pg = PQconnectdbParams(keys, vals, 1);
 	if (pg == NULL || PQstatus(pg) != CONNECTION_OK) {
 		/* libpq messages end with a newline; keep the log line whole. */
@@ -389,6 +408,7 @@ db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 	/* Background work holds its connection for long: bound each statement. */
 	conn->rolling = db.deadline_ms == 0 && db.request_id == NULL;
 	conn->rolling_ms = pool->request_timeout_ms;
+	conn->transaction_pooling = pool->transaction_pooling;
 	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
 		conn_drop(conn);
 	if (conn->pg == NULL && (rc = conn_open(pool, conn, err)) != PRFAQ_OK) {
@@ -578,7 +598,11 @@ db_exec(struct db_conn *conn, const struct db_stmt *stmt,
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
-	if (stmt->name == NULL) {
+	/*
+	 * Behind a transaction pooler a named statement prepared on one
+	 * server session is unknown on the next: plan every call afresh.
+	 */
+	if (stmt->name == NULL || conn->transaction_pooling) {
 		sent = PQsendQueryParams(conn->pg, stmt->sql, stmt->nparams,
 					 NULL, params, NULL, NULL, 0);
 	} else {
@@ -689,7 +713,7 @@ db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg, struct prfaq_error *err)
 		rc = db_acquire(db, &conn, &local);
 		if (rc != PRFAQ_OK)
 			break;
-		rc = conn_command(conn, "BEGIN", &local);
+		rc = conn_command(conn, db.pool->begin, &local);
 		if (rc == PRFAQ_OK) {
 			began = true;
 			rc = fn(conn, arg, &local);
