@@ -109,7 +109,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_db_pool_opts popts = { 0 };
 	struct prfaq_db_pool *pool = NULL;
-	struct prfaq_db_ctx db = { NULL, NULL };
+	struct prfaq_db_ctx db = { NULL, NULL, 0 };
 	struct prfaq_text user = { NULL, 0 };
 	struct prfaq_error err;
 	unsigned roles = 0;
@@ -153,6 +153,8 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	popts.size = 1;
 	popts.wait_ms = cfg->db_pool_wait_ms;
 	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
+	popts.request_timeout_ms = cfg->request_timeout_ms;
+	popts.transaction_pooling = strcmp(cfg->db_pooler, "transaction") == 0;
 	if ((pool = prfaq_db_pool_new(&popts)) == NULL)
 		goto out;
 	/* No request: what src/db logs carries no request id. */
@@ -253,6 +255,8 @@ run_serve(const struct prfaq_config *cfg)
 		popts.size = threads;
 	popts.wait_ms = cfg->db_pool_wait_ms;
 	popts.statement_timeout_ms = cfg->db_statement_timeout_ms;
+	popts.request_timeout_ms = cfg->request_timeout_ms;
+	popts.transaction_pooling = strcmp(cfg->db_pooler, "transaction") == 0;
 
 	/* Signals go to this thread alone, via sigwait(), never to workers. */
 	sigemptyset(&set);
@@ -290,6 +294,8 @@ run_serve(const struct prfaq_config *cfg)
 	if (cfg->webhooks) {
 		struct prfaq_webhooks_opts wopts = {
 			.conninfo = cfg->database_url,
+			.transaction_pooling =
+				strcmp(cfg->db_pooler, "transaction") == 0,
 			.timeout_ms = cfg->webhook_timeout_ms,
 			.backoff_ms = cfg->webhook_backoff_ms,
 			.max_age_s = cfg->webhook_max_age_s,

@@ -18,19 +18,36 @@ struct prfaq_db_pool;
  * What a request reaches the database with: the shared pool, and the id of
  * the request, which src/db writes on every line it logs while working for
  * it.  Passed by value, both members borrowed for the call; request_id is
- * NULL outside a request (the command line, the webhook sender).  What else
- * a request's database calls come to need (its deadline) belongs here.
+ * NULL outside a request (the command line, the webhook sender).
+ *
+ * deadline_ms bounds the call: waiting for a connection, every statement and
+ * the COMMIT end by then (CLOCK_MONOTONIC milliseconds, prfaq_db_deadline());
+ * past it the statement is cancelled and the call fails PRFAQ_EUNAVAILABLE.
+ * 0 means the pool's request timeout counted from the call's start (from
+ * each statement's start for work outside a request, request_id NULL).
  */
 struct prfaq_db_ctx {
 	struct prfaq_db_pool *pool;
 	const char *request_id;
+	int64_t deadline_ms;
 };
+
+/* The deadline timeout_ms from now, for prfaq_db_ctx.deadline_ms. */
+int64_t prfaq_db_deadline(unsigned timeout_ms);
 
 struct prfaq_db_pool_opts {
 	const char *conninfo; /* libpq connection string or URI */
 	unsigned size;	      /* connections at most */
 	unsigned wait_ms;     /* checkout wait before PRFAQ_EUNAVAILABLE */
 	unsigned statement_timeout_ms;
+	/* a call's deadline when its context sets none (0: 10000) */
+	unsigned request_timeout_ms;
+	/*
+	 * Behind a transaction pooler (PgBouncer, pool_mode=transaction): no
+	 * startup options, no named prepared statements, settings made with
+	 * SET LOCAL in each transaction.
+	 */
+	bool transaction_pooling;
 };
 
 struct prfaq_db_stats {

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "prfaq/auth.h"
 #include "prfaq/error.h"
@@ -53,6 +54,11 @@ struct prfaq_route {
 struct prfaq_app *prfaq_req_app(struct prfaq_request *req);
 enum prfaq_method prfaq_req_method(const struct prfaq_request *req);
 const char *prfaq_req_id(const struct prfaq_request *req);
+/*
+ * When the request's time for the database is up: its start plus
+ * PRFAQ_REQUEST_TIMEOUT_MS, for prfaq_db_ctx.deadline_ms.
+ */
+int64_t prfaq_req_db_deadline(const struct prfaq_request *req);
 /* The authenticated caller (routes with PRFAQ_ROUTE_AUTH only). */
 const struct prfaq_caller *prfaq_req_caller(const struct prfaq_request *req);
 /* A path parameter by name ("id"), or NULL. */

@@ -28,8 +28,12 @@ struct prfaq_outbox_item {
 	size_t payload_len;
 };
 
-/* A handle; connects lazily.  NULL if its pool cannot be made. */
-struct prfaq_outbox *prfaq_outbox_open(const char *conninfo);
+/*
+ * A handle; connects lazily.  NULL if its pool cannot be made.
+ * transaction_pooling: PRFAQ_DB_POOLER=transaction (see prfaq/db.h).
+ */
+struct prfaq_outbox *prfaq_outbox_open(const char *conninfo,
+				       bool transaction_pooling);
 void prfaq_outbox_close(struct prfaq_outbox *ob);
 
 /*

@@ -41,11 +41,12 @@ struct prfaq_webhooks;
 
 struct prfaq_webhooks_opts {
 	const char *conninfo;
-	unsigned timeout_ms; /* per POST */
-	unsigned backoff_ms; /* first retry delay */
-	unsigned max_age_s;  /* give up after */
-	unsigned poll_ms;    /* look for due retries at least this often */
-	bool allow_private;  /* PRFAQ_WEBHOOK_ALLOW_PRIVATE */
+	bool transaction_pooling; /* PRFAQ_DB_POOLER=transaction */
+	unsigned timeout_ms;	  /* per POST */
+	unsigned backoff_ms;	  /* first retry delay */
+	unsigned max_age_s;	  /* give up after */
+	unsigned poll_ms;	  /* look for due retries at least this often */
+	bool allow_private;	  /* PRFAQ_WEBHOOK_ALLOW_PRIVATE */
 };
 
 /* Start the sender thread; NULL with a log line when it cannot. */

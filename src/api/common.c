@@ -22,8 +22,8 @@ api_fail(struct prfaq_request *req, struct prfaq_error *err)
 struct prfaq_db_ctx
 api_db(struct prfaq_request *req)
 {
-	struct prfaq_db_ctx db = { prfaq_req_app(req)->pool,
-				   prfaq_req_id(req) };
+	struct prfaq_db_ctx db = { prfaq_req_app(req)->pool, prfaq_req_id(req),
+				   prfaq_req_db_deadline(req) };
 
 	return db;
 }

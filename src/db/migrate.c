@@ -1,10 +1,11 @@
 /*
  * migrate.c - schema migrations embedded at build time (see prfaq/db.h).
  *
- * The runner takes a session-level advisory lock, so that several instances
- * starting against one empty database apply each file exactly once: the
- * others wait, then find nothing pending.  Each file runs in its own
- * transaction together with its row in schema_migrations.
+ * Each file runs in its own transaction together with its row in
+ * schema_migrations, under a transaction-scoped advisory lock, so that
+ * several instances starting against one empty database apply each file
+ * exactly once (the others wait, then find it recorded), also through a
+ * transaction pooler.
  *
  * Migration files are trusted code shipped in the binary, so they are the one
  * place where the simple query protocol (several statements per string) is used.
@@ -62,19 +63,70 @@ command_ok(PGconn *pg, PGresult *res, const char *what, struct prfaq_error *err)
 	return rc;
 }
 
-/* Apply one embedded file and record it, in one transaction. */
+/*
+ * Open a transaction that holds the migration lock, quiet as the NOTICEs of
+ * IF NOT EXISTS would make it otherwise.  Both are transaction-scoped, so
+ * nothing outlives the transaction on a server session that a transaction
+ * pooler (PgBouncer) hands on to someone else.
+ */
 static prfaq_code
-apply_one(PGconn *pg, const struct prfaq_embedded_file *f, int number,
-	  const char *checksum, struct prfaq_error *err)
+begin_locked(PGconn *pg, struct prfaq_error *err)
+{
+	return command_ok(
+		pg,
+		PQexec(pg,
+		       "BEGIN;"
+		       " SET LOCAL client_min_messages = warning;"
+		       " SELECT pg_advisory_xact_lock(" MIGRATION_LOCK_KEY ")"),
+		"taking the migration lock", err);
+}
+
+/* COMMIT after rc == PRFAQ_OK, else ROLLBACK; returns rc or COMMIT's error. */
+static prfaq_code
+end_tx(PGconn *pg, prfaq_code rc, struct prfaq_error *err)
+{
+	if (rc == PRFAQ_OK)
+		return command_ok(pg, PQexec(pg, "COMMIT"), "COMMIT", err);
+	PQclear(PQexec(pg, "ROLLBACK"));
+	return rc;
+}
+
+/*
+ * Inside a locked transaction: apply file f (number, checksum) unless
+ * schema_migrations has it, in which case its checksum must match.
+ * *did is set when it was applied now.
+ */
+static prfaq_code
+apply_pending(PGconn *pg, const struct prfaq_embedded_file *f, int number,
+	      const char *checksum, bool *did, struct prfaq_error *err)
 {
 	char num[16];
 	const char *params[3] = { num, f->name, checksum };
+	PGresult *res;
 	prfaq_code rc;
 
+	*did = false;
 	snprintf(num, sizeof(num), "%d", number);
-	rc = command_ok(pg, PQexec(pg, "BEGIN"), "BEGIN", err);
-	if (rc == PRFAQ_OK)
-		rc = command_ok(pg, PQexec(pg, f->data), f->name, err);
+	res = PQexecParams(pg,
+			   "SELECT checksum FROM schema_migrations"
+			   " WHERE version = $1",
+			   1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return command_ok(pg, res, "reading schema_migrations", err);
+	if (PQntuples(res) > 0) {
+		rc = PRFAQ_OK;
+		if (strcmp(PQgetvalue(res, 0, 0), checksum) != 0)
+			rc = prfaq_error_set(
+				err, PRFAQ_EINTERNAL,
+				"migration %s was changed after it was applied "
+				"(checksum %.12s... recorded, %.12s... now): "
+				"add a new migration instead",
+				f->name, PQgetvalue(res, 0, 0), checksum);
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	rc = command_ok(pg, PQexec(pg, f->data), f->name, err);
 	if (rc == PRFAQ_OK)
 		rc = command_ok(
 			pg,
@@ -84,19 +136,22 @@ apply_one(PGconn *pg, const struct prfaq_embedded_file *f, int number,
 				" VALUES ($1, $2, $3)",
 				3, NULL, params, NULL, NULL, 0),
 			"recording migration", err);
-	if (rc == PRFAQ_OK)
-		rc = command_ok(pg, PQexec(pg, "COMMIT"), "COMMIT", err);
-	else
-		PQclear(PQexec(pg, "ROLLBACK"));
+	*did = rc == PRFAQ_OK;
 	return rc;
 }
 
+/*
+ * Each file is looked up and, when pending, applied and recorded in one
+ * transaction that holds a transaction-scoped advisory lock: instances that
+ * start together take turns file by file, and a later one finds the file
+ * recorded.  No session state is used, so this runs through PgBouncer in
+ * transaction mode as it does on a direct connection.
+ */
 prfaq_code
 prfaq_db_migrate(const char *conninfo, unsigned *applied,
 		 struct prfaq_error *err)
 {
 	PGconn *pg;
-	PGresult *res = NULL;
 	prfaq_code rc;
 	unsigned count = 0;
 
@@ -107,35 +162,19 @@ prfaq_db_migrate(const char *conninfo, unsigned *applied,
 				     pg ? PQerrorMessage(pg) : "out of memory");
 		goto out;
 	}
-	/* Quiet the NOTICEs of IF NOT EXISTS. */
-	rc = command_ok(pg, PQexec(pg, "SET client_min_messages = warning"),
-			"configuring session", err);
-	if (rc != PRFAQ_OK)
+	rc = begin_locked(pg, err);
+	if (rc == PRFAQ_OK)
+		rc = command_ok(pg, PQexec(pg, bootstrap_sql),
+				"creating schema_migrations", err);
+	if ((rc = end_tx(pg, rc, err)) != PRFAQ_OK)
 		goto out;
-	rc = command_ok(pg,
-			PQexec(pg, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY
-				   ")"),
-			"taking the migration lock", err);
-	if (rc != PRFAQ_OK)
-		goto out;
-	rc = command_ok(pg, PQexec(pg, bootstrap_sql),
-			"creating schema_migrations", err);
-	if (rc != PRFAQ_OK)
-		goto out;
-	res = PQexec(pg, "SELECT version, name, checksum FROM schema_migrations"
-			 " ORDER BY version");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		rc = command_ok(pg, res, "reading schema_migrations", err);
-		res = NULL;
-		goto out;
-	}
 
 	for (size_t i = 0; i < prfaq_migrations_count; i++) {
 		const struct prfaq_embedded_file *f = &prfaq_migrations[i];
 		int number = migration_number(f->name);
 		uint8_t digest[PRFAQ_SHA256_LEN];
 		char checksum[2 * PRFAQ_SHA256_LEN + 1];
-		bool done = false;
+		bool did = false;
 
 		if (number < 0) {
 			rc = prfaq_error_set(
@@ -146,36 +185,20 @@ prfaq_db_migrate(const char *conninfo, unsigned *applied,
 		}
 		prfaq_sha256(f->data, f->len, digest);
 		prfaq_hex(digest, sizeof(digest), checksum);
-		for (int r = 0; r < PQntuples(res); r++) {
-			if (atoi(PQgetvalue(res, r, 0)) != number)
-				continue;
-			if (strcmp(PQgetvalue(res, r, 2), checksum) != 0) {
-				rc = prfaq_error_set(
-					err, PRFAQ_EINTERNAL,
-					"migration %s was changed after it was applied "
-					"(checksum %.12s... recorded, %.12s... now): "
-					"add a new migration instead",
-					f->name, PQgetvalue(res, r, 2),
-					checksum);
-				goto out;
-			}
-			done = true;
-		}
-		if (done)
-			continue;
-		rc = apply_one(pg, f, number, checksum, err);
-		if (rc != PRFAQ_OK)
+		rc = begin_locked(pg, err);
+		if (rc == PRFAQ_OK)
+			rc = apply_pending(pg, f, number, checksum, &did, err);
+		if ((rc = end_tx(pg, rc, err)) != PRFAQ_OK)
 			goto out;
-		log_info(NULL, "applied migration %s", f->name);
-		count++;
+		if (did) {
+			log_info(NULL, "applied migration %s", f->name);
+			count++;
+		}
 	}
 	if (applied != NULL)
 		*applied = count;
 	rc = PRFAQ_OK;
 out:
-	PQclear(res);
-	if (pg != NULL && PQstatus(pg) == CONNECTION_OK)
-		PQclear(PQexec(pg, "SELECT pg_advisory_unlock_all()"));
 	PQfinish(pg);
 	return rc;
 }

@@ -19,6 +19,11 @@
 struct prfaq_outbox {
 	struct prfaq_db_pool *pool;
 	struct db_conn *conn; /* checked out; NULL until first connected */
+	/*
+	 * Behind a transaction pooler: no LISTEN, whose session would be one
+	 * that others share; the sender's polling finds the work.
+	 */
+	bool transaction_pooling;
 };
 
 static const struct db_stmt stmt_claim = {
@@ -68,11 +73,14 @@ static const struct db_stmt stmt_purge = {
 };
 
 struct prfaq_outbox *
-prfaq_outbox_open(const char *conninfo)
+prfaq_outbox_open(const char *conninfo, bool transaction_pooling)
 {
-	struct prfaq_db_pool_opts opts = { conninfo, 1, 5000, 30000 };
+	struct prfaq_db_pool_opts opts = {
+		conninfo, 1, 5000, 30000, 30000, transaction_pooling
+	};
 	struct prfaq_outbox *ob = prfaq_calloc(1, sizeof(*ob));
 
+	ob->transaction_pooling = transaction_pooling;
 	ob->pool = prfaq_db_pool_new(&opts);
 	if (ob->pool == NULL) {
 		free(ob);
@@ -107,9 +115,11 @@ ob_connect(struct prfaq_outbox *ob, struct prfaq_error *err)
 		ob->conn = NULL;
 	}
 	/* No request: the sender's lines carry no request id. */
-	if ((rc = db_acquire((struct prfaq_db_ctx){ ob->pool, NULL }, &ob->conn,
-			     err)) != PRFAQ_OK)
+	if ((rc = db_acquire((struct prfaq_db_ctx){ ob->pool, NULL, 0 },
+			     &ob->conn, err)) != PRFAQ_OK)
 		return rc;
+	if (ob->transaction_pooling)
+		return PRFAQ_OK;
 	res = PQexec(db_conn_pg(ob->conn), "LISTEN prfaq_outbox");
 	rc = PQresultStatus(res) == PGRES_COMMAND_OK ?
 		     PRFAQ_OK :

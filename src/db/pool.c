@@ -9,6 +9,7 @@
  * a fresh server session knows none.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,8 +20,14 @@
 #include "db_internal.h"
 #include "prfaq/log.h"
 
-#define PREPARED_MAX 256 /* statements one connection may prepare */
-#define TX_ATTEMPTS  3
+#define PREPARED_MAX		   256 /* statements one connection may prepare */
+#define TX_ATTEMPTS		   3
+/*
+ * After a cancel, how long the cancelled statement may take to end (and a
+ * ROLLBACK at release to answer) before the session is dropped instead.
+ */
+#define CANCEL_GRACE_MS		   2000
+#define REQUEST_TIMEOUT_DEFAULT_MS 10000
 
 struct db_conn {
 	PGconn *pg;
@@ -34,6 +41,15 @@ struct db_conn {
 	unsigned nprepared;
 	bool retryable; /* last error was 40001/40P01 */
 	bool lost;	/* last error was a lost connection */
+	bool expired;	/* last statement ran past the deadline */
+	/*
+	 * When the holder's time is up (CLOCK_MONOTONIC ms); rolling: none,
+	 * each statement gets the pool's request timeout from its start.
+	 */
+	int64_t deadline_ms;
+	bool rolling;
+	bool transaction_pooling; /* the pool's, copied at checkout */
+	unsigned rolling_ms;
 	/*
 	 * The request that holds the connection, for what is logged about it
 	 * (borrowed from the checkout, cleared at release), or NULL.
@@ -49,6 +65,10 @@ struct prfaq_db_pool {
 	unsigned size;
 	unsigned wait_ms;
 	unsigned statement_timeout_ms;
+	unsigned request_timeout_ms;
+	bool transaction_pooling;
+	/* BEGIN, and behind a transaction pooler the settings with it */
+	char begin[160];
 	struct db_conn *conns;
 	struct db_conn *free_list;
 	unsigned in_use;
@@ -66,6 +86,19 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 	pool->size = opts->size > 0 ? opts->size : 1;
 	pool->wait_ms = opts->wait_ms;
 	pool->statement_timeout_ms = opts->statement_timeout_ms;
+	pool->request_timeout_ms = opts->request_timeout_ms > 0 ?
+					   opts->request_timeout_ms :
+					   REQUEST_TIMEOUT_DEFAULT_MS;
+	pool->transaction_pooling = opts->transaction_pooling;
+	if (pool->transaction_pooling)
+		/* One round trip still: the simple protocol takes all three. */
+		snprintf(
+			pool->begin, sizeof(pool->begin),
+			"BEGIN; SET LOCAL statement_timeout = %u;"
+			" SET LOCAL idle_in_transaction_session_timeout = 60000",
+			pool->statement_timeout_ms);
+	else
+		snprintf(pool->begin, sizeof(pool->begin), "BEGIN");
 	pool->conninfo = prfaq_strdup(opts->conninfo);
 	pool->conns = prfaq_calloc(pool->size, sizeof(*pool->conns));
 	if (pthread_mutex_init(&pool->mu, NULL) != 0)
@@ -129,6 +162,21 @@ prfaq_db_pool_stats(struct prfaq_db_pool *pool, struct prfaq_db_stats *out)
 	pthread_mutex_unlock(&pool->mu);
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+prfaq_db_deadline(unsigned timeout_ms)
+{
+	return now_ms() + timeout_ms;
+}
+
 /* Drop the session: the next checkout reconnects and re-prepares. */
 static void
 conn_drop(struct db_conn *conn)
@@ -162,7 +210,9 @@ conn_notice(void *arg, const char *message)
 
 /*
  * Open a session with prfaqd's defaults placed before the user's conninfo,
- * so the user's own settings (e.g. connect_timeout) win.
+ * so the user's own settings (e.g. connect_timeout) win.  Behind a
+ * transaction pooler there are no startup options (PgBouncer refuses them,
+ * and the server session is not ours): db_tx() sets them per transaction.
  */
 static prfaq_code
 conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
@@ -174,10 +224,13 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 	const char *vals[] = { "5", "prfaqd", opts, pool->conninfo, NULL };
 	PGconn *pg;
 
-	snprintf(
-		opts, sizeof(opts),
-		"-c statement_timeout=%u -c idle_in_transaction_session_timeout=60000",
-		pool->statement_timeout_ms);
+	if (pool->transaction_pooling)
+		opts[0] = '\0'; /* libpq then sends no "options" at all */
+	else
+		snprintf(
+			opts, sizeof(opts),
+			"-c statement_timeout=%u -c idle_in_transaction_session_timeout=60000",
+			pool->statement_timeout_ms);
 	pg = PQconnectdbParams(keys, vals, 1);
 	if (pg == NULL || PQstatus(pg) != CONNECTION_OK) {
 		/* libpq messages end with a newline; keep the log line whole. */
@@ -196,6 +249,8 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 				       "The database is unavailable");
 	}
 	PQsetNoticeProcessor(pg, conn_notice, conn);
+	/* Sending must not block either: conn_wait() bounds both ways. */
+	PQsetnonblocking(pg, 1);
 	conn->pg = pg;
 	atomic_store_explicit(&conn->open, true, memory_order_relaxed);
 	conn->nprepared = 0;
@@ -205,6 +260,103 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 	return PRFAQ_OK;
 }
 
+/*
+ * Collect the results of what was sent on conn until libpq has no more, or
+ * until the monotonic time until.  Returns the result to report, which the
+ * caller PQclear()s: the first failed one, else the last; NULL if none came
+ * (the connection broke, or time ran out, which sets *late).
+ */
+static PGresult *
+conn_collect(struct db_conn *conn, int64_t until, bool *late)
+{
+	PGconn *pg = conn->pg;
+	PGresult *keep = NULL;
+	int flushing = 1;
+
+	*late = false;
+	for (;;) {
+		struct pollfd pfd = { PQsocket(pg), POLLIN, 0 };
+		int64_t left;
+		int n;
+
+		if (flushing && (flushing = PQflush(pg)) < 0)
+			break;
+		while (flushing == 0 && !PQisBusy(pg)) {
+			PGresult *r = PQgetResult(pg);
+
+			if (r == NULL)
+				return keep;
+			if (keep != NULL &&
+			    PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+				PQclear(r);
+			} else {
+				PQclear(keep);
+				keep = r;
+			}
+		}
+		if ((left = until - now_ms()) <= 0) {
+			*late = true;
+			break;
+		}
+		if (flushing)
+			pfd.events |= POLLOUT;
+		n = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (n > 0 && !PQconsumeInput(pg))) {
+			/* Broken: libpq hands out what it has, without waiting. */
+			PGresult *r;
+
+			while ((r = PQgetResult(pg)) != NULL) {
+				if (keep == NULL)
+					keep = r;
+				else
+					PQclear(r);
+			}
+			return keep;
+		}
+	}
+	PQclear(keep);
+	return NULL;
+}
+
+/*
+ * Wait for the results of what was just sent on conn, until the holder's
+ * deadline.  Past it the statement is cancelled (PQcancel) and given
+ * CANCEL_GRACE_MS to end, the session dropped if it does not; then
+ * conn->expired is set and NULL returned.  Otherwise as conn_collect().
+ */
+static PGresult *
+conn_wait(struct db_conn *conn)
+{
+	int64_t until = conn->rolling ? now_ms() + conn->rolling_ms :
+					conn->deadline_ms;
+	PGresult *res;
+	PGcancel *cancel;
+	bool late;
+	char why[256];
+
+	res = conn_collect(conn, until, &late);
+	if (!late)
+		return res;
+	conn->expired = true;
+	log_warn(conn->request_id,
+		 "database statement past the deadline: cancelling it");
+	cancel = PQgetCancel(conn->pg);
+	if (cancel == NULL || !PQcancel(cancel, why, sizeof(why))) {
+		PQfreeCancel(cancel);
+		conn_drop(conn);
+		return NULL;
+	}
+	PQfreeCancel(cancel);
+	/* A COMMIT cancelled while it waits for a standby commits anyway. */
+	res = conn_collect(conn, now_ms() + CANCEL_GRACE_MS, &late);
+	PQclear(res);
+	if (late || PQstatus(conn->pg) != CONNECTION_OK)
+		conn_drop(conn);
+	return NULL;
+}
+
 prfaq_code
 db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 	   struct prfaq_error *err)
@@ -212,15 +364,21 @@ db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 	struct prfaq_db_pool *pool = db.pool;
 	struct timespec deadline;
 	struct db_conn *conn;
+	int64_t start = now_ms(), until, wait_until;
 	prfaq_code rc;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += pool->wait_ms / 1000;
-	deadline.tv_nsec += (long)(pool->wait_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	until = db.deadline_ms != 0 ? db.deadline_ms :
+				      start + pool->request_timeout_ms;
+	if (until <= start)
+		return prfaq_error_set(
+			err, PRFAQ_EUNAVAILABLE,
+			"The request ran out of time for the database; retry shortly");
+	/* The pool wait, cut short by the request's deadline. */
+	wait_until = start + pool->wait_ms;
+	if (wait_until > until)
+		wait_until = until;
+	deadline.tv_sec = (time_t)(wait_until / 1000);
+	deadline.tv_nsec = (long)(wait_until % 1000) * 1000000L;
 
 	pthread_mutex_lock(&pool->mu);
 	while (pool->free_list == NULL) {
@@ -244,7 +402,13 @@ db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 
 	conn->retryable = false;
 	conn->lost = false;
+	conn->expired = false;
 	conn->request_id = db.request_id;
+	conn->deadline_ms = until;
+	/* Background work holds its connection for long: bound each statement. */
+	conn->rolling = db.deadline_ms == 0 && db.request_id == NULL;
+	conn->rolling_ms = pool->request_timeout_ms;
+	conn->transaction_pooling = pool->transaction_pooling;
 	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
 		conn_drop(conn);
 	if (conn->pg == NULL && (rc = conn_open(pool, conn, err)) != PRFAQ_OK) {
@@ -263,10 +427,17 @@ db_release(struct prfaq_db_pool *pool, struct db_conn *conn)
 	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
 		conn_drop(conn);
 	if (conn->pg != NULL && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
-		/* A handler bailed out mid-transaction: never hand it on. */
-		PGresult *res = PQexec(conn->pg, "ROLLBACK");
+		/*
+		 * A handler bailed out mid-transaction: never hand it on.  The
+		 * ROLLBACK is bounded too, the session dropped if it hangs.
+		 */
+		PGresult *res = NULL;
+		bool late = true;
 
-		if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+		if (PQsendQuery(conn->pg, "ROLLBACK"))
+			res = conn_collect(conn, now_ms() + CANCEL_GRACE_MS,
+					   &late);
+		if (late || PQresultStatus(res) != PGRES_COMMAND_OK ||
 		    PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
 			conn_drop(conn);
 		PQclear(res);
@@ -358,6 +529,26 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 			       "Unexpected database error");
 }
 
+/*
+ * The error of a statement cut off by the deadline.  A COMMIT's outcome is
+ * then unknown (cancelled while it waited for a synchronous standby, it has
+ * committed locally), and the client is told so.
+ */
+static prfaq_code
+expired_failure(struct db_conn *conn, const char *what, bool commit,
+		struct prfaq_error *err)
+{
+	log_warn(conn->request_id, "%s cancelled at the request deadline",
+		 what);
+	if (commit)
+		return prfaq_error_set(
+			err, PRFAQ_EUNAVAILABLE,
+			"The database did not confirm the write in time: it may or may not have been saved; retry with the same Idempotency-Key");
+	return prfaq_error_set(
+		err, PRFAQ_EUNAVAILABLE,
+		"The database did not answer in time; nothing was saved; retry shortly");
+}
+
 /* Prepare stmt on conn unless it already is. */
 static prfaq_code
 conn_prepare(struct db_conn *conn, const struct db_stmt *stmt,
@@ -376,8 +567,13 @@ conn_prepare(struct db_conn *conn, const struct db_stmt *stmt,
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "Too many statements");
 	}
-	res = PQprepare(conn->pg, stmt->name, stmt->sql, stmt->nparams, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	res = PQsendPrepare(conn->pg, stmt->name, stmt->sql, stmt->nparams,
+			    NULL) ?
+		      conn_wait(conn) :
+		      NULL;
+	if (res == NULL && conn->expired)
+		rc = expired_failure(conn, stmt_label(stmt), false, err);
+	else if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = map_failure(conn, stmt, res, err);
 	else
 		conn->prepared[conn->nprepared++] = stmt;
@@ -392,23 +588,32 @@ db_exec(struct db_conn *conn, const struct db_stmt *stmt,
 	PGresult *res;
 	ExecStatusType st;
 	prfaq_code rc;
+	int sent;
 
 	conn->retryable = false;
 	conn->lost = false;
+	conn->expired = false;
 	if (conn->pg == NULL) {
 		conn->lost = true;
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
 				       "The database is unavailable");
 	}
-	if (stmt->name == NULL) {
-		res = PQexecParams(conn->pg, stmt->sql, stmt->nparams, NULL,
-				   params, NULL, NULL, 0);
+	/*
+	 * Behind a transaction pooler a named statement prepared on one
+	 * server session is unknown on the next: plan every call afresh.
+	 */
+	if (stmt->name == NULL || conn->transaction_pooling) {
+		sent = PQsendQueryParams(conn->pg, stmt->sql, stmt->nparams,
+					 NULL, params, NULL, NULL, 0);
 	} else {
 		if ((rc = conn_prepare(conn, stmt, err)) != PRFAQ_OK)
 			return rc;
-		res = PQexecPrepared(conn->pg, stmt->name, stmt->nparams,
-				     params, NULL, NULL, 0);
+		sent = PQsendQueryPrepared(conn->pg, stmt->name, stmt->nparams,
+					   params, NULL, NULL, 0);
 	}
+	res = sent ? conn_wait(conn) : NULL;
+	if (res == NULL && conn->expired)
+		return expired_failure(conn, stmt_label(stmt), false, err);
 	st = PQresultStatus(res);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 		*out = res;
@@ -444,13 +649,22 @@ static prfaq_code
 conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 {
 	static const struct db_stmt pseudo = { "transaction control", "", 0 };
-	PGresult *res = PQexec(conn->pg, command);
+	bool commit = strcmp(command, "COMMIT") == 0;
+	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	conn->expired = false;
+	if (conn->pg == NULL) {
+		conn->lost = true;
+		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
+				       "The database is unavailable");
+	}
+	res = PQsendQuery(conn->pg, command) ? conn_wait(conn) : NULL;
+	if (res == NULL && conn->expired) {
+		rc = expired_failure(conn, command, commit, err);
+	} else if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = map_failure(conn, &pseudo, res, err);
-	} else if (strcmp(command, "COMMIT") == 0 &&
-		   strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+	} else if (commit && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
 		/*
 		 * COMMIT of a transaction in which a statement failed succeeds
 		 * as a ROLLBACK: a step that swallowed an error must never turn
@@ -499,7 +713,7 @@ db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg, struct prfaq_error *err)
 		rc = db_acquire(db, &conn, &local);
 		if (rc != PRFAQ_OK)
 			break;
-		rc = conn_command(conn, "BEGIN", &local);
+		rc = conn_command(conn, db.pool->begin, &local);
 		if (rc == PRFAQ_OK) {
 			began = true;
 			rc = fn(conn, arg, &local);

@@ -63,7 +63,7 @@ jwt_user(struct prfaq_app *app, const struct prfaq_jwt_claims *claims,
 	 struct prfaq_error *err)
 {
 	const struct prfaq_config *cfg = app->cfg;
-	struct prfaq_db_ctx db = { app->pool, request_id };
+	struct prfaq_db_ctx db = { app->pool, request_id, 0 };
 	struct prfaq_text created = { NULL, 0 };
 	prfaq_code rc;
 
@@ -218,9 +218,10 @@ auth_authenticate(struct prfaq_request *req)
 		return true;
 	}
 	prfaq_error_init(&err);
-	rc = prfaq_store_token_resolve((struct prfaq_db_ctx){ app->pool,
-							      req->request_id },
-				       hash, &req->caller, &err);
+	rc = prfaq_store_token_resolve(
+		(struct prfaq_db_ctx){ app->pool, req->request_id,
+				       prfaq_req_db_deadline(req) },
+		hash, &req->caller, &err);
 	if (rc == PRFAQ_OK) {
 		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller,
 				     epoch);

@@ -180,7 +180,8 @@ replay(struct prfaq_request *req, const char *key, int status, json_t *stored)
 static struct prfaq_db_ctx
 idem_db(struct prfaq_request *req)
 {
-	struct prfaq_db_ctx db = { req->srv->app->pool, req->request_id };
+	struct prfaq_db_ctx db = { req->srv->app->pool, req->request_id,
+				   prfaq_req_db_deadline(req) };
 
 	return db;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "prfaq/config.h"
 #include "prfaq/json.h"
 
 struct prfaq_app *
@@ -27,6 +28,15 @@ const char *
 prfaq_req_id(const struct prfaq_request *req)
 {
 	return req->request_id;
+}
+
+int64_t
+prfaq_req_db_deadline(const struct prfaq_request *req)
+{
+	int64_t start = (int64_t)req->start.tv_sec * 1000 +
+			req->start.tv_nsec / 1000000;
+
+	return start + req->srv->cfg->request_timeout_ms;
 }
 
 const struct prfaq_caller *

@@ -39,6 +39,12 @@ static const struct setting settings[] = {
 	  60000, "how long a request waits for a connection before 503" },
 	{ "PRFAQ_DB_STATEMENT_TIMEOUT_MS", T_UINT, OFF(db_statement_timeout_ms),
 	  "15000", 100, 600000, "statement_timeout for every query" },
+	{ "PRFAQ_DB_POOLER", T_STRING, OFF(db_pooler), "none", 0, 0,
+	  "what is between prfaqd and PostgreSQL: none, or transaction (PgBouncer "
+	  "in pool_mode=transaction: no prepared statements, no session state)" },
+	{ "PRFAQ_REQUEST_TIMEOUT_MS", T_UINT, OFF(request_timeout_ms), "10000",
+	  100, 600000,
+	  "how long a request may wait on the database (pool, statements, COMMIT) before 503" },
 	{ "PRFAQ_BODY_LIMIT", T_SIZE, OFF(body_limit), "1048576", 1024,
 	  1024ULL * 1024 * 1024, "largest request body in bytes (413 above)" },
 	{ "PRFAQ_CONN_LIMIT", T_UINT, OFF(conn_limit), "1024", 1, 100000,
@@ -289,6 +295,13 @@ prfaq_config_load(struct prfaq_config *cfg, char *errbuf, size_t errlen)
 			errbuf, errlen,
 			"PRFAQ_LOG_LEVEL=\"%s\": expected debug, info, warn or error",
 			cfg->log_level);
+		goto fail;
+	}
+	if (strcmp(cfg->db_pooler, "none") != 0 &&
+	    strcmp(cfg->db_pooler, "transaction") != 0) {
+		snprintf(errbuf, errlen,
+			 "PRFAQ_DB_POOLER=\"%s\": expected none or transaction",
+			 cfg->db_pooler);
 		goto fail;
 	}
 	if (validate_jwt(cfg, errbuf, errlen) != 0)

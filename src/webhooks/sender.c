@@ -287,7 +287,8 @@ prfaq_webhooks_start(const struct prfaq_webhooks_opts *opts)
 	wh->opts = *opts;
 	wh->wake[0] = wh->wake[1] = -1;
 	if (pipe(wh->wake) != 0 ||
-	    (wh->outbox = prfaq_outbox_open(opts->conninfo)) == NULL)
+	    (wh->outbox = prfaq_outbox_open(opts->conninfo,
+					    opts->transaction_pooling)) == NULL)
 		goto fail;
 	if (pthread_create(&wh->thread, NULL, run, wh) != 0)
 		goto fail;

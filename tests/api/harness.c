@@ -189,8 +189,15 @@ h_start(struct h_server *s, const char *const *extra_env)
 	}
 	if (h_db_create(s->dbname, sizeof(s->dbname)) != 0)
 		return -1;
+	/*
+	 * prfaqd may reach the database another way than the harness does
+	 * (through PgBouncer: tests/pgbouncer/run); the harness stays direct.
+	 */
 	snprintf(s->conninfo, sizeof(s->conninfo), "%s dbname=%s",
-		 base_conninfo(), s->dbname);
+		 getenv("PRFAQ_TEST_SERVER_PG") ?
+			 getenv("PRFAQ_TEST_SERVER_PG") :
+			 base_conninfo(),
+		 s->dbname);
 	snprintf(s->log_path, sizeof(s->log_path), "%s.log", s->dbname);
 	s->port = h_free_port();
 
