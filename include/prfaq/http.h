@@ -38,6 +38,8 @@ enum prfaq_route_flags {
 		1u << 1, /* body is application/merge-patch+json */
 	PRFAQ_ROUTE_IDEMPOTENT =
 		1u << 2, /* honours Idempotency-Key (creating POSTs) */
+	PRFAQ_ROUTE_NO_BODY =
+		1u << 3, /* a POST that takes no body: one is refused (400) */
 };
 
 typedef void (*prfaq_handler)(struct prfaq_request *req);

@@ -36,7 +36,12 @@ void prfaq_log_access(const char *request_id, const char *method,
 		      double duration_ms, const char *user_id,
 		      const char *problem);
 
-/* Append s to buf JSON-escaped (without quotes); returns bytes written. */
+/*
+ * Write s into buf (cap bytes, NUL-terminated) JSON-escaped, without quotes,
+ * as valid UTF-8: a byte that begins no well-formed character becomes
+ * \ufffd, and a cut falls between characters.  Returns the bytes written
+ * (without the NUL).
+ */
 size_t prfaq_log_escape(char *buf, size_t cap, const char *s);
 
 #define log_debug(rid, ...) prfaq_log(PRFAQ_LOG_DEBUG, rid, __VA_ARGS__)

@@ -1,15 +1,19 @@
 /*
- * deadline.c - a request's headers must arrive within the connection
- * timeout (see http_internal.h).
+ * deadline.c - a request, headers and body, must arrive within the
+ * connection timeout (see http_internal.h).
  *
  * libmicrohttpd's connection timeout counts inactivity: a client that sends
- * one header byte a second (slowloris) is never idle and keeps its
- * connection, and its memory, for ever.  Here every connection is tracked
- * from the moment it opens, and again from each reply: when the next
- * request's headers are not all in within the timeout, a sweeper thread
- * shuts the socket down, and libmicrohttpd, finding it closed, closes the
- * connection.  Time in which the client's bytes wait unread in the kernel
- * (the server's threads are all busy) does not count against the client.
+ * one header byte a second (slowloris), or one body byte a second after
+ * announcing a large Content-Length, is never idle and keeps its
+ * connection, and the body buffered so far, for ever.  Here every
+ * connection is tracked from the moment it opens, and again from each
+ * reply: when the next request is not all in (headers and body) within the
+ * timeout, a sweeper thread shuts the socket down, and libmicrohttpd,
+ * finding it closed, closes the connection.  Time in which the client's
+ * bytes wait unread in the kernel (the server's threads are all busy) is credited back to the client, up
+ * to one more timeout: uncapped, a trickler whose byte happens to be
+ * unread at a sweep (libmicrohttpd does not always read a lone body byte
+ * at once) would restart its clock every time, and never be cut off.
  *
  * The socket is shut down, never closed, and only while the connection is
  * still registered, under the registry's lock: libmicrohttpd reports a
@@ -38,7 +42,8 @@ struct tracked {
 	struct deadline *d;
 	MHD_socket fd;
 	struct timespec since; /* opened, or last replied */
-	bool waiting;	       /* for a request's headers */
+	bool waiting;	       /* for a request, headers and body */
+	double credit;	       /* seconds the server was behind, capped */
 	bool cut;	       /* shut down already */
 	struct tracked *prev, *next;
 };
@@ -64,8 +69,9 @@ static void *
 sweeper(void *arg)
 {
 	struct deadline *d = arg;
-	struct timespec wake, now;
+	struct timespec wake, now, prev;
 
+	clock_gettime(CLOCK_MONOTONIC, &prev);
 	pthread_mutex_lock(&d->mu);
 	while (!d->stop) {
 		unsigned cut = 0;
@@ -90,21 +96,23 @@ sweeper(void *arg)
 			 */
 			if (ioctl(t->fd, FIONREAD, &unread) == 0 &&
 			    unread > 0) {
-				t->since = now;
-				continue;
+				t->credit += seconds_since(&prev, &now);
+				if (t->credit > d->timeout_s)
+					t->credit = d->timeout_s;
 			}
-			if (seconds_since(&t->since, &now) < d->timeout_s)
+			if (seconds_since(&t->since, &now) - t->credit <
+			    d->timeout_s)
 				continue;
 			shutdown(t->fd, SHUT_RDWR);
 			t->cut = true;
 			cut++;
 		}
+		prev = now;
 		if (cut > 0)
-			log_info(
-				NULL,
-				"closed %u connection(s) whose request headers "
-				"took over %us",
-				cut, d->timeout_s);
+			log_info(NULL,
+				 "closed %u connection(s) whose request "
+				 "took over %us to arrive",
+				 cut, d->timeout_s);
 		if (d->head == NULL && d->trim) {
 			d->trim = false;
 			pthread_mutex_unlock(&d->mu);
@@ -224,7 +232,7 @@ tracked_of(struct MHD_Connection *conn)
 }
 
 void
-deadline_headers_in(struct MHD_Connection *conn)
+deadline_request_in(struct MHD_Connection *conn)
 {
 	struct tracked *t = tracked_of(conn);
 
@@ -244,6 +252,7 @@ deadline_replied(struct MHD_Connection *conn)
 		return;
 	pthread_mutex_lock(&t->d->mu);
 	t->waiting = true;
+	t->credit = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t->since);
 	pthread_mutex_unlock(&t->d->mu);
 }

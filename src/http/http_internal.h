@@ -162,9 +162,11 @@ bool idem_before(struct prfaq_request *req);
 void idem_after(struct prfaq_request *req);
 
 /*
- * deadline.c: a request's headers must all arrive within timeout_s of the
- * connection opening or of the previous reply, however busily the client
- * trickles them; connections that miss it are shut down.
+ * deadline.c: a request, headers and body, must all arrive within
+ * timeout_s of the connection opening or of the previous reply, however
+ * busily the client trickles it; connections that miss it are shut down.
+ * deadline_request_in() stops the clock (the whole request is in),
+ * deadline_replied() starts it again for the next one.
  * deadline_on_connection() is the MHD_OPTION_NOTIFY_CONNECTION callback (its
  * cls the deadline); the other two are called from the connection's own
  * thread.  Free the deadline after MHD_stop_daemon().
@@ -174,7 +176,7 @@ void deadline_free(struct deadline *d);
 void deadline_on_connection(void *cls, struct MHD_Connection *conn,
 			    void **socket_context,
 			    enum MHD_ConnectionNotificationCode toe);
-void deadline_headers_in(struct MHD_Connection *conn);
+void deadline_request_in(struct MHD_Connection *conn);
 void deadline_replied(struct MHD_Connection *conn);
 
 /*

@@ -14,6 +14,7 @@
 
 #include "http_internal.h"
 #include "prfaq/log.h"
+#include "prfaq/utf8.h"
 
 void
 prfaq_reply_header(struct prfaq_request *req, const char *name,
@@ -111,20 +112,53 @@ prfaq_reply_empty(struct prfaq_request *req, int status)
 		  NULL);
 }
 
+/*
+ * Copy s into out (cap bytes, NUL-terminated) as valid UTF-8: a byte that
+ * begins no well-formed character becomes U+FFFD, and the copy ends before
+ * a character that would not fit whole.  A detail may quote request bytes
+ * (a path, a Content-Type) or have been cut mid-character by snprintf, and
+ * json_pack refuses invalid UTF-8: the reply would be an empty 500.
+ */
+static void
+utf8_scrub(const char *s, char *out, size_t cap)
+{
+	static const char fffd[] = "\xEF\xBF\xBD";
+	size_t len = strlen(s), n = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t k = prfaq_utf8_seq(s + i, len - i);
+		const char *src = s + i;
+
+		if (k == 0) {
+			src = fffd;
+			k = 3;
+			i++;
+		} else {
+			i += k;
+		}
+		if (n + k >= cap)
+			break;
+		memcpy(out + n, src, k);
+		n += k;
+	}
+	out[n] = '\0';
+}
+
 void
 prfaq_reply_error(struct prfaq_request *req, const struct prfaq_error *err)
 {
 	prfaq_code code = err->code == PRFAQ_OK ? PRFAQ_EINTERNAL : err->code;
 	int status = prfaq_code_status(code);
-	char type[96];
+	char type[96], detail[PRFAQ_ERROR_DETAIL_MAX];
 	json_t *body;
 	char *text;
 
+	utf8_scrub(err->detail, detail, sizeof(detail));
 	snprintf(type, sizeof(type), "urn:prfaqd:problem:%s",
 		 prfaq_code_slug(code));
 	body = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title",
 			 prfaq_code_title(code), "status", status, "detail",
-			 err->detail[0] ? err->detail : prfaq_code_title(code));
+			 detail[0] ? detail : prfaq_code_title(code));
 	if (body != NULL && err->errors != NULL)
 		json_object_set(body, "errors", err->errors);
 	if (body != NULL && err->truncated)
@@ -132,7 +166,7 @@ prfaq_reply_error(struct prfaq_request *req, const struct prfaq_error *err)
 	if (body != NULL && err->extra != NULL)
 		json_object_update_missing(body, err->extra);
 	if (status >= 500)
-		log_warn(req->request_id, "%d: %s", status, err->detail);
+		log_warn(req->request_id, "%d: %s", status, detail);
 	if (code == PRFAQ_EUNAVAILABLE)
 		prfaq_reply_header(req, "Retry-After", "1");
 	text = body ? json_dumps(body, JSON_COMPACT) : NULL;

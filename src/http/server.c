@@ -15,14 +15,17 @@
  *            media types (admit_body), missing credentials (auth.c).
  *            Whatever else can be judged from the request line and headers
  *            belongs in request_admit() too.
+ *            A route that takes no body refuses one here (400), unread.
  *   chunks   request_body_chunk() accumulates them up to the body limit.
  *   last     request_finish() refuses what only the whole body shows, runs
  *            the handler and queues its reply (reply.c).
  *
  * The connection's deadline for a request's arrival (deadline.c) ends when
- * the headers are in, and starts again for the next request when the reply
- * is done.  request_on_completed() logs the request with its path redacted
- * (redact.c), counts it and frees its context.
+ * the whole request, headers and body, is in, and starts again for the next
+ * request when the reply is done: a client that trickles its body is cut
+ * off like one that trickles its headers.  request_on_completed() logs the
+ * request with its path redacted (redact.c), counts it and frees its
+ * context.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -35,6 +38,7 @@
 #include "prfaq/config.h"
 #include "prfaq/crypto.h"
 #include "prfaq/log.h"
+#include "prfaq/utf8.h"
 
 static char request_id_prefix[9];
 static atomic_uint_fast64_t request_counter;
@@ -125,7 +129,8 @@ admit_route(struct prfaq_request *req)
 }
 
 /*
- * For a method that takes a body, and a request that has one: 413 when its
+ * A request with a body: 400 at once when its route takes none (GET,
+ * DELETE, the action POSTs), so that the body is never read; 413 when its
  * Content-Length is over the limit (a chunked body is measured as it
  * arrives), 415 when it is not the route's media type.  False after
  * installing a reply.
@@ -137,11 +142,19 @@ admit_body(struct prfaq_request *req)
 	const char *cl, *ct, *want;
 
 	cl = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	req->expects_body = req->method == PRFAQ_POST ||
-			    req->method == PRFAQ_PUT ||
-			    req->method == PRFAQ_PATCH;
-	if (!req->has_body || !req->expects_body)
+	req->expects_body = (req->method == PRFAQ_POST ||
+			     req->method == PRFAQ_PUT ||
+			     req->method == PRFAQ_PATCH) &&
+			    !(req->match.route->flags & PRFAQ_ROUTE_NO_BODY);
+	if (!req->has_body)
 		return true;
+	if (!req->expects_body) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "%s %s takes no body; send none",
+				    req->method_name,
+				    req->match.route->pattern);
+		return false;
+	}
 	if (cl != NULL) {
 		char *end;
 		unsigned long long v;
@@ -169,15 +182,63 @@ admit_body(struct prfaq_request *req)
 	return true;
 }
 
+/* A header or query argument whose name or value is not UTF-8: stop. */
+static enum MHD_Result
+value_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
+	   const char *value)
+{
+	bool *bad = cls;
+
+	(void)kind;
+	if ((key != NULL && !prfaq_utf8_valid(key, strlen(key))) ||
+	    (value != NULL && !prfaq_utf8_valid(value, strlen(value)))) {
+		*bad = true;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Invalid UTF-8 anywhere in the request line or headers is 400 (the body
+ * is checked by the JSON decoder).  The detail names where, never the
+ * bytes.  False after installing a reply.
+ */
+static bool
+admit_utf8(struct prfaq_request *req)
+{
+	const char *where = NULL;
+	bool bad = false;
+
+	if (!prfaq_utf8_valid(req->path, strlen(req->path)))
+		where = "path";
+	if (where == NULL) {
+		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+					  value_utf8, &bad);
+		if (bad)
+			where = "query";
+	}
+	if (where == NULL) {
+		MHD_get_connection_values(req->conn, MHD_HEADER_KIND,
+					  value_utf8, &bad);
+		if (bad)
+			where = "headers";
+	}
+	if (where == NULL)
+		return true;
+	prfaq_reply_problem(req, PRFAQ_EINVAL,
+			    "Invalid UTF-8 in the request's %s", where);
+	return false;
+}
+
 /*
  * The checks that can be made from the headers alone, in the order of the
- * statuses they give (404/405, 413/415, 401).  Returns false after
- * installing a reply.
+ * statuses they give (400 for invalid UTF-8, 404/405, 400/413/415, 401).
+ * Returns false after installing a reply.
  */
 static bool
 request_admit(struct prfaq_request *req)
 {
-	if (!admit_route(req) || !admit_body(req))
+	if (!admit_utf8(req) || !admit_route(req) || !admit_body(req))
 		return false;
 	if ((req->match.route->flags & PRFAQ_ROUTE_AUTH) &&
 	    !auth_authenticate(req))
@@ -313,8 +374,16 @@ request_on_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (req == NULL)
 		return MHD_NO; /* request_on_uri() was out of memory */
 	if (req->srv == NULL) {
-		deadline_headers_in(conn);
 		request_start(srv, req, conn, method);
+		/*
+		 * A body must arrive within the same deadline as the headers: the
+		 * clock stops only when the whole request is in (here, or in
+		 * request_finish()).  A request refused with its body still to
+		 * come stays on the clock, and is cut off if the client keeps
+		 * trickling.
+		 */
+		if (!req->has_body)
+			deadline_request_in(conn);
 		__atomic_add_fetch(&srv->inflight, 1, __ATOMIC_RELAXED);
 		/*
 		 * A refusal is queued at once when a body would follow, so that
@@ -338,6 +407,7 @@ request_on_access(void *cls, struct MHD_Connection *conn, const char *url,
 		return request_body_chunk(req, upload_data, n) ? MHD_YES :
 								 MHD_NO;
 	}
+	deadline_request_in(conn);
 	return request_finish(req);
 }
 

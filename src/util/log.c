@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "prfaq/utf8.h"
+
 static enum prfaq_log_level min_level = PRFAQ_LOG_INFO;
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
@@ -29,35 +31,51 @@ prfaq_log_set_level(const char *name)
 	return -1;
 }
 
+/*
+ * The escaping is also the UTF-8 check of every log line: request bytes
+ * reach the log (a path, a method, a request id, a detail), and a line with
+ * an invalid byte is not JSON.  A byte that begins no well-formed character
+ * is written as \ufffd; a character is copied whole or not at all, so a
+ * line cut at cap still ends on a character boundary.
+ */
 size_t
 prfaq_log_escape(char *buf, size_t cap, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t n = 0;
+	size_t n = 0, len = s != NULL ? strlen(s) : 0;
 
 	if (cap == 0)
 		return 0;
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		const char *src = s + i;
 		char tmp[6];
 		size_t k = 0;
 
 		if (c == '"' || c == '\\') {
 			tmp[k++] = '\\';
 			tmp[k++] = (char)c;
-		} else if (c < 0x20) {
+			src = tmp;
+			i++;
+		} else if (c < 0x20 || c == 0x7F) {
 			tmp[k++] = '\\';
 			tmp[k++] = 'u';
 			tmp[k++] = '0';
 			tmp[k++] = '0';
 			tmp[k++] = hex[c >> 4];
 			tmp[k++] = hex[c & 15];
+			src = tmp;
+			i++;
+		} else if ((k = prfaq_utf8_seq(s + i, len - i)) == 0) {
+			src = "\\ufffd";
+			k = 6;
+			i++;
 		} else {
-			tmp[k++] = (char)c;
+			i += k;
 		}
 		if (n + k >= cap)
 			break;
-		memcpy(buf + n, tmp, k);
+		memcpy(buf + n, src, k);
 		n += k;
 	}
 	buf[n] = '\0';
@@ -136,9 +154,16 @@ prfaq_log(enum prfaq_log_level level, const char *request_id, const char *fmt,
  * Appends past the end are dropped; emit() ends the line.
  */
 struct line {
-	char buf[2048];
+	char buf[8192];
 	size_t n;
 };
+
+/*
+ * Room kept after each string for the fixed members that follow, so that a
+ * long string (a path of control characters is six times its length
+ * escaped) never pushes the closing brace off the line.
+ */
+#define LINE_RESERVE 256
 
 static void
 line_raw(struct line *l, const char *s)
@@ -151,16 +176,25 @@ line_raw(struct line *l, const char *s)
 	l->n += k;
 }
 
-/* "s" JSON-escaped in quotes, or null. */
+/*
+ * "s" JSON-escaped in quotes, or null; at most max bytes of escaped text
+ * (cut on a character boundary), and never into the reserve.
+ */
 static void
-line_str(struct line *l, const char *s)
+line_str(struct line *l, const char *s, size_t max)
 {
+	size_t room;
+
 	if (s == NULL) {
 		line_raw(l, "null");
 		return;
 	}
 	line_raw(l, "\"");
-	l->n += prfaq_log_escape(l->buf + l->n, sizeof(l->buf) - 2 - l->n, s);
+	room = sizeof(l->buf) - l->n;
+	room = room > LINE_RESERVE ? room - LINE_RESERVE : 0;
+	if (room > max + 1)
+		room = max + 1;
+	l->n += prfaq_log_escape(l->buf + l->n, room, s);
 	line_raw(l, "\"");
 }
 
@@ -201,13 +235,13 @@ prfaq_log_access(const char *request_id, const char *method, const char *route,
 	line_raw(&l, now);
 	line_raw(&l,
 		 "\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":");
-	line_str(&l, request_id);
+	line_str(&l, request_id, 1024);
 	line_raw(&l, ",\"method\":");
-	line_str(&l, method);
+	line_str(&l, method, 256);
 	line_raw(&l, ",\"route\":");
-	line_str(&l, route);
+	line_str(&l, route, 256);
 	line_raw(&l, ",\"path\":");
-	line_str(&l, path);
+	line_str(&l, path, 4096);
 	line_raw(&l, ",\"status\":");
 	line_fixed(&l, status > 0 ? (unsigned long long)status : 0, 0);
 	line_raw(&l, ",\"duration_ms\":");
@@ -218,11 +252,11 @@ prfaq_log_access(const char *request_id, const char *method, const char *route,
 		   3);
 	if (user_id != NULL) {
 		line_raw(&l, ",\"user_id\":");
-		line_str(&l, user_id);
+		line_str(&l, user_id, 256);
 	}
 	if (problem != NULL) {
 		line_raw(&l, ",\"problem\":");
-		line_str(&l, problem);
+		line_str(&l, problem, 256);
 	}
 	line_raw(&l, "}");
 	emit(l.buf, l.n, sizeof(l.buf));

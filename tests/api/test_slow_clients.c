@@ -6,6 +6,13 @@
  *     (slowloris) must not keep normal clients from being served, and must be
  *     closed by the connection timeout (PRFAQ_CONN_TIMEOUT, 3 s here), even
  *     though they never fall silent for that long;
+ *   - as many connections as the connection limit (40) that send their
+ *     headers, announce a 100 KB body and then trickle it one byte a second
+ *     (with a token, without one, and to a route that takes no body) are all
+ *     cut off within the timeout too, after which /healthz answers a normal
+ *     client within 1 s;
+ *   - a route that takes no body refuses one at once (400), before the body
+ *     is sent;
  *   - with a pool of 2 database connections, 200 requests at once each end
  *     in a 2xx or a 503 with Retry-After, none in a hang or a 500.
  */
@@ -247,6 +254,228 @@ test_slowloris_is_timed_out(void **state)
 	normal_round(&served);
 }
 
+/* --- slow bodies --------------------------------------------------------- */
+
+#define SLOW_BODIES 40 /* PRFAQ_CONN_LIMIT in setup_slow_bodies */
+
+static int
+setup_slow_bodies(void **state)
+{
+	const char *env[] = { "PRFAQ_CONN_TIMEOUT=3", "PRFAQ_THREADS=2",
+			      "PRFAQ_CONN_LIMIT=40", NULL };
+
+	return start(env);
+}
+
+/*
+ * Send a request's headers on a blocking raw connection; false when the
+ * server closed it first.
+ */
+static bool
+send_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t k = send(fd, data, len, MSG_NOSIGNAL);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		data += (size_t)k;
+		len -= (size_t)k;
+	}
+	return true;
+}
+
+/*
+ * GET /healthz on a fresh connection: true when a 200 arrives within ms.
+ * A refused or reset connection (the connection limit is reached) is false
+ * at once.
+ */
+static bool
+healthz_within(int ms)
+{
+	static const char req[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				  "Connection: close\r\n\r\n";
+	double deadline = h_now_ms() + ms;
+	char buf[512];
+	size_t len = 0;
+	int fd = connect_to(srv.port);
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) !=
+	    (ssize_t)sizeof(req) - 1)
+		goto out;
+	while (len < sizeof(buf) - 1) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int left = (int)(deadline - h_now_ms());
+		ssize_t k;
+
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			break;
+		k = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+		buf[len] = '\0';
+		if (strstr(buf, "\r\n") != NULL) {
+			ok = strncmp(buf, "HTTP/1.1 200", 12) == 0;
+			break;
+		}
+	}
+out:
+	close(fd);
+	return ok;
+}
+
+static void
+test_slow_bodies_are_timed_out(void **state)
+{
+	static struct slow s; /* SLOW >= SLOW_BODIES slots; the rest unused */
+	char head[1024];
+	double t0, all_closed_at = -1;
+	int served_while_open = 0;
+
+	for (int i = 0; i < SLOW; i++)
+		s.closed[i] = i >= SLOW_BODIES;
+	/*
+	 * A third with a token (the body is buffered), a third without one
+	 * (refused at the headers, the body still announced), a third to a
+	 * route that takes no body.
+	 */
+	for (int i = 0; i < SLOW_BODIES; i++) {
+		int n;
+
+		if (i % 3 == 0)
+			n = snprintf(head, sizeof(head),
+				     "POST /v1/prfaqs HTTP/1.1\r\n"
+				     "Host: 127.0.0.1\r\n"
+				     "Authorization: Bearer %s\r\n"
+				     "Content-Type: application/json\r\n"
+				     "Content-Length: 100000\r\n\r\n",
+				     author);
+		else if (i % 3 == 1)
+			n = snprintf(head, sizeof(head),
+				     "POST /v1/prfaqs HTTP/1.1\r\n"
+				     "Host: 127.0.0.1\r\n"
+				     "Content-Type: application/json\r\n"
+				     "Content-Length: 100000\r\n\r\n");
+		else
+			n = snprintf(head, sizeof(head),
+				     "GET /healthz HTTP/1.1\r\n"
+				     "Host: 127.0.0.1\r\n"
+				     "Content-Length: 100000\r\n\r\n");
+		s.fd[i] = h_connect(srv.port);
+		assert_true(s.fd[i] >= 0);
+		assert_true(send_all(s.fd[i], head, (size_t)n));
+		fcntl(s.fd[i], F_SETFL, fcntl(s.fd[i], F_GETFL) | O_NONBLOCK);
+	}
+	atomic_store(&s.open, SLOW_BODIES);
+	t0 = h_now_ms();
+
+	/*
+	 * One byte of body a second on each: never idle for the timeout.  All
+	 * must be cut off soon after it (3 s; generous bound: 15 s, for a
+	 * loaded machine), and /healthz must answer within 1 s by then.
+	 */
+	while (h_now_ms() - t0 < 15000) {
+		for (int i = 0; i < SLOW_BODIES; i++)
+			if (!s.closed[i])
+				(void)send(s.fd[i], " ", 1, MSG_NOSIGNAL);
+		for (int t = 0; t < 4; t++) {
+			reap_closed(&s);
+			if (atomic_load(&s.open) == 0 && all_closed_at < 0)
+				all_closed_at = h_now_ms();
+			if (atomic_load(&s.open) > 0 && healthz_within(250))
+				served_while_open++;
+			usleep(250000);
+		}
+		if (all_closed_at >= 0)
+			break;
+	}
+	print_message(
+		"%d slow bodies still open after %.1f s (all closed at "
+		"%.1f s); /healthz served %d times while some were open\n",
+		atomic_load(&s.open), (h_now_ms() - t0) / 1000,
+		all_closed_at < 0 ? -1 : (all_closed_at - t0) / 1000,
+		served_while_open);
+	for (int i = 0; i < SLOW_BODIES; i++)
+		close(s.fd[i]);
+	assert_int_equal(atomic_load(&s.open), 0);
+	/* Not before the timeout: the clients were on time until then. */
+	assert_true(all_closed_at - t0 > 2000);
+	/* Once they are cut off, a normal client is served at once. */
+	{
+		double t1 = h_now_ms();
+
+		assert_true(healthz_within(1000));
+		assert_true(h_now_ms() - t1 < 1000);
+	}
+}
+
+/*
+ * A route that takes no body answers one with 400 at once: the client has
+ * sent its headers only and waits, as a client sending Expect: 100-continue
+ * would; the answer comes long before the timeout.
+ */
+static void
+test_bodiless_route_refuses_body(void **state)
+{
+	static const char *const targets[] = {
+		"POST /v1/prfaqs/%s/withdraw",
+		"POST /v1/prfaqs/%s/archive",
+		"DELETE /v1/webhooks/%s",
+		"GET /v1/prfaqs/%s",
+		"POST /v1/prfaqs/%s/comments/%s/resolve",
+	};
+
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		char line[256], req[1024], buf[4096];
+		size_t len = 0;
+		double t0 = h_now_ms();
+		int fd = h_connect(srv.port), n, status = 0;
+
+		assert_true(fd >= 0);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(line, sizeof(line), targets[i], doc_id, doc_id);
+#pragma GCC diagnostic pop
+		n = snprintf(req, sizeof(req),
+			     "%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+			     "Authorization: Bearer %s\r\n"
+			     "Content-Type: application/json\r\n"
+			     "Content-Length: 100000\r\n\r\n",
+			     line, author);
+		assert_true(send_all(fd, req, (size_t)n));
+		while (len < sizeof(buf) - 1 && h_now_ms() - t0 < 2500) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			ssize_t k;
+
+			if (poll(&p, 1, 100) <= 0)
+				continue;
+			k = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
+			if (k <= 0)
+				break;
+			len += (size_t)k;
+			buf[len] = '\0';
+			if (strstr(buf, "\r\n\r\n") != NULL &&
+			    strstr(buf, "\"status\":") != NULL)
+				break;
+		}
+		buf[len] = '\0';
+		close(fd);
+		sscanf(buf, "HTTP/1.1 %d", &status);
+		if (status != 400 ||
+		    strcasestr(buf, "Content-Type: application/problem+json") ==
+			    NULL) {
+			print_error("%s with a body: %.300s\n", line, buf);
+			fail();
+		}
+	}
+}
+
 /* --- more requests than database connections ------------------------------ */
 
 struct greedy {
@@ -424,6 +653,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_slowloris_is_timed_out,
+						setup_slowloris, teardown),
+		cmocka_unit_test_setup_teardown(test_slow_bodies_are_timed_out,
+						setup_slow_bodies, teardown),
+		cmocka_unit_test_setup_teardown(test_bodiless_route_refuses_body,
 						setup_slowloris, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_more_requests_than_connections, setup_greedy,

@@ -4,7 +4,8 @@
  * operation of the spec and every operation a route, by path and method.
  * The flags agree too: a public route's operation has "security: []", an
  * idempotent one takes the IdempotencyKey parameter, a merge-patch one takes
- * application/merge-patch+json.
+ * application/merge-patch+json, a route that refuses a body
+ * (PRFAQ_ROUTE_NO_BODY) is a POST without a requestBody.
  *
  * The public routes (/healthz, /readyz, /metrics, /openapi.yaml) are in the
  * spec like any other, so there are no exceptions.  A route deliberately left
@@ -146,6 +147,9 @@ spec_read(char *text, struct spec *spec)
 			snprintf(op->path, sizeof(op->path), "%s", path);
 			/* The document's default is bearerAuth. */
 			op->flags = PRFAQ_ROUTE_AUTH;
+			/* Until its requestBody shows, a POST takes none. */
+			if (m == PRFAQ_POST)
+				op->flags |= PRFAQ_ROUTE_NO_BODY;
 			op->seen = false;
 			continue;
 		}
@@ -154,6 +158,8 @@ spec_read(char *text, struct spec *spec)
 		/* Inside an operation. */
 		if (indent == 6 && strcmp(key, "security: []") == 0)
 			op->flags &= ~(unsigned)PRFAQ_ROUTE_AUTH;
+		if (indent == 6 && strcmp(key, "requestBody:") == 0)
+			op->flags &= ~(unsigned)PRFAQ_ROUTE_NO_BODY;
 		if (strstr(key, "'#/components/parameters/IdempotencyKey'") !=
 		    NULL)
 			op->flags |= PRFAQ_ROUTE_IDEMPOTENT;
@@ -242,8 +248,9 @@ test_reader(void **state)
 	assert_int_equal(spec.ops[0].flags, PRFAQ_ROUTE_PUBLIC);
 	assert_int_equal(spec.ops[1].method, PRFAQ_POST);
 	assert_string_equal(spec.ops[1].path, "/b/{id}");
-	assert_int_equal(spec.ops[1].flags,
-			 PRFAQ_ROUTE_AUTH | PRFAQ_ROUTE_IDEMPOTENT);
+	assert_int_equal(spec.ops[1].flags, PRFAQ_ROUTE_AUTH |
+						    PRFAQ_ROUTE_IDEMPOTENT |
+						    PRFAQ_ROUTE_NO_BODY);
 	assert_int_equal(spec.ops[2].method, PRFAQ_PATCH);
 	assert_int_equal(spec.ops[2].flags,
 			 PRFAQ_ROUTE_AUTH | PRFAQ_ROUTE_MERGE_PATCH);
@@ -261,6 +268,7 @@ test_routes_match_openapi(void **state)
 	spec_load(PRFAQ_OPENAPI, &spec);
 	assert_true(NROUTES > 0);
 	for (size_t i = 0; i < NROUTES; i++) {
+		const unsigned nobody = PRFAQ_ROUTE_NO_BODY;
 		const struct op *r = &routes[i];
 		size_t k = find(spec.ops, spec.n, r->method, r->path);
 		struct op *o = &spec.ops[k];
@@ -272,10 +280,16 @@ test_routes_match_openapi(void **state)
 			continue;
 		}
 		o->seen = true;
-		if (o->flags != r->flags) {
+		/*
+		 * A route that refuses bodies must document none; a POST that
+		 * documents none may still read an optional one it has not
+		 * described yet, so that direction is not enforced.
+		 */
+		if ((o->flags & ~nobody) != (r->flags & ~nobody) ||
+		    ((r->flags & nobody) && !(o->flags & nobody))) {
 			print_error("%s %s: flags 0x%x in routes.def, 0x%x in "
 				    "openapi.yaml (1 auth, 2 merge-patch, "
-				    "4 idempotent)\n",
+				    "4 idempotent, 8 no body)\n",
 				    method_name(r->method), r->path, r->flags,
 				    o->flags);
 			problems++;
