@@ -32,8 +32,9 @@ struct db_conn {
 	atomic_bool open;
 	const struct db_stmt *prepared[PREPARED_MAX];
 	unsigned nprepared;
-	bool retryable; /* last error was 40001/40P01 */
-	bool lost;	/* last error was a lost connection */
+	bool retryable;	  /* last error was 40001/40P01 */
+	bool lost;	  /* last error was a lost connection */
+	char sqlstate[6]; /* the last failure's SQLSTATE, or "" */
 	/*
 	 * The request that holds the connection, for what is logged about it
 	 * (borrowed from the checkout, cleared at release), or NULL.
@@ -319,6 +320,9 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	const char *msg = res ? PQresultErrorMessage(res) :
 				PQerrorMessage(conn->pg);
 
+	snprintf(conn->sqlstate, sizeof(conn->sqlstate), "%s",
+		 state != NULL ? state : "");
+
 	if (PQstatus(conn->pg) != CONNECTION_OK || state == NULL ||
 	    sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_CONNECTION) ||
 	    sqlstate_is(state, PRFAQ_SQLSTATE_ADMIN_SHUTDOWN) ||
@@ -346,6 +350,16 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 		return prfaq_error_set(
 			err, PRFAQ_EUNAVAILABLE,
 			"The database is overloaded; retry shortly");
+	/* A limit of PostgreSQL's (a search vector over 1 MB, a value too
+	 * large): the request asked for more than the schema holds. */
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_PROGRAM_LIMIT)) {
+		log_warn(conn->request_id, "%s: program limit exceeded %s",
+			 stmt_label(stmt), state);
+		return prfaq_error_set(
+			err, PRFAQ_ETOOLARGE,
+			"The document exceeds a limit of the database (a search "
+			"vector of at most 1 MB, a field of at most 1 GB)");
+	}
 	if (sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_DATA_EXCEPTION)) {
 		log_warn(conn->request_id, "%s: data exception %s",
 			 stmt_label(stmt), state);
@@ -395,6 +409,7 @@ db_exec(struct db_conn *conn, const struct db_stmt *stmt,
 
 	conn->retryable = false;
 	conn->lost = false;
+	conn->sqlstate[0] = '\0';
 	if (conn->pg == NULL) {
 		conn->lost = true;
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
@@ -429,6 +444,18 @@ db_run(struct db_conn *conn, const struct db_stmt *stmt,
 	if (rc == PRFAQ_OK)
 		PQclear(res);
 	return rc;
+}
+
+bool
+db_conn_sqlstate_is(const struct db_conn *conn, const char *code)
+{
+	return conn->sqlstate[0] != '\0' && sqlstate_is(conn->sqlstate, code);
+}
+
+unsigned
+db_pool_size(const struct prfaq_db_pool *pool)
+{
+	return pool->size;
 }
 
 const char *
