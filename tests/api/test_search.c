@@ -7,6 +7,7 @@
  * limit is stored and found.
  */
 #include "harness.h"
+#include "prfaq/content.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -204,6 +205,89 @@ test_search_past_its_timeout_is_422(void **state)
 		   " RETURNING 1"));
 }
 
+/*
+ * A document whose answers are n FAQ entries of len characters of distinct
+ * words (the worst case for the search vector: every word a lexeme of its
+ * own), the last word of the last answer being marker.
+ */
+static json_t *
+big_doc(const char *title, size_t n, size_t len, const char *marker)
+{
+	json_t *ext = json_array();
+	unsigned w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *answer = malloc(len + 1), q[64];
+		size_t k = 0;
+
+		assert_non_null(answer);
+		while (k + 7 <= len) {
+			unsigned x = w++;
+
+			answer[k++] = 'v';
+			for (int d = 0; d < 5; d++, x /= 26)
+				answer[k++] = (char)('a' + x % 26);
+			answer[k++] = ' ';
+		}
+		while (k < len)
+			answer[k++] = 'x';
+		answer[len] = '\0';
+		if (i == n - 1)
+			memcpy(answer + len - strlen(marker), marker,
+			       strlen(marker));
+		snprintf(q, sizeof(q), "Question %zu?", i);
+		json_array_append_new(ext, json_pack("{s:s, s:s}", "question",
+						     q, "answer", answer));
+		free(answer);
+	}
+	return json_pack("{s:s, s:{s:{s:o}}}", "title", title, "content", "faq",
+			 "external", ext);
+}
+
+/*
+ * 48 answers of 19,900 characters (957 KB, each within its limit) made
+ * PostgreSQL fail with "string is too long for tsvector" (500); now they
+ * are refused by name at write and in lint.  26 such answers (just under
+ * the limit) are stored and found.
+ */
+static void
+test_text_over_the_search_limit_is_413(void **state)
+{
+	json_t *doc = big_doc("Enormous FAQ", 48, 19900, " zanzibarquux");
+	json_t *content = json_incref(json_object_get(doc, "content"));
+	char id[40], want[32];
+	struct h_resp r;
+
+	(void)state;
+	snprintf(want, sizeof(want), "%d bytes", PRFAQ_SEARCH_TEXT_MAX);
+	h_req_json(&srv, "POST", "/v1/prfaqs", author, NULL, doc, &r);
+	if (r.status != 413)
+		fail_msg("create: %ld %.300s", r.status, r.body);
+	assert_problem(&r, 413);
+	assert_non_null(strstr(
+		json_string_value(json_object_get(r.json, "detail")), want));
+	h_resp_free(&r);
+	h_req_json(&srv, "POST", "/v1/lint", author, NULL,
+		   json_pack("{s:o}", "content", content), &r);
+	if (r.status != 413)
+		fail_msg("lint: %ld %.300s", r.status, r.body);
+	assert_problem(&r, 413);
+	h_resp_free(&r);
+
+	doc = big_doc("Large FAQ", 26, 19900, " zanzibarquux");
+	h_req_json(&srv, "POST", "/v1/prfaqs", author, NULL, doc, &r);
+	if (r.status != 201)
+		fail_msg("create under the limit: %ld %.300s", r.status,
+			 r.body);
+	snprintf(id, sizeof(id), "%s",
+		 json_string_value(json_object_get(r.json, "id")));
+	h_resp_free(&r);
+	assert_finds("/v1/prfaqs?q=zanzibarquux", (const char *const[]){ id },
+		     1);
+	assert_finds("/v1/prfaqs?q=zanzibarq%2A", (const char *const[]){ id },
+		     1);
+}
+
 int
 main(void)
 {
@@ -211,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_every_shape_of_query),
 		cmocka_unit_test(test_negations_only_is_400),
 		cmocka_unit_test(test_search_past_its_timeout_is_422),
+		cmocka_unit_test(test_text_over_the_search_limit_is_413),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
