@@ -438,7 +438,7 @@ prfaq_code
 db_run(struct db_conn *conn, const struct db_stmt *stmt,
        const char *const *params, struct prfaq_error *err)
 {
-	PGresult *res;
+	PGresult *res = NULL;
 	prfaq_code rc = db_exec(conn, stmt, params, &res, err);
 
 	if (rc == PRFAQ_OK)
