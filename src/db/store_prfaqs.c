@@ -188,7 +188,10 @@ static const struct db_stmt stmt_list = {
  * phrases become AND.  Of the documents matching the loose form, the
  * SEARCH_CANDIDATES most recently updated are candidates; only those are
  * checked against the exact query ($8 true: a phrase or negation needs the
- * full vector, from TOAST) and ranked by search_head.  So no shape of query
+ * full vector, from TOAST) and ranked by search_head: the candidates are
+ * the subquery's rows, not ids joined back to prfaqs, since a LIMIT keeps
+ * the planner from pushing the exact check down onto the whole table (a
+ * scan of every vector).  So no shape of query
  * reads more than SEARCH_CANDIDATES vectors, whatever the library's size.
  * Not prepared: planned for each query's words, since the best plan for a
  * rare word (the GIN index) is not the one for a word in every document (the
@@ -205,11 +208,14 @@ static const struct db_stmt stmt_list = {
 static const struct db_stmt stmt_search = {
 	NULL,
 	"SELECT " SUMMARY_JSON ", r.rank::text, p.id::text"
-	"  FROM (SELECT p.id FROM prfaqs p"
+	"  FROM (SELECT p.id, p.title, p.team, p.tags, p.status, p.owner_id,"
+	"               p.version, p.quality, p.updated_at, p.search,"
+	"               p.search_head"
+	"          FROM prfaqs p"
 	"         WHERE p.search @@ $7::tsquery AND " LIST_FILTERS
 	"         ORDER BY p.updated_at DESC, p.id DESC"
-	"         LIMIT " SEARCH_CANDIDATES ") c"
-	"  JOIN prfaqs p ON p.id = c.id JOIN users u ON u.id = p.owner_id,"
+	"         LIMIT " SEARCH_CANDIDATES ") p"
+	"  JOIN users u ON u.id = p.owner_id,"
 	"       LATERAL (SELECT ts_rank(p.search_head, " SEARCH_FULL("$5", "$6") ") AS rank) r"
 	" WHERE (NOT $8::bool OR p.search @@ " SEARCH_FULL("$5", "$6") ")"
 	"   AND ($9::real IS NULL OR (r.rank, p.id) < ($9::real, $10::uuid))"
