@@ -28,6 +28,15 @@
 #define PRFAQ_LIST_MAX 100   /* FAQ entries per list, visuals */
 #define PRFAQ_URL_MAX  2000
 
+/*
+ * The text of a document, in bytes (title and every string of content),
+ * that PostgreSQL can index for search: a tsvector holds at most 1 MB of
+ * lexemes, and one word yields up to two (a hyphenated word is itself and
+ * its parts; a URL is itself, its host and its path).  Above this a valid
+ * document is 413, by name, before it reaches the database.
+ */
+#define PRFAQ_SEARCH_TEXT_MAX (512 * 1024)
+
 enum prfaq_doc_mode {
 	PRFAQ_DOC_CREATE, /* title required; team, tags, content, change_note optional */
 	PRFAQ_DOC_REPLACE, /* title and content required; team, tags, change_note optional */
@@ -37,14 +46,17 @@ enum prfaq_doc_mode {
 /*
  * Validate a document body.  Collects every problem (not only the first) into
  * err->errors with JSON Pointers relative to the body ("/content/faq/external/0/answer").
- * Returns PRFAQ_OK or PRFAQ_EINVAL (PRFAQ_ENOMEM if out of memory).
+ * Returns PRFAQ_OK or PRFAQ_EINVAL (PRFAQ_ENOMEM if out of memory), or, for
+ * a valid document whose text passes PRFAQ_SEARCH_TEXT_MAX, PRFAQ_ETOOLARGE
+ * with a detail naming the limit.
  */
 prfaq_code prfaq_doc_validate(const json_t *body, enum prfaq_doc_mode mode,
 			      struct prfaq_error *err);
 
 /*
  * Validate a content object alone; pointers are prefixed with base (e.g.
- * "/content").  Used by /v1/lint.
+ * "/content").  Used by /v1/lint.  PRFAQ_ETOOLARGE as for
+ * prfaq_doc_validate().
  */
 prfaq_code prfaq_content_validate(const json_t *content, const char *base,
 				  struct prfaq_error *err);

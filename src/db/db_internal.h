@@ -46,6 +46,7 @@ struct db_conn;
 #define PRFAQ_SQLSTATE_CLASS_CONNECTION		    "08"
 #define PRFAQ_SQLSTATE_CLASS_DATA_EXCEPTION	    "22"
 #define PRFAQ_SQLSTATE_CLASS_INSUFFICIENT_RESOURCES "53"
+#define PRFAQ_SQLSTATE_CLASS_PROGRAM_LIMIT	    "54" /* 54000: tsvector */
 
 /*
  * Check out a connection of db.pool for db.request_id (exclusive until
@@ -67,7 +68,8 @@ void db_release(struct prfaq_db_pool *pool, struct db_conn *conn);
  * PRFAQ_EUNAVAILABLE and marks the connection retryable; connection loss
  * is PRFAQ_EUNAVAILABLE (and the session is dropped, to reconnect); a
  * timeout, a lock not available and insufficient resources are
- * PRFAQ_EUNAVAILABLE; a data exception is PRFAQ_EINVAL; anything else is
+ * PRFAQ_EUNAVAILABLE; a program limit (class 54: a search vector over 1 MB)
+ * is PRFAQ_ETOOLARGE; a data exception is PRFAQ_EINVAL; anything else is
  * PRFAQ_EINTERNAL (logged).
  */
 prfaq_code db_exec(struct db_conn *conn, const struct db_stmt *stmt,
@@ -80,6 +82,12 @@ prfaq_code db_run(struct db_conn *conn, const struct db_stmt *stmt,
 
 /* The session of a checked-out connection (NULL while disconnected). */
 PGconn *db_conn_pg(struct db_conn *conn);
+
+/* Was the last failure on this connection code (a SQLSTATE or a class)? */
+bool db_conn_sqlstate_is(const struct db_conn *conn, const char *code);
+
+/* How many connections the pool holds at most. */
+unsigned db_pool_size(const struct prfaq_db_pool *pool);
 
 /* Was the last failure on this connection a serialization failure/deadlock? */
 bool db_conn_retryable(const struct db_conn *conn);

@@ -50,6 +50,7 @@ struct db_conn {
 	bool rolling;
 	bool transaction_pooling; /* the pool's, copied at checkout */
 	unsigned rolling_ms;
+	char sqlstate[6]; /* the last failure's SQLSTATE, or "" */
 	/*
 	 * The request that holds the connection, for what is logged about it
 	 * (borrowed from the checkout, cleared at release), or NULL.
@@ -490,6 +491,9 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 	const char *msg = res ? PQresultErrorMessage(res) :
 				PQerrorMessage(conn->pg);
 
+	snprintf(conn->sqlstate, sizeof(conn->sqlstate), "%s",
+		 state != NULL ? state : "");
+
 	if (PQstatus(conn->pg) != CONNECTION_OK || state == NULL ||
 	    sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_CONNECTION) ||
 	    sqlstate_is(state, PRFAQ_SQLSTATE_ADMIN_SHUTDOWN) ||
@@ -517,6 +521,16 @@ map_failure(struct db_conn *conn, const struct db_stmt *stmt,
 		return prfaq_error_set(
 			err, PRFAQ_EUNAVAILABLE,
 			"The database is overloaded; retry shortly");
+	/* A limit of PostgreSQL's (a search vector over 1 MB, a value too
+	 * large): the request asked for more than the schema holds. */
+	if (sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_PROGRAM_LIMIT)) {
+		log_warn(conn->request_id, "%s: program limit exceeded %s",
+			 stmt_label(stmt), state);
+		return prfaq_error_set(
+			err, PRFAQ_ETOOLARGE,
+			"The document exceeds a limit of the database (a search "
+			"vector of at most 1 MB, a field of at most 1 GB)");
+	}
 	if (sqlstate_is(state, PRFAQ_SQLSTATE_CLASS_DATA_EXCEPTION)) {
 		log_warn(conn->request_id, "%s: data exception %s",
 			 stmt_label(stmt), state);
@@ -593,6 +607,7 @@ db_exec(struct db_conn *conn, const struct db_stmt *stmt,
 	conn->retryable = false;
 	conn->lost = false;
 	conn->expired = false;
+	conn->sqlstate[0] = '\0';
 	if (conn->pg == NULL) {
 		conn->lost = true;
 		return prfaq_error_set(err, PRFAQ_EUNAVAILABLE,
@@ -634,6 +649,18 @@ db_run(struct db_conn *conn, const struct db_stmt *stmt,
 	if (rc == PRFAQ_OK)
 		PQclear(res);
 	return rc;
+}
+
+bool
+db_conn_sqlstate_is(const struct db_conn *conn, const char *code)
+{
+	return conn->sqlstate[0] != '\0' && sqlstate_is(conn->sqlstate, code);
+}
+
+unsigned
+db_pool_size(const struct prfaq_db_pool *pool)
+{
+	return pool->size;
 }
 
 const char *

@@ -69,6 +69,15 @@ prfaq_code store_list(struct prfaq_db_ctx db, const struct store_list *list,
 		      const struct prfaq_page_req *page, struct prfaq_page *out,
 		      struct prfaq_error *err);
 
+/*
+ * store_list on a connection the caller holds (inside its transaction), for
+ * a list without a parent check (PRFAQ_EINTERNAL otherwise).
+ */
+prfaq_code store_list_conn(struct db_conn *conn, const struct store_list *list,
+			   const char *const *filters,
+			   const struct prfaq_page_req *page,
+			   struct prfaq_page *out, struct prfaq_error *err);
+
 /* "\x<hex>" text form of a bytea parameter (buf: 2*len+3 bytes). */
 void store_bytea_param(const uint8_t *data, size_t len, char *buf);
 

@@ -161,35 +161,53 @@ parent_check(struct prfaq_db_ctx db, const struct store_list *list,
 	return rc;
 }
 
-prfaq_code
-store_list(struct prfaq_db_ctx db, const struct store_list *list,
-	   const char *const *filters, const struct prfaq_page_req *page,
-	   struct prfaq_page *out, struct prfaq_error *err)
+/*
+ * The parameters of one page of list: its filters, the keyset of
+ * page->after (its strings borrowed from *holder, which the caller
+ * json_decref()s) and the limit (in lim).  params holds 8 +
+ * STORE_KEYS_MAX + 1.
+ */
+static prfaq_code
+list_params(const struct store_list *list, const char *const *filters,
+	    const struct prfaq_page_req *page, const char **params,
+	    json_t **holder, char lim[16], struct prfaq_error *err)
 {
-	const char *params[8 + STORE_KEYS_MAX + 1];
 	const char *parts[STORE_KEYS_MAX] = { NULL };
-	json_t *holder = NULL;
-	PGresult *res = NULL;
-	char lim[16];
 	size_t n = 0;
 	prfaq_code rc;
 
 	if (list->nfilters > 8 || list->nkeys > STORE_KEYS_MAX)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "A list with too many parameters");
-	if (list->parent == STORE_PARENT_FIRST &&
-	    (rc = parent_check(db, list, filters, err)) != PRFAQ_OK)
+	if (page->after != NULL && (rc = keyset_parse(list, page->after, parts,
+						      holder, err)) != PRFAQ_OK)
 		return rc;
-	if (page->after != NULL &&
-	    (rc = keyset_parse(list, page->after, parts, &holder, err)) !=
-		    PRFAQ_OK)
-		return rc;
-	snprintf(lim, sizeof(lim), "%d", page->limit);
+	snprintf(lim, 16, "%d", page->limit);
 	for (size_t i = 0; i < list->nfilters; i++)
 		params[n++] = filters[i];
 	for (size_t k = 0; k < list->nkeys; k++)
 		params[n++] = parts[k];
 	params[n++] = lim;
+	return PRFAQ_OK;
+}
+
+prfaq_code
+store_list(struct prfaq_db_ctx db, const struct store_list *list,
+	   const char *const *filters, const struct prfaq_page_req *page,
+	   struct prfaq_page *out, struct prfaq_error *err)
+{
+	const char *params[8 + STORE_KEYS_MAX + 1];
+	json_t *holder = NULL;
+	PGresult *res = NULL;
+	char lim[16];
+	prfaq_code rc;
+
+	if (list->parent == STORE_PARENT_FIRST &&
+	    (rc = parent_check(db, list, filters, err)) != PRFAQ_OK)
+		return rc;
+	if ((rc = list_params(list, filters, page, params, &holder, lim,
+			      err)) != PRFAQ_OK)
+		goto out;
 	if ((rc = db_query(db, list->stmt, params, &res, err)) != PRFAQ_OK)
 		goto out;
 	/* An empty first page: is it the list that is empty, or the parent
@@ -197,6 +215,32 @@ store_list(struct prfaq_db_ctx db, const struct store_list *list,
 	if (PQntuples(res) == 0 && page->after == NULL &&
 	    list->parent == STORE_PARENT_IF_EMPTY &&
 	    (rc = parent_check(db, list, filters, err)) != PRFAQ_OK)
+		goto out;
+	rc = page_fill(list, res, page->limit, out, err);
+out:
+	PQclear(res);
+	json_decref(holder);
+	return rc;
+}
+
+prfaq_code
+store_list_conn(struct db_conn *conn, const struct store_list *list,
+		const char *const *filters, const struct prfaq_page_req *page,
+		struct prfaq_page *out, struct prfaq_error *err)
+{
+	const char *params[8 + STORE_KEYS_MAX + 1];
+	json_t *holder = NULL;
+	PGresult *res = NULL;
+	char lim[16];
+	prfaq_code rc;
+
+	if (list->parent != STORE_PARENT_NONE)
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "A list with a parent on a connection");
+	if ((rc = list_params(list, filters, page, params, &holder, lim,
+			      err)) != PRFAQ_OK)
+		goto out;
+	if ((rc = db_exec(conn, list->stmt, params, &res, err)) != PRFAQ_OK)
 		goto out;
 	rc = page_fill(list, res, page->limit, out, err);
 out:

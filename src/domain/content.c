@@ -311,6 +311,50 @@ check_object(struct vctx *v, const json_t *obj, const struct schema *sc)
 /* ------------------------------------------------------------------------ */
 
 /*
+ * The bytes of every string in v, added to *total.  Only called on a value
+ * the schema walk accepted, so its depth is the schema's.
+ */
+static void
+text_bytes(const json_t *v, size_t *total)
+{
+	const char *key;
+	json_t *sub;
+	size_t i;
+
+	if (json_is_string(v)) {
+		*total += json_string_length(v);
+	} else if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, sub)
+			text_bytes(sub, total);
+	} else if (json_is_array(v)) {
+		json_array_foreach((json_t *)v, i, sub)
+			text_bytes(sub, total);
+	}
+}
+
+/*
+ * A valid document (or content) whose text is more than the search vector
+ * holds: PRFAQ_ETOOLARGE naming the limit, not the database's 500
+ * ("string is too long for tsvector").
+ */
+static prfaq_code
+check_search_size(const json_t *title, const json_t *content,
+		  struct prfaq_error *err)
+{
+	size_t total = 0;
+
+	text_bytes(title, &total);
+	text_bytes(content, &total);
+	if (total <= PRFAQ_SEARCH_TEXT_MAX)
+		return PRFAQ_OK;
+	return prfaq_error_set(
+		err, PRFAQ_ETOOLARGE,
+		"The document's text is %zu bytes; at most %d bytes (title and "
+		"content together) can be indexed for search",
+		total, PRFAQ_SEARCH_TEXT_MAX);
+}
+
+/*
  * Validate a document body (borrowed) for mode.  Required members are
  * reported first, then every member in the body's order.  Returns PRFAQ_OK,
  * PRFAQ_EINVAL with the problems in err->errors, or PRFAQ_ENOMEM.
@@ -391,6 +435,9 @@ prfaq_doc_validate(const json_t *body, enum prfaq_doc_mode mode,
 out:
 	rc = v.rc;
 	vctx_free(&v);
+	if (rc == PRFAQ_OK)
+		rc = check_search_size(json_object_get(body, "title"),
+				       json_object_get(body, "content"), err);
 	return rc;
 }
 
@@ -412,5 +459,7 @@ prfaq_content_validate(const json_t *content, const char *base,
 	check_object(&v, content, &content_schema);
 	rc = v.rc;
 	vctx_free(&v);
+	if (rc == PRFAQ_OK)
+		rc = check_search_size(NULL, content, err);
 	return rc;
 }
