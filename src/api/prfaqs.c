@@ -429,6 +429,11 @@ edit(struct prfaq_request *req, bool patch)
 			api_fail(req, &err);
 			goto out;
 		}
+		if (!api_check_text(note, PRFAQ_TEXT_LONG, "/change_note",
+				    &err)) {
+			api_fail(req, &err);
+			goto out;
+		}
 	}
 	e.body = body;
 	rc = prfaq_store_prfaq_update(api_db(req), id, e.caller, 0, edit_mutate,
@@ -515,6 +520,8 @@ api_versions_restore(struct prfaq_request *req)
 		prfaq_error_add(&err, "/change_note",
 				"must be a string of at most %d characters",
 				PRFAQ_NOTE_MAX);
+	else
+		api_check_text(v, PRFAQ_TEXT_LONG, "/change_note", &err);
 	if (err.code != PRFAQ_OK)
 		goto fail;
 	snprintf(note, sizeof(note), "Restored from version %d", r.from);
