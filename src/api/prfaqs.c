@@ -369,8 +369,14 @@ api_require_if_match(struct prfaq_request *req, int *if_match)
 		return false;
 	case PRFAQ_IF_MATCH_VERSION:
 		return true;
-	case PRFAQ_IF_MATCH_OTHER:
 	case PRFAQ_IF_MATCH_MALFORMED:
+		/* Not a stale version (412) but a header to fix: say how. */
+		prfaq_reply_problem(
+			req, PRFAQ_EINVAL,
+			"If-Match must be a quoted entity tag, as the ETag "
+			"header gives it: If-Match: \"3\", not If-Match: 3");
+		return false;
+	case PRFAQ_IF_MATCH_OTHER:
 		break;
 	}
 	/* A tag naming no version can never match: 412, like a stale one. */

@@ -121,11 +121,56 @@ test_unknown_query_parameter(void **state)
 			  "t\xEF\xBF\xBDg");
 }
 
+static void
+test_unquoted_if_match(void **state)
+{
+	const char *bare[] = { "If-Match: 1", NULL };
+	const char *empty[] = { "If-Match: \"1", NULL };
+	const char *merge[] = { "If-Match: 1",
+				"Content-Type: application/merge-patch+json",
+				NULL };
+	char doc[128], p[200];
+	struct h_resp r;
+
+	new_doc(doc, sizeof(doc));
+	h_req_json(&srv, "PATCH", doc, author, merge,
+		   json_pack("{s:s}", "title", "New"), &r);
+	assert_problem(&r, 400);
+	assert_non_null(strstr(JS(&r, "detail"), "If-Match: \"3\""));
+	h_resp_free(&r);
+	h_req_json(&srv, "PUT", doc, author, empty,
+		   json_pack("{s:s, s:o}", "title", "New", "content",
+			     json_loads(strong, 0, NULL)),
+		   &r);
+	assert_problem(&r, 400);
+	h_resp_free(&r);
+	snprintf(p, sizeof(p), "%s/versions/1/restore", doc);
+	assert_int_equal(h_req(&srv, "POST", p, author, bare, NULL, &r), 0);
+	assert_problem(&r, 400);
+	h_resp_free(&r);
+	/* nothing was written; a stale but quoted tag is still 412 */
+	assert_int_equal(h_req(&srv, "GET", doc, author, NULL, NULL, &r), 0);
+	assert_int_equal(JI(&r, "version"), 1);
+	h_resp_free(&r);
+	{
+		const char *stale[] = {
+			"If-Match: \"7\"",
+			"Content-Type: application/merge-patch+json", NULL
+		};
+
+		h_req_json(&srv, "PATCH", doc, author, stale,
+			   json_pack("{s:s}", "title", "New"), &r);
+		assert_problem(&r, 412);
+		h_resp_free(&r);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unknown_query_parameter),
+		cmocka_unit_test(test_unquoted_if_match),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
