@@ -396,6 +396,25 @@ api_reply_updated(struct prfaq_request *req, prfaq_code rc,
 	api_reply_text(req, 200, t);
 }
 
+/*
+ * Drop from a PUT body (borrowed, changed in place) the members that GET
+ * returns but a client does not write, so GET -> edit -> PUT works; any
+ * other member is still validated (and an unknown one refused).
+ */
+static void
+drop_read_only(json_t *body)
+{
+	static const char *const read_only[] = {
+		"id",	   "status",	 "owner",      "version",
+		"quality", "decision",	 "reviewers",  "evidence",
+		"launch",  "created_at", "updated_at", NULL,
+	};
+
+	if (json_is_object(body))
+		for (const char *const *k = read_only; *k != NULL; k++)
+			json_object_del(body, *k);
+}
+
 static void
 edit(struct prfaq_request *req, bool patch)
 {
@@ -412,7 +431,9 @@ edit(struct prfaq_request *req, bool patch)
 		return;
 	if (!api_require_if_match(req, &e.if_match))
 		return;
-	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
+	if (prfaq_req_json(req, false, &body, &err) == PRFAQ_OK && !patch)
+		drop_read_only(body);
+	if (err.code != PRFAQ_OK ||
 	    (!patch &&
 	     prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||
 	    (patch && !json_is_object(body) &&

@@ -165,12 +165,47 @@ test_unquoted_if_match(void **state)
 	}
 }
 
+static void
+test_put_back_what_get_gave(void **state)
+{
+	const char *if_match[] = { "If-Match: \"1\"", NULL };
+	char doc[128];
+	struct h_resp r;
+	json_t *got;
+
+	new_doc(doc, sizeof(doc));
+	assert_int_equal(h_req(&srv, "GET", doc, author, NULL, NULL, &r), 0);
+	assert_status(&r, 200);
+	got = json_incref(r.json);
+	h_resp_free(&r);
+	assert_non_null(json_object_get(got, "quality"));
+	json_object_set_new(got, "title", json_string("Refunds, edited"));
+
+	/* an unknown member is still refused */
+	json_object_set_new(got, "titel", json_string("typo"));
+	h_req_json(&srv, "PUT", doc, author, if_match, json_incref(got), &r);
+	assert_problem(&r, 400);
+	assert_non_null(strstr(r.body, "/titel"));
+	assert_null(strstr(r.body, "\"/quality\""));
+	h_resp_free(&r);
+	json_object_del(got, "titel");
+
+	/* the rest, read-only members and all, is a valid PUT */
+	h_req_json(&srv, "PUT", doc, author, if_match, got, &r);
+	assert_status(&r, 200);
+	assert_string_equal(JS(&r, "title"), "Refunds, edited");
+	assert_int_equal(JI(&r, "version"), 2);
+	assert_string_equal(JS(&r, "status"), "draft");
+	h_resp_free(&r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unknown_query_parameter),
 		cmocka_unit_test(test_unquoted_if_match),
+		cmocka_unit_test(test_put_back_what_get_gave),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
