@@ -199,6 +199,78 @@ test_put_back_what_get_gave(void **state)
 	h_resp_free(&r);
 }
 
+/* POST path (no body) as token; asserts 200. */
+static void
+post_ok(const char *path, const char *token, struct h_resp *r)
+{
+	assert_int_equal(h_req(&srv, "POST", path, token, NULL, NULL, r), 0);
+	assert_status(r, 200);
+}
+
+static void
+test_resolve_twice_is_a_no_op(void **state)
+{
+	char doc[128], p[300], cid[40], sql[300], ana_id[40];
+	struct h_resp r;
+	const json_t *by;
+	char *ana;
+
+	ana = h_user(&srv, "Ana_Two", "\"author\"", ana_id);
+	assert_non_null(ana);
+	assert_int_equal(h_reqf(&srv, "POST", "/v1/prfaqs", ana, &r,
+				"{\"title\":\"Refunds\",\"content\":%s}",
+				strong),
+			 0);
+	assert_status(&r, 201);
+	snprintf(doc, sizeof(doc), "/v1/prfaqs/%s", JS(&r, "id"));
+	h_resp_free(&r);
+	snprintf(p, sizeof(p), "%s/reviews", doc);
+	h_req_json(&srv, "POST", p, reviewer, NULL,
+		   json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "verdict", "comment",
+			     "summary", "ok", "comments", "anchor",
+			     "/press_release/headline", "body", "why?"),
+		   &r);
+	assert_status(&r, 201);
+	strcpy(cid, json_string_value(json_object_get(
+			    json_array_get(J(&r, "comments"), 0), "id")));
+	h_resp_free(&r);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM events WHERE type = 'commented'"
+		 " AND data->>'comment_id' = '%s'",
+		 cid);
+
+	snprintf(p, sizeof(p), "%s/comments/%s/resolve", doc, cid);
+	post_ok(p, ana, &r);
+	assert_true(json_is_true(J(&r, "resolved")));
+	/* a person is {id, name}, as author is */
+	by = J(&r, "resolved_by");
+	assert_string_equal(json_string_value(json_object_get(by, "id")),
+			    ana_id);
+	assert_string_equal(json_string_value(json_object_get(by, "name")),
+			    "Ana_Two");
+	h_resp_free(&r);
+	assert_int_equal(h_sql_count(&srv, sql), 1);
+	/* again: the same comment, no second event (so no webhook) */
+	post_ok(p, ana, &r);
+	assert_true(json_is_true(J(&r, "resolved")));
+	h_resp_free(&r);
+	assert_int_equal(h_sql_count(&srv, sql), 1);
+	/* someone else still may not */
+	assert_int_equal(h_req(&srv, "POST", p, author, NULL, NULL, &r), 0);
+	assert_problem(&r, 403);
+	h_resp_free(&r);
+
+	snprintf(p, sizeof(p), "%s/comments/%s/reopen", doc, cid);
+	post_ok(p, ana, &r);
+	assert_false(json_is_true(J(&r, "resolved")));
+	assert_true(json_is_null(J(&r, "resolved_by")));
+	h_resp_free(&r);
+	post_ok(p, ana, &r);
+	h_resp_free(&r);
+	assert_int_equal(h_sql_count(&srv, sql), 2);
+	free(ana);
+}
+
 int
 main(void)
 {
@@ -206,6 +278,7 @@ main(void)
 		cmocka_unit_test(test_unknown_query_parameter),
 		cmocka_unit_test(test_unquoted_if_match),
 		cmocka_unit_test(test_put_back_what_get_gave),
+		cmocka_unit_test(test_resolve_twice_is_a_no_op),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
