@@ -153,7 +153,9 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 			return prfaq_error_set(
 				err, PRFAQ_ECONFLICT,
 				"Approval needs at least one approve review of "
-				"the current version (%d) by someone other than the owner",
+				"the current version (%d) by someone other than the owner: "
+				"ask a reviewer for one (POST /v1/prfaqs/{id}/reviews "
+				"with verdict approve)",
 				cur->version);
 		ch->event = "decided";
 		ch->event_data = json_pack("{s:s, s:O}", "outcome", outcome,

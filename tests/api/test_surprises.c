@@ -271,6 +271,44 @@ test_resolve_twice_is_a_no_op(void **state)
 	free(ana);
 }
 
+/* POST path (no body) as token is a 409 whose detail holds want. */
+static void
+conflict_says(const char *path, const char *token, const char *want)
+{
+	struct h_resp r;
+
+	assert_int_equal(h_req(&srv, "POST", path, token, NULL, NULL, &r), 0);
+	assert_problem(&r, 409);
+	if (strstr(JS(&r, "detail"), want) == NULL) {
+		print_error("want \"%s\" in %s\n", want, r.body);
+		fail();
+	}
+	h_resp_free(&r);
+}
+
+static void
+test_conflicts_name_the_next_step(void **state)
+{
+	char doc[128], p[200];
+
+	new_doc(doc, sizeof(doc));
+	snprintf(p, sizeof(p), "%s/reopen", doc);
+	conflict_says(p, author, "edit it (PUT /v1/prfaqs/{id})");
+	snprintf(p, sizeof(p), "%s/withdraw", doc);
+	conflict_says(p, author, "edit it (PUT /v1/prfaqs/{id})");
+	snprintf(p, sizeof(p), "%s/archive", doc);
+	{
+		struct h_resp r;
+
+		assert_int_equal(h_req(&srv, "POST", p, author, NULL, NULL, &r),
+				 0);
+		assert_status(&r, 200);
+		h_resp_free(&r);
+	}
+	snprintf(p, sizeof(p), "%s/submit", doc);
+	conflict_says(p, author, "start a new one (POST /v1/prfaqs)");
+}
+
 int
 main(void)
 {
@@ -279,6 +317,7 @@ main(void)
 		cmocka_unit_test(test_unquoted_if_match),
 		cmocka_unit_test(test_put_back_what_get_gave),
 		cmocka_unit_test(test_resolve_twice_is_a_no_op),
+		cmocka_unit_test(test_conflicts_name_the_next_step),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
