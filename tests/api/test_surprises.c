@@ -309,6 +309,61 @@ test_conflicts_name_the_next_step(void **state)
 	conflict_says(p, author, "start a new one (POST /v1/prfaqs)");
 }
 
+/*
+ * The raw body of GET path is compact JSON, one style whatever part of
+ * prfaqd (PostgreSQL's json or jsonb, Jansson) wrote it: byte for byte what
+ * Jansson writes compactly for the same value, in the same order.
+ */
+static void
+assert_compact(const char *path, const char *token)
+{
+	struct h_resp r;
+	char *again;
+
+	assert_int_equal(h_req(&srv, "GET", path, token, NULL, NULL, &r), 0);
+	assert_status(&r, 200);
+	again = json_dumps(r.json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_non_null(again);
+	if (strlen(again) != r.len || memcmp(again, r.body, r.len) != 0) {
+		print_error("GET %s is not compact: %.300s\n", path, r.body);
+		fail();
+	}
+	free(again);
+	h_resp_free(&r);
+}
+
+static void
+test_one_json_style(void **state)
+{
+	char doc[128], p[200];
+	struct h_resp r;
+
+	new_doc(doc, sizeof(doc));
+	snprintf(p, sizeof(p), "%s/reviews", doc);
+	h_req_json(&srv, "POST", p, reviewer, NULL,
+		   json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "verdict", "comment",
+			     "summary", "ok", "comments", "anchor",
+			     "/press_release/headline", "body", "a \" : b"),
+		   &r);
+	assert_status(&r, 201);
+	h_resp_free(&r);
+	assert_compact(doc, author);
+	assert_compact("/v1/prfaqs", author);
+	assert_compact("/v1/users", srv.admin_token);
+	assert_compact("/v1/me", author);
+	assert_compact("/v1/principles", author);
+	snprintf(p, sizeof(p), "%s/versions/1", doc);
+	assert_compact(p, author);
+	snprintf(p, sizeof(p), "%s/versions", doc);
+	assert_compact(p, author);
+	snprintf(p, sizeof(p), "%s/events", doc);
+	assert_compact(p, author);
+	snprintf(p, sizeof(p), "%s/reviews", doc);
+	assert_compact(p, author);
+	snprintf(p, sizeof(p), "%s/comments", doc);
+	assert_compact(p, author);
+}
+
 int
 main(void)
 {
@@ -318,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_put_back_what_get_gave),
 		cmocka_unit_test(test_resolve_twice_is_a_no_op),
 		cmocka_unit_test(test_conflicts_name_the_next_step),
+		cmocka_unit_test(test_one_json_style),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
