@@ -94,13 +94,8 @@ submitted_doc(char *path, size_t cap)
 
 /* Control characters (NUL never gets past the JSON decoder). */
 static const char *const controls[] = {
-	"Mallory\x1b[2J\b",
-	"a\x7f",
-	"vt\x0b",
-	"c1 \xc2\x85",
-	"bell\x07",
-	"\xc2\x9b"
-	"31m",
+	"Mallory\x1b[2J\b", "a\x7f",	"vt\x0b",
+	"c1 \xc2\x85",	    "bell\x07", "\xc2\x9b[31m",
 };
 
 static void
