@@ -49,6 +49,12 @@ struct prfaq_route {
 	const char *pattern; /* "/v1/prfaqs/{id}/versions/{n}" */
 	prfaq_handler handler;
 	unsigned flags;
+	/*
+	 * The query parameters it takes, space-separated ("limit cursor");
+	 * NULL or "": none.  Any other is refused with 400 before the handler runs,
+	 * so a typo (?tags= for ?tag=) never silently widens a filter.
+	 */
+	const char *query;
 };
 
 /* --- the request -------------------------------------------------------- */

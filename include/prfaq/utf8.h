@@ -200,4 +200,32 @@ size_t prfaq_utf8_cut(const char *s, size_t len, size_t max);
  */
 void prfaq_utf8_trim(const char **s, size_t *len, bool (*drop)(uint32_t));
 
+/*
+ * The three kinds of string field, from the most to the least permissive
+ * (API.md, Conventions: Text).  Long text (answers, comments, summaries,
+ * rationales, notes) may hold tab, newline and carriage return (a CRLF line
+ * end is a newline); a line (a quote, a description) no control character
+ * at all; a name (titles, team and user names, tags, slugs) not even the
+ * bidirectional overrides and isolates U+202A..U+202E and U+2066..U+2069,
+ * which would make it read differently from what it is in every list it is
+ * shown in.
+ */
+enum prfaq_text_kind {
+	PRFAQ_TEXT_LONG,
+	PRFAQ_TEXT_LINE,
+	PRFAQ_TEXT_NAME,
+};
+
+/*
+ * The one text check for every string a client sends: true when s[0..len)
+ * holds a character that a field of this kind refuses, the first of which
+ * is then described in why (at most n bytes, NUL-terminated; "must not
+ * contain control characters ... (found U+001B)"), ready to be an error
+ * message at the field's pointer.  C0 controls (but for the long text's
+ * three), DEL and C1 controls are refused everywhere.  s must be well-formed
+ * UTF-8 (the JSON decoder's strings are).  Allocates nothing.
+ */
+bool prfaq_text_refused(const char *s, size_t len, enum prfaq_text_kind kind,
+			char *why, size_t n);
+
 #endif

@@ -9,6 +9,7 @@
 #include "prfaq/app.h"
 #include "prfaq/http.h"
 #include "prfaq/store.h"
+#include "prfaq/utf8.h"
 
 /* The database, for this request: its calls log with its id. */
 struct prfaq_db_ctx api_db(struct prfaq_request *req);
@@ -75,6 +76,14 @@ void api_fail(struct prfaq_request *req, struct prfaq_error *err);
  */
 void api_check_members(const json_t *obj, const char *const *allowed,
 		       const char *prefix, struct prfaq_error *err);
+
+/*
+ * The text check (prfaq_text_refused) of one string member v (borrowed; not
+ * a string or NULL: nothing to check), reported to err at pointer ptr.
+ * Returns false when it added an error.
+ */
+bool api_check_text(const json_t *v, enum prfaq_text_kind kind, const char *ptr,
+		    struct prfaq_error *err);
 
 /* ops.c */
 void api_healthz(struct prfaq_request *req);

@@ -157,6 +157,21 @@ bad:
 }
 
 /* See api.h. */
+bool
+api_check_text(const json_t *v, enum prfaq_text_kind kind, const char *ptr,
+	       struct prfaq_error *err)
+{
+	char why[128];
+
+	if (!json_is_string(v) ||
+	    !prfaq_text_refused(json_string_value(v), json_string_length(v),
+				kind, why, sizeof why))
+		return true;
+	prfaq_error_add(err, ptr, "%s", why);
+	return false;
+}
+
+/* See api.h. */
 void
 api_check_members(const json_t *obj, const char *const *allowed,
 		  const char *prefix, struct prfaq_error *err)

@@ -369,8 +369,14 @@ api_require_if_match(struct prfaq_request *req, int *if_match)
 		return false;
 	case PRFAQ_IF_MATCH_VERSION:
 		return true;
-	case PRFAQ_IF_MATCH_OTHER:
 	case PRFAQ_IF_MATCH_MALFORMED:
+		/* Not a stale version (412) but a header to fix: say how. */
+		prfaq_reply_problem(
+			req, PRFAQ_EINVAL,
+			"If-Match must be a quoted entity tag, as the ETag "
+			"header gives it: If-Match: \"3\", not If-Match: 3");
+		return false;
+	case PRFAQ_IF_MATCH_OTHER:
 		break;
 	}
 	/* A tag naming no version can never match: 412, like a stale one. */
@@ -390,6 +396,25 @@ api_reply_updated(struct prfaq_request *req, prfaq_code rc,
 	api_reply_text(req, 200, t);
 }
 
+/*
+ * Drop from a PUT body (borrowed, changed in place) the members that GET
+ * returns but a client does not write, so GET -> edit -> PUT works; any
+ * other member is still validated (and an unknown one refused).
+ */
+static void
+drop_read_only(json_t *body)
+{
+	static const char *const read_only[] = {
+		"id",	   "status",	 "owner",      "version",
+		"quality", "decision",	 "reviewers",  "evidence",
+		"launch",  "created_at", "updated_at", NULL,
+	};
+
+	if (json_is_object(body))
+		for (const char *const *k = read_only; *k != NULL; k++)
+			json_object_del(body, *k);
+}
+
 static void
 edit(struct prfaq_request *req, bool patch)
 {
@@ -406,7 +431,9 @@ edit(struct prfaq_request *req, bool patch)
 		return;
 	if (!api_require_if_match(req, &e.if_match))
 		return;
-	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
+	if (prfaq_req_json(req, false, &body, &err) == PRFAQ_OK && !patch)
+		drop_read_only(body);
+	if (err.code != PRFAQ_OK ||
 	    (!patch &&
 	     prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||
 	    (patch && !json_is_object(body) &&
@@ -426,6 +453,11 @@ edit(struct prfaq_request *req, bool patch)
 				&err, "/change_note",
 				"must be a string of at most %d characters",
 				PRFAQ_NOTE_MAX);
+			api_fail(req, &err);
+			goto out;
+		}
+		if (!api_check_text(note, PRFAQ_TEXT_LONG, "/change_note",
+				    &err)) {
 			api_fail(req, &err);
 			goto out;
 		}
@@ -515,6 +547,8 @@ api_versions_restore(struct prfaq_request *req)
 		prfaq_error_add(&err, "/change_note",
 				"must be a string of at most %d characters",
 				PRFAQ_NOTE_MAX);
+	else
+		api_check_text(v, PRFAQ_TEXT_LONG, "/change_note", &err);
 	if (err.code != PRFAQ_OK)
 		goto fail;
 	snprintf(note, sizeof(note), "Restored from version %d", r.from);

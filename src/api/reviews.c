@@ -32,10 +32,13 @@ is_owner_or_admin(const struct prfaq_current *cur, const struct prfaq_caller *c)
 	       (c->roles & PRFAQ_ROLE_ADMIN);
 }
 
-/* A string member of at most max code points (1.. when required). */
+/*
+ * A string member of at most max code points (1.. when required) that
+ * passes the text check for its kind.
+ */
 static void
 check_text(const json_t *obj, const char *key, bool required, size_t max,
-	   struct prfaq_error *err, const char *ptr)
+	   enum prfaq_text_kind kind, struct prfaq_error *err, const char *ptr)
 {
 	json_t *v = json_object_get(obj, key);
 
@@ -54,6 +57,8 @@ check_text(const json_t *obj, const char *key, bool required, size_t max,
 				max);
 	else if (required && json_string_length(v) == 0)
 		prfaq_error_add(err, ptr, "must not be empty");
+	else
+		api_check_text(v, kind, ptr, err);
 }
 
 /* --- status changes ----------------------------------------------------- */
@@ -153,7 +158,9 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 			return prfaq_error_set(
 				err, PRFAQ_ECONFLICT,
 				"Approval needs at least one approve review of "
-				"the current version (%d) by someone other than the owner",
+				"the current version (%d) by someone other than the owner: "
+				"ask a reviewer for one (POST /v1/prfaqs/{id}/reviews "
+				"with verdict approve)",
 				cur->version);
 		ch->event = "decided";
 		ch->event_data = json_pack("{s:s, s:O}", "outcome", outcome,
@@ -255,7 +262,8 @@ decision_validate(const json_t *body, enum prfaq_action *action,
 	else
 		prfaq_error_add(err, "/outcome",
 				"must be \"approved\" or \"rejected\"");
-	check_text(body, "rationale", true, RATIONALE_MAX, err, "/rationale");
+	check_text(body, "rationale", true, RATIONALE_MAX, PRFAQ_TEXT_LONG, err,
+		   "/rationale");
 	return err->code;
 }
 
@@ -438,7 +446,8 @@ review_validate(const json_t *body, int *version, struct prfaq_error *err)
 		prfaq_error_add(
 			err, "/verdict",
 			"must be \"approve\", \"request_changes\" or \"comment\"");
-	check_text(body, "summary", true, SUMMARY_MAX, err, "/summary");
+	check_text(body, "summary", true, SUMMARY_MAX, PRFAQ_TEXT_LONG, err,
+		   "/summary");
 	comments = json_object_get(body, "comments");
 	if (comments == NULL)
 		return err->code;
@@ -465,12 +474,14 @@ review_validate(const json_t *body, int *version, struct prfaq_error *err)
 				err, ptr,
 				"must be a JSON Pointer into the content, e.g. /press_release/problem");
 		snprintf(ptr, sizeof(ptr), "%s/quote", base);
-		check_text(c, "quote", false, QUOTE_MAX, err, ptr);
+		check_text(c, "quote", false, QUOTE_MAX, PRFAQ_TEXT_LONG, err,
+			   ptr);
 		v = json_object_get(c, "quote");
 		if (json_is_string(v) && json_string_length(v) == 0)
 			prfaq_error_add(err, ptr, "must not be empty");
 		snprintf(ptr, sizeof(ptr), "%s/body", base);
-		check_text(c, "body", true, SUMMARY_MAX, err, ptr);
+		check_text(c, "body", true, SUMMARY_MAX, PRFAQ_TEXT_LONG, err,
+			   ptr);
 		snprintf(ptr, sizeof(ptr), "%s/principle", base);
 		v = json_object_get(c, "principle");
 		if (v != NULL && !json_is_string(v))
@@ -585,7 +596,8 @@ api_replies_create(struct prfaq_request *req)
 		goto fail;
 	}
 	api_check_members(body, allowed, "", &err);
-	check_text(body, "body", true, SUMMARY_MAX, &err, "/body");
+	check_text(body, "body", true, SUMMARY_MAX, PRFAQ_TEXT_LONG, &err,
+		   "/body");
 	if (err.code != PRFAQ_OK ||
 	    prfaq_store_reply_create(
 		    api_db(req), id, cid, prfaq_req_caller(req),

@@ -5,8 +5,13 @@
 #include "api.h"
 
 const struct prfaq_route prfaq_api_routes[] = {
-#define ROUTE(method, pattern, handler, flags) \
-	{ method, pattern, handler, flags },
+/* "" __VA_ARGS__: the query list when the line has one, else "" (none). */
+#define ROUTE(m, p, h, f, ...) \
+	{ .method = m,         \
+	  .pattern = p,        \
+	  .handler = h,        \
+	  .flags = f,          \
+	  .query = "" __VA_ARGS__ },
 #include "routes.def"
 #undef ROUTE
 };

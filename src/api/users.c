@@ -81,6 +81,8 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 		 prfaq_utf8_length(json_string_value(v),
 				   json_string_length(v)) > 200)
 		prfaq_error_add(err, "/name", "must be 1 to 200 characters");
+	else
+		api_check_text(v, PRFAQ_TEXT_NAME, "/name", err);
 	v = json_object_get(body, "email");
 	if (!json_is_string(v))
 		prfaq_error_add(err, "/email",
@@ -88,6 +90,8 @@ user_validate(const json_t *body, unsigned *roles, struct prfaq_error *err)
 	else if (json_string_length(v) > 320 ||
 		 !email_plausible(json_string_value(v)))
 		prfaq_error_add(err, "/email", "must be an email address");
+	else
+		api_check_text(v, PRFAQ_TEXT_LINE, "/email", err);
 	v = json_object_get(body, "roles");
 	*roles = 0;
 	if (!json_is_array(v)) {

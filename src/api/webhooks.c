@@ -112,6 +112,8 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 		     DESCRIPTION_MAX))
 		prfaq_error_add(err, "/description", "%s",
 				"a string of at most 500 characters");
+	else
+		api_check_text(d, PRFAQ_TEXT_LINE, "/description", err);
 	if (err->code != PRFAQ_OK)
 		return err->code;
 	if (!prfaq_webhook_target_allowed(json_string_value(u), allow_private,

@@ -28,6 +28,33 @@ prfaq_page_free(struct prfaq_page *p)
 	p->next_key = NULL;
 }
 
+/* See store_internal.h. */
+size_t
+store_json_compact(char *s, size_t len)
+{
+	size_t w = 0, r = 0;
+
+	while (r < len) {
+		char c = s[r++];
+
+		if (c == '"') {
+			/* A string: up to its closing quote, escapes and all. */
+			s[w++] = c;
+			while (r < len) {
+				c = s[r++];
+				s[w++] = c;
+				if (c == '\\' && r < len)
+					s[w++] = s[r++];
+				else if (c == '"')
+					break;
+			}
+		} else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+			s[w++] = c;
+		}
+	}
+	return w;
+}
+
 void
 store_text(const PGresult *res, int row, int col, struct prfaq_text *out)
 {
@@ -35,6 +62,7 @@ store_text(const PGresult *res, int row, int col, struct prfaq_text *out)
 	char *data = prfaq_malloc(len + 1);
 
 	memcpy(data, PQgetvalue(res, row, col), len);
+	len = store_json_compact(data, len);
 	data[len] = '\0';
 	out->data = data;
 	out->len = len;

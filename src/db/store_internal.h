@@ -11,6 +11,15 @@
 void store_text(const PGresult *res, int row, int col, struct prfaq_text *out);
 
 /*
+ * Compact the JSON text s[0..len) in place and return its new length:
+ * whitespace outside strings is dropped.  PostgreSQL writes json_build_object
+ * as {"id" : 1}, jsonb as {"id": 1} and Jansson as {"id":1}; every JSON text
+ * read from the database passes here (store_text, store_list), so clients
+ * see one style.  Strings are copied byte for byte.
+ */
+size_t store_json_compact(char *s, size_t len);
+
+/*
  * The answer of a read of one thing: column col of res's one row into *out
  * (owned by the caller), or PRFAQ_ENOTFOUND with detail missing when there
  * is no row.  Clears res either way.

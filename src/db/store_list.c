@@ -117,10 +117,18 @@ page_fill(const struct store_list *list, const PGresult *res, int limit,
 
 	fail |= prfaq_buf_putc(&b, '[');
 	for (int r = 0; r < shown; r++) {
+		size_t at;
+
 		if (r > 0)
 			fail |= prfaq_buf_putc(&b, ',');
+		at = b.len;
 		fail |= prfaq_buf_append(&b, PQgetvalue(res, r, 0),
 					 (size_t)PQgetlength(res, r, 0));
+		if (fail == 0) {
+			b.len = at +
+				store_json_compact(b.data + at, b.len - at);
+			b.data[b.len] = '\0';
+		}
 	}
 	fail |= prfaq_buf_putc(&b, ']');
 	if (fail != 0) {

@@ -22,7 +22,8 @@
 	"              FROM users a WHERE a.id = " c ".author_id)," \
 	" 'resolved', " c ".resolved_at IS NOT NULL," \
 	" 'resolved_at', rfc3339(" c ".resolved_at)," \
-	" 'resolved_by', " c ".resolved_by," \
+	" 'resolved_by', (SELECT json_build_object('id', rb.id, 'name', rb.name)" \
+	"                   FROM users rb WHERE rb.id = " c ".resolved_by)," \
 	" 'outdated', CASE WHEN " c ".quote IS NULL" \
 	"   THEN " p ".content #> json_pointer_path(" c ".anchor) IS NULL" \
 	"   ELSE strpos(coalesce(" p ".content #>> json_pointer_path(" c ".anchor), '')," \
@@ -315,22 +316,27 @@ prfaq_store_reply_create(struct prfaq_db_ctx db, const char *id,
 static const struct db_stmt stmt_comment_resolve = {
 	"comment_resolve",
 	"WITH c AS ("
-	"  SELECT c.id, c.author_id, p.owner_id, p.version FROM comments c"
+	"  SELECT c.id, c.author_id, p.owner_id, p.version,"
+	"         c.resolved_at IS NOT NULL AS was_resolved FROM comments c"
 	"    JOIN prfaqs p ON p.id = c.prfaq_id"
 	"   WHERE c.id = $2 AND c.prfaq_id = $1 FOR UPDATE OF c),"
+	" ok AS ("
+	"  SELECT * FROM c"
+	"   WHERE c.author_id = $3::uuid OR c.owner_id = $3::uuid OR $5::bool),"
+	/* Only a change is written: resolving a resolved comment (or reopening
+	 * an open one) leaves it, and the audit trail and webhooks, alone. */
 	" u AS ("
 	"  UPDATE comments SET"
-	"         resolved_at = CASE WHEN $4::bool THEN coalesce(resolved_at, now()) END,"
-	"         resolved_by = CASE WHEN $4::bool THEN coalesce(resolved_by, $3::uuid) END"
-	"    FROM c WHERE comments.id = c.id"
-	"     AND (c.author_id = $3::uuid OR c.owner_id = $3::uuid OR $5::bool)"
+	"         resolved_at = CASE WHEN $4::bool THEN now() END,"
+	"         resolved_by = CASE WHEN $4::bool THEN $3::uuid END"
+	"    FROM ok WHERE comments.id = ok.id AND ok.was_resolved <> $4::bool"
 	"  RETURNING comments.id),"
 	" e AS ("
 	"  INSERT INTO events (prfaq_id, type, actor_id, data)"
 	"  SELECT $1, 'commented', $3, jsonb_build_object('comment_id', u.id,"
 	"         'action', CASE WHEN $4::bool THEN 'resolved' ELSE 'reopened' END,"
 	"         'version', c.version) FROM u, c)"
-	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM u)",
+	"SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM ok)",
 	5
 };
 

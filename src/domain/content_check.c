@@ -26,61 +26,6 @@ is_blank(const char *s, size_t len)
 	return len == 0;
 }
 
-/*
- * First control character in s[0..len) that the field does not allow
- * (multiline fields allow newline, carriage return and tab), or -1.
- */
-static long
-find_control(const char *s, size_t len, bool multiline)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	/*
-	 * By bytes, not code points: s is valid UTF-8 (the JSON decoder saw to
-	 * it), where a C1 control is always the pair C2 80..9F and 0xC2 is
-	 * never a continuation byte.  Long texts are checked on every write,
-	 * so eight bytes are skipped at once when none of them is < 0x20, 0x7F
-	 * or 0xC2 (the classic "has a zero byte" test, exact for existence);
-	 * only the others are looked at one by one.
-	 */
-	while (i < len) {
-		size_t stop;
-
-		if (i + 8 <= len) {
-			uint64_t x, del, c2;
-
-			memcpy(&x, p + i, 8);
-			del = x ^ (ones * 0x7F);
-			c2 = x ^ (ones * 0xC2);
-			if (((((x - ones * 0x20) & ~x) | ((del - ones) & ~del) |
-			      ((c2 - ones) & ~c2)) &
-			     highs) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		for (stop = i + 8 < len ? i + 8 : len; i < stop; i++) {
-			unsigned char b = p[i];
-
-			if (b >= 0x20 && b != 0x7F && b != 0xC2)
-				continue;
-			if (b == 0xC2) {
-				if (i + 1 < len && p[i + 1] >= 0x80 &&
-				    p[i + 1] <= 0x9F)
-					return (long)p[i + 1];
-				continue;
-			}
-			if (multiline && (b == '\n' || b == '\r' || b == '\t'))
-				continue;
-			return (long)b;
-		}
-	}
-	return -1;
-}
-
 static bool
 is_leap(unsigned year)
 {
@@ -120,23 +65,16 @@ check_length(struct vctx *v, const char *s, size_t len, size_t max)
 	return false;
 }
 
+/* The one text check (prfaq_text_refused), reported at the field. */
 static bool
-check_controls(struct vctx *v, const char *s, size_t len, bool multiline)
+check_controls(struct vctx *v, const char *s, size_t len,
+	       enum prfaq_text_kind kind)
 {
-	long cp = find_control(s, len, multiline);
+	char why[128];
 
-	if (cp < 0)
+	if (!prfaq_text_refused(s, len, kind, why, sizeof why))
 		return true;
-	if (multiline)
-		vctx_report(v,
-			    "must not contain control characters other than "
-			    "newline, carriage return and tab (found U+%04lX)",
-			    (unsigned long)cp);
-	else
-		vctx_report(v,
-			    "must not contain control characters or line "
-			    "breaks (found U+%04lX)",
-			    (unsigned long)cp);
+	vctx_report(v, "%s", why);
 	return false;
 }
 
@@ -253,7 +191,7 @@ content_check_string(struct vctx *v, const json_t *value, const struct field *f)
 		break;
 	default:
 		if (check_length(v, s, len, f->max))
-			check_controls(v, s, len, true);
+			check_controls(v, s, len, PRFAQ_TEXT_LONG);
 		break;
 	}
 }
@@ -275,10 +213,10 @@ content_check_title(struct vctx *v, const json_t *value)
 	else if (is_blank(s, len))
 		vctx_report(v, "must not be blank (only whitespace)");
 	else if (check_length(v, s, len, PRFAQ_TITLE_MAX))
-		check_controls(v, s, len, false);
+		check_controls(v, s, len, PRFAQ_TEXT_NAME);
 }
 
-/* A one-line string of at most max code points (team). */
+/* A name of at most max code points (team): one line, no bidi controls. */
 void
 content_check_line(struct vctx *v, const json_t *value, size_t max)
 {
@@ -292,7 +230,7 @@ content_check_line(struct vctx *v, const json_t *value, size_t max)
 	s = json_string_value(value);
 	len = json_string_length(value);
 	if (check_length(v, s, len, max))
-		check_controls(v, s, len, false);
+		check_controls(v, s, len, PRFAQ_TEXT_NAME);
 }
 
 /* A multi-line string of at most max code points (change_note). */
@@ -309,7 +247,7 @@ content_check_text(struct vctx *v, const json_t *value, size_t max)
 	s = json_string_value(value);
 	len = json_string_length(value);
 	if (check_length(v, s, len, max))
-		check_controls(v, s, len, true);
+		check_controls(v, s, len, PRFAQ_TEXT_LONG);
 }
 
 /*
@@ -337,7 +275,7 @@ check_tag(struct vctx *v, const json_t *value)
 		return false;
 	}
 	return check_length(v, s, len, PRFAQ_TAG_MAX) &&
-	       check_controls(v, s, len, false);
+	       check_controls(v, s, len, PRFAQ_TEXT_NAME);
 }
 
 /*

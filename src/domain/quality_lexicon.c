@@ -242,6 +242,13 @@ lex_check(struct ctx *c, struct field *f, const struct atom *win, size_t wh,
 		f->style_skip--;
 		return;
 	}
+	/*
+	 * A question may hedge: the checks themselves ask "why might we not
+	 * build it?", and a question is no claim.  Its answer is.
+	 */
+	if (best_list == PRFAQ_LEX_WEASEL &&
+	    (f->loc == L_EXT_QUESTION || f->loc == L_INT_QUESTION))
+		best_list = -1;
 	if (best_list == PRFAQ_LEX_WEASEL || best_list == PRFAQ_LEX_HYPE) {
 		const struct atom *z = &win[(wh + best - 1) % WIN];
 

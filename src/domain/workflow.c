@@ -78,6 +78,39 @@ workflow_table[PRFAQ_STATUS_COUNT_][PRFAQ_ACTION_COUNT_] = {
 
 #undef TO
 
+/*
+ * What to do instead of a refused action, for the 409's detail: a client
+ * (or a person reading it) learns the next step, not only that this one is
+ * wrong.  {id} is the PR/FAQ's id, as in the API's paths.
+ */
+static const char *
+next_step(enum prfaq_status from, enum prfaq_action action)
+{
+	switch (from) {
+	case PRFAQ_STATUS_DRAFT:
+		if (action == PRFAQ_ACTION_REOPEN ||
+		    action == PRFAQ_ACTION_WITHDRAW)
+			return "it is a draft already: edit it (PUT "
+			       "/v1/prfaqs/{id})";
+		return "submit it for review first (POST "
+		       "/v1/prfaqs/{id}/submit)";
+	case PRFAQ_STATUS_IN_REVIEW:
+		if (action == PRFAQ_ACTION_SUBMIT)
+			return "it is in review already: edit it in place, or "
+			       "withdraw it to a draft (POST "
+			       "/v1/prfaqs/{id}/withdraw)";
+		return "withdraw it to a draft first (POST "
+		       "/v1/prfaqs/{id}/withdraw), or record a decision (POST "
+		       "/v1/prfaqs/{id}/decision)";
+	case PRFAQ_STATUS_APPROVED:
+	case PRFAQ_STATUS_REJECTED:
+		return "reopen it first (POST /v1/prfaqs/{id}/reopen)";
+	default:
+		return "an archived PR/FAQ is final: start a new one (POST "
+		       "/v1/prfaqs) from its content";
+	}
+}
+
 /* Static name of a status, or NULL when s is not one of the enum's values. */
 const char *
 prfaq_status_name(enum prfaq_status s)
@@ -147,8 +180,9 @@ prfaq_workflow_apply(enum prfaq_status from, enum prfaq_action action,
 		return PRFAQ_ECONFLICT;
 	first_cause = err->code == PRFAQ_OK;
 	prfaq_error_set(err, PRFAQ_ECONFLICT,
-			"Cannot %s a PR/FAQ whose status is %s",
-			action_info[action].phrase, status_names[from]);
+			"Cannot %s a PR/FAQ whose status is %s: %s",
+			action_info[action].phrase, status_names[from],
+			next_step(from, action));
 	if (!first_cause || err->extra != NULL)
 		return PRFAQ_ECONFLICT;
 	extra = json_pack("{s:s, s:s}", "current_status", status_names[from],

@@ -127,6 +127,13 @@ struct prfaq_server {
  * it before the daemon starts.
  */
 void request_ids_init(void);
+
+/*
+ * request.c: true when every query argument of the matched request is one
+ * its route lists (struct prfaq_route.query); otherwise replies 400 naming
+ * each unknown one ({"parameter", "message"}) and returns false.
+ */
+bool request_query_check(struct prfaq_request *req);
 void *request_on_uri(void *cls, const char *uri, struct MHD_Connection *conn);
 enum MHD_Result request_on_access(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,

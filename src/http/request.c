@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "prfaq/buf.h"
 #include "prfaq/config.h"
 #include "prfaq/json.h"
+#include "prfaq/utf8.h"
 
 struct prfaq_app *
 prfaq_req_app(struct prfaq_request *req)
@@ -119,4 +121,88 @@ prfaq_req_limit(const struct prfaq_request *req, int *limit,
 bad:
 	return prfaq_error_set(err, PRFAQ_EINVAL,
 			       "limit must be a whole number from 1 to 100");
+}
+
+/* Whether name is one of the space-separated words of list (NULL: none). */
+static bool
+query_listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (list != NULL && *list != '\0') {
+		const char *end = strchr(list, ' ');
+		size_t m = end ? (size_t)(end - list) : strlen(list);
+
+		if (m == n && memcmp(list, name, n) == 0)
+			return true;
+		list = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+struct query_visit {
+	const char *allowed;
+	struct prfaq_error *err;
+	size_t unknown;
+};
+
+/*
+ * One query argument (libmicrohttpd's iterator): an unlisted name becomes
+ * an {parameter, message} entry.  The name is the client's: at most 100
+ * bytes of it are echoed, cut on a character boundary, with every byte
+ * that begins no character shown as U+FFFD, so the problem stays JSON.
+ */
+static enum MHD_Result
+query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+	    const char *value)
+{
+	struct query_visit *v = cls;
+	struct prfaq_buf name = PRFAQ_BUF_INIT;
+	size_t len, i = 0;
+
+	(void)kind;
+	(void)value;
+	if (key == NULL || query_listed(v->allowed, key))
+		return MHD_YES;
+	if (v->unknown++ == 0)
+		prfaq_error_set(v->err, PRFAQ_EINVAL,
+				"Unknown query parameter: a misspelt filter "
+				"would silently widen the answer");
+	len = prfaq_utf8_cut(key, strlen(key), 100);
+	while (i < len) {
+		size_t at = i;
+
+		if (prfaq_utf8_next(key, len, &i) == PRFAQ_UTF8_INVALID)
+			prfaq_buf_puts(&name, "\xEF\xBF\xBD");
+		else
+			prfaq_buf_append(&name, key + at, i - at);
+	}
+	prfaq_error_add_entry(
+		v->err,
+		json_pack("{s:s, s:s}", "parameter", name.data ? name.data : "",
+			  "message",
+			  v->allowed && *v->allowed ?
+				  "is not a query parameter of this route "
+				  "(see the API's description)" :
+				  "is not a query parameter: this route "
+				  "takes none"));
+	prfaq_buf_free(&name);
+	return MHD_YES;
+}
+
+/* See http_internal.h. */
+bool
+request_query_check(struct prfaq_request *req)
+{
+	struct prfaq_error err;
+	struct query_visit v = { req->match.route->query, &err, 0 };
+
+	prfaq_error_init(&err);
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_visit,
+				  &v);
+	if (v.unknown == 0)
+		return true;
+	prfaq_reply_error(req, &err);
+	prfaq_error_clear(&err);
+	return false;
 }

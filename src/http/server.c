@@ -352,7 +352,7 @@ request_finish(struct prfaq_request *req)
 			req, PRFAQ_ETOOLARGE,
 			"The body is larger than the limit of %zu bytes",
 			req->srv->cfg->body_limit);
-	else if (idem_before(req))
+	else if (request_query_check(req) && idem_before(req))
 		req->match.route->handler(req);
 	return reply_queue(req);
 }

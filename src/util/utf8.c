@@ -1,8 +1,12 @@
 /*
- * utf8.c - UTF-8 encoding, validation, length, cutting and trimming (see
+ * utf8.c - UTF-8 encoding, validation, length, cutting, trimming and the
+ * text check of every string field (see
  * include/prfaq/utf8.h, which also holds the decoder and the character
  * classes).
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "prfaq/utf8.h"
 
 size_t
@@ -116,4 +120,105 @@ prfaq_utf8_trim(const char **s, size_t *len, bool (*drop)(uint32_t))
 	}
 	*s = p + b;
 	*len = e - b;
+}
+
+/*
+ * First control character in s[0..len) that a field of this kind does not
+ * allow (long text allows tab, newline and carriage return), or -1.
+ *
+ * By bytes, not code points: s is valid UTF-8, where a C1 control is always
+ * the pair C2 80..9F and 0xC2 is never a continuation byte.  Long texts are
+ * checked on every write, so eight bytes are skipped at once when none of
+ * them is < 0x20, 0x7F or 0xC2 (the classic "has a zero byte" test, exact
+ * for existence); only the others are looked at one by one.
+ */
+static long
+find_control(const char *s, size_t len, bool long_text)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t stop;
+
+		if (i + 8 <= len) {
+			uint64_t x, del, c2;
+
+			memcpy(&x, p + i, 8);
+			del = x ^ (ones * 0x7F);
+			c2 = x ^ (ones * 0xC2);
+			if (((((x - ones * 0x20) & ~x) | ((del - ones) & ~del) |
+			      ((c2 - ones) & ~c2)) &
+			     highs) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		for (stop = i + 8 < len ? i + 8 : len; i < stop; i++) {
+			unsigned char b = p[i];
+
+			if (b >= 0x20 && b != 0x7F && b != 0xC2)
+				continue;
+			if (b == 0xC2) {
+				if (i + 1 < len && p[i + 1] >= 0x80 &&
+				    p[i + 1] <= 0x9F)
+					return (long)p[i + 1];
+				continue;
+			}
+			if (long_text && (b == '\n' || b == '\r' || b == '\t'))
+				continue;
+			return (long)b;
+		}
+	}
+	return -1;
+}
+
+/*
+ * First bidirectional override or isolate in s[0..len), or -1.  All of them
+ * are E2 80 AA..AE or E2 81 A6..A9, so text without an 0xE2 byte (most
+ * names) is passed by memchr alone.
+ */
+static long
+find_bidi(const char *s, size_t len)
+{
+	const char *e = s + len, *p = s;
+
+	while ((p = memchr(p, 0xE2, (size_t)(e - p))) != NULL) {
+		size_t i = (size_t)(p - s);
+		uint32_t cp = prfaq_utf8_next(s, len, &i);
+
+		if ((cp >= 0x202A && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return (long)cp;
+		p = s + i;
+	}
+	return -1;
+}
+
+bool
+prfaq_text_refused(const char *s, size_t len, enum prfaq_text_kind kind,
+		   char *why, size_t n)
+{
+	long cp = find_control(s, len, kind == PRFAQ_TEXT_LONG);
+
+	if (cp >= 0) {
+		snprintf(why, n, "%s (found U+%04lX)",
+			 kind == PRFAQ_TEXT_LONG ?
+				 "must not contain control characters other "
+				 "than newline, carriage return and tab" :
+				 "must not contain control characters or "
+				 "line breaks",
+			 (unsigned long)cp);
+		return true;
+	}
+	if (kind == PRFAQ_TEXT_NAME && (cp = find_bidi(s, len)) >= 0) {
+		snprintf(why, n,
+			 "must not contain bidirectional overrides or "
+			 "isolates (found U+%04lX)",
+			 (unsigned long)cp);
+		return true;
+	}
+	return false;
 }

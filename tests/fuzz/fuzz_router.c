@@ -26,12 +26,12 @@ dummy(struct prfaq_request *req)
 
 /* The API's routes (src/api/routes.def), with a handler that is never run. */
 static const struct prfaq_route routes[] = {
-#define ROUTE(method, pattern, handler, flags) \
-	{ method, pattern, dummy, flags },
+#define ROUTE(m, p, h, f, ...) \
+	{ .method = m, .pattern = p, .handler = dummy, .flags = f },
 #include "routes.def"
 #undef ROUTE
 	/* Not in the API: a parameter first and two side by side. */
-	{ PRFAQ_OPTIONS, "/{a}/{b}/x", dummy, 0 },
+	{ .method = PRFAQ_OPTIONS, .pattern = "/{a}/{b}/x", .handler = dummy },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

@@ -745,6 +745,19 @@ test_weasel_word(void **state)
 		 "How many times can I use it?");
 	quiet(doc, "weasel-word");
 
+	/* a question may hedge ("might" is the checks' own wording); its
+	 * answer may not */
+	doc = base();
+	set_text(doc, "/faq/internal/0/question", "Why might we not build it?");
+	quiet(doc, "weasel-word");
+	doc = base();
+	set_text(doc, "/faq/external/0/question",
+		 "Could it possibly be very slow?");
+	quiet(doc, "weasel-word");
+	doc = base();
+	set_text(doc, "/faq/internal/0/answer", "We might not build it.");
+	trips(doc, "weasel-word", "warning", "/faq/internal/0/answer", 2);
+
 	/* a phrase does not span sentences */
 	doc = base();
 	set_text(doc, "/press_release/solution", "It is a lot. Of course.");

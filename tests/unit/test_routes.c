@@ -78,7 +78,7 @@ method_parse(const char *key, size_t len)
 
 /* The flags of a route, without the handler (never called here). */
 static const struct op routes[] = {
-#define ROUTE(method, pattern, handler, flags) \
+#define ROUTE(method, pattern, handler, flags, ...) \
 	{ method, pattern, flags, false },
 #include "routes.def"
 #undef ROUTE

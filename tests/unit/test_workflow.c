@@ -126,8 +126,10 @@ test_detail_wording(void **state)
 	assert_int_equal(prfaq_workflow_apply(PRFAQ_STATUS_APPROVED,
 					      PRFAQ_ACTION_SUBMIT, &next, &err),
 			 PRFAQ_ECONFLICT);
+	/* the detail names the next step (API.md: a 409 says what to do) */
 	assert_string_equal(err.detail,
-			    "Cannot submit a PR/FAQ whose status is approved");
+			    "Cannot submit a PR/FAQ whose status is approved: "
+			    "reopen it first (POST /v1/prfaqs/{id}/reopen)");
 	assert_int_equal(prfaq_code_status(err.code), 409);
 	prfaq_error_clear(&err);
 
@@ -143,8 +145,22 @@ test_detail_wording(void **state)
 					      PRFAQ_ACTION_ARCHIVE, &next,
 					      &err),
 			 PRFAQ_ECONFLICT);
-	assert_string_equal(err.detail,
-			    "Cannot archive a PR/FAQ whose status is archived");
+	assert_string_equal(
+		err.detail,
+		"Cannot archive a PR/FAQ whose status is archived: "
+		"an archived PR/FAQ is final: start a new one (POST "
+		"/v1/prfaqs) from its content");
+	prfaq_error_clear(&err);
+
+	/* every refusal names a request to make instead */
+	for (int s = 0; s < PRFAQ_STATUS_COUNT_; s++)
+		for (int a = 0; a < PRFAQ_ACTION_COUNT_; a++) {
+			if (prfaq_workflow_apply((enum prfaq_status)s,
+						 (enum prfaq_action)a, &next,
+						 &err) == PRFAQ_ECONFLICT)
+				assert_non_null(strstr(err.detail, "(P"));
+			prfaq_error_clear(&err);
+		}
 	prfaq_error_clear(&err);
 }
 
