@@ -4,9 +4,11 @@
  *   prfaqd [serve]      serve the API (applies pending migrations first)
  *   prfaqd migrate      apply pending migrations and exit
  *   prfaqd create-user --name NAME --email EMAIL --roles admin,author
+ *                       [--token-name NAME]
  *                       create a user and print a new API token on stdout
- *   prfaqd create-token --email EMAIL
- *                       print a new API token for an existing user
+ *   prfaqd create-token --email EMAIL [--name NAME [--replace]]
+ *                       print a new API token for an existing user; with
+ *                       --replace, revoke that user's live tokens of NAME
  *   prfaqd healthcheck  exit 0 if this instance's /healthz answers 200
  */
 #include <curl/curl.h>
@@ -31,7 +33,8 @@ usage(FILE *out)
 		"Usage: prfaqd [serve]\n"
 		"       prfaqd migrate\n"
 		"       prfaqd create-user --name NAME --email EMAIL --roles ROLE[,ROLE...]\n"
-		"       prfaqd create-token --email EMAIL\n"
+		"                          [--token-name NAME]\n"
+		"       prfaqd create-token --email EMAIL [--name NAME [--replace]]\n"
 		"       prfaqd healthcheck   (exit 0 if GET /healthz on PRFAQ_BIND:PRFAQ_PORT\n"
 		"                             answers 200; for container health checks)\n"
 		"       prfaqd --help | --version\n"
@@ -102,9 +105,12 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 		{ "name", required_argument, NULL, 'n' },
 		{ "email", required_argument, NULL, 'e' },
 		{ "roles", required_argument, NULL, 'r' },
+		{ "replace", no_argument, NULL, 'R' },
+		{ "token-name", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *email = NULL, *roles_arg = "";
+	const char *token_name = NULL;
 	char token[PRFAQ_TOKEN_LEN + 1];
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_db_pool_opts popts = { 0 };
@@ -113,6 +119,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	struct prfaq_text user = { NULL, 0 };
 	struct prfaq_error err;
 	unsigned roles = 0;
+	bool replace = false;
 	int c, rc = 1;
 
 	prfaq_error_init(&err);
@@ -128,10 +135,28 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 		case 'r':
 			roles_arg = optarg;
 			break;
+		case 'R':
+			replace = true;
+			break;
+		case 't':
+			token_name = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
+	}
+	/* create-token's --name is the token's; create-user's, the user's. */
+	if (!want_user)
+		token_name = name;
+	if (replace && token_name == NULL) {
+		fprintf(stderr, "prfaqd: --replace needs a token name\n");
+		return 2;
+	}
+	if (token_name != NULL &&
+	    (*token_name == '\0' || strlen(token_name) > 100)) {
+		fprintf(stderr, "prfaqd: a token's --name is 1 to 100 bytes\n");
+		return 2;
 	}
 	if (email == NULL || strchr(email, '@') == NULL ||
 	    (want_user && (name == NULL || *name == '\0'))) {
@@ -159,10 +184,17 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 		goto out;
 	/* No request: what src/db logs carries no request id. */
 	db.pool = pool;
-	if (want_user ?
-		    prfaq_store_user_create(db, NULL, name, email, roles, hash,
-					    &user, NULL, &err) :
-		    prfaq_store_token_create_for_email(db, email, hash, &err)) {
+	/*
+	 * A named first token is made the way create-token makes one, so that a
+	 * later "create-token --name N --replace" finds it.
+	 */
+	if ((want_user &&
+	     prfaq_store_user_create(db, NULL, name, email, roles,
+				     token_name != NULL ? NULL : hash, &user,
+				     NULL, &err) != PRFAQ_OK) ||
+	    ((!want_user || token_name != NULL) &&
+	     prfaq_store_token_create_for_email(db, email, hash, token_name,
+						replace, &err) != PRFAQ_OK)) {
 		fprintf(stderr, "prfaqd: %s\n", err.detail);
 		goto out;
 	}

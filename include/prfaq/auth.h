@@ -99,5 +99,11 @@ void prfaq_auth_cache_put_for(struct prfaq_auth_cache *cache,
 /* Forget every entry of a token (by id), and start a new epoch. */
 void prfaq_auth_cache_evict_token(struct prfaq_auth_cache *cache,
 				  const char *token_id);
+/*
+ * Forget every entry of a user (by id, in any case), opaque tokens and JWTs
+ * alike, and start a new epoch.
+ */
+void prfaq_auth_cache_evict_user(struct prfaq_auth_cache *cache,
+				 const char *user_id);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "prfaq/db.h"
 #include "prfaq/error.h"
 
 struct prfaq_outbox;
@@ -66,5 +67,15 @@ void prfaq_outbox_wait(struct prfaq_outbox *ob, int wake_fd, int timeout_ms);
 
 /* Housekeeping: forget idempotency keys older than 24 hours. */
 void prfaq_outbox_purge(struct prfaq_outbox *ob);
+
+struct prfaq_buf;
+
+/*
+ * Append the outbox's figures to out as Prometheus text: this process's
+ * delivery attempts by outcome, and (one query on db, a request's pool) the
+ * pending and failed deliveries and the oldest pending one's age, left out
+ * when the database does not answer.  0, or -1 when out of memory.
+ */
+int prfaq_outbox_metrics(struct prfaq_db_ctx db, struct prfaq_buf *out);
 
 #endif

@@ -26,12 +26,13 @@
 /* --- users and tokens --------------------------------------------------- */
 
 /*
- * Resolve a token hash to its caller; PRFAQ_EAUTH if unknown or revoked, or
- * if its user is deactivated.
+ * Resolve a token hash to its caller; PRFAQ_EAUTH if unknown, revoked or
+ * expired, or if its user is deactivated.  *left_s receives the seconds the
+ * token has left (UINT_MAX: no expiry), the most a cache may keep it.
  */
 prfaq_code prfaq_store_token_resolve(struct prfaq_db_ctx db,
 				     const uint8_t hash[PRFAQ_SHA256_LEN],
-				     struct prfaq_caller *out,
+				     struct prfaq_caller *out, unsigned *left_s,
 				     struct prfaq_error *err);
 
 /*
@@ -63,7 +64,10 @@ prfaq_code prfaq_store_user_by_email(struct prfaq_db_ctx db, const char *email,
 				     struct prfaq_user_auth *out,
 				     struct prfaq_error *err);
 
-/* One user as JSON {id, name, email, roles, created_at}; PRFAQ_ENOTFOUND. */
+/*
+ * One user as JSON {id, name, email, roles, active, created_at};
+ * PRFAQ_ENOTFOUND.
+ */
 prfaq_code prfaq_store_user_get(struct prfaq_db_ctx db, const char *id,
 				struct prfaq_text *out,
 				struct prfaq_error *err);
@@ -80,20 +84,49 @@ prfaq_code prfaq_store_users_list(struct prfaq_db_ctx db,
 				  struct prfaq_error *err);
 
 /*
- * Store a new token's hash for user_id on behalf of caller; JSON {id,
- * created_at}.  PRFAQ_ENOTFOUND when the user does not exist.
+ * Change a user (a merge-patch): name NULL, roles (bit set) -1 and active -1
+ * keep what is stored.  *out (the caller's) receives the user as
+ * prfaq_store_user_get shows it.  PRFAQ_ENOTFOUND when there is no such user.
+ */
+prfaq_code prfaq_store_user_update(struct prfaq_db_ctx db,
+				   const struct prfaq_caller *caller,
+				   const char *id, const char *name, int roles,
+				   int active, struct prfaq_text *out,
+				   struct prfaq_error *err);
+
+/*
+ * Store a new token's hash for user_id on behalf of caller, named name (may
+ * be NULL), expiring after expires_in_days (0: never); JSON {id, name,
+ * created_at, expires_at} into *out (the caller's).  PRFAQ_ENOTFOUND when
+ * the user does not exist.
  */
 prfaq_code prfaq_store_token_create(struct prfaq_db_ctx db,
 				    const struct prfaq_caller *caller,
 				    const char *user_id,
 				    const uint8_t hash[PRFAQ_SHA256_LEN],
+				    const char *name, int expires_in_days,
 				    struct prfaq_text *out,
 				    struct prfaq_error *err);
 
-/* Same, for the user with this email (case-insensitive); PRFAQ_ENOTFOUND. */
+/*
+ * Same, for the user with this email (case-insensitive), from the command
+ * line; with replace, the user's live tokens of this name are revoked in the
+ * same statement.  PRFAQ_ENOTFOUND when there is no such user.
+ */
 prfaq_code
 prfaq_store_token_create_for_email(struct prfaq_db_ctx db, const char *email,
 				   const uint8_t hash[PRFAQ_SHA256_LEN],
+				   const char *name, bool replace,
+				   struct prfaq_error *err);
+
+/*
+ * A user's tokens that are not revoked, oldest first, as {id, name,
+ * created_at, last_used_at, expires_at} (never a secret); PRFAQ_ENOTFOUND
+ * when there is no such user (see prfaq/paging.h).
+ */
+prfaq_code prfaq_store_tokens_list(struct prfaq_db_ctx db, const char *user_id,
+				   const struct prfaq_page_req *page,
+				   struct prfaq_page *out,
 				   struct prfaq_error *err);
 
 /*

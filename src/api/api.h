@@ -96,7 +96,9 @@ void api_me(struct prfaq_request *req);
 void api_users_create(struct prfaq_request *req);
 void api_users_list(struct prfaq_request *req);
 void api_users_get(struct prfaq_request *req);
+void api_users_patch(struct prfaq_request *req);
 void api_tokens_create(struct prfaq_request *req);
+void api_tokens_list(struct prfaq_request *req);
 void api_tokens_delete(struct prfaq_request *req);
 
 /* prfaqs.c */

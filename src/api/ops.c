@@ -7,6 +7,7 @@
 #include "api.h"
 #include "prfaq/buf.h"
 #include "prfaq/embedded.h"
+#include "prfaq/outbox.h"
 
 void
 api_healthz(struct prfaq_request *req)
@@ -60,6 +61,7 @@ api_metrics(struct prfaq_request *req)
 		st.size, st.open, st.in_use, st.waiting,
 		(unsigned long long)st.timeouts,
 		(unsigned long long)st.reconnects);
+	rc |= prfaq_outbox_metrics(api_db(req), &b);
 	if (rc != 0) {
 		prfaq_buf_free(&b);
 		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");

@@ -3,10 +3,12 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "prfaq/buf.h"
 #include "prfaq/log.h"
 #include "prfaq/outbox.h"
 #include "store_internal.h"
@@ -63,9 +65,19 @@ static const struct db_stmt stmt_record = {
 	"                    THEN 'failed' ELSE 'pending' END,"
 	"       delivered_at = CASE WHEN $2::bool THEN now() END,"
 	"       next_attempt_at = now() + $6::int * interval '1 millisecond'"
-	" WHERE id = $1::bigint",
+	" WHERE id = $1::bigint RETURNING state",
 	7
 };
+
+/*
+ * The attempts this process's sender recorded, by outcome, for /metrics:
+ * counted here, where the outcome is known, rather than by scanning the
+ * attempts table at every scrape.
+ */
+enum { OUT_DELIVERED, OUT_RETRIED, OUT_FAILED, OUT_N };
+static const char *const outcome_label[OUT_N] = { "delivered", "retried",
+						  "failed" };
+static atomic_ullong outcomes[OUT_N];
 
 static const struct db_stmt stmt_purge = {
 	"outbox_purge", "DELETE FROM idempotency_keys WHERE expires_at < now()",
@@ -207,8 +219,71 @@ prfaq_outbox_record(struct prfaq_outbox *ob, long long delivery_id,
 	if ((rc = db_exec(ob->conn, &stmt_record, params, &res, err)) !=
 	    PRFAQ_OK)
 		return rc;
+	if (PQntuples(res) == 1) {
+		const char *state = PQgetvalue(res, 0, 0);
+		int o = strcmp(state, "delivered") == 0 ? OUT_DELIVERED :
+			strcmp(state, "failed") == 0	? OUT_FAILED :
+							  OUT_RETRIED;
+
+		atomic_fetch_add_explicit(&outcomes[o], 1,
+					  memory_order_relaxed);
+	}
 	PQclear(res);
 	return PRFAQ_OK;
+}
+
+/*
+ * One cheap read for the gauges: the pending deliveries are few and
+ * indexed (webhook_deliveries_due_idx), the failed ones counted from their
+ * own partial index (migration 0009).
+ */
+static const struct db_stmt stmt_outbox_stats = {
+	"outbox_stats",
+	"SELECT (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending'),"
+	"       (SELECT count(*) FROM webhook_deliveries WHERE state = 'failed'),"
+	"       (SELECT coalesce(floor(extract(epoch FROM now() - min(created_at))), 0)"
+	"          FROM webhook_deliveries WHERE state = 'pending')::bigint",
+	0
+};
+
+int
+prfaq_outbox_metrics(struct prfaq_db_ctx db, struct prfaq_buf *out)
+{
+	struct prfaq_error err;
+	PGresult *res;
+	int rc = 0;
+
+	prfaq_error_init(&err);
+	rc |= prfaq_buf_puts(
+		out,
+		"# HELP prfaqd_webhook_deliveries_total Delivery attempts this instance recorded, by outcome (retried: failed, will be tried again).\n"
+		"# TYPE prfaqd_webhook_deliveries_total counter\n");
+	for (int o = 0; o < OUT_N; o++)
+		rc |= prfaq_buf_printf(
+			out,
+			"prfaqd_webhook_deliveries_total{outcome=\"%s\"} %llu\n",
+			outcome_label[o],
+			atomic_load_explicit(&outcomes[o],
+					     memory_order_relaxed));
+	/* Without the database the gauges are unknown: left out, not zero. */
+	if (db_query(db, &stmt_outbox_stats, NULL, &res, &err) == PRFAQ_OK) {
+		rc |= prfaq_buf_printf(
+			out,
+			"# HELP prfaqd_webhook_outbox_pending Deliveries waiting to be sent (all instances).\n"
+			"# TYPE prfaqd_webhook_outbox_pending gauge\n"
+			"prfaqd_webhook_outbox_pending %s\n"
+			"# HELP prfaqd_webhook_outbox_failed Deliveries given up on (all instances).\n"
+			"# TYPE prfaqd_webhook_outbox_failed gauge\n"
+			"prfaqd_webhook_outbox_failed %s\n"
+			"# HELP prfaqd_webhook_outbox_oldest_pending_age_seconds Age of the oldest pending delivery; 0 when none.\n"
+			"# TYPE prfaqd_webhook_outbox_oldest_pending_age_seconds gauge\n"
+			"prfaqd_webhook_outbox_oldest_pending_age_seconds %s\n",
+			PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+			PQgetvalue(res, 0, 2));
+		PQclear(res);
+	}
+	prfaq_error_clear(&err);
+	return rc ? -1 : 0;
 }
 
 void

@@ -1,7 +1,9 @@
 /*
  * store_users.c - users and API tokens (see prfaq/store.h).
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "prfaq/buf.h"
@@ -41,26 +43,31 @@ roles_parse(char *list)
 
 /*
  * The last_used_at update is throttled to once a minute per token, so a busy
- * client does not turn every cache miss into a row rewrite.
+ * client does not turn every cache miss into a row rewrite.  The fourth
+ * column is how many whole seconds the token has left (NULL: no expiry), so
+ * that a cached entry never outlives it.
  */
 static const struct db_stmt stmt_token_resolve = {
 	"token_resolve",
 	"WITH t AS ("
-	"  SELECT t.id, t.user_id, u.roles FROM api_tokens t"
+	"  SELECT t.id, t.user_id, u.roles, t.expires_at FROM api_tokens t"
 	"    JOIN users u ON u.id = t.user_id"
-	"   WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active),"
+	"   WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active"
+	"     AND (t.expires_at IS NULL OR t.expires_at > now())),"
 	" touch AS ("
 	"  UPDATE api_tokens SET last_used_at = now()"
 	"   WHERE id = (SELECT id FROM t)"
 	"     AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))"
-	"SELECT id, user_id, array_to_string(roles, ',') FROM t",
+	"SELECT id, user_id, array_to_string(roles, ','),"
+	"       floor(extract(epoch FROM expires_at - now()))::bigint FROM t",
 	1
 };
 
 prfaq_code
 prfaq_store_token_resolve(struct prfaq_db_ctx db,
 			  const uint8_t hash[PRFAQ_SHA256_LEN],
-			  struct prfaq_caller *out, struct prfaq_error *err)
+			  struct prfaq_caller *out, unsigned *left_s,
+			  struct prfaq_error *err)
 {
 	char hex[2 * PRFAQ_SHA256_LEN + 3];
 	const char *params[1] = { hex };
@@ -82,6 +89,14 @@ prfaq_store_token_resolve(struct prfaq_db_ctx db,
 	snprintf(caller.user_id, sizeof(caller.user_id), "%s",
 		 PQgetvalue(res, 0, 1));
 	caller.roles = roles_parse(PQgetvalue(res, 0, 2));
+	*left_s = UINT_MAX;
+	if (!PQgetisnull(res, 0, 3)) {
+		long long left = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+
+		*left_s = left <= 0		      ? 0 :
+			  left >= (long long)UINT_MAX ? UINT_MAX :
+							(unsigned)left;
+	}
 	PQclear(res);
 	*out = caller;
 	return PRFAQ_OK;
@@ -123,7 +138,8 @@ prfaq_store_user_by_email(struct prfaq_db_ctx db, const char *email,
 /* clang-format off */
 #define USER_JSON \
 	"json_build_object('id', id, 'name', name, 'email', email," \
-	" 'roles', roles, 'created_at', rfc3339(created_at))::text"
+	" 'roles', roles, 'active', active," \
+	" 'created_at', rfc3339(created_at))::text"
 /* clang-format on */
 
 static const struct db_stmt stmt_user_insert = {
@@ -133,12 +149,24 @@ static const struct db_stmt stmt_user_insert = {
 	3
 };
 
+/* clang-format off */
+#define TOKEN_JSON \
+	"json_build_object('id', id, 'name', name," \
+	" 'created_at', rfc3339(created_at)," \
+	" 'last_used_at', rfc3339(last_used_at)," \
+	" 'expires_at', rfc3339(expires_at))::text"
+/* clang-format on */
+
+/* $3 the name, $4 days to live: either may be NULL. */
 static const struct db_stmt stmt_token_insert = {
 	"token_insert",
-	"INSERT INTO api_tokens (user_id, token_hash)"
-	" SELECT id, $2 FROM users WHERE id = $1"
-	" RETURNING json_build_object('id', id, 'created_at', rfc3339(created_at))::text",
-	2
+	"INSERT INTO api_tokens (user_id, token_hash, name, expires_at)"
+	" SELECT id, $2, $3, now() + $4::int * interval '1 day'"
+	"   FROM users WHERE id = $1"
+	" RETURNING json_build_object('id', id, 'name', name,"
+	"   'created_at', rfc3339(created_at),"
+	"   'expires_at', rfc3339(expires_at))::text",
+	4
 };
 
 struct user_create {
@@ -169,7 +197,7 @@ user_create_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	PQclear(res);
 	if (uc->token_hash != NULL) {
 		char hex[2 * PRFAQ_SHA256_LEN + 3];
-		const char *tparams[2] = { uc->id, hex };
+		const char *tparams[4] = { uc->id, hex, NULL, NULL };
 
 		store_bytea_param(uc->token_hash, PRFAQ_SHA256_LEN, hex);
 		if ((rc = db_run(conn, &stmt_token_insert, tparams, err)) !=
@@ -276,35 +304,50 @@ prfaq_store_users_list(struct prfaq_db_ctx db,
 prfaq_code
 prfaq_store_token_create(struct prfaq_db_ctx db,
 			 const struct prfaq_caller *caller, const char *user_id,
-			 const uint8_t hash[PRFAQ_SHA256_LEN],
-			 struct prfaq_text *out, struct prfaq_error *err)
+			 const uint8_t hash[PRFAQ_SHA256_LEN], const char *name,
+			 int expires_in_days, struct prfaq_text *out,
+			 struct prfaq_error *err)
 {
-	char hex[2 * PRFAQ_SHA256_LEN + 3];
-	const char *params[2] = { user_id, hex };
+	char hex[2 * PRFAQ_SHA256_LEN + 3], days[16];
+	const char *params[4] = { user_id, hex, name,
+				  expires_in_days > 0 ? days : NULL };
 	PGresult *res;
 	prfaq_code rc = PRFAQ_OK;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
+	snprintf(days, sizeof(days), "%d", expires_in_days);
 	if ((rc = store_write_one(db, caller, &stmt_token_insert, params, &res,
 				  err)) != PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No such user", out, err);
 }
 
+/*
+ * The command line's token: for the user with this email, named $3.  With
+ * $4 true, the live tokens of that name are revoked in the same statement,
+ * so that a script minting "its" token at every start leaves one alive.
+ */
 static const struct db_stmt stmt_token_insert_email = {
 	"token_insert_email",
-	"INSERT INTO api_tokens (user_id, token_hash)"
-	" SELECT id, $2 FROM users WHERE lower(email) = lower($1) RETURNING id",
-	2
+	"WITH u AS (SELECT id FROM users WHERE lower(email) = lower($1)),"
+	" old AS ("
+	"  UPDATE api_tokens SET revoked_at = now()"
+	"   WHERE $4::bool AND $3::text IS NOT NULL AND name = $3"
+	"     AND revoked_at IS NULL AND user_id = (SELECT id FROM u))"
+	"INSERT INTO api_tokens (user_id, token_hash, name)"
+	" SELECT id, $2, $3 FROM u RETURNING id",
+	4
 };
 
 prfaq_code
 prfaq_store_token_create_for_email(struct prfaq_db_ctx db, const char *email,
 				   const uint8_t hash[PRFAQ_SHA256_LEN],
+				   const char *name, bool replace,
 				   struct prfaq_error *err)
 {
 	char hex[2 * PRFAQ_SHA256_LEN + 3];
-	const char *params[2] = { email, hex };
+	const char *params[4] = { email, hex, name,
+				  replace ? "true" : "false" };
 	struct db_conn *conn;
 	PGresult *res;
 	prfaq_code rc;
@@ -321,6 +364,77 @@ prfaq_store_token_create_for_email(struct prfaq_db_ctx db, const char *email,
 				     "No user with this email");
 	PQclear(res);
 	return rc;
+}
+
+/*
+ * A user's tokens that are not revoked, oldest first; expired ones stay
+ * listed (their expires_at says why they fail) until someone revokes them.
+ */
+/* clang-format off */
+static const struct db_stmt stmt_tokens_list = {
+	"tokens_list",
+	"SELECT " TOKEN_JSON ","
+	"       (extract(epoch FROM created_at) * 1000000)::bigint::text, id::text"
+	"  FROM api_tokens"
+	" WHERE user_id = $1 AND revoked_at IS NULL"
+	"   AND ($2::bigint IS NULL OR (created_at, id) >"
+	"        ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))"
+	" ORDER BY created_at, id LIMIT $4::int + 1", 4
+};
+/* clang-format on */
+
+static const struct db_stmt stmt_user_exists = {
+	"user_exists", "SELECT 1 FROM users WHERE id = $1", 1
+};
+
+static const struct store_list list_tokens = { &stmt_tokens_list,
+					       1,
+					       2,
+					       { STORE_KEY_INT,
+						 STORE_KEY_UUID },
+					       STORE_PARENT_IF_EMPTY,
+					       &stmt_user_exists,
+					       "No such user" };
+
+prfaq_code
+prfaq_store_tokens_list(struct prfaq_db_ctx db, const char *user_id,
+			const struct prfaq_page_req *page,
+			struct prfaq_page *out, struct prfaq_error *err)
+{
+	return store_list(db, &list_tokens, &user_id, page, out, err);
+}
+
+/* NULL parameters keep what is stored: the merge-patch's absent members. */
+static const struct db_stmt stmt_user_update = {
+	"user_update",
+	"UPDATE users SET name = coalesce($2, name),"
+	"       roles = coalesce($3::text[], roles),"
+	"       active = coalesce($4::bool, active)"
+	" WHERE id = $1 RETURNING " USER_JSON,
+	4
+};
+
+prfaq_code
+prfaq_store_user_update(struct prfaq_db_ctx db,
+			const struct prfaq_caller *caller, const char *id,
+			const char *name, int roles, int active,
+			struct prfaq_text *out, struct prfaq_error *err)
+{
+	char literal[64];
+	const char *params[4] = { id, name, NULL, NULL };
+	PGresult *res;
+	prfaq_code rc;
+
+	if (roles >= 0) {
+		roles_literal((unsigned)roles, literal, sizeof(literal));
+		params[2] = literal;
+	}
+	if (active >= 0)
+		params[3] = active ? "true" : "false";
+	if ((rc = store_write_one(db, caller, &stmt_user_update, params, &res,
+				  err)) != PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No such user", out, err);
 }
 
 /*

@@ -177,6 +177,7 @@ auth_authenticate(struct prfaq_request *req)
 	struct prfaq_error err;
 	prfaq_code rc;
 	uint64_t epoch;
+	unsigned left_s;
 	size_t n;
 
 	if (h == NULL) {
@@ -221,10 +222,11 @@ auth_authenticate(struct prfaq_request *req)
 	rc = prfaq_store_token_resolve(
 		(struct prfaq_db_ctx){ app->pool, req->request_id,
 				       prfaq_req_db_deadline(req) },
-		hash, &req->caller, &err);
+		hash, &req->caller, &left_s, &err);
 	if (rc == PRFAQ_OK) {
-		prfaq_auth_cache_put(app->auth_cache, hash, &req->caller,
-				     epoch);
+		/* Never cached past the token's own expiry. */
+		prfaq_auth_cache_put_for(app->auth_cache, hash, &req->caller,
+					 epoch, left_s);
 		req->authenticated = true;
 	} else if (rc == PRFAQ_EAUTH) {
 		unauthorized(req, INVALID_TOKEN,

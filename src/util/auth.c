@@ -253,3 +253,22 @@ prfaq_auth_cache_evict_token(struct prfaq_auth_cache *c, const char *token_id)
 			memset(&c->slots[i], 0, sizeof(c->slots[i]));
 	pthread_mutex_unlock(&c->mu);
 }
+
+/*
+ * Every entry of a user, opaque token or JWT alike (a JWT's entry has no
+ * token id, only the user's): a deactivated user or changed roles must not
+ * live on in the cache.  A new epoch, so that a lookup already under way
+ * cannot put the old answer back.
+ */
+void
+prfaq_auth_cache_evict_user(struct prfaq_auth_cache *c, const char *user_id)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->epoch++;
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		if (strcasecmp(c->slots[i].caller.user_id, user_id) == 0)
+			memset(&c->slots[i], 0, sizeof(c->slots[i]));
+	pthread_mutex_unlock(&c->mu);
+}

@@ -790,6 +790,28 @@ deliveries(const char *hook_id)
 	return items;
 }
 
+/*
+ * The value of one sample of GET /metrics (name with its labels, as it
+ * appears before the space); -1 when absent.
+ */
+static double
+metric(const char *sample)
+{
+	struct h_resp r;
+	char key[256];
+	const char *at;
+	double v = -1;
+
+	assert_int_equal(h_req(&srv, "GET", "/metrics", NULL, NULL, NULL, &r),
+			 0);
+	assert_status(&r, 200);
+	snprintf(key, sizeof(key), "\n%s ", sample);
+	if ((at = strstr(r.body, key)) != NULL)
+		v = strtod(at + strlen(key), NULL);
+	h_resp_free(&r);
+	return v;
+}
+
 static void
 test_webhook_signed_and_retried(void **state)
 {
@@ -830,7 +852,20 @@ test_webhook_signed_and_retried(void **state)
 	pthread_mutex_unlock(&rx.mu);
 	json_decref(body);
 
-	/* Every attempt is visible: two failures, then the delivery. */
+	/*
+	 * Every attempt is visible: two failures, then the delivery.  The
+	 * receiver has the body before prfaqd has recorded its answer: wait
+	 * for the record.
+	 */
+	for (double end = h_now_ms() + 10000; h_now_ms() < end; usleep(20000)) {
+		char *n = count_sql("SELECT count(*) FROM webhook_deliveries"
+				    " WHERE state = 'pending'");
+		bool done = n != NULL && strcmp(n, "0") == 0;
+
+		free(n);
+		if (done)
+			break;
+	}
 	items = deliveries(hook);
 	assert_int_equal(json_array_size(items), 1);
 	assert_string_equal(json_string_value(json_object_get(
@@ -849,6 +884,29 @@ test_webhook_signed_and_retried(void **state)
 	items = deliveries(filtered);
 	assert_int_equal(json_array_size(items), 0);
 	json_decref(items);
+
+	/* /metrics counts the attempts by outcome ... */
+	assert_true(
+		metric("prfaqd_webhook_deliveries_total{outcome=\"delivered\"}") >=
+		1);
+	assert_true(
+		metric("prfaqd_webhook_deliveries_total{outcome=\"retried\"}") >=
+		2);
+	/* ... and reads the outbox: a delivery made pending 100 s ago (and not
+	 * due for an hour) is pending and its age shows; then failed. */
+	free(count_sql("UPDATE webhook_deliveries SET state = 'pending',"
+		       " created_at = now() - interval '100 seconds',"
+		       " next_attempt_at = now() + interval '1 hour'"
+		       " WHERE id = (SELECT max(id) FROM webhook_deliveries)"));
+	assert_true(metric("prfaqd_webhook_outbox_pending") >= 1);
+	assert_true(
+		metric("prfaqd_webhook_outbox_oldest_pending_age_seconds") >=
+		100);
+	free(count_sql("UPDATE webhook_deliveries SET state = 'failed'"
+		       " WHERE id = (SELECT max(id) FROM webhook_deliveries)"));
+	assert_true(metric("prfaqd_webhook_outbox_failed") >= 1);
+	free(count_sql("UPDATE webhook_deliveries SET state = 'delivered'"
+		       " WHERE id = (SELECT max(id) FROM webhook_deliveries)"));
 
 	delete_hook(hook);
 	delete_hook(filtered);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "prfaq/alloc.h"
 #include "prfaq/auth.h"
@@ -146,6 +147,66 @@ test_cache_evicts_an_id_in_any_case(void **state)
 	prfaq_auth_cache_free(c);
 }
 
+/*
+ * Deactivating a user or changing their roles evicts every entry of theirs:
+ * opaque tokens and JWTs (whose entries have no token id) alike, and no
+ * other user's; a lookup that raced it cannot put the old answer back.
+ */
+static void
+test_cache_evicts_a_user(void **state)
+{
+	struct prfaq_auth_cache *c = prfaq_auth_cache_new(5);
+	struct prfaq_caller opaque = caller_of(USER, TOK1),
+			    jwt = caller_of(USER, ""),
+			    other = caller_of(
+				    "44444444-4444-4444-4444-444444444444",
+				    TOK2);
+	struct prfaq_caller out;
+	uint8_t h1[PRFAQ_SHA256_LEN], h2[PRFAQ_SHA256_LEN],
+		h3[PRFAQ_SHA256_LEN];
+	uint64_t epoch, raced;
+
+	(void)state;
+	prfaq_token_hash("opaque", h1);
+	prfaq_token_hash("jwt", h2);
+	prfaq_token_hash("other", h3);
+	assert_false(prfaq_auth_cache_get(c, h1, &out, &epoch));
+	prfaq_auth_cache_put(c, h1, &opaque, epoch);
+	prfaq_auth_cache_put_for(c, h2, &jwt, epoch, 60);
+	prfaq_auth_cache_put(c, h3, &other, epoch);
+	raced = epoch;
+	prfaq_auth_cache_evict_user(c, "11111111-1111-1111-1111-111111111111");
+	assert_false(prfaq_auth_cache_get(c, h1, &out, NULL));
+	assert_false(prfaq_auth_cache_get(c, h2, &out, NULL));
+	assert_true(prfaq_auth_cache_get(c, h3, &out, NULL));
+	assert_string_equal(out.token_id, TOK2);
+	prfaq_auth_cache_put(c, h1, &opaque, raced);
+	assert_false(prfaq_auth_cache_get(c, h1, &out, NULL));
+	prfaq_auth_cache_free(c);
+}
+
+/* An entry lives no longer than it is given: a token's remaining validity. */
+static void
+test_cache_entry_never_outlives_max(void **state)
+{
+	struct prfaq_auth_cache *c = prfaq_auth_cache_new(60);
+	struct prfaq_caller a = caller_of(USER, TOK1), out;
+	uint8_t h[PRFAQ_SHA256_LEN];
+	uint64_t epoch;
+
+	(void)state;
+	prfaq_token_hash("expiring", h);
+	assert_false(prfaq_auth_cache_get(c, h, &out, &epoch));
+	/* A token with no whole second left is not cached at all. */
+	prfaq_auth_cache_put_for(c, h, &a, epoch, 0);
+	assert_false(prfaq_auth_cache_get(c, h, &out, NULL));
+	prfaq_auth_cache_put_for(c, h, &a, epoch, 1);
+	assert_true(prfaq_auth_cache_get(c, h, &out, NULL));
+	sleep(2);
+	assert_false(prfaq_auth_cache_get(c, h, &out, NULL));
+	prfaq_auth_cache_free(c);
+}
+
 static void
 test_cache_disabled(void **state)
 {
@@ -173,6 +234,8 @@ main(void)
 		cmocka_unit_test(
 			test_cache_refuses_answers_older_than_an_eviction),
 		cmocka_unit_test(test_cache_evicts_an_id_in_any_case),
+		cmocka_unit_test(test_cache_evicts_a_user),
+		cmocka_unit_test(test_cache_entry_never_outlives_max),
 		cmocka_unit_test(test_cache_disabled),
 	};
 
