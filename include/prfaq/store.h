@@ -393,4 +393,52 @@ prfaq_code prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,
 				   struct prfaq_page *out,
 				   struct prfaq_error *err);
 
+/* --- evidence (what customers said or did) ------------------------------ */
+
+/*
+ * Record an evidence object (borrowed, valid by prfaq_evidence_validate)
+ * created by caller: *out is its JSON (owned by the caller), id_out its id.
+ * A taken (source, source_ref) is PRFAQ_ECONFLICT with "existing_id" in
+ * err->extra.
+ */
+prfaq_code prfaq_store_evidence_create(struct prfaq_db_ctx db,
+				       const struct prfaq_caller *caller,
+				       const json_t *obj,
+				       struct prfaq_text *out, char *id_out,
+				       struct prfaq_error *err);
+
+/* One evidence item with its links; PRFAQ_ENOTFOUND if none. */
+prfaq_code prfaq_store_evidence_get(struct prfaq_db_ctx db, const char *id,
+				    struct prfaq_text *out,
+				    struct prfaq_error *err);
+
+/*
+ * The editable members of an item as clients send them (*out a new
+ * reference) and its creator's id (PRFAQ_UUID_LEN + 1 bytes): what a
+ * merge-patch applies to.
+ */
+prfaq_code prfaq_store_evidence_editable(struct prfaq_db_ctx db, const char *id,
+					 char *creator_out, json_t **out,
+					 struct prfaq_error *err);
+
+/* Replace an item's editable members with obj (borrowed, valid). */
+prfaq_code prfaq_store_evidence_update(struct prfaq_db_ctx db, const char *id,
+				       const json_t *obj,
+				       struct prfaq_text *out,
+				       struct prfaq_error *err);
+
+/* Filters of the evidence list: each NULL when not given; borrowed. */
+struct prfaq_evidence_query {
+	const char *q, *kind, *sentiment, *source, *tag;
+	const char *linked; /* "true" or "false" */
+	const char *prfaq;  /* a PR/FAQ id */
+};
+
+/* Evidence newest observed first. */
+prfaq_code prfaq_store_evidence_list(struct prfaq_db_ctx db,
+				     const struct prfaq_evidence_query *q,
+				     const struct prfaq_page_req *page,
+				     struct prfaq_page *out,
+				     struct prfaq_error *err);
+
 #endif

@@ -156,4 +156,10 @@ void api_webhook_deliveries_list(struct prfaq_request *req);
 /* lint.c */
 void api_lint(struct prfaq_request *req);
 
+/* evidence.c */
+void api_evidence_create(struct prfaq_request *req);
+void api_evidence_list(struct prfaq_request *req);
+void api_evidence_get(struct prfaq_request *req);
+void api_evidence_patch(struct prfaq_request *req);
+
 #endif

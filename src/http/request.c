@@ -54,6 +54,37 @@ prfaq_req_query(const struct prfaq_request *req, const char *name)
 					   name);
 }
 
+struct unknown_arg {
+	const char *const *known;
+	const char *found;
+};
+
+static enum MHD_Result
+unknown_arg_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+	       const char *value)
+{
+	struct unknown_arg *u = cls;
+
+	(void)kind;
+	(void)value;
+	for (const char *const *k = u->known; *k != NULL; k++)
+		if (strcmp(key, *k) == 0)
+			return MHD_YES;
+	u->found = key;
+	return MHD_NO;
+}
+
+const char *
+prfaq_req_query_unknown(const struct prfaq_request *req,
+			const char *const *known)
+{
+	struct unknown_arg u = { known, NULL };
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+				  unknown_arg_cb, &u);
+	return u.found;
+}
+
 const char *
 prfaq_req_header(const struct prfaq_request *req, const char *name)
 {
