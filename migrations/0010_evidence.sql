@@ -53,3 +53,11 @@ CREATE TABLE evidence_links (
     UNIQUE (prfaq_id, evidence_id)
 );
 CREATE INDEX evidence_links_evidence_idx ON evidence_links (evidence_id);
+
+-- Linking and unlinking evidence is part of a PR/FAQ's audit trail and
+-- reaches webhooks like every other event.
+ALTER TABLE events DROP CONSTRAINT events_type_check;
+ALTER TABLE events ADD CONSTRAINT events_type_check
+    CHECK (type IN ('created', 'revised', 'restored', 'submitted', 'withdrawn',
+                    'reviewed', 'commented', 'decided', 'reopened', 'archived',
+                    'evidence_linked', 'evidence_unlinked'));

@@ -189,3 +189,142 @@ out:
 	json_decref(cur);
 	json_decref(body);
 }
+
+/* --- links from a PR/FAQ ------------------------------------------------ */
+
+struct link_req {
+	const char *anchor, *quote;
+};
+
+/* The anchor and quote against the locked PR/FAQ's current version. */
+static prfaq_code
+link_check(const struct prfaq_link_target *t, void *arg,
+	   struct prfaq_error *err)
+{
+	struct link_req *l = arg;
+
+	if (l->anchor != NULL)
+		api_anchor_resolve(t->content, t->version, l->anchor, l->quote,
+				   "", err);
+	return err->code;
+}
+
+/*
+ * POST /v1/prfaqs/{id}/evidence {evidence_id, anchor?, quote?, note?}:
+ * authors, reviewers and admins cite evidence; anchor and quote follow the
+ * review comments' rules against the current version.
+ */
+void
+api_prfaq_evidence_link(struct prfaq_request *req)
+{
+	static const char *const allowed[] = { "evidence_id", "anchor", "quote",
+					       "note", NULL };
+	const struct prfaq_caller *caller = prfaq_req_caller(req);
+	struct prfaq_text t = { NULL, 0 };
+	struct link_req l = { NULL, NULL };
+	struct prfaq_error err;
+	const char *id, *evidence_id;
+	json_t *body = NULL, *note;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if ((caller->roles & (PRFAQ_ROLE_AUTHOR | PRFAQ_ROLE_REVIEWER |
+			      PRFAQ_ROLE_ADMIN)) == 0) {
+		prfaq_reply_problem(req, PRFAQ_EFORBIDDEN,
+				    "Linking evidence needs the author, "
+				    "reviewer or admin role");
+		return;
+	}
+	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK)
+		goto fail;
+	if (!json_is_object(body)) {
+		prfaq_error_add(&err, "", "%s", "must be a JSON object");
+		goto fail;
+	}
+	api_check_members(body, allowed, "", &err);
+	evidence_id = json_string_value(json_object_get(body, "evidence_id"));
+	if (evidence_id == NULL || !prfaq_uuid_valid(evidence_id))
+		prfaq_error_add(&err, "/evidence_id", "%s",
+				"is required: an evidence item's id");
+	api_anchor_shape(body, false, "", &err);
+	note = json_object_get(body, "note");
+	if (note != NULL && !json_is_null(note))
+		prfaq_content_check_string(note, PRFAQ_STRING_TEXT,
+					   PRFAQ_NOTE_MAX, "/note", &err);
+	if (err.code != PRFAQ_OK)
+		goto fail;
+	l.anchor = json_string_value(json_object_get(body, "anchor"));
+	l.quote = json_string_value(json_object_get(body, "quote"));
+	if (prfaq_store_evidence_link(api_db(req), id, caller, evidence_id,
+				      l.anchor, l.quote,
+				      json_string_value(note), link_check, &l,
+				      &t, &err) != PRFAQ_OK)
+		goto fail;
+	api_reply_text(req, 201, &t);
+	json_decref(body);
+	return;
+fail:
+	api_fail(req, &err);
+	json_decref(body);
+}
+
+static prfaq_code
+links_page(struct prfaq_request *req, const void *id,
+	   const struct prfaq_page_req *page, struct prfaq_page *out,
+	   struct prfaq_error *err)
+{
+	return prfaq_store_evidence_links(api_db(req), id, page, out, err);
+}
+
+void
+api_prfaq_evidence_list(struct prfaq_request *req)
+{
+	const char *id;
+
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) != NULL)
+		api_list(req, links_page, id);
+}
+
+void
+api_prfaq_evidence_unlink(struct prfaq_request *req)
+{
+	struct prfaq_error err;
+	const char *id, *link_id;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL ||
+	    (link_id = api_param_uuid(req, "link_id", "evidence link")) == NULL)
+		return;
+	if (prfaq_store_evidence_unlink(api_db(req), id, link_id,
+					prfaq_req_caller(req),
+					&err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	prfaq_reply_empty(req, 204);
+}
+
+/* GET /v1/evidence/tags: what customers talk about, and what is unanswered. */
+void
+api_evidence_tags(struct prfaq_request *req)
+{
+	static const char *const none[] = { NULL };
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	const char *unknown;
+
+	prfaq_error_init(&err);
+	if ((unknown = prfaq_req_query_unknown(req, none)) != NULL) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "unknown query parameter %.64s; this list "
+				    "takes none",
+				    unknown);
+		return;
+	}
+	if (prfaq_store_evidence_tags(api_db(req), &t, &err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	api_reply_text(req, 200, &t);
+}

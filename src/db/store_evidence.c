@@ -249,3 +249,266 @@ prfaq_store_evidence_list(struct prfaq_db_ctx db,
 
 	return store_list(db, &list_evidence, filters, page, out, err);
 }
+
+/* --- links from a PR/FAQ to evidence ------------------------------------ */
+
+/* clang-format off */
+/*
+ * The contract's object of link l, with its evidence e (creator u), its
+ * linker lb and its PR/FAQ p.  Outdated like a review comment: the quoted
+ * passage (or, without a quote, the anchor) left the current version.
+ */
+#define LINK_JSON \
+	"jsonb_build_object('id', l.id, 'evidence', " EVIDENCE_JSON "," \
+	" 'anchor', l.anchor, 'quote', l.quote, 'note', l.note," \
+	" 'linked_by', jsonb_build_object('id', lb.id, 'name', lb.name)," \
+	" 'linked_at', rfc3339(l.linked_at)," \
+	" 'outdated', CASE WHEN l.anchor IS NULL THEN false" \
+	"   WHEN l.quote IS NULL THEN p.content #> json_pointer_path(l.anchor) IS NULL" \
+	"   ELSE strpos(coalesce(p.content #>> json_pointer_path(l.anchor), '')," \
+	"               l.quote) = 0 END)"
+#define LINK_FROM \
+	" FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id" \
+	" JOIN users u ON u.id = e.created_by JOIN users lb ON lb.id = l.linked_by" \
+	" JOIN prfaqs p ON p.id = l.prfaq_id"
+
+static const struct db_stmt stmt_link_target = {
+	"evidence_link_target",
+	"SELECT p.owner_id, p.version, p.content::text,"
+	"       EXISTS (SELECT 1 FROM evidence WHERE id = $2)"
+	"  FROM prfaqs p WHERE p.id = $1 FOR UPDATE OF p", 2
+};
+
+static const struct db_stmt stmt_link_insert = {
+	"evidence_link_insert",
+	"WITH l AS ("
+	"  INSERT INTO evidence_links (prfaq_id, evidence_id, anchor, quote, note, linked_by)"
+	"  VALUES ($1, $2, $3, $4, $5, $6)"
+	"  ON CONFLICT (prfaq_id, evidence_id) DO NOTHING RETURNING id, evidence_id),"
+	" ev AS ("
+	"  INSERT INTO events (prfaq_id, type, actor_id, data)"
+	"  SELECT $1, 'evidence_linked', $6,"
+	"         jsonb_build_object('link_id', l.id, 'evidence_id', l.evidence_id) FROM l)"
+	"SELECT id FROM l", 6
+};
+
+static const struct db_stmt stmt_link_get = {
+	"evidence_link_get",
+	"SELECT (" LINK_JSON ")::text" LINK_FROM " WHERE l.id = $1", 1
+};
+/* clang-format on */
+
+struct link_ctx {
+	const char *params[6];
+	const struct prfaq_caller *caller;
+	prfaq_link_check check;
+	void *arg;
+	struct prfaq_text out;
+};
+
+static prfaq_code
+link_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct link_ctx *c = arg;
+	struct prfaq_link_target t = { NULL, 0, NULL };
+	const char *id_param[1];
+	PGresult *res = NULL;
+	json_t *content = NULL;
+	char link_id[PRFAQ_UUID_LEN + 1];
+	prfaq_code rc;
+
+	prfaq_text_free(&c->out);
+	if ((rc = db_exec(conn, &stmt_link_target, c->params, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	if (PQntuples(res) != 1) {
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND, "No such PR/FAQ");
+		goto out;
+	}
+	if (strcmp(PQgetvalue(res, 0, 3), "t") != 0) {
+		rc = prfaq_error_add(err, "/evidence_id", "%s",
+				     "names no evidence item");
+		goto out;
+	}
+	if ((content = json_loads(PQgetvalue(res, 0, 2), 0, NULL)) == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "Stored JSON is unreadable");
+		goto out;
+	}
+	t.owner_id = PQgetvalue(res, 0, 0);
+	t.version = atoi(PQgetvalue(res, 0, 1));
+	t.content = content;
+	if ((rc = c->check(&t, c->arg, err)) != PRFAQ_OK)
+		goto out;
+	PQclear(res);
+	res = NULL;
+	if ((rc = db_exec(conn, &stmt_link_insert, c->params, &res, err)) !=
+	    PRFAQ_OK)
+		goto out;
+	if (PQntuples(res) != 1) {
+		rc = prfaq_error_set(
+			err, PRFAQ_ECONFLICT,
+			"This evidence is already linked to this PR/FAQ");
+		goto out;
+	}
+	snprintf(link_id, sizeof(link_id), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	res = NULL;
+	if ((rc = store_idem_mark(conn, c->caller, err)) != PRFAQ_OK)
+		goto out;
+	id_param[0] = link_id;
+	if ((rc = db_exec(conn, &stmt_link_get, id_param, &res, err)) !=
+	    PRFAQ_OK)
+		goto out;
+	store_text(res, 0, 0, &c->out);
+out:
+	PQclear(res);
+	json_decref(content);
+	return rc;
+}
+
+prfaq_code
+prfaq_store_evidence_link(struct prfaq_db_ctx db, const char *prfaq_id,
+			  const struct prfaq_caller *caller,
+			  const char *evidence_id, const char *anchor,
+			  const char *quote, const char *note,
+			  prfaq_link_check check, void *arg,
+			  struct prfaq_text *out, struct prfaq_error *err)
+{
+	struct link_ctx c = { { prfaq_id, evidence_id, anchor, quote, note,
+				caller->user_id },
+			      caller,
+			      check,
+			      arg,
+			      { NULL, 0 } };
+	prfaq_code rc;
+
+	if ((rc = db_tx(db, link_tx, &c, err)) != PRFAQ_OK) {
+		prfaq_text_free(&c.out);
+		return rc;
+	}
+	*out = c.out;
+	return PRFAQ_OK;
+}
+
+/* clang-format off */
+static const struct db_stmt stmt_links_list = {
+	"evidence_links_list",
+	"SELECT (" LINK_JSON ")::text,"
+	"       (extract(epoch FROM l.linked_at) * 1000000)::bigint::text, l.id::text"
+	LINK_FROM
+	" WHERE l.prfaq_id = $1"
+	"   AND ($2::bigint IS NULL OR (l.linked_at, l.id) >"
+	"        ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::uuid))"
+	" ORDER BY l.linked_at, l.id LIMIT $4::int + 1", 4
+};
+/* clang-format on */
+
+static const struct db_stmt stmt_prfaq_exists = {
+	"evidence_prfaq_exists", "SELECT 1 FROM prfaqs WHERE id = $1", 1
+};
+
+static const struct store_list list_links = { &stmt_links_list,
+					      1,
+					      2,
+					      { STORE_KEY_INT, STORE_KEY_UUID },
+					      STORE_PARENT_IF_EMPTY,
+					      &stmt_prfaq_exists,
+					      "No such PR/FAQ" };
+
+prfaq_code
+prfaq_store_evidence_links(struct prfaq_db_ctx db, const char *prfaq_id,
+			   const struct prfaq_page_req *page,
+			   struct prfaq_page *out, struct prfaq_error *err)
+{
+	return store_list(db, &list_links, &prfaq_id, page, out, err);
+}
+
+/* clang-format off */
+/*
+ * One statement: find the link, delete it when the caller may (the
+ * PR/FAQ's owner, the linker, an admin), record the event.  The counts say
+ * which of "no such link", "not yours" and "done" it was.
+ */
+static const struct db_stmt stmt_unlink = {
+	"evidence_unlink",
+	"WITH l AS ("
+	"  SELECT l.id, l.evidence_id, l.linked_by, p.owner_id"
+	"    FROM evidence_links l JOIN prfaqs p ON p.id = l.prfaq_id"
+	"   WHERE l.id = $2 AND l.prfaq_id = $1 FOR UPDATE OF l),"
+	" d AS ("
+	"  DELETE FROM evidence_links x USING l WHERE x.id = l.id"
+	"     AND (l.linked_by = $3::uuid OR l.owner_id = $3::uuid OR $4::bool)"
+	"  RETURNING x.id, x.evidence_id),"
+	" ev AS ("
+	"  INSERT INTO events (prfaq_id, type, actor_id, data)"
+	"  SELECT $1, 'evidence_unlinked', $3,"
+	"         jsonb_build_object('link_id', d.id, 'evidence_id', d.evidence_id) FROM d)"
+	"SELECT (SELECT count(*) FROM l), (SELECT count(*) FROM d)", 4
+};
+/* clang-format on */
+
+prfaq_code
+prfaq_store_evidence_unlink(struct prfaq_db_ctx db, const char *prfaq_id,
+			    const char *link_id,
+			    const struct prfaq_caller *caller,
+			    struct prfaq_error *err)
+{
+	const char *params[4] = { prfaq_id, link_id, caller->user_id,
+				  (caller->roles & PRFAQ_ROLE_ADMIN) ? "t" :
+								       "f" };
+	struct db_conn *conn;
+	PGresult *res;
+	prfaq_code rc;
+
+	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
+		return rc;
+	rc = db_exec(conn, &stmt_unlink, params, &res, err);
+	db_release(db.pool, conn);
+	if (rc != PRFAQ_OK)
+		return rc;
+	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
+		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,
+				     "No such evidence link on this PR/FAQ");
+	else if (strcmp(PQgetvalue(res, 0, 1), "0") == 0)
+		rc = prfaq_error_set(err, PRFAQ_EFORBIDDEN,
+				     "Only the PR/FAQ's owner, the one who "
+				     "linked it or an admin may unlink "
+				     "evidence");
+	PQclear(res);
+	return rc;
+}
+
+/* clang-format off */
+/*
+ * What customers talk about most: each tag with how many items carry it,
+ * how many of those are negative and how many some PR/FAQ links to.  The
+ * EVIDENCE_TAGS_MAX most frequent.
+ */
+#define EVIDENCE_TAGS_MAX "100"
+static const struct db_stmt stmt_evidence_tags = {
+	"evidence_tags",
+	"SELECT '{\"items\":' || coalesce(json_agg(json_build_object("
+	"         'tag', t.tag, 'count', t.n, 'negative', t.neg, 'linked', t.linked)"
+	"         ORDER BY t.n DESC, t.tag), '[]'::json)::text || '}'"
+	"  FROM (SELECT tag, count(*) AS n,"
+	"               count(*) FILTER (WHERE e.sentiment = 'negative') AS neg,"
+	"               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM evidence_links l"
+	"                                              WHERE l.evidence_id = e.id)) AS linked"
+	"          FROM evidence e, unnest(e.tags) AS tag"
+	"         GROUP BY tag ORDER BY n DESC, tag LIMIT " EVIDENCE_TAGS_MAX ") t", 0
+};
+/* clang-format on */
+
+prfaq_code
+prfaq_store_evidence_tags(struct prfaq_db_ctx db, struct prfaq_text *out,
+			  struct prfaq_error *err)
+{
+	PGresult *res;
+	prfaq_code rc;
+
+	if ((rc = db_query(db, &stmt_evidence_tags, NULL, &res, err)) !=
+	    PRFAQ_OK)
+		return rc;
+	return store_row_text(res, 0, "No tags", out, err);
+}

@@ -369,6 +369,243 @@ test_get_and_patch(void **state)
 	h_resp_free(&r);
 }
 
+/* A PR/FAQ of author's whose problem paragraph is text; id into id_out. */
+static void
+create_prfaq(const char *token, const char *text, char *id_out)
+{
+	struct h_resp r;
+
+	assert_int_equal(h_reqf(&srv, "POST", "/v1/prfaqs", token, &r,
+				"{\"title\":\"Autosave\",\"content\":"
+				"{\"press_release\":{\"problem\":\"%s\"}}}",
+				text),
+			 0);
+	assert_status(&r, 201);
+	snprintf(id_out, 40, "%s", JS(&r, "id"));
+	h_resp_free(&r);
+}
+
+static void
+test_links(void **state)
+{
+	char pid[40], e1[40], e2[40], path[128], link_path[192], link_id[40];
+	char *reviewer = h_user(&srv, "reviewer", "\"reviewer\"", NULL);
+	struct h_resp r;
+	(void)state;
+
+	assert_non_null(reviewer);
+	create_prfaq(author, "Writers lose work when the browser crashes.",
+		     pid);
+	create(analyst,
+	       "{\"kind\":\"anecdote\",\"text\":\"Lost my draft again\","
+	       "\"source\":\"support\",\"source_ref\":\"L-1\","
+	       "\"sentiment\":\"negative\"}",
+	       e1);
+	create(analyst, "{\"kind\":\"request\",\"text\":\"Please autosave\"}",
+	       e2);
+	snprintf(path, sizeof(path), "/v1/prfaqs/%s/evidence", pid);
+
+	/* Anchor names nothing; quote not in the passage; no such item. */
+	assert_int_equal(h_reqf(&srv, "POST", path, author, &r,
+				"{\"evidence_id\":\"%s\",\"anchor\":"
+				"\"/press_release/nothing\"}",
+				e1),
+			 0);
+	assert_problem(&r, 400);
+	assert_true(has_pointer(&r, "/anchor"));
+	h_resp_free(&r);
+	assert_int_equal(h_reqf(&srv, "POST", path, author, &r,
+				"{\"evidence_id\":\"%s\",\"anchor\":"
+				"\"/press_release/problem\",\"quote\":"
+				"\"never said\"}",
+				e1),
+			 0);
+	assert_problem(&r, 400);
+	assert_true(has_pointer(&r, "/quote"));
+	h_resp_free(&r);
+	assert_int_equal(h_reqf(&srv, "POST", path, author, &r,
+				"{\"evidence_id\":"
+				"\"00000000-0000-0000-0000-000000000000\"}"),
+			 0);
+	assert_problem(&r, 400);
+	assert_true(has_pointer(&r, "/evidence_id"));
+	h_resp_free(&r);
+	/* An analyst links nothing: author, reviewer or admin. */
+	assert_int_equal(h_reqf(&srv, "POST", path, analyst, &r,
+				"{\"evidence_id\":\"%s\"}", e1),
+			 0);
+	assert_problem(&r, 403);
+	h_resp_free(&r);
+
+	assert_int_equal(h_reqf(&srv, "POST", path, author, &r,
+				"{\"evidence_id\":\"%s\",\"anchor\":"
+				"\"/press_release/problem\",\"quote\":"
+				"\"lose work\",\"note\":\"the core pain\"}",
+				e1),
+			 0);
+	assert_status(&r, 201);
+	assert_true(h_is_uuid(JS(&r, "id")));
+	snprintf(link_id, sizeof(link_id), "%s", JS(&r, "id"));
+	assert_string_equal(
+		json_string_value(json_object_get(J(&r, "evidence"), "id")),
+		e1);
+	assert_int_equal(
+		json_integer_value(json_object_get(J(&r, "evidence"), "links")),
+		1);
+	assert_string_equal(JS(&r, "quote"), "lose work");
+	assert_string_equal(JS(&r, "note"), "the core pain");
+	assert_true(json_is_false(J(&r, "outdated")));
+	assert_true(h_is_rfc3339_utc(JS(&r, "linked_at")));
+	h_resp_free(&r);
+
+	/* Twice: 409.  A reviewer links the other one, unanchored. */
+	assert_int_equal(h_reqf(&srv, "POST", path, reviewer, &r,
+				"{\"evidence_id\":\"%s\"}", e1),
+			 0);
+	assert_problem(&r, 409);
+	h_resp_free(&r);
+	assert_int_equal(h_reqf(&srv, "POST", path, reviewer, &r,
+				"{\"evidence_id\":\"%s\"}", e2),
+			 0);
+	assert_status(&r, 201);
+	assert_true(json_is_null(J(&r, "anchor")));
+	h_resp_free(&r);
+
+	assert_int_equal(h_req(&srv, "GET", path, other, NULL, NULL, &r), 0);
+	assert_status(&r, 200);
+	assert_int_equal(json_array_size(J(&r, "items")), 2);
+	h_resp_free(&r);
+
+	/* The item lists the PR/FAQ; the list filters by it and by linked. */
+	snprintf(link_path, sizeof(link_path), "/v1/evidence/%s", e1);
+	assert_int_equal(h_req(&srv, "GET", link_path, other, NULL, NULL, &r),
+			 0);
+	assert_status(&r, 200);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(json_array_get(J(&r, "links"), 0),
+					"prfaq"),
+			"id")),
+		pid);
+	h_resp_free(&r);
+	snprintf(link_path, sizeof(link_path), "/v1/evidence?prfaq=%s", pid);
+	assert_int_equal(h_req(&srv, "GET", link_path, other, NULL, NULL, &r),
+			 0);
+	assert_int_equal(json_array_size(J(&r, "items")), 2);
+	h_resp_free(&r);
+
+	/* The document counts what it links to, in the same read. */
+	snprintf(link_path, sizeof(link_path), "/v1/prfaqs/%s", pid);
+	assert_int_equal(h_req(&srv, "GET", link_path, other, NULL, NULL, &r),
+			 0);
+	assert_status(&r, 200);
+	assert_int_equal(
+		json_integer_value(json_object_get(J(&r, "evidence"), "links")),
+		2);
+	assert_int_equal(json_integer_value(json_object_get(J(&r, "evidence"),
+							    "anecdote")),
+			 1);
+	assert_int_equal(json_integer_value(
+				 json_object_get(J(&r, "evidence"), "request")),
+			 1);
+	assert_int_equal(json_integer_value(json_object_get(J(&r, "evidence"),
+							    "negative")),
+			 1);
+	assert_int_equal(json_integer_value(json_object_get(J(&r, "evidence"),
+							    "positive")),
+			 0);
+	h_resp_free(&r);
+
+	/* The audit trail has the event. */
+	assert_int_equal(h_sql_count(&srv,
+				     "SELECT count(*) FROM events WHERE type = "
+				     "'evidence_linked'"),
+			 2);
+
+	/* Unlink: not another author; the owner may. */
+	snprintf(link_path, sizeof(link_path), "%s/%s", path, link_id);
+	assert_int_equal(
+		h_req(&srv, "DELETE", link_path, other, NULL, NULL, &r), 0);
+	assert_problem(&r, 403);
+	h_resp_free(&r);
+	assert_int_equal(
+		h_req(&srv, "DELETE", link_path, author, NULL, NULL, &r), 0);
+	assert_status(&r, 204);
+	h_resp_free(&r);
+	assert_int_equal(
+		h_req(&srv, "DELETE", link_path, author, NULL, NULL, &r), 0);
+	assert_problem(&r, 404);
+	h_resp_free(&r);
+	assert_int_equal(h_sql_count(&srv,
+				     "SELECT count(*) FROM events WHERE type = "
+				     "'evidence_unlinked'"),
+			 1);
+	free(reviewer);
+}
+
+static void
+test_tags(void **state)
+{
+	char id[40], pid[40], path[128];
+	struct h_resp r;
+	json_t *item;
+	size_t i;
+	long seen = 0;
+	(void)state;
+
+	create(analyst,
+	       "{\"kind\":\"anecdote\",\"text\":\"Slow search\","
+	       "\"sentiment\":\"negative\",\"tags\":[\"zz-search\"]}",
+	       id);
+	create(analyst,
+	       "{\"kind\":\"request\",\"text\":\"Fuzzy search\","
+	       "\"tags\":[\"zz-search\",\"zz-fuzzy\"]}",
+	       pid);
+	create_prfaq(author, "Search is slow.", pid);
+	snprintf(path, sizeof(path), "/v1/prfaqs/%s/evidence", pid);
+	assert_int_equal(h_reqf(&srv, "POST", path, author, &r,
+				"{\"evidence_id\":\"%s\"}", id),
+			 0);
+	assert_status(&r, 201);
+	h_resp_free(&r);
+
+	assert_int_equal(h_req(&srv, "GET", "/v1/evidence/tags", author, NULL,
+			       NULL, &r),
+			 0);
+	assert_status(&r, 200);
+	json_array_foreach(J(&r, "items"), i, item)
+	{
+		const char *tag =
+			json_string_value(json_object_get(item, "tag"));
+
+		if (strcmp(tag, "zz-search") == 0) {
+			assert_int_equal(json_integer_value(json_object_get(
+						 item, "count")),
+					 2);
+			assert_int_equal(json_integer_value(json_object_get(
+						 item, "negative")),
+					 1);
+			assert_int_equal(json_integer_value(json_object_get(
+						 item, "linked")),
+					 1);
+			seen++;
+		}
+		if (strcmp(tag, "zz-fuzzy") == 0) {
+			assert_int_equal(json_integer_value(json_object_get(
+						 item, "linked")),
+					 0);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 2);
+	h_resp_free(&r);
+	assert_int_equal(h_req(&srv, "GET", "/v1/evidence/tags?limit=5", author,
+			       NULL, NULL, &r),
+			 0);
+	assert_problem(&r, 400);
+	h_resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -378,6 +615,8 @@ main(void)
 		cmocka_unit_test(test_duplicate_source_ref),
 		cmocka_unit_test(test_list_filters),
 		cmocka_unit_test(test_get_and_patch),
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_tags),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
