@@ -76,4 +76,24 @@ json_t *prfaq_merge_patch(const json_t *target, const json_t *patch);
  */
 json_t *prfaq_diff(const json_t *a, const json_t *b);
 
+/* What prfaq_content_check_string() checks a value as. */
+enum prfaq_string_kind {
+	PRFAQ_STRING_LINE, /* one line: no control characters, no breaks */
+	PRFAQ_STRING_TEXT, /* multi-line: newline, CR and tab allowed */
+	PRFAQ_STRING_URL,  /* absolute http(s) URL with a host, or "" */
+	PRFAQ_STRING_DATE, /* a real calendar date YYYY-MM-DD, or "" */
+	PRFAQ_STRING_TAGS, /* an array of distinct one-line tags */
+};
+
+/*
+ * Check one value (borrowed) with the document schema's string rules, so
+ * other resources (evidence) apply the same lengths (max code points; tags
+ * use their own limits), control characters, URLs and dates.  Problems go
+ * to err at pointer.  PRFAQ_OK, PRFAQ_EINVAL or PRFAQ_ENOMEM.
+ */
+prfaq_code prfaq_content_check_string(const json_t *value,
+				      enum prfaq_string_kind kind, size_t max,
+				      const char *pointer,
+				      struct prfaq_error *err);
+
 #endif

@@ -73,6 +73,7 @@ const struct prfaq_caller *prfaq_req_caller(const struct prfaq_request *req);
 const char *prfaq_req_param(const struct prfaq_request *req, const char *name);
 /* A query-string argument (percent-decoded), or NULL. */
 const char *prfaq_req_query(const struct prfaq_request *req, const char *name);
+
 /* A request header (case-insensitive), or NULL. */
 const char *prfaq_req_header(const struct prfaq_request *req, const char *name);
 /* The raw body (NULL and 0 when there was none). */

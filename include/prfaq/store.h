@@ -426,4 +426,105 @@ prfaq_code prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,
 				   struct prfaq_page *out,
 				   struct prfaq_error *err);
 
+/* --- evidence (what customers said or did) ------------------------------ */
+
+/*
+ * Record an evidence object (borrowed, valid by prfaq_evidence_validate)
+ * created by caller: *out is its JSON (owned by the caller), id_out its id.
+ * A taken (source, source_ref) is PRFAQ_ECONFLICT with "existing_id" in
+ * err->extra.
+ */
+prfaq_code prfaq_store_evidence_create(struct prfaq_db_ctx db,
+				       const struct prfaq_caller *caller,
+				       const json_t *obj,
+				       struct prfaq_text *out, char *id_out,
+				       struct prfaq_error *err);
+
+/* One evidence item with its links; PRFAQ_ENOTFOUND if none. */
+prfaq_code prfaq_store_evidence_get(struct prfaq_db_ctx db, const char *id,
+				    struct prfaq_text *out,
+				    struct prfaq_error *err);
+
+/*
+ * The editable members of an item as clients send them (*out a new
+ * reference) and its creator's id (PRFAQ_UUID_LEN + 1 bytes): what a
+ * merge-patch applies to.
+ */
+prfaq_code prfaq_store_evidence_editable(struct prfaq_db_ctx db, const char *id,
+					 char *creator_out, json_t **out,
+					 struct prfaq_error *err);
+
+/* Replace an item's editable members with obj (borrowed, valid). */
+prfaq_code prfaq_store_evidence_update(struct prfaq_db_ctx db, const char *id,
+				       const json_t *obj,
+				       struct prfaq_text *out,
+				       struct prfaq_error *err);
+
+/* Filters of the evidence list: each NULL when not given; borrowed. */
+struct prfaq_evidence_query {
+	const char *q, *kind, *sentiment, *source, *tag;
+	const char *linked; /* "true" or "false" */
+	const char *prfaq;  /* a PR/FAQ id */
+};
+
+/* Evidence newest observed first. */
+prfaq_code prfaq_store_evidence_list(struct prfaq_db_ctx db,
+				     const struct prfaq_evidence_query *q,
+				     const struct prfaq_page_req *page,
+				     struct prfaq_page *out,
+				     struct prfaq_error *err);
+
+/* What a link is checked against: the PR/FAQ, locked, at its current version. */
+struct prfaq_link_target {
+	const char *owner_id;
+	int version;
+	const json_t *content; /* the current version's content */
+};
+
+/* The API layer's policy for a link (who, which anchor); PRFAQ_OK to write. */
+typedef prfaq_code (*prfaq_link_check)(const struct prfaq_link_target *t,
+				       void *arg, struct prfaq_error *err);
+
+/*
+ * Link evidence_id to PR/FAQ prfaq_id (anchor, quote, note may be NULL)
+ * with an "evidence_linked" event, in one transaction after check.
+ * PRFAQ_ENOTFOUND for no such PR/FAQ; PRFAQ_EINVAL at /evidence_id for no
+ * such evidence; PRFAQ_ECONFLICT when it is linked already.  *out is the
+ * link (owned by the caller).
+ */
+prfaq_code prfaq_store_evidence_link(struct prfaq_db_ctx db,
+				     const char *prfaq_id,
+				     const struct prfaq_caller *caller,
+				     const char *evidence_id,
+				     const char *anchor, const char *quote,
+				     const char *note, prfaq_link_check check,
+				     void *arg, struct prfaq_text *out,
+				     struct prfaq_error *err);
+
+/* A PR/FAQ's evidence links, oldest first; PRFAQ_ENOTFOUND for no PR/FAQ. */
+prfaq_code prfaq_store_evidence_links(struct prfaq_db_ctx db,
+				      const char *prfaq_id,
+				      const struct prfaq_page_req *page,
+				      struct prfaq_page *out,
+				      struct prfaq_error *err);
+
+/*
+ * Remove a link with an "evidence_unlinked" event, when caller is the
+ * PR/FAQ's owner, the linker or an admin (PRFAQ_EFORBIDDEN otherwise);
+ * PRFAQ_ENOTFOUND for no such link on that PR/FAQ.
+ */
+prfaq_code prfaq_store_evidence_unlink(struct prfaq_db_ctx db,
+				       const char *prfaq_id,
+				       const char *link_id,
+				       const struct prfaq_caller *caller,
+				       struct prfaq_error *err);
+
+/*
+ * {"items": [{tag, count, negative, linked}]}: the 100 most frequent
+ * evidence tags, most frequent first (*out owned by the caller).
+ */
+prfaq_code prfaq_store_evidence_tags(struct prfaq_db_ctx db,
+				     struct prfaq_text *out,
+				     struct prfaq_error *err);
+
 #endif

@@ -85,6 +85,24 @@ void api_check_members(const json_t *obj, const char *const *allowed,
 bool api_check_text(const json_t *v, enum prfaq_text_kind kind, const char *ptr,
 		    struct prfaq_error *err);
 
+/* The longest quote of a comment or an evidence link, in characters. */
+#define API_QUOTE_MAX 1000
+
+/*
+ * Check the anchor (required or optional) and quote members of obj
+ * (borrowed) as sent; problems at base + "/anchor" and base + "/quote".
+ */
+void api_anchor_shape(const json_t *obj, bool required, const char *base,
+		      struct prfaq_error *err);
+
+/*
+ * Does anchor name something in content (version's), and is quote (NULL:
+ * none) in the text there?  Problems at base + "/anchor" or "/quote".
+ */
+void api_anchor_resolve(const json_t *content, int version, const char *anchor,
+			const char *quote, const char *base,
+			struct prfaq_error *err);
+
 /* ops.c */
 void api_healthz(struct prfaq_request *req);
 void api_readyz(struct prfaq_request *req);
@@ -166,5 +184,15 @@ void api_webhook_deliveries_list(struct prfaq_request *req);
 
 /* lint.c */
 void api_lint(struct prfaq_request *req);
+
+/* evidence.c */
+void api_evidence_create(struct prfaq_request *req);
+void api_evidence_list(struct prfaq_request *req);
+void api_evidence_get(struct prfaq_request *req);
+void api_evidence_patch(struct prfaq_request *req);
+void api_evidence_tags(struct prfaq_request *req);
+void api_prfaq_evidence_link(struct prfaq_request *req);
+void api_prfaq_evidence_list(struct prfaq_request *req);
+void api_prfaq_evidence_unlink(struct prfaq_request *req);
 
 #endif

@@ -9,6 +9,7 @@
 #include "prfaq/json.h"
 #include "prfaq/buf.h"
 #include "prfaq/crypto.h"
+#include "prfaq/utf8.h"
 
 #define CURSOR_MAX 1024
 
@@ -191,5 +192,62 @@ api_check_members(const json_t *obj, const char *const *allowed,
 		    prfaq_pointer_push(&ptr, key) == 0)
 			prfaq_error_add(err, ptr.data, "unknown member");
 		prfaq_buf_free(&ptr);
+	}
+}
+
+/*
+ * The anchor and quote of a review comment or an evidence link, as sent:
+ * the anchor a JSON Pointer into a document's content, the quote a
+ * non-empty string of at most API_QUOTE_MAX characters.
+ */
+void
+api_anchor_shape(const json_t *obj, bool required, const char *base,
+		 struct prfaq_error *err)
+{
+	json_t *v = json_object_get(obj, "anchor");
+	char ptr[96];
+
+	snprintf(ptr, sizeof(ptr), "%s/anchor", base);
+	if ((v != NULL || required) &&
+	    (!json_is_string(v) || json_string_value(v)[0] != '/'))
+		prfaq_error_add(err, ptr,
+				"must be a JSON Pointer into the content, e.g. "
+				"/press_release/problem");
+	snprintf(ptr, sizeof(ptr), "%s/quote", base);
+	v = json_object_get(obj, "quote");
+	if (v == NULL)
+		return;
+	if (!json_is_string(v))
+		prfaq_error_add(err, ptr, "must be a string");
+	else if (json_string_length(v) == 0)
+		prfaq_error_add(err, ptr, "must not be empty");
+	else if (prfaq_utf8_length(json_string_value(v),
+				   json_string_length(v)) > API_QUOTE_MAX)
+		prfaq_error_add(err, ptr, "must be at most %d characters",
+				API_QUOTE_MAX);
+	else if (!required && json_object_get(obj, "anchor") == NULL)
+		prfaq_error_add(err, ptr, "needs an anchor to quote from");
+	else
+		api_check_text(v, PRFAQ_TEXT_LONG, ptr, err);
+}
+
+void
+api_anchor_resolve(const json_t *content, int version, const char *anchor,
+		   const char *quote, const char *base, struct prfaq_error *err)
+{
+	json_t *at = prfaq_pointer_get(content, anchor);
+	char ptr[96];
+
+	if (at == NULL) {
+		snprintf(ptr, sizeof(ptr), "%s/anchor", base);
+		prfaq_error_add(err, ptr,
+				"names nothing in version %d's content",
+				version);
+	} else if (quote != NULL &&
+		   (!json_is_string(at) ||
+		    strstr(json_string_value(at), quote) == NULL)) {
+		snprintf(ptr, sizeof(ptr), "%s/quote", base);
+		prfaq_error_add(err, ptr, "does not occur in the text at %s",
+				anchor);
 	}
 }

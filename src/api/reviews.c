@@ -21,7 +21,6 @@
 
 #define SUMMARY_MAX   20000
 #define RATIONALE_MAX 20000
-#define QUOTE_MAX     1000
 #define COMMENTS_MAX  100
 #define REVIEWERS_MAX 20
 
@@ -378,22 +377,11 @@ review_check(const struct prfaq_review_target *t, void *arg,
 			json_string_value(json_object_get(c, "quote"));
 		const char *principle =
 			json_string_value(json_object_get(c, "principle"));
-		json_t *at = prfaq_pointer_get(t->content, anchor);
 		char ptr[64];
 
-		if (at == NULL) {
-			snprintf(ptr, sizeof(ptr), "/comments/%zu/anchor", i);
-			prfaq_error_add(err, ptr,
-					"names nothing in version %d's content",
-					t->version);
-		} else if (quote != NULL &&
-			   (!json_is_string(at) ||
-			    strstr(json_string_value(at), quote) == NULL)) {
-			snprintf(ptr, sizeof(ptr), "/comments/%zu/quote", i);
-			prfaq_error_add(err, ptr,
-					"does not occur in the text at %s",
-					anchor);
-		}
+		snprintf(ptr, sizeof(ptr), "/comments/%zu", i);
+		api_anchor_resolve(t->content, t->version, anchor, quote, ptr,
+				   err);
 		if (principle != NULL) {
 			size_t k;
 			json_t *s;
@@ -467,18 +455,7 @@ review_validate(const json_t *body, int *version, struct prfaq_error *err)
 			continue;
 		}
 		api_check_members(c, comment_allowed, base, err);
-		snprintf(ptr, sizeof(ptr), "%s/anchor", base);
-		v = json_object_get(c, "anchor");
-		if (!json_is_string(v) || json_string_value(v)[0] != '/')
-			prfaq_error_add(
-				err, ptr,
-				"must be a JSON Pointer into the content, e.g. /press_release/problem");
-		snprintf(ptr, sizeof(ptr), "%s/quote", base);
-		check_text(c, "quote", false, QUOTE_MAX, PRFAQ_TEXT_LONG, err,
-			   ptr);
-		v = json_object_get(c, "quote");
-		if (json_is_string(v) && json_string_length(v) == 0)
-			prfaq_error_add(err, ptr, "must not be empty");
+		api_anchor_shape(c, true, base, err);
 		snprintf(ptr, sizeof(ptr), "%s/body", base);
 		check_text(c, "body", true, SUMMARY_MAX, PRFAQ_TEXT_LONG, err,
 			   ptr);

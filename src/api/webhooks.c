@@ -17,8 +17,9 @@
 #define SECRET_BYTES	32
 
 static const char *const event_types[] = {
-	"created",  "revised",	 "restored", "submitted", "withdrawn",
-	"reviewed", "commented", "decided",  "reopened",  "archived",
+	"created",   "revised",	 "restored",	    "submitted",
+	"withdrawn", "reviewed", "commented",	    "decided",
+	"reopened",  "archived", "evidence_linked", "evidence_unlinked",
 };
 
 static bool
@@ -102,7 +103,8 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 					"unknown event type; known: created, "
 					"revised, restored, submitted, withdrawn, "
 					"reviewed, commented, decided, reopened, "
-					"archived");
+					"archived, evidence_linked, "
+					"evidence_unlinked");
 			}
 		}
 	}

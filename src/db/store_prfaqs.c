@@ -29,10 +29,25 @@
 
 #define TAGS_PARAM(n) "ARRAY(SELECT jsonb_array_elements_text(" n "::jsonb))"
 
+/* clang-format off */
+/*
+ * The document with its evidence counts spliced in as the last member (the
+ * view's JSON keeps its member order; still one round trip).
+ */
 static const struct db_stmt stmt_doc_get = {
 	"prfaq_doc_get",
-	"SELECT version, doc::text FROM prfaq_documents WHERE id = $1", 1
+	"SELECT d.version, left(d.doc::text, -1) || ',\"evidence\":' || ("
+	"  SELECT json_build_object('links', count(*),"
+	"    'anecdote', count(*) FILTER (WHERE e.kind = 'anecdote'),"
+	"    'request', count(*) FILTER (WHERE e.kind = 'request'),"
+	"    'data', count(*) FILTER (WHERE e.kind = 'data'),"
+	"    'negative', count(*) FILTER (WHERE e.sentiment = 'negative'),"
+	"    'positive', count(*) FILTER (WHERE e.sentiment = 'positive'))::text"
+	"    FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id"
+	"   WHERE l.prfaq_id = d.id) || '}'"
+	"  FROM prfaq_documents d WHERE d.id = $1", 1
 };
+/* clang-format on */
 
 /* The document and its version from a stmt_doc_get result (cleared). */
 static prfaq_code

@@ -463,3 +463,40 @@ prfaq_content_validate(const json_t *content, const char *base,
 		rc = check_search_size(NULL, content, err);
 	return rc;
 }
+
+prfaq_code
+prfaq_content_check_string(const json_t *value, enum prfaq_string_kind kind,
+			   size_t max, const char *pointer,
+			   struct prfaq_error *err)
+{
+	struct field f = { "", FIELD_TEXT, max, NULL };
+	prfaq_code rc;
+	struct vctx v;
+
+	if (vctx_init(&v, err, pointer != NULL ? pointer : "") != 0) {
+		vctx_free(&v);
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	}
+	switch (kind) {
+	case PRFAQ_STRING_LINE:
+		content_check_line(&v, value, max);
+		break;
+	case PRFAQ_STRING_TEXT:
+		content_check_text(&v, value, max);
+		break;
+	case PRFAQ_STRING_URL:
+		f.kind = FIELD_URL;
+		content_check_string(&v, value, &f);
+		break;
+	case PRFAQ_STRING_DATE:
+		f.kind = FIELD_DATE;
+		content_check_string(&v, value, &f);
+		break;
+	case PRFAQ_STRING_TAGS:
+		content_check_tags(&v, value);
+		break;
+	}
+	rc = v.rc;
+	vctx_free(&v);
+	return rc;
+}

@@ -1,0 +1,215 @@
+/*
+ * test_evidence.c - the rules of an evidence item and of an NDJSON import
+ * line (src/domain/evidence.c): each bad input lands at its pointer, good
+ * ones pass, and an import line's errors carry its line number.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "prfaq/evidence.h"
+
+/* Validate the JSON text; the problems' pointers joined by spaces. */
+static char *
+pointers_of(const char *text, prfaq_code *rc)
+{
+	json_t *obj = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	struct prfaq_error err;
+	size_t i, used = 0;
+	char *out = calloc(1, 1024);
+	json_t *e;
+
+	assert_non_null(obj);
+	assert_non_null(out);
+	prfaq_error_init(&err);
+	*rc = prfaq_evidence_validate(obj, "", &err);
+	json_array_foreach(err.errors, i, e) {
+		const char *p =
+			json_string_value(json_object_get(e, "pointer"));
+
+		assert_non_null(p);
+		assert_non_null(
+			json_string_value(json_object_get(e, "message")));
+		used += (size_t)snprintf(out + used, 1024 - used, "%s%s",
+					 used > 0 ? " " : "", p);
+	}
+	prfaq_error_clear(&err);
+	json_decref(obj);
+	return out;
+}
+
+static void
+expect_bad(const char *text, const char *pointers)
+{
+	prfaq_code rc;
+	char *got = pointers_of(text, &rc);
+
+	assert_int_equal(rc, PRFAQ_EINVAL);
+	assert_string_equal(got, pointers);
+	free(got);
+}
+
+static void
+expect_good(const char *text)
+{
+	prfaq_code rc;
+	char *got = pointers_of(text, &rc);
+
+	assert_string_equal(got, "");
+	assert_int_equal(rc, PRFAQ_OK);
+	free(got);
+}
+
+static void
+test_good_items(void **state)
+{
+	(void)state;
+	expect_good("{\"kind\":\"anecdote\",\"text\":\"I lose my work.\"}");
+	expect_good(
+		"{\"kind\":\"data\",\"text\":\"Churn\",\"value\":4.2,"
+		"\"unit\":\"%\",\"sentiment\":\"negative\","
+		"\"source\":\"survey\",\"source_ref\":\"q3-7\","
+		"\"url\":\"https://example.com/s?id=7\","
+		"\"customer\":{\"segment\":\"SMB\",\"name\":\"Acme\"},"
+		"\"observed_on\":\"2024-02-29\",\"tags\":[\"sync\",\"ux\"]}");
+	/* null is "not given" for every optional member (merge-patch). */
+	expect_good("{\"kind\":\"request\",\"text\":\"Line 1\\nLine 2\\t.\","
+		    "\"sentiment\":null,\"url\":null,\"tags\":null,"
+		    "\"customer\":null,\"value\":null}");
+}
+
+static void
+test_bad_enums(void **state)
+{
+	(void)state;
+	expect_bad("{\"kind\":\"rumour\",\"text\":\"x\"}", "/kind");
+	expect_bad("{\"text\":\"x\"}", "/kind");
+	expect_bad(
+		"{\"kind\":\"anecdote\",\"text\":\"x\",\"sentiment\":\"angry\"}",
+		"/sentiment");
+	expect_bad("{\"kind\":\"anecdote\",\"text\":\"x\",\"sentiment\":1}",
+		   "/sentiment");
+}
+
+static void
+test_measure_only_for_data(void **state)
+{
+	(void)state;
+	expect_bad("{\"kind\":\"anecdote\",\"text\":\"x\",\"value\":3}",
+		   "/value");
+	expect_bad("{\"kind\":\"request\",\"text\":\"x\",\"unit\":\"ms\"}",
+		   "/unit");
+	expect_bad("{\"kind\":\"data\",\"text\":\"x\",\"value\":\"3\"}",
+		   "/value");
+	expect_bad("{\"kind\":\"data\",\"text\":\"x\",\"unit\":\"\"}", "/unit");
+}
+
+static void
+test_bad_strings(void **state)
+{
+	char *big = malloc(4001 + 64);
+	size_t n;
+	(void)state;
+
+	assert_non_null(big);
+	expect_bad("{\"kind\":\"anecdote\",\"text\":\"\"}", "/text");
+	expect_bad("{\"kind\":\"anecdote\"}", "/text");
+	expect_bad("{\"kind\":\"anecdote\",\"text\":\"bell\\u0007\"}", "/text");
+	expect_bad("{\"kind\":\"anecdote\",\"text\":\"c1\\u0085\"}", "/text");
+	expect_bad("{\"kind\":\"anecdote\",\"text\":7}", "/text");
+	strcpy(big, "{\"kind\":\"anecdote\",\"text\":\"");
+	n = strlen(big);
+	memset(big + n, 'a', 4001);
+	strcpy(big + n + 4001, "\"}");
+	expect_bad(big, "/text");
+	/* 4,000 is the limit. */
+	strcpy(big + n + 4000, "\"}");
+	expect_good(big);
+	free(big);
+	expect_bad(
+		"{\"kind\":\"anecdote\",\"text\":\"x\",\"url\":\"ftp://a.example/\"}",
+		"/url");
+	expect_bad(
+		"{\"kind\":\"anecdote\",\"text\":\"x\",\"url\":\"javascript:alert(1)\"}",
+		"/url");
+	expect_bad("{\"kind\":\"anecdote\",\"text\":\"x\",\"url\":\"\"}",
+		   "/url");
+	expect_bad(
+		"{\"kind\":\"anecdote\",\"text\":\"x\",\"observed_on\":\"2023-02-29\"}",
+		"/observed_on");
+	expect_bad(
+		"{\"kind\":\"anecdote\",\"text\":\"x\",\"source\":\"a\\nb\"}",
+		"/source");
+	expect_bad(
+		"{\"kind\":\"anecdote\",\"text\":\"x\",\"tags\":[\"a\",\"a\"]}",
+		"/tags/1");
+	expect_bad(
+		"{\"kind\":\"anecdote\",\"text\":\"x\",\"customer\":\"Acme\"}",
+		"/customer");
+	expect_bad(
+		"{\"kind\":\"anecdote\",\"text\":\"x\",\"customer\":{\"id\":1}}",
+		"/customer/id");
+	expect_bad("{\"kind\":\"anecdote\",\"text\":\"x\",\"links\":3}",
+		   "/links");
+}
+
+static void
+test_import_line(void **state)
+{
+	const char good[] = "{\"kind\":\"request\",\"text\":\"Export\","
+			    "\"source\":\"zendesk\",\"source_ref\":\"T-1\"}";
+	const char nokey[] = "{\"kind\":\"request\",\"text\":\"Export\"}";
+	struct prfaq_error err;
+	json_t *obj = NULL, *e;
+	(void)state;
+
+	prfaq_error_init(&err);
+	assert_int_equal(prfaq_evidence_parse_line(good, strlen(good), 1, &obj,
+						   &err),
+			 PRFAQ_OK);
+	assert_non_null(obj);
+	assert_string_equal(
+		json_string_value(json_object_get(obj, "source_ref")), "T-1");
+	json_decref(obj);
+	obj = NULL;
+
+	/* Not JSON: one error at the line, pointer "". */
+	assert_int_equal(prfaq_evidence_parse_line("{\"kind\":", 8, 7, &obj,
+						   &err),
+			 PRFAQ_EINVAL);
+	assert_null(obj);
+	e = json_array_get(err.errors, 0);
+	assert_int_equal(json_integer_value(json_object_get(e, "line")), 7);
+	assert_string_equal(json_string_value(json_object_get(e, "pointer")),
+			    "");
+
+	/* No upsert key: both members reported, with the line. */
+	assert_int_equal(prfaq_evidence_parse_line(nokey, strlen(nokey), 9,
+						   &obj, &err),
+			 PRFAQ_EINVAL);
+	assert_int_equal(json_array_size(err.errors), 3);
+	e = json_array_get(err.errors, 1);
+	assert_int_equal(json_integer_value(json_object_get(e, "line")), 9);
+	assert_string_equal(json_string_value(json_object_get(e, "pointer")),
+			    "/source");
+	prfaq_error_clear(&err);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_items),
+		cmocka_unit_test(test_bad_enums),
+		cmocka_unit_test(test_measure_only_for_data),
+		cmocka_unit_test(test_bad_strings),
+		cmocka_unit_test(test_import_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
