@@ -40,6 +40,7 @@ enum prfaq_route_flags {
 		1u << 2, /* honours Idempotency-Key (creating POSTs) */
 	PRFAQ_ROUTE_NO_BODY =
 		1u << 3, /* a POST that takes no body: one is refused (400) */
+	PRFAQ_ROUTE_MARKDOWN = 1u << 4, /* body may also be text/markdown */
 };
 
 typedef void (*prfaq_handler)(struct prfaq_request *req);
@@ -78,6 +79,12 @@ const char *prfaq_req_query(const struct prfaq_request *req, const char *name);
 const char *prfaq_req_header(const struct prfaq_request *req, const char *name);
 /* The raw body (NULL and 0 when there was none). */
 const char *prfaq_req_body(const struct prfaq_request *req, size_t *len);
+
+/*
+ * Is the body text/markdown?  Only ever true on a PRFAQ_ROUTE_MARKDOWN
+ * route: elsewhere the HTTP layer refused that media type with 415.
+ */
+bool prfaq_req_is_markdown(const struct prfaq_request *req);
 
 /*
  * Decode the body as strict JSON (see prfaq_json_parse).  A missing body is

@@ -78,6 +78,16 @@ void api_check_members(const json_t *obj, const char *const *allowed,
 		       const char *prefix, struct prfaq_error *err);
 
 /*
+ * The body of a route that takes a PR/FAQ: JSON, or Markdown in its
+ * authoring layout (prfaq/markdown.h) read into {title, team?, tags,
+ * content}.  *body is a new reference; *lines is NULL for JSON, else the
+ * Markdown's line map (the caller's) for prfaq_markdown_locate().  On
+ * failure err holds the problem and nothing is stored.
+ */
+prfaq_code api_doc_body(struct prfaq_request *req, json_t **body,
+			json_t **lines, struct prfaq_error *err);
+
+/*
  * The text check (prfaq_text_refused) of one string member v (borrowed; not
  * a string or NULL: nothing to check), reported to err at pointer ptr.
  * Returns false when it added an error.

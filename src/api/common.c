@@ -9,9 +9,25 @@
 #include "prfaq/json.h"
 #include "prfaq/buf.h"
 #include "prfaq/crypto.h"
+#include "prfaq/markdown.h"
 #include "prfaq/utf8.h"
 
 #define CURSOR_MAX 1024
+
+prfaq_code
+api_doc_body(struct prfaq_request *req, json_t **body, json_t **lines,
+	     struct prfaq_error *err)
+{
+	const char *md;
+	size_t len;
+
+	*lines = NULL;
+	if (!prfaq_req_is_markdown(req))
+		return prfaq_req_json(req, false, body, err);
+	md = prfaq_req_body(req, &len);
+	return prfaq_markdown_parse(md != NULL ? md : "", len, body, lines,
+				    err);
+}
 
 void
 api_fail(struct prfaq_request *req, struct prfaq_error *err)

@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "prfaq/content.h"
+#include "prfaq/markdown.h"
 #include "prfaq/quality.h"
 #include "prfaq/render.h"
 #include "prfaq/utf8.h"
@@ -163,13 +164,14 @@ api_prfaqs_create(struct prfaq_request *req)
 	struct prfaq_text t = { NULL, 0 };
 	struct prfaq_error err;
 	char id[PRFAQ_UUID_LEN + 1], location[64];
-	json_t *body = NULL, *doc = NULL, *quality = NULL;
+	json_t *body = NULL, *doc = NULL, *quality = NULL, *lines = NULL;
 
 	prfaq_error_init(&err);
 	if (!api_require_role(req, PRFAQ_ROLE_AUTHOR, "create PR/FAQs"))
 		return;
-	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK ||
+	if (api_doc_body(req, &body, &lines, &err) != PRFAQ_OK ||
 	    prfaq_doc_validate(body, PRFAQ_DOC_CREATE, &err) != PRFAQ_OK) {
+		prfaq_markdown_locate(&err, lines);
 		api_fail(req, &err);
 		goto out;
 	}
@@ -195,6 +197,7 @@ out:
 	json_decref(quality);
 	json_decref(doc);
 	json_decref(body);
+	json_decref(lines);
 }
 
 static prfaq_code
@@ -421,7 +424,7 @@ edit(struct prfaq_request *req, bool patch)
 	struct edit_ctx e = { .caller = prfaq_req_caller(req), .patch = patch };
 	struct prfaq_text t = { NULL, 0 };
 	struct prfaq_error err;
-	json_t *body = NULL;
+	json_t *body = NULL, *lines = NULL;
 	const char *id;
 	int version = 0;
 	prfaq_code rc;
@@ -431,13 +434,16 @@ edit(struct prfaq_request *req, bool patch)
 		return;
 	if (!api_require_if_match(req, &e.if_match))
 		return;
-	if (prfaq_req_json(req, false, &body, &err) == PRFAQ_OK && !patch)
+	if ((patch ? prfaq_req_json(req, false, &body, &err) :
+		     api_doc_body(req, &body, &lines, &err)) == PRFAQ_OK &&
+	    !patch)
 		drop_read_only(body);
 	if (err.code != PRFAQ_OK ||
 	    (!patch &&
 	     prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||
 	    (patch && !json_is_object(body) &&
 	     prfaq_error_add(&err, "", "must be a JSON merge patch object"))) {
+		prfaq_markdown_locate(&err, lines);
 		api_fail(req, &err);
 		goto out;
 	}
@@ -468,6 +474,7 @@ edit(struct prfaq_request *req, bool patch)
 	api_reply_updated(req, rc, &t, version, &err);
 out:
 	json_decref(body);
+	json_decref(lines);
 }
 
 void

@@ -1,10 +1,12 @@
 /*
- * render.c - Markdown and HTML renderings of a PR/FAQ (see prfaq/render.h).
+ * render.c - the reading Markdown of a PR/FAQ, the one its HTML page is made
+ * from (see prfaq/render.h).  The authoring Markdown, which a client edits
+ * and sends back, is render_markdown.c.
  *
  * The Markdown is built in parts (masthead, metadata line, press release,
  * customer, external FAQ, internal FAQ, decision, appendix), each a complete
- * run of blocks ending with a newline.  prfaq_render_markdown() joins them
- * with blank lines; prfaq_render_html() runs each through libcmark on its own
+ * run of blocks ending with a newline.  prfaq_render_reading_markdown() joins
+ * them with blank lines; prfaq_render_html() runs each through libcmark on its own
  * and wraps it in an element with a class, so the print stylesheet can put
  * page breaks and styles on sections without guessing from heading text.
  * Parsing part by part gives the same tree as parsing the whole: user text
@@ -81,8 +83,8 @@ render_object_get(const json_t *obj, const char *key)
 }
 
 /* The name of a {"name": ...} member such as "owner"; NULL when absent. */
-static const char *
-name_get(const json_t *obj, const char *key, size_t *len)
+const char *
+render_name_get(const json_t *obj, const char *key, size_t *len)
 {
 	return render_text_get(render_object_get(obj, key), "name", len);
 }
@@ -168,8 +170,8 @@ as_given:
 }
 
 /* Human label for a status; unknown values are shown as given. */
-static int
-md_status(struct prfaq_buf *out, const char *s, size_t n)
+int
+render_md_status(struct prfaq_buf *out, const char *s, size_t n)
 {
 	static const char *const labels[PRFAQ_STATUS_COUNT_] = {
 		[PRFAQ_STATUS_DRAFT] = "Draft",
@@ -205,8 +207,8 @@ meta_text(struct prfaq_buf *out, const char *label, const char *s, size_t n)
 }
 
 /* An integer (or a real, rounded) for the metadata line; false otherwise. */
-static bool
-number_of(const json_t *v, json_int_t *out)
+bool
+render_number_of(const json_t *v, json_int_t *out)
 {
 	double r;
 
@@ -304,7 +306,7 @@ md_meta(struct prfaq_buf *out, const json_t *doc, const json_t *pr)
 
 	if ((s = render_text_get(doc, "status", &n)) != NULL &&
 	    (meta_sep(out) != 0 || prfaq_buf_puts(out, "Status: ") != 0 ||
-	     md_status(out, s, n) != 0))
+	     render_md_status(out, s, n) != 0))
 		return -1;
 
 	/* A document has "version"; a version object has "number". */
@@ -317,10 +319,10 @@ md_meta(struct prfaq_buf *out, const json_t *doc, const json_t *pr)
 			      json_integer_value(v)) != 0))
 		return -1;
 
-	s = name_get(doc, "owner", &n);
+	s = render_name_get(doc, "owner", &n);
 	if (meta_text(out, "Owner: ", s, n) != 0)
 		return -1;
-	s = name_get(doc, "author", &n);
+	s = render_name_get(doc, "author", &n);
 	if (meta_text(out, "Author: ", s, n) != 0)
 		return -1;
 
@@ -330,7 +332,7 @@ md_meta(struct prfaq_buf *out, const json_t *doc, const json_t *pr)
 		return -1;
 
 	v = render_object_get(doc, "quality");
-	if (v != NULL && number_of(json_object_get(v, "score"), &num) &&
+	if (v != NULL && render_number_of(json_object_get(v, "score"), &num) &&
 	    (meta_sep(out) != 0 ||
 	     prfaq_buf_printf(out,
 			      "Quality score: %" JSON_INTEGER_FORMAT "/100",
@@ -513,8 +515,8 @@ md_faq(struct prfaq_buf *out, const json_t *list, const char *heading)
  * without whitespace or control characters: anything else (javascript:, data:, relative paths)
  * is shown as text, whatever cmark's own filter would do with it.
  */
-static bool
-url_linkable(const char *s, size_t n)
+bool
+render_url_linkable(const char *s, size_t n)
 {
 	if (!(n > 8 && strncasecmp(s, "https://", 8) == 0) &&
 	    !(n > 7 && strncasecmp(s, "http://", 7) == 0))
@@ -558,7 +560,7 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
 		if (prfaq_buf_puts(out, "- ") != 0)
 			return -1;
 
-		link = url != NULL && url_linkable(url, un);
+		link = url != NULL && render_url_linkable(url, un);
 		if (link) {
 			if (prfaq_buf_putc(out, '[') != 0)
 				return -1;
@@ -601,8 +603,8 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
  * The decision on record: outcome, who, on which version and when, then the
  * rationale in full.
  */
-static int
-md_decision(struct prfaq_buf *out, const json_t *decision)
+int
+render_md_decision(struct prfaq_buf *out, const json_t *decision)
 {
 	const char *outcome, *who, *at, *why;
 	size_t on, wn, an, yn;
@@ -612,7 +614,7 @@ md_decision(struct prfaq_buf *out, const json_t *decision)
 	if (decision == NULL)
 		return 0;
 	outcome = render_text_get(decision, "outcome", &on);
-	who = name_get(decision, "decided_by", &wn);
+	who = render_name_get(decision, "decided_by", &wn);
 	at = render_text_get(decision, "at", &an);
 	why = render_text_get(decision, "rationale", &yn);
 	version = json_object_get(decision, "version");
@@ -701,8 +703,8 @@ render_md_doc_build(const json_t *doc, struct md_doc *md)
 	    md_faq(&md->part[PART_FAQ_INTERNAL],
 		   faq ? json_object_get(faq, "internal") : NULL,
 		   "Internal FAQ") != 0 ||
-	    md_decision(&md->part[PART_DECISION],
-			render_object_get(doc, "decision")) != 0 ||
+	    render_md_decision(&md->part[PART_DECISION],
+			       render_object_get(doc, "decision")) != 0 ||
 	    md_visuals(&md->part[PART_VISUALS],
 		       json_is_object(content) ?
 			       json_object_get(content, "visuals") :
@@ -722,11 +724,11 @@ render_rollback(struct prfaq_buf *out, size_t len)
 }
 
 /*
- * Append the Markdown rendering of doc (borrowed; any JSON value) to out.
+ * Append the reading Markdown of doc (borrowed; any JSON value) to out.
  * Returns 0, or -1 on ENOMEM with out as it was.
  */
 int
-prfaq_render_markdown(const json_t *doc, struct prfaq_buf *out)
+prfaq_render_reading_markdown(const json_t *doc, struct prfaq_buf *out)
 {
 	struct md_doc md;
 	size_t start = out->len;

@@ -2,7 +2,8 @@
  * render_internal.h - what the parts of the renderer share (private to
  * src/domain/render*.c; the interface is include/prfaq/render.h).
  *
- *   render.c         the Markdown: one part per section of the document
+ *   render.c         the reading Markdown: one part per section
+ *   render_markdown.c  the authoring Markdown, which reads back exactly
  *   render_escape.c  user text, escaped for Markdown and for HTML
  *   render_html.c    the HTML page made from the Markdown parts
  *
@@ -71,6 +72,21 @@ const json_t *render_object_get(const json_t *obj, const char *key);
 int render_md_doc_build(const json_t *doc, struct md_doc *md);
 void render_md_doc_free(struct md_doc *md);
 
+/* The name of a {"name": ...} member such as "owner"; NULL when absent. */
+const char *render_name_get(const json_t *obj, const char *key, size_t *len);
+
+/* Human label for a status ("In review"); unknown values as given. */
+int render_md_status(struct prfaq_buf *out, const char *s, size_t n);
+
+/* An integer (or a real, rounded) for the metadata line; false otherwise. */
+bool render_number_of(const json_t *v, json_int_t *out);
+
+/* The "## Decision" section of a decision object (NULL: nothing). */
+int render_md_decision(struct prfaq_buf *out, const json_t *decision);
+
+/* Only absolute http(s) URLs without whitespace become links. */
+bool render_url_linkable(const char *s, size_t n);
+
 /* Undo a failed render: out goes back to length len.  Returns -1. */
 int render_rollback(struct prfaq_buf *out, size_t len);
 
@@ -97,6 +113,27 @@ int render_md_wrapped(struct prfaq_buf *out, const char *s, size_t n,
 
 /* A link destination. */
 int render_md_url(struct prfaq_buf *out, const char *s, size_t n);
+
+/*
+ * User text as paragraphs that cmark reads back byte for byte (see
+ * render_escape.c), each line starting with prefix; "" writes nothing.
+ */
+int render_md_exact_blocks(struct prfaq_buf *out, const char *s, size_t n,
+			   const char *prefix);
+
+/*
+ * User text inside one paragraph or heading that cmark reads back byte for
+ * byte; prefix starts the line after a hard break, NULL where there can be
+ * none (a heading).
+ */
+int render_md_exact_inline(struct prfaq_buf *out, const char *s, size_t n,
+			   const char *prefix);
+
+/* Text as a code span, kept byte for byte; not for "". */
+int render_md_code_span(struct prfaq_buf *out, const char *s, size_t n);
+
+/* An http(s) URL as an autolink whose destination reads back exactly. */
+int render_md_autolink(struct prfaq_buf *out, const char *s, size_t n);
 
 /* User text as HTML text, safe in elements and quoted attributes. */
 int render_html_escape(struct prfaq_buf *out, const char *s, size_t n);

@@ -120,6 +120,9 @@ struct prfaq_server {
 	struct deadline *deadline;
 };
 
+/* request.c: is a Content-Type's media type (before any ";") want? */
+bool http_media_type_is(const char *value, const char *want);
+
 /*
  * server.c: libmicrohttpd's callbacks for the life of a request, which
  * daemon.c registers with the server as their cls (see server.c).

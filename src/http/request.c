@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http_internal.h"
 #include "prfaq/buf.h"
@@ -77,6 +78,34 @@ prfaq_req_body(const struct prfaq_request *req, size_t *len)
 {
 	*len = req->body.len;
 	return req->body.data;
+}
+
+bool
+prfaq_req_is_markdown(const struct prfaq_request *req)
+{
+	return req->match.route != NULL &&
+	       (req->match.route->flags & PRFAQ_ROUTE_MARKDOWN) &&
+	       http_media_type_is(
+		       prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE),
+		       "text/markdown");
+}
+
+/* Is the media type (before any ";") equal to want, case-insensitively? */
+bool
+http_media_type_is(const char *value, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (value == NULL)
+		return false;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if (strncasecmp(value, want, n) != 0)
+		return false;
+	value += n;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	return *value == '\0' || *value == ';';
 }
 
 prfaq_code

@@ -75,24 +75,6 @@ request_free(struct prfaq_request *req)
 	free(req);
 }
 
-/* Is the media type (before any ";") equal to want, case-insensitively? */
-static bool
-media_type_is(const char *value, const char *want)
-{
-	size_t n = strlen(want);
-
-	if (value == NULL)
-		return false;
-	while (*value == ' ' || *value == '\t')
-		value++;
-	if (strncasecmp(value, want, n) != 0)
-		return false;
-	value += n;
-	while (*value == ' ' || *value == '\t')
-		value++;
-	return *value == '\0' || *value == ';';
-}
-
 /*
  * Is there a route for the path and method?  404 for an unknown path, 405
  * with Allow for a known one without the method, and OPTIONS answered here
@@ -173,9 +155,13 @@ admit_body(struct prfaq_request *req)
 		       "application/merge-patch+json" :
 		       "application/json";
 	ct = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (!media_type_is(ct, want)) {
+	if (!http_media_type_is(ct, want) && !prfaq_req_is_markdown(req)) {
 		prfaq_reply_problem(req, PRFAQ_EMEDIATYPE,
-				    "Send the body as %s (got %s)", want,
+				    "Send the body as %s%s (got %s)", want,
+				    (req->match.route->flags &
+				     PRFAQ_ROUTE_MARKDOWN) ?
+					    " or text/markdown" :
+					    "",
 				    ct ? ct : "no Content-Type");
 		return false;
 	}

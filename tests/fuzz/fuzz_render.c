@@ -6,8 +6,9 @@
  * not crashing, user text must never shape the page: the HTML holds only the
  * elements and attributes the renderer itself writes, links only to
  * http(s) URLs, and no raw HTML that cmark had to drop (which would mean
- * user text reached it unescaped).  The Markdown, run through cmark as a
- * whole, must pass the same check.
+ * user text reached it unescaped).  Both Markdowns (the reading one the page
+ * is made from, and the authoring one), run through cmark as a whole, must
+ * pass the same check.
  */
 #include <cmark.h>
 #include <stdbool.h>
@@ -23,7 +24,7 @@ static const char *const allowed_tags[] = {
 	"html",	  "head", "meta",    "title",	   "style", "body", "article",
 	"header", "div",  "section", "h1",	   "h2",    "h3",   "h4",
 	"h5",	  "h6",	  "p",	     "blockquote", "ul",    "ol",   "li",
-	"a",	  "em",	  "strong",  "br",	   "hr",    NULL,
+	"a",	  "em",	  "strong",  "br",	   "hr",    "code", NULL,
 };
 static const char *const allowed_attrs[] = {
 	"charset", "http-equiv", "content", "name", "class",
@@ -126,24 +127,35 @@ check_html(const char *s, size_t n)
 	}
 }
 
+/* Markdown, run through cmark as a whole, holds only the renderer's markup. */
+static void
+check_markdown(const struct prfaq_buf *md)
+{
+	char *whole;
+
+	FUZZ_CHECK(md->data != NULL && md->len == strlen(md->data));
+	whole = cmark_markdown_to_html(
+		md->data, md->len, CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
+	FUZZ_CHECK(whole != NULL);
+	check_html(whole, strlen(whole));
+	free(whole);
+}
+
 static void
 render(const json_t *doc)
 {
 	struct prfaq_buf md = PRFAQ_BUF_INIT, html = PRFAQ_BUF_INIT;
-	char *whole;
+	struct prfaq_buf authoring = PRFAQ_BUF_INIT;
 
-	FUZZ_CHECK(prfaq_render_markdown(doc, &md) == 0);
-	FUZZ_CHECK(md.data != NULL && md.len == strlen(md.data));
+	FUZZ_CHECK(prfaq_render_reading_markdown(doc, &md) == 0);
+	check_markdown(&md);
+	FUZZ_CHECK(prfaq_render_markdown(doc, &authoring) == 0);
+	check_markdown(&authoring);
 	FUZZ_CHECK(prfaq_render_html(doc, &html) == 0);
 	FUZZ_CHECK(html.data != NULL && html.len == strlen(html.data));
 	check_html(html.data, html.len);
-
-	whole = cmark_markdown_to_html(
-		md.data, md.len, CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
-	FUZZ_CHECK(whole != NULL);
-	check_html(whole, strlen(whole));
-	free(whole);
 	prfaq_buf_free(&md);
+	prfaq_buf_free(&authoring);
 	prfaq_buf_free(&html);
 }
 

@@ -1,5 +1,7 @@
 /*
- * test_render.c - Markdown and HTML rendering: layout, escaping, totality.
+ * test_render.c - the reading Markdown and the HTML page: layout, escaping,
+ * totality.  (The authoring Markdown, which reads back, is tested with its
+ * reader in test_markdown_parse.c.)
  *
  * Besides examples, a property test feeds random hostile text into every
  * kind of place user text lands (heading, paragraphs, block quote,
@@ -37,13 +39,13 @@ load(const char *text)
 	return doc;
 }
 
-/* Markdown of doc, as a malloc'd string; the doc is borrowed. */
+/* Reading Markdown of doc, as a malloc'd string; the doc is borrowed. */
 static char *
 md_of(const json_t *doc)
 {
 	struct prfaq_buf b = PRFAQ_BUF_INIT;
 
-	assert_int_equal(prfaq_render_markdown(doc, &b), 0);
+	assert_int_equal(prfaq_render_reading_markdown(doc, &b), 0);
 	assert_non_null(b.data);
 	assert_int_equal(strlen(b.data), b.len);
 	assert_true(prfaq_utf8_valid(b.data, b.len));
@@ -982,7 +984,7 @@ test_wrong_types(void **state)
 	{
 		struct prfaq_buf b = PRFAQ_BUF_INIT;
 
-		assert_int_equal(prfaq_render_markdown(NULL, &b), 0);
+		assert_int_equal(prfaq_render_reading_markdown(NULL, &b), 0);
 		assert_string_equal(b.data, "# Untitled PR/FAQ\n");
 		prfaq_buf_free(&b);
 		assert_int_equal(prfaq_render_html(NULL, &b), 0);
@@ -1000,7 +1002,7 @@ test_appends(void **state)
 
 	(void)state;
 	assert_int_equal(prfaq_buf_puts(&b, "before\n"), 0);
-	assert_int_equal(prfaq_render_markdown(doc, &b), 0);
+	assert_int_equal(prfaq_render_reading_markdown(doc, &b), 0);
 	assert_string_equal(b.data, "before\n# T\n");
 	prfaq_buf_free(&b);
 	json_decref(doc);

@@ -5,7 +5,9 @@
  * The flags agree too: a public route's operation has "security: []", an
  * idempotent one takes the IdempotencyKey parameter, a merge-patch one takes
  * application/merge-patch+json, a route that refuses a body
- * (PRFAQ_ROUTE_NO_BODY) is a POST without a requestBody.
+ * (PRFAQ_ROUTE_NO_BODY) is a POST without a requestBody, and one that reads
+ * Markdown (PRFAQ_ROUTE_MARKDOWN) has text/markdown among its requestBody's
+ * media types.
  *
  * The public routes (/healthz, /readyz, /metrics, /openapi.yaml) are in the
  * spec like any other, so there are no exceptions.  A route deliberately left
@@ -165,6 +167,9 @@ spec_read(char *text, struct spec *spec)
 			op->flags |= PRFAQ_ROUTE_IDEMPOTENT;
 		if (strcmp(key, "application/merge-patch+json:") == 0)
 			op->flags |= PRFAQ_ROUTE_MERGE_PATCH;
+		/* A request body's media types sit at 10; responses' at 12. */
+		if (indent == 10 && strcmp(key, "text/markdown:") == 0)
+			op->flags |= PRFAQ_ROUTE_MARKDOWN;
 	}
 	return NULL;
 }
@@ -222,7 +227,10 @@ test_reader(void **state)
 		"    get:\n"
 		"      security: []\n"
 		"      responses:\n"
-		"        '200': {description: ok}\n"
+		"        '200':\n"
+		"          content:\n"
+		"            text/markdown:\n"
+		"              schema: {type: string}\n"
 		"\n"
 		"  # a comment\n"
 		"  '/b/{id}':\n"
@@ -235,6 +243,12 @@ test_reader(void **state)
 		"        content:\n"
 		"          application/merge-patch+json:\n"
 		"            schema: {type: object}\n"
+		"    put:\n"
+		"      requestBody:\n"
+		"        content:\n"
+		"          application/json: {}\n"
+		"          text/markdown:\n"
+		"            schema: {type: string}\n"
 		"webhooks:\n"
 		"  /c:\n"
 		"    post: {}\n";
@@ -242,7 +256,7 @@ test_reader(void **state)
 	char bad2[] = "paths:\n  x-internal: true\n";
 
 	assert_null(spec_read(doc, &spec));
-	assert_int_equal(spec.n, 3);
+	assert_int_equal(spec.n, 4);
 	assert_int_equal(spec.ops[0].method, PRFAQ_GET);
 	assert_string_equal(spec.ops[0].path, "/a");
 	assert_int_equal(spec.ops[0].flags, PRFAQ_ROUTE_PUBLIC);
@@ -254,6 +268,9 @@ test_reader(void **state)
 	assert_int_equal(spec.ops[2].method, PRFAQ_PATCH);
 	assert_int_equal(spec.ops[2].flags,
 			 PRFAQ_ROUTE_AUTH | PRFAQ_ROUTE_MERGE_PATCH);
+	assert_int_equal(spec.ops[3].method, PRFAQ_PUT);
+	assert_int_equal(spec.ops[3].flags,
+			 PRFAQ_ROUTE_AUTH | PRFAQ_ROUTE_MARKDOWN);
 	assert_non_null(spec_read(bad, &spec));
 	assert_non_null(spec_read(bad2, &spec));
 }
@@ -289,7 +306,7 @@ test_routes_match_openapi(void **state)
 		    ((r->flags & nobody) && !(o->flags & nobody))) {
 			print_error("%s %s: flags 0x%x in routes.def, 0x%x in "
 				    "openapi.yaml (1 auth, 2 merge-patch, "
-				    "4 idempotent, 8 no body)\n",
+				    "4 idempotent, 8 no body, 16 markdown)\n",
 				    method_name(r->method), r->path, r->flags,
 				    o->flags);
 			problems++;
