@@ -49,9 +49,19 @@ session(void)
 		pg = NULL;
 		return NULL;
 	}
+	/* prfaqd's own statement (src/db/store_prfaqs.c, prfaq_doc_get). */
 	res = PQprepare(
 		pg, "get",
-		"SELECT version, doc::text FROM prfaq_documents WHERE id = $1",
+		"SELECT d.version, left(d.doc::text, -1) || ',\"evidence\":' || ("
+		"  SELECT json_build_object('links', count(*),"
+		"    'anecdote', count(*) FILTER (WHERE e.kind = 'anecdote'),"
+		"    'request', count(*) FILTER (WHERE e.kind = 'request'),"
+		"    'data', count(*) FILTER (WHERE e.kind = 'data'),"
+		"    'negative', count(*) FILTER (WHERE e.sentiment = 'negative'),"
+		"    'positive', count(*) FILTER (WHERE e.sentiment = 'positive'))::text"
+		"    FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id"
+		"   WHERE l.prfaq_id = d.id) || '}'"
+		"  FROM prfaq_documents d WHERE d.id = $1",
 		1, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		fprintf(stderr, "floor: prepare: %s", PQerrorMessage(pg));

@@ -30,7 +30,9 @@ one_of(const char *s, const char *const *set)
 static const char *
 at(char *buf, size_t size, const char *base, const char *name)
 {
-	snprintf(buf, size, "%s/%s", base, name);
+	/* Pointers here are short; a cut one is still a string. */
+	if (snprintf(buf, size, "%s/%s", base, name) >= (int)size)
+		buf[size - 1] = '\0';
 	return buf;
 }
 
