@@ -1,0 +1,377 @@
+/*
+ * store_search.c - the PR/FAQ list: filters, keyset pages, and full-text
+ * search with its bounded candidate set, timeout and concurrency cap (see
+ * prfaq/store.h, prfaq_store_prfaq_list).  Split from store_prfaqs.c, which
+ * keeps the writes, versions and audit trail.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "prfaq/buf.h"
+#include "prfaq/json.h"
+#include "store_internal.h"
+
+/* clang-format off */
+#define SUMMARY_JSON \
+	"json_build_object('id', p.id, 'title', p.title, 'team', p.team," \
+	" 'tags', p.tags, 'status', p.status," \
+	" 'owner', json_build_object('id', u.id, 'name', u.name)," \
+	" 'version', p.version," \
+	" 'quality', json_build_object('score', p.quality->'score')," \
+	" 'updated_at', rfc3339(p.updated_at))::text"
+
+#define LIST_FILTERS \
+	" ($1::text IS NULL OR p.status = $1)" \
+	" AND ($2::uuid IS NULL OR p.owner_id = $2::uuid)" \
+	" AND ($3::text IS NULL OR p.team = $3)" \
+	" AND ($4::text IS NULL OR p.tags @> ARRAY[$4::text])"
+
+static const struct db_stmt stmt_list = {
+	"prfaq_list",
+	"SELECT " SUMMARY_JSON ","
+	"       (extract(epoch FROM p.updated_at) * 1000000)::bigint::text, p.id::text"
+	"  FROM prfaqs p JOIN users u ON u.id = p.owner_id"
+	" WHERE " LIST_FILTERS
+	"   AND ($5::bigint IS NULL OR (p.updated_at, p.id) <"
+	"        ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))"
+	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $7::int + 1", 7
+};
+/* clang-format on */
+
+/*
+ * Search, bounded for every query shape (migrations/0005 and 0011, README
+ * "Search").  The query q is websearch syntax plus prefixes (word*), read
+ * by search_split() into the words ($5, websearch_to_tsquery) and the
+ * prefixes ($6, to_tsquery with :*).  Its "loose" form ($7) is what the GIN
+ * index answers without reading a vector: querytree() drops negations, and
+ * phrases become AND.  Of the documents matching the loose form, the
+ * SEARCH_CANDIDATES most recently updated are candidates; only those are
+ * checked against the exact query ($8 true: a phrase or negation needs the
+ * full vector, from TOAST) and ranked by search_head: the candidates are
+ * the subquery's rows, not ids joined back to prfaqs, since a LIMIT keeps
+ * the planner from pushing the exact check down onto the whole table (a
+ * scan of every vector).  So no shape of query
+ * reads more than SEARCH_CANDIDATES vectors, whatever the library's size.
+ * Not prepared: planned for each query's words, since the best plan for a
+ * rare word (the GIN index) is not the one for a word in every document (the
+ * updated_at index, stopping after SEARCH_CANDIDATES).
+ */
+#define SEARCH_CANDIDATES "1000"
+#define SEARCH_FULL(w, p)                                       \
+	"coalesce(websearch_to_tsquery('english', " w "::text)" \
+	" && to_tsquery('english', " p "::text),"               \
+	" websearch_to_tsquery('english', " w "::text),"        \
+	" to_tsquery('english', " p "::text))"
+
+/* clang-format off */
+static const struct db_stmt stmt_search = {
+	NULL,
+	"SELECT " SUMMARY_JSON ", r.rank::text, p.id::text"
+	"  FROM (SELECT p.id, p.title, p.team, p.tags, p.status, p.owner_id,"
+	"               p.version, p.quality, p.updated_at, p.search,"
+	"               p.search_head"
+	"          FROM prfaqs p"
+	"         WHERE p.search @@ $7::tsquery AND " LIST_FILTERS
+	"         ORDER BY p.updated_at DESC, p.id DESC"
+	"         LIMIT " SEARCH_CANDIDATES ") p"
+	"  JOIN users u ON u.id = p.owner_id,"
+	"       LATERAL (SELECT ts_rank(p.search_head, " SEARCH_FULL("$5", "$6") ") AS rank) r"
+	" WHERE (NOT $8::bool OR p.search @@ " SEARCH_FULL("$5", "$6") ")"
+	"   AND ($9::real IS NULL OR (r.rank, p.id) < ($9::real, $10::uuid))"
+	" ORDER BY r.rank DESC, p.id DESC LIMIT $11::int + 1", 11
+};
+
+/*
+ * The query's indexable part: 'T' when nothing is (only negations), ''
+ * when it has no words (stop words only); the loose form; whether the exact
+ * query says more than the loose form (a phrase, a negation).
+ */
+static const struct db_stmt stmt_search_terms = {
+	"prfaq_search_terms",
+	"SELECT t, regexp_replace(t, '<(-|[0-9]+)>', '&', 'g'),"
+	"       regexp_replace(t, '<(-|[0-9]+)>', '&', 'g') <> q::text"
+	"  FROM (SELECT querytree(q) AS t, q FROM (SELECT " SEARCH_FULL("$1", "$2") " AS q) a) b", 2
+};
+
+static const struct db_stmt stmt_search_timeout = {
+	"prfaq_search_timeout",
+	"SELECT set_config('statement_timeout', $1, true)", 1
+};
+/* clang-format on */
+
+static const struct store_list list_prfaqs = {
+	&stmt_list,	   4,	 2,   { STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE, NULL, NULL
+};
+
+/* The search's key is its rank: the filters, then the query ($5 to $8). */
+static const struct store_list list_search = {
+	&stmt_search,	   8,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
+	STORE_PARENT_NONE, NULL, NULL
+};
+
+/*
+ * The search's own limits, read once from the environment (README,
+ * "Configuration"): its statement timeout, a backstop that answers 422
+ * rather than hold a worker; and how many searches run at once, so that
+ * searches leave pool connections to every other request.
+ */
+#define SEARCH_TIMEOUT_MS_DEFAULT 2000
+#define SEARCH_WAIT_MS		  1000
+
+static pthread_once_t search_once = PTHREAD_ONCE_INIT;
+static unsigned search_timeout_ms = SEARCH_TIMEOUT_MS_DEFAULT;
+static unsigned search_max; /* 0: pool size - 1 */
+static pthread_mutex_t search_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t search_cv;
+static unsigned search_running;
+
+static unsigned
+env_uint(const char *name, unsigned dflt, unsigned lo, unsigned hi)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (v == NULL || *v == '\0')
+		return dflt;
+	n = strtoul(v, &end, 10);
+	if (*end != '\0' || n < lo || n > hi)
+		return dflt;
+	return (unsigned)n;
+}
+
+static void
+search_init(void)
+{
+	pthread_condattr_t attr;
+
+	search_timeout_ms = env_uint("PRFAQ_SEARCH_TIMEOUT_MS",
+				     SEARCH_TIMEOUT_MS_DEFAULT, 1, 600000);
+	search_max = env_uint("PRFAQ_SEARCH_CONCURRENCY", 0, 1, 1000);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&search_cv, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+/*
+ * Take one of the search slots: at most PRFAQ_SEARCH_CONCURRENCY searches
+ * (by default the pool's size less one, at least one) hold a connection at
+ * once.  A search that finds none free within SEARCH_WAIT_MS is
+ * PRFAQ_EUNAVAILABLE (503, retry), and every other request still finds a
+ * connection.
+ */
+static prfaq_code
+search_enter(struct prfaq_db_ctx db, struct prfaq_error *err)
+{
+	unsigned size = db_pool_size(db.pool);
+	unsigned max = search_max != 0 ? search_max : size > 1 ? size - 1 : 1;
+	struct timespec deadline;
+	prfaq_code rc = PRFAQ_OK;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_nsec += (long)SEARCH_WAIT_MS * 1000000L;
+	deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+	deadline.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&search_mu);
+	while (search_running >= max) {
+		if (pthread_cond_timedwait(&search_cv, &search_mu, &deadline) ==
+		    ETIMEDOUT) {
+			rc = prfaq_error_set(
+				err, PRFAQ_EUNAVAILABLE,
+				"Too many searches at once; retry shortly");
+			goto out;
+		}
+	}
+	search_running++;
+out:
+	pthread_mutex_unlock(&search_mu);
+	return rc;
+}
+
+static void
+search_leave(void)
+{
+	pthread_mutex_lock(&search_mu);
+	search_running--;
+	pthread_cond_signal(&search_cv);
+	pthread_mutex_unlock(&search_mu);
+}
+
+/* A prefix term: letters and digits (any non-ASCII byte counts as one). */
+static bool
+prefix_ok(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80 && !isalnum(c))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Split q into its websearch words (*words, q less its prefix terms) and
+ * its prefixes (*prefixes, to_tsquery text: "refun:* & !wal:*"), both NULL
+ * when empty and both owned by the caller (free()).  A prefix term is a
+ * word of letters and digits ending in '*', outside quotes, negated by a
+ * leading '-'; anything else stays with the words, where websearch reads a
+ * '*' as punctuation.
+ */
+static void
+search_split(const char *q, char **words, char **prefixes)
+{
+	struct prfaq_buf w = PRFAQ_BUF_INIT, p = PRFAQ_BUF_INIT;
+	bool quoted = false;
+	const char *s = q;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, " \t\r\n\"");
+		const char *t = s;
+		bool neg = false;
+
+		if (n == 0) {
+			if (*s == '"')
+				quoted = !quoted;
+			prfaq_buf_putc(&w, *s++);
+			continue;
+		}
+		if (*t == '-') {
+			neg = true;
+			t++;
+		}
+		if (!quoted && n >= 2 && s[n - 1] == '*' &&
+		    prefix_ok(t, (size_t)(s + n - 1 - t))) {
+			if (p.len > 0)
+				prfaq_buf_puts(&p, " & ");
+			if (neg)
+				prfaq_buf_putc(&p, '!');
+			prfaq_buf_append(&p, t, (size_t)(s + n - 1 - t));
+			prfaq_buf_puts(&p, ":*");
+		} else {
+			prfaq_buf_append(&w, s, n);
+		}
+		s += n;
+	}
+	*words = NULL;
+	*prefixes = NULL;
+	if (strspn(w.data != NULL ? w.data : "", " \t\r\n\"") < w.len)
+		*words = prfaq_buf_steal(&w, NULL);
+	if (p.len > 0)
+		*prefixes = prfaq_buf_steal(&p, NULL);
+	prfaq_buf_free(&w);
+	prfaq_buf_free(&p);
+}
+
+struct search_tx {
+	const struct prfaq_list_query *q;
+	const struct prfaq_page_req *page;
+	struct prfaq_page *out;
+	bool too_broad; /* the search timed out */
+};
+
+/*
+ * Inside the search's transaction: its own short timeout (SET LOCAL, so it
+ * ends with the transaction and works behind a transaction-pooling
+ * PgBouncer), the query's terms, then the page.
+ */
+static prfaq_code
+search_in_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
+{
+	struct search_tx *t = arg;
+	const struct prfaq_list_query *q = t->q;
+	char *words = NULL, *prefixes = NULL;
+	char timeout[16];
+	PGresult *res = NULL;
+	const char *filters[8];
+	const char *tp[1] = { timeout };
+	const char *terms[2];
+	prfaq_code rc;
+
+	snprintf(timeout, sizeof(timeout), "%u", search_timeout_ms);
+	if ((rc = db_run(conn, &stmt_search_timeout, tp, err)) != PRFAQ_OK)
+		goto out;
+	search_split(q->q, &words, &prefixes);
+	terms[0] = words;
+	terms[1] = prefixes;
+	if (words == NULL && prefixes == NULL)
+		terms[0] = q->q;
+	if ((rc = db_exec(conn, &stmt_search_terms, terms, &res, err)) !=
+	    PRFAQ_OK)
+		goto out;
+	if (strcmp(PQgetvalue(res, 0, 0), "T") == 0) {
+		rc = prfaq_error_set(
+			err, PRFAQ_EINVAL,
+			"q needs at least one word that is not negated: "
+			"a search of negations only would read every document");
+		goto out;
+	}
+	filters[0] = q->status;
+	filters[1] = q->owner;
+	filters[2] = q->team;
+	filters[3] = q->tag;
+	filters[4] = terms[0];
+	filters[5] = terms[1];
+	/* No words at all (stop words only): nothing matches, and a NULL
+	 * tsquery says so without a notice. */
+	filters[6] = PQgetvalue(res, 0, 0)[0] != '\0' ? PQgetvalue(res, 0, 1) :
+							NULL;
+	filters[7] = PQgetvalue(res, 0, 2);
+	rc = store_list_conn(conn, &list_search, filters, t->page, t->out, err);
+out:
+	t->too_broad = rc != PRFAQ_OK &&
+		       db_conn_sqlstate_is(conn, PRFAQ_SQLSTATE_QUERY_CANCELED);
+	PQclear(res);
+	free(words);
+	free(prefixes);
+	return rc;
+}
+
+/*
+ * A search: in one transaction with its own statement timeout, and only
+ * when a search slot is free (search_enter).  A search that times out is
+ * PRFAQ_EUNPROCESSABLE, "search too broad": narrow it and it will answer.
+ */
+static prfaq_code
+search(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
+       const struct prfaq_page_req *page, struct prfaq_page *out,
+       struct prfaq_error *err)
+{
+	struct search_tx t = { q, page, out, false };
+	prfaq_code rc;
+
+	pthread_once(&search_once, search_init);
+	if ((rc = search_enter(db, err)) != PRFAQ_OK)
+		return rc;
+	rc = db_tx(db, search_in_tx, &t, err);
+	search_leave();
+	if (rc != PRFAQ_OK && t.too_broad) {
+		prfaq_error_clear(err);
+		rc = prfaq_error_set(
+			err, PRFAQ_EUNPROCESSABLE,
+			"search too broad: it ran past the search time limit; "
+			"add words or filters");
+	}
+	return rc;
+}
+
+prfaq_code
+prfaq_store_prfaq_list(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
+		       const struct prfaq_page_req *page,
+		       struct prfaq_page *out, struct prfaq_error *err)
+{
+	const char *filters[4] = { q->status, q->owner, q->team, q->tag };
+
+	if (q->q != NULL)
+		return search(db, q, page, out, err);
+	return store_list(db, &list_prfaqs, filters, page, out, err);
+}
