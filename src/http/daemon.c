@@ -148,10 +148,18 @@ prfaq_server_stop(struct prfaq_server *srv, unsigned timeout_s)
 
 	if (srv == NULL)
 		return;
-	/* Stop accepting; connections already open carry on. */
+	/*
+	 * Stop accepting; connections already open carry on. The listening
+	 * socket comes back to us, but each worker thread takes it out of its
+	 * own epoll set only when it next wakes, so closing it here would race
+	 * with their epoll_ctl(EPOLL_CTL_DEL) (ThreadSanitizer saw it).
+	 * shutdown() stops the listening at once (Linux resets new connection
+	 * attempts, so a load balancer moves on) without releasing the
+	 * descriptor; it is closed once MHD_stop_daemon() has joined them.
+	 */
 	fd = MHD_quiesce_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+		(void)shutdown(fd, SHUT_RDWR);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (__atomic_load_n(&srv->inflight, __ATOMIC_RELAXED) > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -167,6 +175,8 @@ prfaq_server_stop(struct prfaq_server *srv, unsigned timeout_s)
 		usleep(10000);
 	}
 	MHD_stop_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	deadline_free(srv->deadline);
 	router_free(srv->router);
 	metrics_free(srv->metrics);
