@@ -84,11 +84,25 @@ pg_start() {
     fi
     PG_STARTED_BY_US=0
     if ! as_pg "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-        as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+        without_fds as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
             -o "-c listen_addresses='' -c unix_socket_directories='$dir/run' -c max_connections=300 -c fsync=${PRFAQ_PG_FSYNC:-on} ${PRFAQ_PG_OPTIONS:-}" \
             start >/dev/null || { tail -20 "$dir/postgres.log" >&2; die "PostgreSQL did not start"; }
         PG_STARTED_BY_US=1
     fi
+}
+
+# without_fds CMD...: run CMD with only stdin, stdout and stderr open.  A
+# daemon started from here (the postmaster, pgbouncer) would otherwise keep
+# every descriptor the caller holds for as long as it lives, such as the
+# flock descriptors of bench/run, and the lock would outlive the run.
+without_fds() {
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+        done
+        "$@"
+    )
 }
 
 pg_stop() {
