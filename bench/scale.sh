@@ -77,6 +77,8 @@ seed_scale() {
 }
 
 SCALE_SEED_S=null
+SCALE_LABEL=$(awk -v n="$SCALE_DOCS" 'BEGIN { if (n >= 1e6 && n % 1e6 == 0) print n / 1e6 "M";
+    else if (n >= 1e3 && n % 1e3 == 0) print n / 1e3 "k"; else print n }')
 prepare_db "$DOCS"
 URL_DB_SMALL=$DB_URL TOKEN_SMALL=$TOKEN
 prepare_db "$SCALE_DOCS" seed_scale
@@ -111,10 +113,75 @@ for i in $(seq 1 "$REPEAT"); do
     measure "get_small#$i" "GET /v1/prfaqs/{id} @10k (run $i)" "$PRFAQD_PID" "$URL" get.lua
     use_db big
     start_prfaqd
-    measure "get_big#$i" "GET /v1/prfaqs/{id} @1M (run $i)" "$PRFAQD_PID" "$URL" get.lua
+    measure "get_big#$i" "GET /v1/prfaqs/{id} @$SCALE_LABEL (run $i)" "$PRFAQD_PID" "$URL" get.lua
 done
 best_of get_small
 best_of get_big
+
+# 1b. At 10,000: GET and PUT through PgBouncer in transaction pooling beside
+# direct connections, and pgbench running prfaqd's statements (bench/get.sql,
+# bench/put.sql) with as many clients as server threads: what one PostgreSQL
+# serves, and what each request costs it (DB CPU per 1,000, from /proc).
+use_db small
+start_prfaqd
+start_pgbouncer
+start_pgb_prfaqd
+for i in $(seq 1 "$REPEAT"); do
+    measure "get_direct#$i" "GET @10k direct (run $i)" "$PRFAQD_PID" "$URL" get.lua
+    measure "get_pgb#$i" "GET @10k PgBouncer (run $i)" "$PGB_PRFAQD_PID" "$PGB_URL" get.lua
+done
+best_of get_direct
+best_of get_pgb
+scale_put_docs() { # OFFSET FILE: drafts to edit, with their versions now
+    "${PSQL[@]}" -d "bench_$DOCS" -F ' ' -c "SELECT id, version FROM prfaqs WHERE status = 'draft'
+        ORDER BY id OFFSET $1 LIMIT $((CONNS * 4))" >"$2"
+}
+"${PSQL[@]}" -d "bench_$DOCS" -c "SELECT json_build_object('title', title, 'team', team, 'tags', tags,
+        'content', content, 'change_note', 'Benchmark edit ' || row_number() OVER ())
+    FROM prfaqs WHERE status = 'draft' ORDER BY id DESC LIMIT 8" >"$WORK/put_bodies"
+export BENCH_PUT_BODIES=$WORK/put_bodies
+scale_put_docs 0 "$WORK/put_docs"
+BENCH_PUT_DOCS=$WORK/put_docs WARMUP=0 measure put_direct "PUT @10k direct" "$PRFAQD_PID" "$URL" put.lua
+scale_put_docs 0 "$WORK/put_docs"
+BENCH_PUT_DOCS=$WORK/put_docs WARMUP=0 measure put_pgb "PUT @10k PgBouncer" "$PGB_PRFAQD_PID" "$PGB_URL" put.lua
+stop_pid "$PGB_PRFAQD_PID" || BROKEN+=("prfaqd behind PgBouncer did not exit cleanly")
+PGB_PRFAQD_PID=""
+stop_pgbouncer
+stop_prfaqd
+# pgbench_run KEY LABEL FILE ARGS...: one pgbench run; its TPS, mean latency
+# and PostgreSQL's CPU per 1,000 transactions.
+declare -A PGB_TPS_OF PGB_LAT_OF PGB_DBCPU_OF PGB_WAL_OF PGB_GROWTH_OF
+pgbench_run() {
+    local key=$1 label=$2 file=$3 out d0 d1 w0 w1 s0 s1 tx
+    shift 3
+    w0=$("${PSQL[@]}" -d "bench_$DOCS" -c "SELECT pg_current_wal_lsn()")
+    s0=$("${PSQL[@]}" -d "bench_$DOCS" -c "SELECT pg_database_size(current_database())")
+    d0=$(pg_ticks)
+    out=$("$PGBIN/pgbench" -h "$PG_SOCKET" -U postgres -n -M prepared -c "$THREADS" -j "$THREADS" \
+        -T "$DUR" -f "$BENCH/$file" "$@" "bench_$DOCS" 2>&1) || { echo "$out" >&2; die "pgbench failed ($label)"; }
+    d1=$(pg_ticks)
+    # WAL and disk per transaction: what a write costs a standby, a backup
+    # and the disk.
+    tx=$(printf '%s\n' "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
+    w1=$("${PSQL[@]}" -d "bench_$DOCS" -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$w0')")
+    s1=$("${PSQL[@]}" -d "bench_$DOCS" -c "SELECT pg_database_size(current_database()) - $s0")
+    PGB_WAL_OF[$key]=$(awk -v b="$w1" -v n="${tx:-0}" 'BEGIN { printf "%.0f", (n > 0 ? b / n : 0) }')
+    PGB_GROWTH_OF[$key]=$(awk -v b="$s1" -v n="${tx:-0}" 'BEGIN { printf "%.0f", (n > 0 ? b / n : 0) }')
+    PGB_TPS_OF[$key]=$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+    PGB_LAT_OF[$key]=$(printf '%s\n' "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+    PGB_DBCPU_OF[$key]=$(awk -v t=$((d1 - d0)) -v tps="${PGB_TPS_OF[$key]}" -v d="$DUR" -v hz="$CLK_TCK" \
+        'BEGIN { printf "%.3f", (tps > 0 ? t / hz * 1000 / (tps * d) : 0) }')
+    ROWS+=("$(printf '%-34s %9.0f %8s %8s %10s %10s %8s %6s' "$label" "${PGB_TPS_OF[$key]}" \
+        "${PGB_LAT_OF[$key]}" "" "" "${PGB_DBCPU_OF[$key]}" "" "")")
+    say "$label: ${PGB_TPS_OF[$key]} tps, mean ${PGB_LAT_OF[$key]} ms, DB CPU ${PGB_DBCPU_OF[$key]} s/1k, WAL ${PGB_WAL_OF[$key]} B/tx, disk ${PGB_GROWTH_OF[$key]} B/tx"
+}
+pgbench_run get "GET same SQL, pgbench -c $THREADS" get.sql -D ndocs="$DOCS"
+IFS=$'\x1f' read -r PB_TITLE PB_TEAM PB_TAGS PB_CONTENT PB_QUALITY < <("${PSQL[@]}" -d "bench_$DOCS" -F $'\x1f' \
+    -c "SELECT title, team, to_jsonb(tags), content, quality FROM prfaqs WHERE status = 'draft' ORDER BY id DESC LIMIT 1")
+BENCH_USER=$("${PSQL[@]}" -d "bench_$DOCS" -c "SELECT id FROM users WHERE email = 'bench@localhost'")
+pgbench_run put "PUT same SQL, pgbench -c $THREADS" put.sql -D ndocs="$DOCS" -D actor="$BENCH_USER" \
+    -D "title=$PB_TITLE" -D "team=$PB_TEAM" -D "tags=$PB_TAGS" -D "content=$PB_CONTENT" \
+    -D "quality=$PB_QUALITY" -D "note=Benchmark edit"
 
 # 2. The filtered first pages and every search shape, at both sizes.
 use_db small
@@ -124,7 +191,7 @@ MATCHES_SMALL=$MATCHES
 mkdir "$WORK/paths_small" && cp "$WORK"/l_* "$WORK/paths_small/"
 use_db big
 start_prfaqd
-list_scenarios "bench_$SCALE_DOCS" _big " @1M"
+list_scenarios "bench_$SCALE_DOCS" _big " @$SCALE_LABEL"
 MATCHES_BIG=$MATCHES
 mkdir "$WORK/paths_big" && cp "$WORK"/l_* "$WORK/paths_big/"
 stop_prfaqd
@@ -148,7 +215,13 @@ explain_paths() { # DB LABEL PATH...
         sleep 0.2
         {
             printf '\n===== %s: GET %s (%s)\n' "$label" "$p" "$db"
-            tail -c +$((from + 1)) "$PG_DIR/postgres.log" | sed -n '/LOG:  duration: .* plan:/,$p'
+            # Each plan is a block from its "duration" line; the webhook
+            # sender's polls are not the request's.
+            tail -c +$((from + 1)) "$PG_DIR/postgres.log" | awk '
+                function flush() { if (blk != "" && blk !~ /webhook_deliveries/) printf "%s", blk; blk = "" }
+                /LOG:  duration: .* plan:/ { flush(); blk = $0 "\n"; next }
+                blk != "" { blk = blk $0 "\n" }
+                END { flush() }'
         } >>"$EXPLAIN_OUT"
     done
 }
@@ -181,14 +254,15 @@ SIZES=$("${PSQL[@]}" -d "bench_$SCALE_DOCS" -c "SELECT json_build_object(
     'indexes', (SELECT json_object_agg(indexrelid::regclass, pg_relation_size(indexrelid))
                   FROM pg_index WHERE indrelid = 'prfaqs'::regclass),
     'database_bytes', pg_database_size(current_database()))")
-target "GET p50 @1M / @10k" "$(ratio "${P50[get_big]}" "${P50[get_small]}")" le 1.1 ""
+target "GET p50 @$SCALE_LABEL / @10k" "$(ratio "${P50[get_big]}" "${P50[get_small]}")" le 1.1 ""
+PGB_RATIOS="GET req/s $(ratio "${RPS[get_pgb]}" "${RPS[get_direct]}"), GET p50 $(ratio "${P50[get_pgb]}" "${P50[get_direct]}"), PUT req/s $(ratio "${RPS[put_pgb]}" "${RPS[put_direct]}"), PUT p50 $(ratio "${P50[put_pgb]}" "${P50[put_direct]}")"
 # The issue's target is the median; the tail is reported beside it.
 GET_P99_RATIO=$(ratio "${P99[get_big]}" "${P99[get_small]}")
 for l in status team tag owner; do
-    target "?$l= first page p99 (ms), c=$THREADS @1M" "$(ms "${P99[list_${l}_big]}")" le 10 ""
+    target "?$l= first page p99 (ms), c=$THREADS @$SCALE_LABEL" "$(ms "${P99[list_${l}_big]}")" le 10 ""
 done
 for l in q_rare q_medium q_common q_phrase q_negation q_prefix q_nothing; do
-    target "?q= ${l#q_} p99 (ms), c=$THREADS @1M" "$(ms "${P99[list_${l}_big]}")" le 100 ""
+    target "?q= ${l#q_} p99 (ms), c=$THREADS @$SCALE_LABEL" "$(ms "${P99[list_${l}_big]}")" le 100 ""
 done
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -208,6 +282,17 @@ cp "$EXPLAIN_OUT" "$BENCH/results/$STAMP-scale-explain.txt"
     printf '"scenarios":[%s],' "$(IFS=,; echo "${SCENARIOS[*]}")"
     printf '"best":{"get_small":{"rps":%s,"p50_us":%s,"p99_us":%s},"get_big":{"rps":%s,"p50_us":%s,"p99_us":%s},"get_p99_ratio":%s},' \
         "${RPS[get_small]}" "${P50[get_small]}" "${P99[get_small]}" "${RPS[get_big]}" "${P50[get_big]}" "${P99[get_big]}" "$GET_P99_RATIO"
+    printf '"pgbouncer":{"get_direct":{"rps":%s,"p50_us":%s,"p99_us":%s,"cpu_s_per_1k":%s,"db_cpu_s_per_1k":%s},' \
+        "${RPS[get_direct]}" "${P50[get_direct]}" "${P99[get_direct]}" "${CPU[get_direct]}" "${DBCPU[get_direct]}"
+    printf '"get_pgbouncer":{"rps":%s,"p50_us":%s,"p99_us":%s,"cpu_s_per_1k":%s,"db_cpu_s_per_1k":%s},' \
+        "${RPS[get_pgb]}" "${P50[get_pgb]}" "${P99[get_pgb]}" "${CPU[get_pgb]}" "${DBCPU[get_pgb]}"
+    printf '"put_direct":{"rps":%s,"p50_us":%s,"p99_us":%s,"cpu_s_per_1k":%s,"db_cpu_s_per_1k":%s},' \
+        "${RPS[put_direct]}" "${P50[put_direct]}" "${P99[put_direct]}" "${CPU[put_direct]}" "${DBCPU[put_direct]}"
+    printf '"put_pgbouncer":{"rps":%s,"p50_us":%s,"p99_us":%s,"cpu_s_per_1k":%s,"db_cpu_s_per_1k":%s},"ratios":"%s"},' \
+        "${RPS[put_pgb]}" "${P50[put_pgb]}" "${P99[put_pgb]}" "${CPU[put_pgb]}" "${DBCPU[put_pgb]}" "$PGB_RATIOS"
+    printf '"pgbench":{"clients":%s,"get":{"tps":%s,"latency_ms":%s,"db_cpu_s_per_1k":%s,"wal_bytes_per_tx":%s},"put":{"tps":%s,"latency_ms":%s,"db_cpu_s_per_1k":%s,"wal_bytes_per_tx":%s,"disk_bytes_per_tx":%s}},' \
+        "$THREADS" "${PGB_TPS_OF[get]}" "${PGB_LAT_OF[get]}" "${PGB_DBCPU_OF[get]}" "${PGB_WAL_OF[get]}" \
+        "${PGB_TPS_OF[put]}" "${PGB_LAT_OF[put]}" "${PGB_DBCPU_OF[put]}" "${PGB_WAL_OF[put]}" "${PGB_GROWTH_OF[put]}"
     printf '"explain":"%s",' "results/$STAMP-scale-explain.txt"
     printf '"targets":[%s]}\n' "$(IFS=,; echo "${TARGET_JSON[*]}")"
 } >"$OUT"
@@ -219,7 +304,9 @@ printf '%-34s %9s %8s %8s %10s %10s %8s %6s\n' "scenario" "req/s" "p50 ms" "p99 
 printf '%s\n' "${ROWS[@]}"
 printf '\nsizes at %s: %s\n' "$SCALE_DOCS" "$SIZES"
 printf 'search matches: at %s %s; at %s %s\n' "$DOCS" "$MATCHES_SMALL" "$SCALE_DOCS" "$MATCHES_BIG"
-printf 'GET p99 @1M / @10k: %s (no target)\n' "$GET_P99_RATIO"
+printf 'GET p99 @%s / @10k: %s (no target)\n' "$SCALE_LABEL" "$GET_P99_RATIO"
+printf 'through PgBouncer (transaction pooling) / direct, at %s: %s\n' "$DOCS" "$PGB_RATIOS"
+printf 'pgbench PUT: %s B of WAL and %s B of disk per transaction\n' "${PGB_WAL_OF[put]}" "${PGB_GROWTH_OF[put]}"
 printf '\n%-52s %10s %-4s %-8s %s\n' "target" "measured" "" "limit" ""
 printf '%s\n' "${TARGET_ROWS[@]}"
 printf '\nresults: %s\nplans:   %s\n' "${OUT#"$ROOT"/}" "bench/results/$STAMP-scale-explain.txt"

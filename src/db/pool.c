@@ -100,6 +100,14 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 			pool->statement_timeout_ms);
 	else
 		snprintf(pool->begin, sizeof(pool->begin), "BEGIN");
+	/* An empty "options" makes libpq fall back to PGOPTIONS, and PgBouncer
+	 * refuses every connection that carries one (conn_open). */
+	if (pool->transaction_pooling && getenv("PGOPTIONS") != NULL &&
+	    *getenv("PGOPTIONS") != '\0')
+		log_warn(NULL,
+			 "PGOPTIONS is set: libpq sends it as the startup "
+			 "parameter \"options\", which PgBouncer refuses "
+			 "in transaction pooling; unset it");
 	pool->conninfo = prfaq_strdup(opts->conninfo);
 	pool->conns = prfaq_calloc(pool->size, sizeof(*pool->conns));
 	if (pthread_mutex_init(&pool->mu, NULL) != 0)
@@ -226,7 +234,7 @@ conn_open(struct prfaq_db_pool *pool, struct db_conn *conn,
 	PGconn *pg;
 
 	if (pool->transaction_pooling)
-		opts[0] = '\0'; /* libpq then sends no "options" at all */
+		opts[0] = '\0'; /* none, unless PGOPTIONS is set (see above) */
 	else
 		snprintf(
 			opts, sizeof(opts),
