@@ -78,6 +78,8 @@ struct prfaq_db_pool {
 	uint64_t reconnects;
 };
 
+static atomic_bool pgoptions_warned;
+
 struct prfaq_db_pool *
 prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 {
@@ -101,9 +103,11 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 	else
 		snprintf(pool->begin, sizeof(pool->begin), "BEGIN");
 	/* An empty "options" makes libpq fall back to PGOPTIONS, and PgBouncer
-	 * refuses every connection that carries one (conn_open). */
+	 * refuses every connection that carries one (conn_open).  Said once,
+	 * not once per pool. */
 	if (pool->transaction_pooling && getenv("PGOPTIONS") != NULL &&
-	    *getenv("PGOPTIONS") != '\0')
+	    *getenv("PGOPTIONS") != '\0' &&
+	    !atomic_exchange(&pgoptions_warned, true))
 		log_warn(NULL,
 			 "PGOPTIONS is set: libpq sends it as the startup "
 			 "parameter \"options\", which PgBouncer refuses "
