@@ -159,6 +159,13 @@ pgbench_run() {
     d0=$(pg_ticks)
     out=$("$PGBIN/pgbench" -h "$PG_SOCKET" -U postgres -n -M prepared -c "$THREADS" -j "$THREADS" \
         -T "$DUR" -f "$BENCH/$file" "$@" "bench_$DOCS" 2>&1) || { echo "$out" >&2; die "pgbench failed ($label)"; }
+    # Until the postmaster has reaped pgbench's backends, their CPU time is
+    # in neither place pg_ticks reads.
+    for _ in $(seq 50); do
+        [ -z "$(ps -o pid= --ppid "$PG_PM" -o args= | grep 'postgres: postgres bench_' || true)" ] && break
+        sleep 0.1
+    done
+    sleep 0.2
     d1=$(pg_ticks)
     # WAL and disk per transaction: what a write costs a standby, a backup
     # and the disk.
