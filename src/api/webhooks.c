@@ -17,8 +17,9 @@
 #define SECRET_BYTES	32
 
 static const char *const event_types[] = {
-	"created",  "revised",	 "restored", "submitted", "withdrawn",
-	"reviewed", "commented", "decided",  "reopened",  "archived",
+	"created",   "revised",	 "restored",	      "submitted",
+	"withdrawn", "reviewed", "commented",	      "decided",
+	"reopened",  "archived", "reviewers_changed",
 };
 
 static bool
@@ -104,7 +105,7 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 					"unknown event type; known: created, "
 					"revised, restored, submitted, withdrawn, "
 					"reviewed, commented, decided, reopened, "
-					"archived");
+					"archived, reviewers_changed");
 			}
 		}
 	}

@@ -162,15 +162,31 @@ prfaq_store_prfaq_create(struct prfaq_db_ctx db,
 	" AND ($3::text IS NULL OR p.team = $3)" \
 	" AND ($4::text IS NULL OR p.tags @> ARRAY[$4::text])"
 
+/*
+ * reviewer= and awaiting= (parameters r and a): requested reviewers start
+ * from prfaq_reviewers' user index; "pending" is no review by that user of
+ * the current version (reviews_reviewer_idx), the same rule as the
+ * document's reviewers[].state.
+ */
+#define REVIEWER_FILTERS(r, a) \
+	" AND (" r "::uuid IS NULL OR EXISTS (SELECT 1 FROM prfaq_reviewers rv" \
+	"      WHERE rv.prfaq_id = p.id AND rv.user_id = " r "::uuid))" \
+	" AND (" a "::uuid IS NULL OR (p.status = 'in_review'" \
+	"      AND EXISTS (SELECT 1 FROM prfaq_reviewers rv" \
+	"          WHERE rv.prfaq_id = p.id AND rv.user_id = " a "::uuid)" \
+	"      AND NOT EXISTS (SELECT 1 FROM reviews rw" \
+	"          WHERE rw.reviewer_id = " a "::uuid AND rw.prfaq_id = p.id" \
+	"            AND rw.version = p.version)))"
+
 static const struct db_stmt stmt_list = {
 	"prfaq_list",
 	"SELECT " SUMMARY_JSON ","
 	"       (extract(epoch FROM p.updated_at) * 1000000)::bigint::text, p.id::text"
 	"  FROM prfaqs p JOIN users u ON u.id = p.owner_id"
-	" WHERE " LIST_FILTERS
-	"   AND ($5::bigint IS NULL OR (p.updated_at, p.id) <"
-	"        ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))"
-	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $7::int + 1", 7
+	" WHERE " LIST_FILTERS REVIEWER_FILTERS("$5", "$6")
+	"   AND ($7::bigint IS NULL OR (p.updated_at, p.id) <"
+	"        ('epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8::uuid))"
+	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $9::int + 1", 9
 };
 /* clang-format on */
 
@@ -192,23 +208,28 @@ static const struct db_stmt stmt_search = {
 	"SELECT " SUMMARY_JSON ", r.rank::text, p.id::text"
 	"  FROM (SELECT p.id FROM prfaqs p"
 	"         WHERE p.search @@ " SEARCH_QUERY " AND " LIST_FILTERS
+	REVIEWER_FILTERS("$6", "$7")
 	"         ORDER BY p.updated_at DESC, p.id DESC"
 	"         LIMIT " SEARCH_CANDIDATES ") c"
 	"  JOIN prfaqs p ON p.id = c.id JOIN users u ON u.id = p.owner_id,"
 	"       LATERAL (SELECT ts_rank(p.search_head, " SEARCH_QUERY ") AS rank) r"
-	" WHERE ($6::real IS NULL OR (r.rank, p.id) < ($6::real, $7::uuid))"
-	" ORDER BY r.rank DESC, p.id DESC LIMIT $8::int + 1", 8
+	" WHERE ($8::real IS NULL OR (r.rank, p.id) < ($8::real, $9::uuid))"
+	" ORDER BY r.rank DESC, p.id DESC LIMIT $10::int + 1", 10
 };
 /* clang-format on */
 
+/* The four filters, then reviewer ($5) and awaiting ($6). */
 static const struct store_list list_prfaqs = {
-	&stmt_list,	   4,	 2,   { STORE_KEY_INT, STORE_KEY_UUID },
+	&stmt_list,	   6,	 2,   { STORE_KEY_INT, STORE_KEY_UUID },
 	STORE_PARENT_NONE, NULL, NULL
 };
 
-/* The search's key is its rank: the filters, then the query ($5). */
+/*
+ * The search's key is its rank: the four filters, the query ($5), then
+ * reviewer ($6) and awaiting ($7).
+ */
 static const struct store_list list_search = {
-	&stmt_search,	   5,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
+	&stmt_search,	   7,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
 	STORE_PARENT_NONE, NULL, NULL
 };
 
@@ -217,10 +238,13 @@ prfaq_store_prfaq_list(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
 		       const struct prfaq_page_req *page,
 		       struct prfaq_page *out, struct prfaq_error *err)
 {
-	const char *filters[5] = { q->status, q->owner, q->team, q->tag, q->q };
+	const char *list[6] = { q->status, q->owner,	q->team,
+				q->tag,	   q->reviewer, q->awaiting };
+	const char *search[7] = { q->status, q->owner,	  q->team,    q->tag,
+				  q->q,	     q->reviewer, q->awaiting };
 
 	return store_list(db, q->q != NULL ? &list_search : &list_prfaqs,
-			  filters, page, out, err);
+			  q->q != NULL ? search : list, page, out, err);
 }
 
 /* --- update: edits, restores and status changes ------------------------- */
@@ -293,6 +317,8 @@ struct update_ctx {
 static void
 change_clear(struct prfaq_change *ch)
 {
+	json_decref(ch->reviewers_add);
+	json_decref(ch->reviewers_remove);
 	json_decref(ch->doc);
 	json_decref(ch->quality);
 	json_decref(ch->event_data);
@@ -356,6 +382,83 @@ write_status(struct db_conn *conn, const struct update_ctx *u,
 	params[4] = u->caller->user_id;
 	rc = db_run(conn, &stmt_set_status, params, err);
 	free(decision);
+	return rc;
+}
+
+/* clang-format off */
+static const struct db_stmt stmt_reviewers_change = {
+	"prfaq_reviewers_change",
+	"WITH a AS ("
+	"  INSERT INTO prfaq_reviewers (prfaq_id, user_id)"
+	"  SELECT $1, x.id::uuid"
+	"    FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS x(id, n)"
+	"   ORDER BY x.n"
+	"  ON CONFLICT DO NOTHING RETURNING user_id, position),"
+	" d AS ("
+	"  DELETE FROM prfaq_reviewers"
+	"   WHERE prfaq_id = $1 AND user_id IN"
+	"         (SELECT x::uuid FROM jsonb_array_elements_text($3::jsonb) x)"
+	"  RETURNING user_id)"
+	"SELECT (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM a)::text,"
+	"       (SELECT coalesce(json_agg(user_id), '[]') FROM d)::text", 3
+};
+/* clang-format on */
+
+/*
+ * Add and remove ch's requested reviewers.  For a "reviewers_changed" event
+ * the event's data becomes {added, removed} as written (ids in PostgreSQL's
+ * lower case), and a request that changes nothing becomes a no-op.
+ */
+static prfaq_code
+write_reviewers(struct db_conn *conn, const struct update_ctx *u,
+		struct prfaq_change *ch, struct prfaq_error *err)
+{
+	const char *params[3];
+	char *add = NULL, *remove = NULL;
+	json_t *added = NULL, *removed = NULL;
+	PGresult *res = NULL;
+	prfaq_code rc;
+
+	if (ch->reviewers_add != NULL)
+		add = json_dumps(ch->reviewers_add, JSON_COMPACT);
+	if (ch->reviewers_remove != NULL)
+		remove = json_dumps(ch->reviewers_remove, JSON_COMPACT);
+	if ((ch->reviewers_add != NULL && add == NULL) ||
+	    (ch->reviewers_remove != NULL && remove == NULL)) {
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "The reviewers could not be encoded");
+		goto out;
+	}
+	params[0] = u->id;
+	params[1] = add != NULL ? add : "[]";
+	params[2] = remove != NULL ? remove : "[]";
+	if ((rc = db_exec(conn, &stmt_reviewers_change, params, &res, err)) !=
+	    PRFAQ_OK)
+		goto out;
+	if (ch->event == NULL || strcmp(ch->event, "reviewers_changed") != 0)
+		goto out;
+	added = parse_cell(res, 0, 0);
+	removed = parse_cell(res, 0, 1);
+	if (added == NULL || removed == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "Unreadable reviewer change");
+		goto out;
+	}
+	if (json_array_size(added) == 0 && json_array_size(removed) == 0) {
+		ch->noop = true;
+		goto out;
+	}
+	json_decref(ch->event_data);
+	ch->event_data =
+		json_pack("{s:O, s:O}", "added", added, "removed", removed);
+	if (ch->event_data == NULL)
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "No event data");
+out:
+	json_decref(added);
+	json_decref(removed);
+	PQclear(res);
+	free(add);
+	free(remove);
 	return rc;
 }
 
@@ -445,6 +548,12 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	rc = u->mutate(&cur, u->arg, &ch, err);
 	if (rc != PRFAQ_OK)
 		goto out;
+	if ((ch.reviewers_add != NULL || ch.reviewers_remove != NULL) &&
+	    (rc = write_reviewers(conn, u, &ch, err)) != PRFAQ_OK)
+		goto out;
+	/* A write that changes nothing must not make reviews stale. */
+	if (ch.noop)
+		goto fetch;
 
 	if (ch.doc != NULL)
 		rc = write_version(conn, u, &ch, err);
@@ -457,6 +566,7 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 			      ch.doc ? cur.version + 1 : cur.version, err)) !=
 		    PRFAQ_OK)
 		goto out;
+fetch:
 	rc = doc_fetch(conn, u->id, &u->out, &u->version, err);
 out:
 	change_clear(&ch);
@@ -627,4 +737,42 @@ prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,
 			struct prfaq_page *out, struct prfaq_error *err)
 {
 	return store_list(db, &list_events, &id, page, out, err);
+}
+
+/* --- decisions ---------------------------------------------------------- */
+
+/*
+ * Every decision, newest first, from the "decided" events: they are
+ * immutable and written in the transaction that sets prfaqs.decision, so a
+ * reopen (which clears the document's decision) loses none.  Each item has
+ * the document's decision shape; its version and time are the event's.
+ */
+static const struct db_stmt stmt_decisions_list = {
+	"prfaq_decisions_list",
+	"SELECT json_build_object('outcome', e.data->'outcome',"
+	"         'rationale', e.data->'rationale', 'version', e.data->'version',"
+	"         'at', rfc3339(e.at),"
+	"         'decided_by', json_build_object('id', u.id, 'name', u.name))::text,"
+	"       e.id::text"
+	"  FROM events e JOIN users u ON u.id = e.actor_id"
+	" WHERE e.prfaq_id = $1 AND e.type = 'decided'"
+	"   AND ($2::bigint IS NULL OR e.id < $2::bigint)"
+	" ORDER BY e.id DESC LIMIT $3::int + 1",
+	3
+};
+
+static const struct store_list list_decisions = { &stmt_decisions_list,
+						  1,
+						  1,
+						  { STORE_KEY_INT },
+						  STORE_PARENT_IF_EMPTY,
+						  &stmt_exists,
+						  "No such PR/FAQ" };
+
+prfaq_code
+prfaq_store_decisions_list(struct prfaq_db_ctx db, const char *id,
+			   const struct prfaq_page_req *page,
+			   struct prfaq_page *out, struct prfaq_error *err)
+{
+	return store_list(db, &list_decisions, &id, page, out, err);
 }
