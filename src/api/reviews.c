@@ -365,13 +365,21 @@ reviewers_mutate(const struct prfaq_current *cur, void *arg,
 		return prfaq_error_set(
 			err, PRFAQ_EFORBIDDEN,
 			"Only the owner or an admin may change the reviewers");
-	if (cur->status != PRFAQ_STATUS_DRAFT &&
-	    cur->status != PRFAQ_STATUS_IN_REVIEW)
+	/* Say what to do next where there is something to do. */
+	if (cur->status == PRFAQ_STATUS_APPROVED ||
+	    cur->status == PRFAQ_STATUS_REJECTED)
 		return prfaq_error_set(
 			err, PRFAQ_ECONFLICT,
 			"The PR/FAQ is %s: reviewers can be changed only in draft "
 			"or in_review (reopen it first: POST /v1/prfaqs/%s/reopen)",
 			prfaq_status_name(cur->status), cur->id);
+	if (cur->status != PRFAQ_STATUS_DRAFT &&
+	    cur->status != PRFAQ_STATUS_IN_REVIEW)
+		return prfaq_error_set(
+			err, PRFAQ_ECONFLICT,
+			"The PR/FAQ is %s: reviewers can be changed only in draft "
+			"or in_review",
+			prfaq_status_name(cur->status));
 	json_array_foreach(r->add, i, v)
 	{
 		if (strcasecmp(json_string_value(v), cur->owner_id) == 0) {

@@ -425,6 +425,7 @@ test_requested_reviewers(void **state)
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/reviewers", id);
 	snprintf(body, sizeof(body), "{\"add\":[\"%s\"]}", reviewer2_id);
 	send("POST", author, path, 0, NULL, body, 409, &r);
+	assert_non_null(strstr(JS(&r, "detail"), "/reopen"));
 	h_resp_free(&r);
 }
 
