@@ -163,10 +163,9 @@ prfaq_store_prfaq_create(struct prfaq_db_ctx db,
 	" AND ($4::text IS NULL OR p.tags @> ARRAY[$4::text])"
 
 /*
- * reviewer= and awaiting= (parameters r and a): requested reviewers start
- * from prfaq_reviewers' user index; "pending" is no review by that user of
- * the current version (reviews_reviewer_idx), the same rule as the
- * document's reviewers[].state.
+ * reviewer= and awaiting= inside a search (parameters r and a), where the
+ * full-text index bounds the rows: "pending" is no review by that user of
+ * the current version, the rule of the document's reviewers[].state.
  */
 #define REVIEWER_FILTERS(r, a) \
 	" AND (" r "::uuid IS NULL OR EXISTS (SELECT 1 FROM prfaq_reviewers rv" \
@@ -183,7 +182,52 @@ static const struct db_stmt stmt_list = {
 	"SELECT " SUMMARY_JSON ","
 	"       (extract(epoch FROM p.updated_at) * 1000000)::bigint::text, p.id::text"
 	"  FROM prfaqs p JOIN users u ON u.id = p.owner_id"
-	" WHERE " LIST_FILTERS REVIEWER_FILTERS("$5", "$6")
+	" WHERE " LIST_FILTERS
+	"   AND ($5::bigint IS NULL OR (p.updated_at, p.id) <"
+	"        ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))"
+	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $7::int + 1", 7
+};
+
+/*
+ * The lists of one user's requests (reviewer= or awaiting=) start from
+ * that user's rows of prfaq_reviewers ($5), so their cost is that user's
+ * requests, not the table: a filter over the updated_at index walks every
+ * row when the user has few.  OFFSET 0 keeps the lateral subquery from
+ * being flattened, so each request is one primary-key lookup rather than a
+ * hash join over every PR/FAQ (which the planner prefers at 1,000 rows).
+ */
+#define MINE_FROM \
+	"  FROM prfaq_reviewers rq" \
+	"  CROSS JOIN LATERAL (SELECT * FROM prfaqs p" \
+	"                       WHERE p.id = rq.prfaq_id OFFSET 0) p" \
+	"  JOIN users u ON u.id = p.owner_id" \
+	" WHERE rq.user_id = $5::uuid AND " LIST_FILTERS
+
+static const struct db_stmt stmt_list_requested = {
+	"prfaq_list_requested",
+	"SELECT " SUMMARY_JSON ","
+	"       (extract(epoch FROM p.updated_at) * 1000000)::bigint::text, p.id::text"
+	MINE_FROM
+	"   AND ($6::bigint IS NULL OR (p.updated_at, p.id) <"
+	"        ('epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7::uuid))"
+	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $8::int + 1", 8
+};
+
+/*
+ * awaiting=: in_review and no review by the user of the current version
+ * (an anti-join on reviews_reviewer_idx); $6 a reviewer= that must also be
+ * requested, or NULL.
+ */
+static const struct db_stmt stmt_list_awaiting = {
+	"prfaq_list_awaiting",
+	"SELECT " SUMMARY_JSON ","
+	"       (extract(epoch FROM p.updated_at) * 1000000)::bigint::text, p.id::text"
+	MINE_FROM
+	"   AND p.status = 'in_review' AND NOT EXISTS (SELECT 1 FROM reviews rw"
+	"        WHERE rw.reviewer_id = $5::uuid AND rw.prfaq_id = p.id"
+	"          AND rw.version = p.version)"
+	"   AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM prfaq_reviewers rv"
+	"        WHERE rv.prfaq_id = p.id AND rv.user_id = $6::uuid))"
 	"   AND ($7::bigint IS NULL OR (p.updated_at, p.id) <"
 	"        ('epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8::uuid))"
 	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $9::int + 1", 9
@@ -218,10 +262,21 @@ static const struct db_stmt stmt_search = {
 };
 /* clang-format on */
 
-/* The four filters, then reviewer ($5) and awaiting ($6). */
 static const struct store_list list_prfaqs = {
-	&stmt_list,	   6,	 2,   { STORE_KEY_INT, STORE_KEY_UUID },
+	&stmt_list,	   4,	 2,   { STORE_KEY_INT, STORE_KEY_UUID },
 	STORE_PARENT_NONE, NULL, NULL
+};
+
+/* The four filters, then the requested user. */
+static const struct store_list list_requested = {
+	&stmt_list_requested, 5,    2,	 { STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE,    NULL, NULL
+};
+
+/* The four filters, the awaiting user, then reviewer= or NULL. */
+static const struct store_list list_awaiting = {
+	&stmt_list_awaiting, 6,	   2,	{ STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE,   NULL, NULL
 };
 
 /*
@@ -238,13 +293,20 @@ prfaq_store_prfaq_list(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
 		       const struct prfaq_page_req *page,
 		       struct prfaq_page *out, struct prfaq_error *err)
 {
-	const char *list[6] = { q->status, q->owner,	q->team,
-				q->tag,	   q->reviewer, q->awaiting };
 	const char *search[7] = { q->status, q->owner,	  q->team,    q->tag,
 				  q->q,	     q->reviewer, q->awaiting };
+	const char *mine[6] = { q->status, q->owner,	q->team,
+				q->tag,	   q->awaiting, q->reviewer };
 
-	return store_list(db, q->q != NULL ? &list_search : &list_prfaqs,
-			  q->q != NULL ? search : list, page, out, err);
+	if (q->q != NULL)
+		return store_list(db, &list_search, search, page, out, err);
+	if (q->awaiting != NULL)
+		return store_list(db, &list_awaiting, mine, page, out, err);
+	if (q->reviewer != NULL) {
+		mine[4] = q->reviewer;
+		return store_list(db, &list_requested, mine, page, out, err);
+	}
+	return store_list(db, &list_prfaqs, search, page, out, err);
 }
 
 /* --- update: edits, restores and status changes ------------------------- */
