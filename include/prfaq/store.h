@@ -440,6 +440,25 @@ prfaq_code prfaq_store_evidence_create(struct prfaq_db_ctx db,
 				       struct prfaq_text *out, char *id_out,
 				       struct prfaq_error *err);
 
+/* What an import did: items created, changed, and already as sent. */
+struct prfaq_import_counts {
+	long created, updated, unchanged;
+};
+
+/*
+ * Upsert the items (borrowed array, each valid by prfaq_evidence_parse_line
+ * and no (source, source_ref) twice) on (source, source_ref) in one
+ * statement, so all or none are written.  A new item is created by caller;
+ * an existing one takes the line's members (absent ones become null) and a
+ * new updated_at only when something differs.  Items without source_ref
+ * are always created.
+ */
+prfaq_code prfaq_store_evidence_import(struct prfaq_db_ctx db,
+				       const struct prfaq_caller *caller,
+				       const json_t *items,
+				       struct prfaq_import_counts *out,
+				       struct prfaq_error *err);
+
 /* One evidence item with its links; PRFAQ_ENOTFOUND if none. */
 prfaq_code prfaq_store_evidence_get(struct prfaq_db_ctx db, const char *id,
 				    struct prfaq_text *out,

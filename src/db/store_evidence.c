@@ -108,6 +108,67 @@ out:
 }
 
 /* clang-format off */
+/*
+ * The import, set-based: every line an element of $1, one INSERT ... ON
+ * CONFLICT for all of them.  The conflict's update is skipped (WHERE) for
+ * an item already as sent, so a sync job that runs again writes nothing:
+ * no new row version, no updated_at.  xmax = 0 tells a row just inserted
+ * from one updated.
+ */
+#define EVIDENCE_EDITABLE(t) \
+	"(" t ".kind, " t ".text, " t ".sentiment, " t ".url, " t ".segment," \
+	" " t ".customer, " t ".observed_on, " t ".tags, " t ".value, " t ".unit)"
+static const struct db_stmt stmt_evidence_import = {
+	"evidence_import",
+	"WITH w AS ("
+	"  INSERT INTO evidence AS e (" EVIDENCE_COLUMNS ", created_by)"
+	"  SELECT " EVIDENCE_VALUES("j") ", $2"
+	"    FROM jsonb_array_elements($1::jsonb) AS t(j)"
+	"  ON CONFLICT (coalesce(source, ''), source_ref) WHERE source_ref IS NOT NULL"
+	"  DO UPDATE SET (kind, text, sentiment, url, segment, customer, observed_on,"
+	"                 tags, value, unit, updated_at) ="
+	"    (EXCLUDED.kind, EXCLUDED.text, EXCLUDED.sentiment, EXCLUDED.url,"
+	"     EXCLUDED.segment, EXCLUDED.customer, EXCLUDED.observed_on, EXCLUDED.tags,"
+	"     EXCLUDED.value, EXCLUDED.unit, now())"
+	"   WHERE " EVIDENCE_EDITABLE("e") " IS DISTINCT FROM " EVIDENCE_EDITABLE("EXCLUDED")
+	"  RETURNING (e.xmax = 0) AS created)"
+	"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM w", 2
+};
+/* clang-format on */
+
+prfaq_code
+prfaq_store_evidence_import(struct prfaq_db_ctx db,
+			    const struct prfaq_caller *caller,
+			    const json_t *items,
+			    struct prfaq_import_counts *out,
+			    struct prfaq_error *err)
+{
+	char *text = json_dumps(items, JSON_COMPACT);
+	const char *params[2] = { text, caller->user_id };
+	struct db_conn *conn;
+	PGresult *res;
+	prfaq_code rc;
+
+	if (text == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	/* One statement is its own transaction: all lines or none. */
+	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
+		goto out;
+	rc = db_exec(conn, &stmt_evidence_import, params, &res, err);
+	db_release(db.pool, conn);
+	if (rc != PRFAQ_OK)
+		goto out;
+	out->created = atol(PQgetvalue(res, 0, 0));
+	out->updated = atol(PQgetvalue(res, 0, 1));
+	out->unchanged =
+		(long)json_array_size(items) - out->created - out->updated;
+	PQclear(res);
+out:
+	free(text);
+	return rc;
+}
+
+/* clang-format off */
 static const struct db_stmt stmt_evidence_get = {
 	"evidence_get",
 	"SELECT (" EVIDENCE_JSON " || jsonb_build_object('links', coalesce(("
