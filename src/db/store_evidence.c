@@ -573,3 +573,53 @@ prfaq_store_evidence_tags(struct prfaq_db_ctx db, struct prfaq_text *out,
 		return rc;
 	return store_row_text(res, 0, "No tags", out, err);
 }
+
+/* clang-format off */
+/*
+ * The document for its HTML page, with the evidence appendix in the same
+ * statement (one snapshot: the page never shows links of another moment
+ * than its text).  The first EVIDENCE_APPENDIX_MAX links, oldest first, and
+ * how many more there are; the stamp (a digest of every link and its
+ * item's updated_at) lets the page's ETag change when the evidence does.
+ */
+#define EVIDENCE_APPENDIX_MAX "200"
+static const struct db_stmt stmt_doc_cited = {
+	"prfaq_doc_cited",
+	"SELECT d.version, left(d.doc::text, -1) || ',\"evidence_appendix\":' ||"
+	"       json_build_object('items', coalesce(a.items, '[]'::json),"
+	"         'more', greatest(a.total - " EVIDENCE_APPENDIX_MAX ", 0))::text || '}',"
+	"       coalesce(a.stamp, '')"
+	"  FROM prfaq_documents d,"
+	"       LATERAL (SELECT json_agg(json_build_object('kind', e.kind, 'text', e.text,"
+	"                  'sentiment', e.sentiment, 'source', e.source, 'url', e.url,"
+	"                  'customer', json_build_object('segment', e.segment, 'name', e.customer),"
+	"                  'observed_on', e.observed_on::text, 'value', e.value, 'unit', e.unit)"
+	"                  ORDER BY l.n) FILTER (WHERE l.n <= " EVIDENCE_APPENDIX_MAX ") AS items,"
+	"                count(*) AS total,"
+	"                left(md5(string_agg(l.id::text || ':' || e.updated_at::text, ','"
+	"                                    ORDER BY l.id)), 16) AS stamp"
+	"           FROM (SELECT id, evidence_id, row_number() OVER (ORDER BY linked_at, id) AS n"
+	"                   FROM evidence_links WHERE prfaq_id = d.id) l"
+	"           JOIN evidence e ON e.id = l.evidence_id) a"
+	" WHERE d.id = $1", 1
+};
+/* clang-format on */
+
+prfaq_code
+prfaq_store_prfaq_get_cited(struct prfaq_db_ctx db, const char *id,
+			    struct prfaq_text *out, int *version, char *stamp,
+			    struct prfaq_error *err)
+{
+	const char *params[1] = { id };
+	PGresult *res;
+	prfaq_code rc;
+
+	if ((rc = db_query(db, &stmt_doc_cited, params, &res, err)) != PRFAQ_OK)
+		return rc;
+	if (PQntuples(res) == 1) {
+		*version = atoi(PQgetvalue(res, 0, 0));
+		snprintf(stamp, PRFAQ_EVIDENCE_STAMP_LEN + 1, "%s",
+			 PQgetvalue(res, 0, 2));
+	}
+	return store_row_text(res, 1, "No such PR/FAQ", out, err);
+}
