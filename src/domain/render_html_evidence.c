@@ -19,8 +19,7 @@
 /* The appendix's styles, added to the page's <style> (render_html.c). */
 const char render_evidence_style[] =
 	".evidence blockquote { font-style: normal; }\n"
-	".evidence blockquote p, .evidence li .text { white-space: pre-line;"
-	" overflow-wrap: anywhere; }\n"
+	".evidence blockquote p, .evidence li .text { overflow-wrap: anywhere; }\n"
 	".evidence .cite { display: block; margin-top: .2em; color: #555;"
 	" font: 9.5pt/1.4 \"Helvetica Neue\", Helvetica, Arial, sans-serif; }\n"
 	".evidence .value { font-weight: bold; }\n"
@@ -40,6 +39,34 @@ static int
 esc(struct prfaq_buf *out, const char *s)
 {
 	return render_html_escape(out, s, strlen(s));
+}
+
+/*
+ * A text of several lines (an interview quote, a ticket): each line escaped
+ * (render_html_escape() makes one line of what it is given), a line break
+ * between lines, blank lines dropped.
+ */
+static int
+esc_lines(struct prfaq_buf *out, const char *s)
+{
+	bool first = true;
+	int rc = 0;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n");
+		size_t k = n > 0 && s[n - 1] == '\r' ? n - 1 : n;
+
+		if (k > 0) {
+			if (!first)
+				rc |= prfaq_buf_puts(out, "<br>\n");
+			rc |= render_html_escape(out, s, k);
+			first = false;
+		}
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+	return rc ? -1 : 0;
 }
 
 /* Separator between the parts of an attribution. */
@@ -127,7 +154,7 @@ html_item(struct prfaq_buf *out, const json_t *e, bool data)
 		rc |= prfaq_buf_puts(out, "</span> ");
 	}
 	rc |= prfaq_buf_puts(out, "<span class=\"text\">");
-	rc |= esc(out, str(e, "text") != NULL ? str(e, "text") : "");
+	rc |= esc_lines(out, str(e, "text") != NULL ? str(e, "text") : "");
 	rc |= prfaq_buf_puts(out, "</span>");
 	rc |= html_cite(out, e);
 	rc |= prfaq_buf_puts(out, "</li>\n");
@@ -160,7 +187,8 @@ html_kind(struct prfaq_buf *out, const json_t *links, const char *kind,
 			continue;
 		}
 		rc |= prfaq_buf_puts(out, "<blockquote><p>");
-		rc |= esc(out, str(e, "text") != NULL ? str(e, "text") : "");
+		rc |= esc_lines(out,
+				str(e, "text") != NULL ? str(e, "text") : "");
 		rc |= prfaq_buf_puts(out, "</p>");
 		rc |= html_cite(out, e);
 		rc |= prfaq_buf_puts(out, "</blockquote>\n");
