@@ -276,8 +276,15 @@ out:
 }
 
 /* clang-format off */
+/*
+ * Not prepared: planned for each request's values.  A generic plan of the
+ * "$n IS NULL OR ..." filters can use no index but the newest-first walk,
+ * and reads every row for a rare word or tag (a second at 100,000 items);
+ * planned with the values, a rare word is a GIN lookup and a common one
+ * the walk (statistics on search and tags: migrations/0014).
+ */
 static const struct db_stmt stmt_evidence_list = {
-	"evidence_list",
+	NULL,
 	"SELECT (" EVIDENCE_JSON ")::text, (e.sort_on - date '1970-01-01')::text, e.id::text"
 	"  FROM evidence e JOIN users u ON u.id = e.created_by"
 	" WHERE ($1::text IS NULL OR e.search @@ websearch_to_tsquery('english', $1))"
