@@ -110,20 +110,27 @@ out:
 /* clang-format off */
 /*
  * The import, set-based: every line an element of $1, one INSERT ... ON
- * CONFLICT for all of them.  The conflict's update is skipped (WHERE) for
- * an item already as sent, so a sync job that runs again writes nothing:
- * no new row version, no updated_at.  xmax = 0 tells a row just inserted
- * from one updated.
+ * CONFLICT for all of them.  A line whose item is already as sent is left
+ * out before the INSERT (an index lookup, no lock), so a sync job that runs
+ * again writes nothing at all: no row version, no row lock, no updated_at.
+ * The conflict's WHERE keeps that true for an item that a concurrent
+ * import made equal meanwhile.  xmax = 0 tells a row just inserted from one
+ * updated.
  */
 #define EVIDENCE_EDITABLE(t) \
 	"(" t ".kind, " t ".text, " t ".sentiment, " t ".url, " t ".segment," \
 	" " t ".customer, " t ".observed_on, " t ".tags, " t ".value, " t ".unit)"
 static const struct db_stmt stmt_evidence_import = {
 	"evidence_import",
-	"WITH w AS ("
+	"WITH n (" EVIDENCE_COLUMNS ") AS ("
+	"  SELECT " EVIDENCE_VALUES("j") " FROM jsonb_array_elements($1::jsonb) AS t(j)),"
+	" w AS ("
 	"  INSERT INTO evidence AS e (" EVIDENCE_COLUMNS ", created_by)"
-	"  SELECT " EVIDENCE_VALUES("j") ", $2"
-	"    FROM jsonb_array_elements($1::jsonb) AS t(j)"
+	"  SELECT n.*, $2 FROM n"
+	"   WHERE NOT EXISTS (SELECT 1 FROM evidence o"
+	"                      WHERE coalesce(o.source, '') = coalesce(n.source, '')"
+	"                        AND o.source_ref = n.source_ref"
+	"                        AND " EVIDENCE_EDITABLE("o") " IS NOT DISTINCT FROM " EVIDENCE_EDITABLE("n") ")"
 	"  ON CONFLICT (coalesce(source, ''), source_ref) WHERE source_ref IS NOT NULL"
 	"  DO UPDATE SET (kind, text, sentiment, url, segment, customer, observed_on,"
 	"                 tags, value, unit, updated_at) ="
