@@ -111,6 +111,21 @@ admit_route(struct prfaq_request *req)
 }
 
 /*
+ * The largest body the request's route takes: an NDJSON import carries
+ * up to 10,000 items, so it has a limit of its own.
+ */
+static size_t
+body_limit(const struct prfaq_request *req)
+{
+	const struct prfaq_config *cfg = req->srv->cfg;
+
+	if (req->match.route != NULL &&
+	    (req->match.route->flags & PRFAQ_ROUTE_NDJSON))
+		return cfg->import_body_limit;
+	return cfg->body_limit;
+}
+
+/*
  * A request with a body: 400 at once when its route takes none (GET,
  * DELETE, the action POSTs), so that the body is never read; 413 when its
  * Content-Length is over the limit (a chunked body is measured as it
@@ -120,7 +135,6 @@ admit_route(struct prfaq_request *req)
 static bool
 admit_body(struct prfaq_request *req)
 {
-	struct prfaq_server *srv = req->srv;
 	const char *cl, *ct, *want;
 
 	cl = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -143,16 +157,18 @@ admit_body(struct prfaq_request *req)
 
 		errno = 0;
 		v = strtoull(cl, &end, 10);
-		if (errno == 0 && *end == '\0' && v > srv->cfg->body_limit) {
+		if (errno == 0 && *end == '\0' && v > body_limit(req)) {
 			prfaq_reply_problem(
 				req, PRFAQ_ETOOLARGE,
 				"The body is %llu bytes; the limit is %zu", v,
-				srv->cfg->body_limit);
+				body_limit(req));
 			return false;
 		}
 	}
 	want = (req->match.route->flags & PRFAQ_ROUTE_MERGE_PATCH) ?
 		       "application/merge-patch+json" :
+	       (req->match.route->flags & PRFAQ_ROUTE_NDJSON) ?
+		       "application/x-ndjson" :
 		       "application/json";
 	ct = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (!http_media_type_is(ct, want) && !prfaq_req_is_markdown(req)) {
@@ -314,7 +330,7 @@ request_body_chunk(struct prfaq_request *req, const char *data, size_t n)
 		return true;
 	if (!req->expects_body)
 		return true; /* a GET with a body: ignored */
-	if (req->body.len + n > req->srv->cfg->body_limit) {
+	if (req->body.len + n > body_limit(req)) {
 		/* No Content-Length (chunked): the limit is met mid-way. */
 		req->body_overflow = true;
 		prfaq_buf_free(&req->body);
@@ -337,7 +353,7 @@ request_finish(struct prfaq_request *req)
 		prfaq_reply_problem(
 			req, PRFAQ_ETOOLARGE,
 			"The body is larger than the limit of %zu bytes",
-			req->srv->cfg->body_limit);
+			body_limit(req));
 	else if (request_query_check(req) && idem_before(req))
 		req->match.route->handler(req);
 	return reply_queue(req);

@@ -7,7 +7,8 @@
  * application/merge-patch+json, a route that refuses a body
  * (PRFAQ_ROUTE_NO_BODY) is a POST without a requestBody, and one that reads
  * Markdown (PRFAQ_ROUTE_MARKDOWN) has text/markdown among its requestBody's
- * media types.
+ * media types, and one that reads NDJSON (PRFAQ_ROUTE_NDJSON)
+ * application/x-ndjson.
  *
  * The public routes (/healthz, /readyz, /metrics, /openapi.yaml) are in the
  * spec like any other, so there are no exceptions.  A route deliberately left
@@ -170,6 +171,8 @@ spec_read(char *text, struct spec *spec)
 		/* A request body's media types sit at 10; responses' at 12. */
 		if (indent == 10 && strcmp(key, "text/markdown:") == 0)
 			op->flags |= PRFAQ_ROUTE_MARKDOWN;
+		if (indent == 10 && strcmp(key, "application/x-ndjson:") == 0)
+			op->flags |= PRFAQ_ROUTE_NDJSON;
 	}
 	return NULL;
 }
@@ -306,7 +309,8 @@ test_routes_match_openapi(void **state)
 		    ((r->flags & nobody) && !(o->flags & nobody))) {
 			print_error("%s %s: flags 0x%x in routes.def, 0x%x in "
 				    "openapi.yaml (1 auth, 2 merge-patch, "
-				    "4 idempotent, 8 no body, 16 markdown)\n",
+				    "4 idempotent, 8 no body, 16 markdown, "
+				    "32 ndjson)\n",
 				    method_name(r->method), r->path, r->flags,
 				    o->flags);
 			problems++;
