@@ -491,8 +491,6 @@ prfaq_store_prfaq_list(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
 		filters[4] = q->reviewer;
 		return store_list(db, &list_requested, filters, page, out, err);
 	}
-	return store_list(db, &list_prfaqs, filters, page, out, err);
-
 	return store_list(db,
 			  q->by_evidence ? &list_prfaqs_evidence : &list_prfaqs,
 			  filters, page, out, err);
