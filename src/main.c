@@ -115,7 +115,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_db_pool_opts popts = { 0 };
 	struct prfaq_db_pool *pool = NULL;
-	struct prfaq_db_ctx db = { NULL, NULL, 0 };
+	struct prfaq_db_ctx db = { NULL, NULL, 0, NULL };
 	struct prfaq_text user = { NULL, 0 };
 	struct prfaq_error err;
 	unsigned roles = 0;
@@ -302,6 +302,12 @@ run_serve(const struct prfaq_config *cfg)
 	app.auth_cache = prfaq_auth_cache_new(cfg->auth_cache_ttl_s);
 	if (app.pool == NULL || app.auth_cache == NULL)
 		goto out;
+	if (cfg->database_replica_url[0] != '\0') {
+		/* The same size and limits: it takes the same reads. */
+		popts.conninfo = cfg->database_replica_url;
+		if ((app.replica = prfaq_db_pool_new(&popts)) == NULL)
+			goto out;
+	}
 	if (cfg->jwt_jwks[0] != '\0') {
 		struct prfaq_jwks_source_opts jopts = {
 			.location = cfg->jwt_jwks,
@@ -346,6 +352,7 @@ run_serve(const struct prfaq_config *cfg)
 out:
 	prfaq_jwks_source_stop(app.jwks);
 	prfaq_db_pool_free(app.pool);
+	prfaq_db_pool_free(app.replica);
 	prfaq_auth_cache_free(app.auth_cache);
 	return rc;
 }

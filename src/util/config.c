@@ -28,6 +28,10 @@ struct setting {
 static const struct setting settings[] = {
 	{ "PRFAQ_DATABASE_URL", T_STRING, OFF(database_url), "dbname=prfaq", 0,
 	  0, "libpq connection string or URI" },
+	{ "PRFAQ_DATABASE_REPLICA_URL", T_STRING, OFF(database_replica_url), "",
+	  0, 0,
+	  "a streaming replica for lists, searches and evidence lists and tags "
+	  "(libpq; \"\": none; unreachable: the primary answers)" },
 	{ "PRFAQ_BIND", T_STRING, OFF(bind), "127.0.0.1", 0, 0,
 	  "IPv4 or IPv6 address to listen on" },
 	{ "PRFAQ_PORT", T_UINT, OFF(port), "8080", 1, 65535, "TCP port" },
