@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "prfaq/alloc.h"
@@ -344,6 +345,18 @@ run_serve(const struct prfaq_config *cfg)
 		webhooks = prfaq_webhooks_start(&wopts);
 	}
 	sigwait(&set, &sig);
+	prfaq_server_drain(app.server);
+	if (cfg->drain_delay_ms > 0) {
+		/* A second signal cuts the delay short. */
+		struct timespec delay = { (time_t)(cfg->drain_delay_ms / 1000),
+					  (long)(cfg->drain_delay_ms % 1000) *
+						  1000000L };
+
+		log_info(NULL, "%s: /readyz says 503; still serving for %u ms",
+			 sig == SIGINT ? "SIGINT" : "SIGTERM",
+			 cfg->drain_delay_ms);
+		(void)sigtimedwait(&set, NULL, &delay);
+	}
 	log_info(NULL, "%s: finishing requests in flight, then exiting",
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 	prfaq_server_stop(app.server, cfg->shutdown_timeout_s);

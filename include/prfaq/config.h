@@ -31,6 +31,7 @@ struct prfaq_config {
 	bool auto_migrate;	     /* PRFAQ_AUTO_MIGRATE */
 	unsigned auth_cache_ttl_s;   /* PRFAQ_AUTH_CACHE_TTL */
 	unsigned shutdown_timeout_s; /* PRFAQ_SHUTDOWN_TIMEOUT */
+	unsigned drain_delay_ms;     /* PRFAQ_DRAIN_DELAY_MS */
 	char *cors_origins;	     /* PRFAQ_CORS_ORIGINS (comma separated) */
 	char *log_level; /* PRFAQ_LOG_LEVEL: debug, info, warn, error */
 	bool webhooks;	 /* PRFAQ_WEBHOOKS: run the sender here */

@@ -21,6 +21,12 @@ api_readyz(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
+	if (prfaq_server_draining(prfaq_req_app(req)->server)) {
+		prfaq_reply_problem(
+			req, PRFAQ_EUNAVAILABLE,
+			"Shutting down: send new requests elsewhere");
+		return;
+	}
 	if (prfaq_db_ready(api_db(req), &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;

@@ -66,6 +66,10 @@ static const struct setting settings[] = {
 	  "seconds a resolved token is cached (revocation delay elsewhere)" },
 	{ "PRFAQ_SHUTDOWN_TIMEOUT", T_UINT, OFF(shutdown_timeout_s), "10", 0,
 	  600, "seconds to let requests in flight finish on SIGTERM" },
+	{ "PRFAQ_DRAIN_DELAY_MS", T_UINT, OFF(drain_delay_ms), "0", 0, 600000,
+	  "on SIGTERM, how long /readyz answers 503 while requests are still "
+	  "accepted, before the listener closes (a load balancer's check "
+	  "interval times its failures to mark down, and a bit)" },
 	{ "PRFAQ_CORS_ORIGINS", T_STRING, OFF(cors_origins), "", 0, 0,
 	  "comma-separated browser origins allowed to call the API" },
 	{ "PRFAQ_LOG_LEVEL", T_STRING, OFF(log_level), "info", 0, 0,
