@@ -27,11 +27,6 @@
  */
 #define CANCEL_GRACE_MS		   2000
 #define REQUEST_TIMEOUT_DEFAULT_MS 10000
-/*
- * A replica found unreachable is left alone this long: reads go straight to
- * the primary instead of each paying for a failed connect first.
- */
-#define REPLICA_RETRY_MS	   5000
 
 struct db_conn {
 	PGconn *pg;
@@ -108,9 +103,6 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 			pool->statement_timeout_ms);
 	else
 		snprintf(pool->begin, sizeof(pool->begin), "BEGIN");
-	snprintf(pool->begin_read, sizeof(pool->begin_read),
-		 "BEGIN READ ONLY%s", pool->begin + strlen("BEGIN"));
-	atomic_init(&pool->down_until_ms, 0);
 	pool->conninfo = prfaq_strdup(opts->conninfo);
 	pool->conns = prfaq_calloc(pool->size, sizeof(*pool->conns));
 	if (pthread_mutex_init(&pool->mu, NULL) != 0)
@@ -128,6 +120,9 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 		}
 		pthread_condattr_destroy(&attr);
 	}
+	snprintf(pool->begin_read, sizeof(pool->begin_read),
+		 "BEGIN READ ONLY%s", pool->begin + strlen("BEGIN"));
+	atomic_init(&pool->down_until_ms, 0);
 	for (unsigned i = pool->size; i-- > 0;) {
 		pool->conns[i].next = pool->free_list;
 		pool->free_list = &pool->conns[i];
