@@ -174,7 +174,7 @@ struct prfaq_list_query {
 	const char *q;	      /* full-text query: ranked, best first */
 	const char *reviewer; /* user id: a requested reviewer, any state */
 	const char *awaiting; /* user id: in_review, requested, pending */
-	/* sort=evidence: most linked evidence first (without q, reviewer,
+	/* sort=evidence: most linked evidence first (without q, reviewer or
 	 * awaiting) */
 	bool by_evidence;
 };

@@ -157,6 +157,34 @@ quality_of(const json_t *doc, struct prfaq_error *err)
 	return report;
 }
 
+/*
+ * A Markdown body has no place for a change note, so the Change-Note
+ * header carries it into body (borrowed; set as its "change_note", checked
+ * like the JSON member).  With a JSON body the header is a 400: the note
+ * belongs in the body, and two notes could disagree.  Returns err->code.
+ */
+static prfaq_code
+change_note_header(struct prfaq_request *req, json_t *body,
+		   struct prfaq_error *err)
+{
+	const char *v = prfaq_req_header(req, "Change-Note");
+	json_t *note;
+
+	if (v == NULL || err->code != PRFAQ_OK || !json_is_object(body))
+		return err->code;
+	if (!prfaq_req_is_markdown(req))
+		return prfaq_error_set(
+			err, PRFAQ_EINVAL,
+			"The Change-Note header goes with a text/markdown body; "
+			"a JSON body carries change_note");
+	/* The server refused invalid UTF-8 in headers already. */
+	if ((note = json_string(v)) == NULL)
+		return prfaq_error_set(err, PRFAQ_EINVAL,
+				       "Change-Note must be UTF-8 text");
+	json_object_set_new(body, "change_note", note);
+	return PRFAQ_OK;
+}
+
 void
 api_prfaqs_create(struct prfaq_request *req)
 {
@@ -170,6 +198,7 @@ api_prfaqs_create(struct prfaq_request *req)
 	if (!api_require_role(req, PRFAQ_ROLE_AUTHOR, "create PR/FAQs"))
 		return;
 	if (api_doc_body(req, &body, &lines, &err) != PRFAQ_OK ||
+	    change_note_header(req, body, &err) != PRFAQ_OK ||
 	    prfaq_doc_validate(body, PRFAQ_DOC_CREATE, &err) != PRFAQ_OK) {
 		prfaq_markdown_locate(&err, lines);
 		api_fail(req, &err);
@@ -229,9 +258,9 @@ user_param(struct prfaq_request *req, const char *name, const char **out)
 }
 
 /*
- * ?sort=updated (the default) or evidence.  A search orders by match and
- * a review queue by update, so sort=evidence with q, reviewer or awaiting
- * is refused rather than silently ignored.  False after replying 400.
+ * ?sort=updated (the default) or evidence.  A search orders by match and a
+ * review queue by time, so sort=evidence with q, reviewer or awaiting is
+ * refused rather than silently ignored.  False after replying 400.
  */
 static bool
 list_sort(struct prfaq_request *req, struct prfaq_list_query *q)
@@ -245,12 +274,17 @@ list_sort(struct prfaq_request *req, struct prfaq_list_query *q)
 				    "sort must be updated or evidence");
 		return false;
 	}
-	if (q->q != NULL || q->reviewer != NULL || q->awaiting != NULL) {
+	if (q->q != NULL) {
 		prfaq_reply_problem(req, PRFAQ_EINVAL,
-				    "sort=evidence does not combine with q, "
-				    "reviewer or awaiting: a search lists the "
-				    "best match first, a review queue the most "
-				    "recently updated");
+				    "sort=evidence does not combine with q: a "
+				    "search lists the best match first");
+		return false;
+	}
+	if (q->reviewer != NULL || q->awaiting != NULL) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "sort=evidence does not combine with "
+				    "reviewer or awaiting: a review queue "
+				    "lists the newest first");
 		return false;
 	}
 	q->by_evidence = true;
@@ -538,6 +572,7 @@ edit(struct prfaq_request *req, bool patch)
 		     api_doc_body(req, &body, &lines, &err)) == PRFAQ_OK &&
 	    !patch)
 		drop_read_only(body);
+	change_note_header(req, body, &err);
 	if (err.code != PRFAQ_OK ||
 	    (!patch &&
 	     prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||

@@ -196,11 +196,6 @@ static const struct store_list list_prfaqs = {
 	STORE_PARENT_NONE, NULL, NULL
 };
 
-static const struct store_list list_prfaqs_evidence = {
-	&stmt_list_evidence, 4,	   2,	{ STORE_KEY_INT, STORE_KEY_UUID },
-	STORE_PARENT_NONE,   NULL, NULL
-};
-
 /* The four filters, then the requested user. */
 static const struct store_list list_requested = {
 	&stmt_list_requested, 5,    2,	 { STORE_KEY_INT, STORE_KEY_UUID },
@@ -217,6 +212,13 @@ static const struct store_list list_awaiting = {
  * The search's key is its rank: the filters, the query ($5 to $8), then
  * reviewer= ($9) and awaiting= ($10).
  */
+
+static const struct store_list list_prfaqs_evidence = {
+	&stmt_list_evidence, 4,	   2,	{ STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE,   NULL, NULL
+};
+
+/* The search's key is its rank: the filters, then the query ($5 to $8). */
 static const struct store_list list_search = {
 	&stmt_search,	   10,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
 	STORE_PARENT_NONE, NULL, NULL
@@ -483,14 +485,13 @@ prfaq_store_prfaq_list(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
 
 	if (q->q != NULL)
 		return search(db, q, page, out, err);
-	if (q->by_evidence)
-		return store_list(db, &list_prfaqs_evidence, filters, page, out,
-				  err);
 	if (q->awaiting != NULL)
 		return store_list(db, &list_awaiting, filters, page, out, err);
 	if (q->reviewer != NULL) {
 		filters[4] = q->reviewer;
 		return store_list(db, &list_requested, filters, page, out, err);
 	}
-	return store_list(db, &list_prfaqs, filters, page, out, err);
+	return store_list(db,
+			  q->by_evidence ? &list_prfaqs_evidence : &list_prfaqs,
+			  filters, page, out, err);
 }

@@ -76,6 +76,43 @@ request_free(struct prfaq_request *req)
 }
 
 /*
+ * What to do instead, for the methods clients try where the API has another
+ * way: the 405's detail names it (the "DELETE is archive" of API.md).  The
+ * path is the prefix and one more segment, an id.
+ */
+static const struct {
+	enum prfaq_method method;
+	const char *prefix, *before, *after;
+} method_hints[] = {
+	{ PRFAQ_DELETE, "/v1/prfaqs/",
+	  ". A PR/FAQ is never deleted: archive it (POST ", "/archive)" },
+	{ PRFAQ_DELETE, "/v1/users/",
+	  ". A user is never deleted: deactivate them (PATCH ",
+	  " with {\"active\":false})" },
+};
+
+/* The hint for req's method and path: before and after its path, or "". */
+static void
+method_hint(const struct prfaq_request *req, const char **before,
+	    const char **after)
+{
+	*before = *after = "";
+	for (size_t i = 0; i < sizeof(method_hints) / sizeof(method_hints[0]);
+	     i++) {
+		size_t n = strlen(method_hints[i].prefix);
+
+		if (req->method == method_hints[i].method &&
+		    strncmp(req->path, method_hints[i].prefix, n) == 0 &&
+		    req->path[n] != '\0' &&
+		    strchr(req->path + n, '/') == NULL) {
+			*before = method_hints[i].before;
+			*after = method_hints[i].after;
+			return;
+		}
+	}
+}
+
+/*
  * Is there a route for the path and method?  404 for an unknown path, 405
  * with Allow for a known one without the method, and OPTIONS answered here
  * (a CORS preflight, or 204 with Allow).  False after installing a reply.
@@ -100,11 +137,16 @@ admit_route(struct prfaq_request *req)
 		return false;
 	}
 	if (req->match.route == NULL) {
+		const char *before, *after;
+
+		method_hint(req, &before, &after);
 		router_allow_header(req->match.allow, allow, sizeof(allow));
 		prfaq_reply_header(req, "Allow", allow);
-		prfaq_reply_problem(req, PRFAQ_EMETHOD,
-				    "%s is not allowed on %s; allowed: %s",
-				    req->method_name, req->path, allow);
+		prfaq_reply_problem(
+			req, PRFAQ_EMETHOD,
+			"%s is not allowed on %s; allowed: %s%s%s%s",
+			req->method_name, req->path, allow, before,
+			*before != '\0' ? req->path : "", after);
 		return false;
 	}
 	return true;
