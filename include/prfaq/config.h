@@ -13,23 +13,26 @@
 #include <stdio.h>
 
 struct prfaq_config {
-	char *database_url;    /* PRFAQ_DATABASE_URL (libpq conninfo or URI) */
-	char *bind;	       /* PRFAQ_BIND */
-	unsigned port;	       /* PRFAQ_PORT */
-	unsigned threads;      /* PRFAQ_THREADS (0: one per core) */
-	unsigned db_pool_size; /* PRFAQ_DB_POOL_SIZE (0: threads + 2) */
-	unsigned db_pool_wait_ms;	  /* PRFAQ_DB_POOL_WAIT_MS */
+	char *database_url; /* PRFAQ_DATABASE_URL (libpq conninfo or URI) */
+	char *database_replica_url; /* PRFAQ_DATABASE_REPLICA_URL ("": none) */
+	char *bind;		    /* PRFAQ_BIND */
+	unsigned port;		    /* PRFAQ_PORT */
+	unsigned threads;	    /* PRFAQ_THREADS (0: one per core) */
+	unsigned db_pool_size;	    /* PRFAQ_DB_POOL_SIZE (0: threads + 2) */
+	unsigned db_pool_wait_ms;   /* PRFAQ_DB_POOL_WAIT_MS */
 	unsigned db_statement_timeout_ms; /* PRFAQ_DB_STATEMENT_TIMEOUT_MS */
 	unsigned request_timeout_ms;	  /* PRFAQ_REQUEST_TIMEOUT_MS */
-	char *db_pooler;     /* PRFAQ_DB_POOLER: "none" or "transaction" */
-	size_t body_limit;   /* PRFAQ_BODY_LIMIT (bytes) */
-	unsigned conn_limit; /* PRFAQ_CONN_LIMIT */
+	char *db_pooler;	  /* PRFAQ_DB_POOLER: "none" or "transaction" */
+	size_t body_limit;	  /* PRFAQ_BODY_LIMIT (bytes) */
+	size_t import_body_limit; /* PRFAQ_IMPORT_BODY_LIMIT (bytes) */
+	unsigned conn_limit;	  /* PRFAQ_CONN_LIMIT */
 	unsigned per_ip_conn_limit;  /* PRFAQ_PER_IP_CONN_LIMIT (0: none) */
 	unsigned conn_timeout_s;     /* PRFAQ_CONN_TIMEOUT */
 	size_t conn_memory_limit;    /* PRFAQ_CONN_MEMORY_LIMIT (bytes) */
 	bool auto_migrate;	     /* PRFAQ_AUTO_MIGRATE */
 	unsigned auth_cache_ttl_s;   /* PRFAQ_AUTH_CACHE_TTL */
 	unsigned shutdown_timeout_s; /* PRFAQ_SHUTDOWN_TIMEOUT */
+	unsigned drain_delay_ms;     /* PRFAQ_DRAIN_DELAY_MS */
 	char *cors_origins;	     /* PRFAQ_CORS_ORIGINS (comma separated) */
 	char *log_level; /* PRFAQ_LOG_LEVEL: debug, info, warn, error */
 	bool webhooks;	 /* PRFAQ_WEBHOOKS: run the sender here */

@@ -29,6 +29,7 @@ api_evidence_create(struct prfaq_request *req)
 		api_fail(req, &err);
 		goto out;
 	}
+	prfaq_metrics_evidence(PRFAQ_EVIDENCE_CREATED, 1);
 	snprintf(location, sizeof(location), "/v1/evidence/%s", id);
 	prfaq_reply_header(req, "Location", location);
 	api_reply_text(req, 201, &t);
@@ -41,7 +42,8 @@ evidence_page(struct prfaq_request *req, const void *arg,
 	      const struct prfaq_page_req *page, struct prfaq_page *out,
 	      struct prfaq_error *err)
 {
-	return prfaq_store_evidence_list(api_db(req), arg, page, out, err);
+	return prfaq_store_evidence_list(api_db_replica(req), arg, page, out,
+					 err);
 }
 
 /* Is s one of the NULL-terminated set (NULL s: not given, fine)? */
@@ -247,6 +249,7 @@ api_prfaq_evidence_link(struct prfaq_request *req)
 				      json_string_value(note), link_check, &l,
 				      &t, &err) != PRFAQ_OK)
 		goto fail;
+	prfaq_metrics_evidence(PRFAQ_EVIDENCE_LINKED, 1);
 	api_reply_text(req, 201, &t);
 	json_decref(body);
 	return;
@@ -288,6 +291,7 @@ api_prfaq_evidence_unlink(struct prfaq_request *req)
 		api_fail(req, &err);
 		return;
 	}
+	prfaq_metrics_evidence(PRFAQ_EVIDENCE_UNLINKED, 1);
 	prfaq_reply_empty(req, 204);
 }
 
@@ -299,7 +303,8 @@ api_evidence_tags(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
-	if (prfaq_store_evidence_tags(api_db(req), &t, &err) != PRFAQ_OK) {
+	if (prfaq_store_evidence_tags(api_db_replica(req), &t, &err) !=
+	    PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}

@@ -46,7 +46,7 @@ api_negotiate_document(struct prfaq_request *req, enum api_doc_kind *kind)
 static void
 set_etag(struct prfaq_request *req, int version, const char *variant)
 {
-	char etag[48];
+	char etag[64];
 
 	snprintf(etag, sizeof(etag), "\"%d%s\"", version, variant);
 	prfaq_reply_header(req, "ETag", etag);
@@ -157,6 +157,34 @@ quality_of(const json_t *doc, struct prfaq_error *err)
 	return report;
 }
 
+/*
+ * A Markdown body has no place for a change note, so the Change-Note
+ * header carries it into body (borrowed; set as its "change_note", checked
+ * like the JSON member).  With a JSON body the header is a 400: the note
+ * belongs in the body, and two notes could disagree.  Returns err->code.
+ */
+static prfaq_code
+change_note_header(struct prfaq_request *req, json_t *body,
+		   struct prfaq_error *err)
+{
+	const char *v = prfaq_req_header(req, "Change-Note");
+	json_t *note;
+
+	if (v == NULL || err->code != PRFAQ_OK || !json_is_object(body))
+		return err->code;
+	if (!prfaq_req_is_markdown(req))
+		return prfaq_error_set(
+			err, PRFAQ_EINVAL,
+			"The Change-Note header goes with a text/markdown body; "
+			"a JSON body carries change_note");
+	/* The server refused invalid UTF-8 in headers already. */
+	if ((note = json_string(v)) == NULL)
+		return prfaq_error_set(err, PRFAQ_EINVAL,
+				       "Change-Note must be UTF-8 text");
+	json_object_set_new(body, "change_note", note);
+	return PRFAQ_OK;
+}
+
 void
 api_prfaqs_create(struct prfaq_request *req)
 {
@@ -170,6 +198,7 @@ api_prfaqs_create(struct prfaq_request *req)
 	if (!api_require_role(req, PRFAQ_ROLE_AUTHOR, "create PR/FAQs"))
 		return;
 	if (api_doc_body(req, &body, &lines, &err) != PRFAQ_OK ||
+	    change_note_header(req, body, &err) != PRFAQ_OK ||
 	    prfaq_doc_validate(body, PRFAQ_DOC_CREATE, &err) != PRFAQ_OK) {
 		prfaq_markdown_locate(&err, lines);
 		api_fail(req, &err);
@@ -205,7 +234,62 @@ prfaqs_page(struct prfaq_request *req, const void *query,
 	    const struct prfaq_page_req *page, struct prfaq_page *out,
 	    struct prfaq_error *err)
 {
-	return prfaq_store_prfaq_list(api_db(req), query, page, out, err);
+	return prfaq_store_prfaq_list(api_db_replica(req), query, page, out,
+				      err);
+}
+
+/*
+ * A user filter: an id (any case) or "me", the caller.  *out is borrowed
+ * from the request or the caller; false after replying 400.
+ */
+static bool
+user_param(struct prfaq_request *req, const char *name, const char **out)
+{
+	const char *v = prfaq_req_query(req, name);
+
+	if (v != NULL && strcmp(v, "me") == 0)
+		v = prfaq_req_caller(req)->user_id;
+	if (v != NULL && !prfaq_uuid_valid(v)) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "%s must be a user id or \"me\"", name);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * ?sort=updated (the default) or evidence.  A search orders by match and a
+ * review queue by time, so sort=evidence with q, reviewer or awaiting is
+ * refused rather than silently ignored.  False after replying 400.
+ */
+static bool
+list_sort(struct prfaq_request *req, struct prfaq_list_query *q)
+{
+	const char *sort = prfaq_req_query(req, "sort");
+
+	if (sort == NULL || strcmp(sort, "updated") == 0)
+		return true;
+	if (strcmp(sort, "evidence") != 0) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "sort must be updated or evidence");
+		return false;
+	}
+	if (q->q != NULL) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "sort=evidence does not combine with q: a "
+				    "search lists the best match first");
+		return false;
+	}
+	if (q->reviewer != NULL || q->awaiting != NULL) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "sort=evidence does not combine with "
+				    "reviewer or awaiting: a review queue "
+				    "lists the newest first");
+		return false;
+	}
+	q->by_evidence = true;
+	return true;
 }
 
 void
@@ -230,6 +314,9 @@ api_prfaqs_list(struct prfaq_request *req)
 				    "owner must be a user id");
 		return;
 	}
+	if (!user_param(req, "reviewer", &q.reviewer) ||
+	    !user_param(req, "awaiting", &q.awaiting) || !list_sort(req, &q))
+		return;
 	if (q.q != NULL &&
 	    (q.q[0] == '\0' || prfaq_utf8_length(q.q, strlen(q.q)) > Q_MAX)) {
 		prfaq_reply_problem(req, PRFAQ_EINVAL,
@@ -237,6 +324,38 @@ api_prfaqs_list(struct prfaq_request *req)
 		return;
 	}
 	api_list(req, prfaqs_page, &q);
+}
+
+/*
+ * The HTML page of PR/FAQ id, ending with its linked evidence, read with
+ * the document in one statement.  Its ETag is "<n>.html" while nothing is
+ * linked and "<n>.<stamp>.html" after: linking, unlinking or editing an
+ * item changes the page without a new version.
+ */
+static void
+html_cited(struct prfaq_request *req, const char *id)
+{
+	char stamp[PRFAQ_EVIDENCE_STAMP_LEN + 1] = "", variant[32];
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	int version = 0;
+
+	prfaq_error_init(&err);
+	if (prfaq_store_prfaq_get_cited(api_db(req), id, &t, &version, stamp,
+					&err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	snprintf(variant, sizeof(variant), "%s%s.html", stamp[0] ? "." : "",
+		 stamp);
+	set_etag(req, version, variant);
+	if (prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), version,
+			       variant)) {
+		prfaq_text_free(&t);
+		prfaq_reply_empty(req, 304);
+		return;
+	}
+	api_reply_document(req, 200, API_DOC_HTML, &t);
 }
 
 void
@@ -253,6 +372,10 @@ api_prfaqs_get(struct prfaq_request *req)
 		return;
 	if (!api_negotiate_document(req, &kind))
 		return;
+	if (kind == API_DOC_HTML) {
+		html_cited(req, id);
+		return;
+	}
 	if (prfaq_store_prfaq_get(api_db(req), id, &t, &version, &err) !=
 	    PRFAQ_OK) {
 		api_fail(req, &err);
@@ -305,12 +428,23 @@ struct edit_ctx {
 	bool patch;
 };
 
-/* Fill change with doc (taken; NULL: err is set) and its quality. */
+/*
+ * Fill change with doc (taken; NULL: err is set) and its quality.  A doc
+ * equal to the current one (title, team, tags and content) is a no-op: an
+ * editor's autosave or a restore of the current text must write nothing,
+ * or it would make approving reviews stale.
+ */
 static prfaq_code
-change_set_doc(struct prfaq_change *ch, json_t *doc, struct prfaq_error *err)
+change_set_doc(const struct prfaq_current *cur, struct prfaq_change *ch,
+	       json_t *doc, struct prfaq_error *err)
 {
 	if (doc == NULL)
 		return err != NULL ? err->code : PRFAQ_EINTERNAL;
+	if (json_equal(doc, (json_t *)cur->doc)) {
+		json_decref(doc);
+		ch->noop = true;
+		return PRFAQ_OK;
+	}
 	ch->doc = doc;
 	if ((ch->quality = quality_of(doc, err)) == NULL)
 		return PRFAQ_EINTERNAL;
@@ -332,7 +466,8 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 		json_string_value(json_object_get(e->body, "change_note"));
 	ch->event = "revised";
 	if (!e->patch)
-		return change_set_doc(ch, doc_from_body(e->body, err), err);
+		return change_set_doc(cur, ch, doc_from_body(e->body, err),
+				      err);
 
 	/* change_note travels with the patch but is not part of the document. */
 	patch = json_is_object(e->body) ? json_copy((json_t *)e->body) :
@@ -348,7 +483,7 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 		json_decref(merged);
 		return rc;
 	}
-	rc = change_set_doc(ch, doc_from_body(merged, err), err);
+	rc = change_set_doc(cur, ch, doc_from_body(merged, err), err);
 	json_decref(merged);
 	return rc;
 }
@@ -438,6 +573,7 @@ edit(struct prfaq_request *req, bool patch)
 		     api_doc_body(req, &body, &lines, &err)) == PRFAQ_OK &&
 	    !patch)
 		drop_read_only(body);
+	change_note_header(req, body, &err);
 	if (err.code != PRFAQ_OK ||
 	    (!patch &&
 	     prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||
@@ -513,7 +649,7 @@ restore_mutate(const struct prfaq_current *cur, void *arg,
 	/* The event says where the version came from: never without it. */
 	if ((ch->event_data = json_pack("{s:i}", "from", r->from)) == NULL)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL, "No event data");
-	return change_set_doc(ch, json_deep_copy(cur->source), err);
+	return change_set_doc(cur, ch, json_deep_copy(cur->source), err);
 }
 
 void

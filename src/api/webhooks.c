@@ -17,9 +17,10 @@
 #define SECRET_BYTES	32
 
 static const char *const event_types[] = {
-	"created",   "revised",	 "restored",	    "submitted",
-	"withdrawn", "reviewed", "commented",	    "decided",
-	"reopened",  "archived", "evidence_linked", "evidence_unlinked",
+	"created",	     "revised",	 "restored",	      "submitted",
+	"withdrawn",	     "reviewed", "commented",	      "decided",
+	"reopened",	     "archived", "reviewers_changed", "evidence_linked",
+	"evidence_unlinked",
 };
 
 static bool
@@ -103,8 +104,8 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 					"unknown event type; known: created, "
 					"revised, restored, submitted, withdrawn, "
 					"reviewed, commented, decided, reopened, "
-					"archived, evidence_linked, "
-					"evidence_unlinked");
+					"archived, reviewers_changed, "
+					"evidence_linked, evidence_unlinked");
 			}
 		}
 	}

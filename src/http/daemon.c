@@ -136,6 +136,18 @@ fail:
 	return NULL;
 }
 
+void
+prfaq_server_drain(struct prfaq_server *srv)
+{
+	__atomic_store_n(&srv->draining, 1, __ATOMIC_RELAXED);
+}
+
+bool
+prfaq_server_draining(const struct prfaq_server *srv)
+{
+	return __atomic_load_n(&srv->draining, __ATOMIC_RELAXED) != 0;
+}
+
 /*
  * Quiesce, wait (polling every 10 ms, at most timeout_s) for the requests in
  * flight to complete, then stop the daemon and free the server.
@@ -187,5 +199,7 @@ prfaq_server_stop(struct prfaq_server *srv, unsigned timeout_s)
 int
 prfaq_server_metrics(struct prfaq_server *srv, struct prfaq_buf *out)
 {
-	return metrics_render(srv->metrics, out);
+	if (metrics_render(srv->metrics, out) != 0)
+		return -1;
+	return metrics_render_evidence(out);
 }

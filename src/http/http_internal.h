@@ -62,6 +62,8 @@ void metrics_free(struct metrics *m);
 void metrics_observe(struct metrics *m, size_t route_index, int status,
 		     double seconds);
 int metrics_render(struct metrics *m, struct prfaq_buf *out);
+/* The evidence counters (prfaq_metrics_evidence), appended to out. */
+int metrics_render_evidence(struct prfaq_buf *out);
 
 /* --- the request (server.c: its life; request.c, reply.c: its API) ------ */
 
@@ -118,6 +120,7 @@ struct prfaq_server {
 	char **cors_origins; /* NULL-terminated */
 	int inflight;	     /* requests between arrival and completion */
 	struct deadline *deadline;
+	int draining; /* prfaq_server_drain() was called (atomic) */
 };
 
 /* request.c: is a Content-Type's media type (before any ";") want? */
