@@ -210,6 +210,7 @@ struct prfaq_change {
 	json_t *event_data; /* extra event data (object) or NULL */
 	json_t *decision; /* for "decided": {outcome, rationale}; NULL otherwise */
 	bool clear_decision; /* reopen: the document no longer carries one */
+	json_t *launch; /* for "launched": {on, note?}; the store adds "by" */
 };
 
 /*

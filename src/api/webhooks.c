@@ -16,10 +16,12 @@
 #define DESCRIPTION_MAX 500
 #define SECRET_BYTES	32
 
+/* Every type of the contract (API.md "Review workflow", the audit trail). */
 static const char *const event_types[] = {
-	"created",   "revised",	 "restored",	    "submitted",
-	"withdrawn", "reviewed", "commented",	    "decided",
-	"reopened",  "archived", "evidence_linked", "evidence_unlinked",
+	"created",	     "revised",	 "restored",	      "submitted",
+	"withdrawn",	     "reviewed", "commented",	      "decided",
+	"reopened",	     "archived", "reviewers_changed", "evidence_linked",
+	"evidence_unlinked", "launched", "measured",	      "learning_added",
 };
 
 static bool
@@ -103,8 +105,9 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 					"unknown event type; known: created, "
 					"revised, restored, submitted, withdrawn, "
 					"reviewed, commented, decided, reopened, "
-					"archived, evidence_linked, "
-					"evidence_unlinked");
+					"archived, reviewers_changed, "
+					"evidence_linked, evidence_unlinked, "
+					"launched, measured, learning_added");
 			}
 		}
 	}
