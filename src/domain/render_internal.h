@@ -153,4 +153,16 @@ bool render_number_format(const json_t *v, char *out);
 /* content.metrics of doc as the page's table section; nothing without any. */
 int render_html_metrics(struct prfaq_buf *out, const json_t *doc);
 
+/* ---- render_html_evidence.c -------------------------------------------- */
+
+/* The evidence appendix's CSS, part of the page's <style>. */
+extern const char render_evidence_style[];
+
+/*
+ * The page's last section: the linked evidence of the render input's
+ * "evidence_appendix" (borrowed; NULL or without items: nothing).
+ * 0, or -1 on ENOMEM.
+ */
+int render_html_evidence(struct prfaq_buf *out, const json_t *appendix);
+
 #endif
