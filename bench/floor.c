@@ -60,7 +60,9 @@ session(void)
 		"    'negative', count(*) FILTER (WHERE e.sentiment = 'negative'),"
 		"    'positive', count(*) FILTER (WHERE e.sentiment = 'positive'))::text"
 		"    FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id"
-		"   WHERE l.prfaq_id = d.id) || '}'"
+		"   WHERE l.prfaq_id = d.id)"
+		" || ',\"launch\":' || coalesce((SELECT p.launch::text FROM prfaqs p"
+		"   WHERE p.id = d.id), 'null') || '}'"
 		"  FROM prfaq_documents d WHERE d.id = $1",
 		1, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)

@@ -13,6 +13,8 @@
 #define PRFAQ_CONTENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "prfaq/error.h"
 
@@ -27,6 +29,12 @@
 #define PRFAQ_TEXT_MAX 20000 /* paragraphs and answers */
 #define PRFAQ_LIST_MAX 100   /* FAQ entries per list, visuals */
 #define PRFAQ_URL_MAX  2000
+
+/* content.metrics: how success is measured (API.md "Closing the loop") */
+#define PRFAQ_METRICS_MAX     50
+#define PRFAQ_METRIC_KEY_MAX  40
+#define PRFAQ_METRIC_NAME_MAX 200
+#define PRFAQ_METRIC_UNIT_MAX 50
 
 /*
  * The text of a document, in bytes (title and every string of content),
@@ -75,6 +83,12 @@ json_t *prfaq_merge_patch(const json_t *target, const json_t *patch);
  * Identical inputs give an empty array.  NULL only when memory runs out.
  */
 json_t *prfaq_diff(const json_t *a, const json_t *b);
+
+/*
+ * Whether s[0..len) is a metric key: ^[a-z0-9][a-z0-9-]{0,39}$ (the
+ * measurements of a launched PR/FAQ name their metric by it).
+ */
+bool prfaq_metric_key_valid(const char *s, size_t len);
 
 /* What prfaq_content_check_string() checks a value as. */
 enum prfaq_string_kind {

@@ -34,6 +34,17 @@
  *
  *   Nothing.                                            the answer
  *
+ *   ## Metrics                                          content.metrics
+ *
+ *   - **Key:** orders                                   one list item each, a
+ *                                                       labelled paragraph per
+ *     **Name:** Weekly orders                           member: Key, Name,
+ *                                                       Kind, Unit, Direction,
+ *     **Target:** 1200                                  Baseline, Target, By
+ *                                                       (numbers as JSON
+ *                                                       numbers: 12 and 12.0
+ *                                                       stay what they were)
+ *
  *   ## Appendix: Visuals                                content.visuals
  *
  *   - **Title:** Refund flow                            one list item each

@@ -224,6 +224,7 @@ struct prfaq_change {
 	 */
 	json_t *reviewers_add;
 	json_t *reviewers_remove;
+	json_t *launch; /* for "launched": {on, note?}; the store adds "by" */
 };
 
 /*

@@ -3,6 +3,7 @@
  *
  *   draft --submit--> in_review --withdraw--> draft
  *   in_review --approve/reject--> approved | rejected --reopen--> draft
+ *   approved --launch--> launched (which can only be archived)
  *   any status but archived --archive--> archived
  * Editing and verdict-carrying reviews are allowed in draft/in_review and
  * in_review respectively.
@@ -18,6 +19,7 @@ enum prfaq_status {
 	PRFAQ_STATUS_APPROVED,
 	PRFAQ_STATUS_REJECTED,
 	PRFAQ_STATUS_ARCHIVED,
+	PRFAQ_STATUS_LAUNCHED,
 	PRFAQ_STATUS_COUNT_
 };
 
@@ -30,6 +32,8 @@ enum prfaq_action {
 	PRFAQ_ACTION_REOPEN,
 	PRFAQ_ACTION_ARCHIVE,
 	PRFAQ_ACTION_VERDICT, /* a review with approve/request_changes: status unchanged */
+	PRFAQ_ACTION_LAUNCH,
+	PRFAQ_ACTION_MEASURE, /* record measurements: status unchanged */
 	PRFAQ_ACTION_COUNT_
 };
 

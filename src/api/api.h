@@ -188,6 +188,7 @@ void api_prfaqs_reopen(struct prfaq_request *req);
 void api_prfaqs_decisions(struct prfaq_request *req);
 void api_prfaqs_reviewers(struct prfaq_request *req);
 void api_prfaqs_archive(struct prfaq_request *req);
+void api_prfaqs_launch(struct prfaq_request *req);
 void api_reviews_create(struct prfaq_request *req);
 void api_reviews_list(struct prfaq_request *req);
 void api_comments_list(struct prfaq_request *req);
@@ -216,5 +217,10 @@ void api_evidence_import(struct prfaq_request *req);
 void api_prfaq_evidence_link(struct prfaq_request *req);
 void api_prfaq_evidence_list(struct prfaq_request *req);
 void api_prfaq_evidence_unlink(struct prfaq_request *req);
+
+/* loop.c */
+void api_measurements_create(struct prfaq_request *req);
+void api_measurements_list(struct prfaq_request *req);
+void api_scorecard_get(struct prfaq_request *req);
 
 #endif

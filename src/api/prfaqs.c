@@ -306,7 +306,7 @@ api_prfaqs_list(struct prfaq_request *req)
 	if (q.status != NULL && prfaq_status_parse(q.status, &st) != 0) {
 		prfaq_reply_problem(
 			req, PRFAQ_EINVAL,
-			"status must be draft, in_review, approved, rejected or archived");
+			"status must be draft, in_review, approved, rejected, launched or archived");
 		return;
 	}
 	if (q.owner != NULL && !prfaq_uuid_valid(q.owner)) {

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "api.h"
+#include "prfaq/content.h"
 #include "prfaq/json.h"
 #include "prfaq/quality.h"
 #include "prfaq/utf8.h"
@@ -179,6 +180,14 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 	case PRFAQ_ACTION_ARCHIVE:
 		ch->event = "archived";
 		break;
+	case PRFAQ_ACTION_LAUNCH:
+		ch->event = "launched";
+		ch->launch = json_deep_copy(t->body);
+		ch->event_data = json_deep_copy(t->body);
+		if (ch->launch == NULL || ch->event_data == NULL)
+			return prfaq_error_set(err, PRFAQ_ENOMEM,
+					       "Out of memory");
+		break;
 	default:
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "Not a transition");
@@ -278,6 +287,44 @@ decision_validate(const json_t *body, enum prfaq_action *action,
 	return err->code;
 }
 
+/*
+ * A launch body {launched_on?, note?}, completed in place: launched_on is
+ * a real date and defaults to today (UTC); the body becomes the document's
+ * launch: {on, note?} (the store adds who launched).
+ */
+static prfaq_code
+launch_validate(json_t *body, struct prfaq_error *err)
+{
+	static const char *const allowed[] = { "launched_on", "note", NULL };
+	json_t *on = json_object_get(body, "launched_on");
+	struct prfaq_quality_opts today;
+
+	api_check_members(body, allowed, "", err);
+	if (on != NULL) {
+		if (json_is_string(on) && json_string_length(on) == 0)
+			prfaq_error_add(err, "/launched_on",
+					"must be a date in YYYY-MM-DD form");
+		else
+			prfaq_content_check_string(on, PRFAQ_STRING_DATE, 0,
+						   "/launched_on", err);
+	}
+	check_text(body, "note", false, PRFAQ_NOTE_MAX, PRFAQ_TEXT_LONG, err,
+		   "/note");
+	if (err->code != PRFAQ_OK)
+		return err->code;
+	if (on == NULL) {
+		prfaq_quality_opts_today(&today);
+		on = json_string(today.today);
+	} else {
+		json_incref(on);
+	}
+	if (on == NULL || json_object_set_new(body, "on", on) != 0)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	/* absent when it defaulted: nothing to delete then */
+	json_object_del(body, "launched_on");
+	return PRFAQ_OK;
+}
+
 static void
 transition(struct prfaq_request *req, enum prfaq_action action)
 {
@@ -308,6 +355,8 @@ transition(struct prfaq_request *req, enum prfaq_action action)
 		submit_validate(req, body, &err);
 	else if (action == PRFAQ_ACTION_APPROVE)
 		decision_validate(body, &t.action, &err);
+	else if (action == PRFAQ_ACTION_LAUNCH)
+		launch_validate(body, &err);
 	else
 		api_check_members(body, none, "", &err);
 	if (err.code != PRFAQ_OK)
@@ -499,6 +548,12 @@ void
 api_prfaqs_archive(struct prfaq_request *req)
 {
 	transition(req, PRFAQ_ACTION_ARCHIVE);
+}
+
+void
+api_prfaqs_launch(struct prfaq_request *req)
+{
+	transition(req, PRFAQ_ACTION_LAUNCH);
 }
 
 /* --- reviews ------------------------------------------------------------ */

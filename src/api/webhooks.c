@@ -16,11 +16,12 @@
 #define DESCRIPTION_MAX 500
 #define SECRET_BYTES	32
 
+/* Every type of the contract (API.md "Review workflow", the audit trail). */
 static const char *const event_types[] = {
 	"created",	     "revised",	 "restored",	      "submitted",
 	"withdrawn",	     "reviewed", "commented",	      "decided",
 	"reopened",	     "archived", "reviewers_changed", "evidence_linked",
-	"evidence_unlinked",
+	"evidence_unlinked", "launched", "measured",	      "learning_added",
 };
 
 static bool
@@ -105,7 +106,8 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 					"revised, restored, submitted, withdrawn, "
 					"reviewed, commented, decided, reopened, "
 					"archived, reviewers_changed, "
-					"evidence_linked, evidence_unlinked");
+					"evidence_linked, evidence_unlinked, "
+					"launched, measured, learning_added");
 			}
 		}
 	}

@@ -44,7 +44,9 @@ static const struct db_stmt stmt_doc_get = {
 	"    'negative', count(*) FILTER (WHERE e.sentiment = 'negative'),"
 	"    'positive', count(*) FILTER (WHERE e.sentiment = 'positive'))::text"
 	"    FROM evidence_links l JOIN evidence e ON e.id = l.evidence_id"
-	"   WHERE l.prfaq_id = d.id) || '}'"
+	"   WHERE l.prfaq_id = d.id)"
+	" || ',\"launch\":' || coalesce((SELECT p.launch::text FROM prfaqs p"
+	"   WHERE p.id = d.id), 'null') || '}'"
 	"  FROM prfaq_documents d WHERE d.id = $1", 1
 };
 /* clang-format on */
@@ -215,6 +217,16 @@ static const struct db_stmt stmt_set_status = {
 	5
 };
 
+/* The launch, once: who launched comes from the caller's row. */
+static const struct db_stmt stmt_set_launch = {
+	"prfaq_set_launch",
+	"UPDATE prfaqs SET launch = $2::jsonb || jsonb_build_object('by',"
+	"         (SELECT jsonb_build_object('id', u.id, 'name', u.name)"
+	"            FROM users u WHERE u.id = $3::uuid))"
+	" WHERE id = $1",
+	3
+};
+
 static const struct db_stmt stmt_event = {
 	"prfaq_event",
 	"INSERT INTO events (prfaq_id, type, actor_id, data)"
@@ -241,6 +253,7 @@ change_clear(struct prfaq_change *ch)
 	json_decref(ch->quality);
 	json_decref(ch->event_data);
 	json_decref(ch->decision);
+	json_decref(ch->launch);
 	memset(ch, 0, sizeof(*ch));
 }
 
@@ -279,6 +292,26 @@ write_version(struct db_conn *conn, const struct update_ctx *u,
 	return rc;
 }
 
+/* Record the launch of ch->launch ({on, note?}) with who launched. */
+static prfaq_code
+write_launch(struct db_conn *conn, const struct update_ctx *u,
+	     const struct prfaq_change *ch, struct prfaq_error *err)
+{
+	const char *params[3];
+	char *launch = json_dumps(ch->launch, JSON_COMPACT);
+	prfaq_code rc;
+
+	if (launch == NULL)
+		return prfaq_error_set(err, PRFAQ_EINTERNAL,
+				       "The launch could not be encoded");
+	params[0] = u->id;
+	params[1] = launch;
+	params[2] = u->caller->user_id;
+	rc = db_run(conn, &stmt_set_launch, params, err);
+	free(launch);
+	return rc;
+}
+
 /* Change the status (and the decision) without a new version. */
 static prfaq_code
 write_status(struct db_conn *conn, const struct update_ctx *u,
@@ -300,6 +333,8 @@ write_status(struct db_conn *conn, const struct update_ctx *u,
 	params[4] = u->caller->user_id;
 	rc = db_run(conn, &stmt_set_status, params, err);
 	free(decision);
+	if (rc == PRFAQ_OK && ch->launch != NULL)
+		rc = write_launch(conn, u, ch, err);
 	return rc;
 }
 

@@ -86,11 +86,38 @@ static const struct field visual_fields[] = {
 };
 static const struct schema visual_schema = SCHEMA(visual_fields);
 
+/* A FIELD_ENUM's words are the names of its sub schema's fields. */
+static const struct field metric_kind_words[] = {
+	{ "input", FIELD_TEXT, 0, NULL },
+	{ "output", FIELD_TEXT, 0, NULL },
+};
+static const struct schema metric_kind_enum = SCHEMA(metric_kind_words);
+
+static const struct field metric_direction_words[] = {
+	{ "increase", FIELD_TEXT, 0, NULL },
+	{ "decrease", FIELD_TEXT, 0, NULL },
+};
+static const struct schema metric_direction_enum =
+	SCHEMA(metric_direction_words);
+
+static const struct field metric_fields[] = {
+	{ "key", FIELD_KEY, PRFAQ_METRIC_KEY_MAX, NULL },
+	{ "name", FIELD_LINE, PRFAQ_METRIC_NAME_MAX, NULL },
+	{ "kind", FIELD_ENUM, 0, &metric_kind_enum },
+	{ "unit", FIELD_LINE, PRFAQ_METRIC_UNIT_MAX, NULL },
+	{ "direction", FIELD_ENUM, 0, &metric_direction_enum },
+	{ "baseline", FIELD_NUMBER, 0, NULL },
+	{ "target", FIELD_NUMBER, 0, NULL },
+	{ "by", FIELD_DAY, 0, NULL },
+};
+static const struct schema metric_schema = SCHEMA(metric_fields);
+
 static const struct field content_fields[] = {
 	{ "press_release", FIELD_OBJECT, 0, &press_release_schema },
 	{ "faq", FIELD_OBJECT, 0, &faq_schema },
 	{ "customer", FIELD_OBJECT, 0, &customer_schema },
 	{ "visuals", FIELD_LIST, PRFAQ_LIST_MAX, &visual_schema },
+	{ "metrics", FIELD_METRICS, PRFAQ_METRICS_MAX, &metric_schema },
 };
 static const struct schema content_schema = SCHEMA(content_fields);
 
@@ -254,6 +281,21 @@ check_list(struct vctx *v, const json_t *arr, const struct field *f)
 	}
 }
 
+/* One of a closed set of words: the names of f->sub's fields. */
+static void
+check_enum(struct vctx *v, const json_t *value, const struct field *f)
+{
+	if (json_is_string(value) &&
+	    schema_find(f->sub, json_string_value(value),
+			json_string_length(value)) != NULL)
+		return;
+	if (f->sub->nfields == 2)
+		vctx_report(v, "must be \"%s\" or \"%s\"",
+			    f->sub->fields[0].name, f->sub->fields[1].name);
+	else
+		vctx_report(v, "must be one of the words the schema lists");
+}
+
 static void
 check_field(struct vctx *v, const json_t *value, const struct field *f)
 {
@@ -263,6 +305,18 @@ check_field(struct vctx *v, const json_t *value, const struct field *f)
 		break;
 	case FIELD_LIST:
 		check_list(v, value, f);
+		break;
+	case FIELD_METRICS:
+		content_check_metrics(v, value, f);
+		break;
+	case FIELD_ENUM:
+		check_enum(v, value, f);
+		break;
+	case FIELD_LINE:
+	case FIELD_NUMBER:
+	case FIELD_KEY:
+	case FIELD_DAY:
+		content_check_metric_value(v, value, f);
 		break;
 	default:
 		content_check_string(v, value, f);
@@ -304,6 +358,12 @@ check_object(struct vctx *v, const json_t *obj, const struct schema *sc)
 			check_field(v, value, f);
 		vctx_pop(v, mark);
 	}
+}
+
+void
+content_check_object(struct vctx *v, const json_t *obj, const struct schema *sc)
+{
+	check_object(v, obj, sc);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -24,6 +24,13 @@ enum field_kind {
 	FIELD_URL,    /* string, absolute http(s) URL with a host, or "" */
 	FIELD_OBJECT, /* object following sub */
 	FIELD_LIST,   /* array of at most max objects following sub */
+	FIELD_LINE, /* one-line string of 1..max code points (metric name, unit) */
+	FIELD_ENUM, /* string naming one of sub's fields (a closed set of words) */
+	FIELD_NUMBER,  /* a JSON number */
+	FIELD_KEY,     /* a metric key: ^[a-z0-9][a-z0-9-]{0,39}$ */
+	FIELD_DAY,     /* a real date YYYY-MM-DD ("" refused) */
+	FIELD_METRICS, /* the metrics list (content_metrics.c): entries follow
+			* sub, with required members and unique keys */
 };
 
 struct schema;
@@ -68,5 +75,17 @@ void content_check_title(struct vctx *v, const json_t *value);
 void content_check_line(struct vctx *v, const json_t *value, size_t max);
 void content_check_text(struct vctx *v, const json_t *value, size_t max);
 void content_check_tags(struct vctx *v, const json_t *tags);
+
+/* An object following sc (content.c), for the walks of other files. */
+void content_check_object(struct vctx *v, const json_t *obj,
+			  const struct schema *sc);
+
+/* A scalar of kind FIELD_LINE, FIELD_NUMBER, FIELD_KEY or FIELD_DAY. */
+void content_check_metric_value(struct vctx *v, const json_t *value,
+				const struct field *f);
+
+/* The metrics list at the current pointer (content_metrics.c). */
+void content_check_metrics(struct vctx *v, const json_t *list,
+			   const struct field *f);
 
 #endif

@@ -23,6 +23,7 @@ enum section {
 	SEC_FAQ_EXTERNAL,
 	SEC_FAQ_INTERNAL,
 	SEC_VISUALS,
+	SEC_METRICS,
 	SEC_DECISION, /* read-only: skipped */
 	SEC_COUNT_
 };
@@ -95,5 +96,10 @@ void md_read_meta(struct mdp *p, cmark_node *para);
 cmark_node *md_skip_to_heading(cmark_node *n, int level);
 
 cmark_node *md_read_section(struct mdp *p, cmark_node *h);
+
+/* ---- markdown_metrics.c: the metrics section, ending where end() says */
+
+cmark_node *md_read_metrics(struct mdp *p, cmark_node *h,
+			    bool (*end)(cmark_node *));
 
 #endif /* PRFAQ_MARKDOWN_INTERNAL_H */

@@ -28,12 +28,13 @@ static const struct {
 	{ "Internal FAQ", SEC_FAQ_INTERNAL },
 	{ "Appendix: Visuals", SEC_VISUALS },
 	{ "Visuals", SEC_VISUALS },
+	{ "Metrics", SEC_METRICS },
 	{ "Decision", SEC_DECISION },
 };
 
 const char md_sections_hint[] =
-	"Press release, Customer, External FAQ, Internal FAQ or Appendix: "
-	"Visuals (Decision is read-only and ignored)";
+	"Press release, Customer, External FAQ, Internal FAQ, Metrics or "
+	"Appendix: Visuals (Decision is read-only and ignored)";
 
 static const struct member press_members[] = {
 	{ "Headline", "headline", false },
@@ -476,6 +477,8 @@ md_read_section(struct mdp *p, cmark_node *h)
 		return read_faq(p, h, "internal");
 	case SEC_VISUALS:
 		return read_visuals(p, h);
+	case SEC_METRICS:
+		return md_read_metrics(p, h, section_end);
 	default:
 		return md_skip_to_heading(cmark_node_next(h), 2);
 	}

@@ -37,6 +37,8 @@
  *   internal-faq-no-economics     warning     4    4  ... never cost/price/margin
  *   internal-faq-no-market-size   warning     4    4  ... never sizes the market
  *   internal-faq-no-dependencies  warning     3    3  ... never names a dependency
+ *   no-output-metric              warning     2    2  no metric of kind output
+ *   no-input-metric               warning     2    2  no metric of kind input
  *   risk-cap                      warning     *    *  no risk: what lowers the score to 50
  *   reading-grade                 info        0    0  Flesch-Kincaid grade of all prose
  *   word-count                    info        0    0  always
@@ -247,6 +249,33 @@ check_customer(struct ctx *c, const json_t *cu)
 		     get(cu, "experience"), M_STYLE);
 }
 
+/*
+ * content.metrics: a PR/FAQ says how its success is measured by at least
+ * one output (the result) and one input (a driver the team controls).
+ */
+static void
+check_metrics(struct ctx *c, const json_t *metrics)
+{
+	bool output = false, input = false;
+	size_t i;
+	json_t *m;
+
+	if (json_is_array(metrics)) {
+		json_array_foreach((json_t *)metrics, i, m) {
+			const char *kind = json_string_value(get(m, "kind"));
+
+			if (kind != NULL && strcmp(kind, "output") == 0)
+				output = true;
+			else if (kind != NULL && strcmp(kind, "input") == 0)
+				input = true;
+		}
+	}
+	if (!output)
+		hit(c, R_NO_OUTPUT_METRIC, L_METRICS, 0, NULL, 0, 0);
+	if (!input)
+		hit(c, R_NO_INPUT_METRIC, L_METRICS, 0, NULL, 0, 0);
+}
+
 json_t *
 prfaq_quality_check(const json_t *content,
 		    const struct prfaq_quality_opts *opts)
@@ -272,6 +301,7 @@ prfaq_quality_check(const json_t *content,
 			    &problem_words);
 	check_faq(c, get_object(content, "faq"));
 	check_customer(c, get_object(content, "customer"));
+	check_metrics(c, get(content, "metrics"));
 	/* after customer: a number in customer.problem also counts */
 	if (problem_words > 0 && !c->quantified)
 		hit(c, R_UNQUANTIFIED_PROBLEM, L_PROBLEM, 0, NULL, 0, 0);

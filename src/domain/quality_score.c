@@ -109,6 +109,14 @@ static const struct rule rules[R_COUNT] = {
 				"The internal FAQ never names a dependency; say what this "
 				"relies on (teams, partners, third parties) and what happens "
 				"if they slip." },
+	[R_NO_OUTPUT_METRIC] = { "no-output-metric", SEV_WARNING, 2, 2, NULL,
+				 "No output metric: add the result this must move "
+				 "(orders, revenue, NPS) under metrics, with kind "
+				 "\"output\", a target and a date." },
+	[R_NO_INPUT_METRIC] = { "no-input-metric", SEV_WARNING, 2, 2, NULL,
+				"No input metric: add a driver the team controls "
+				"(stock accuracy, time to ready) under metrics, with "
+				"kind \"input\", a target and a date." },
 	/* cost and cap are computed: whatever brings the score down to 50 */
 	[R_RISK_CAP] = { "risk-cap", SEV_WARNING, 0, 0, NULL, NULL },
 	[R_READING_GRADE] = { "reading-grade", SEV_INFO, 0, 0, NULL, NULL },
@@ -161,6 +169,7 @@ static const struct {
 	[L_CUSTOMER_BENEFIT] = { "/customer/benefit", NULL },
 	[L_CUSTOMER_EVIDENCE] = { "/customer/evidence", NULL },
 	[L_CUSTOMER_EXPERIENCE] = { "/customer/experience", NULL },
+	[L_METRICS] = { "/metrics", NULL },
 };
 
 /*

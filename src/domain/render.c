@@ -179,6 +179,7 @@ render_md_status(struct prfaq_buf *out, const char *s, size_t n)
 		[PRFAQ_STATUS_APPROVED] = "Approved",
 		[PRFAQ_STATUS_REJECTED] = "Rejected",
 		[PRFAQ_STATUS_ARCHIVED] = "Archived",
+		[PRFAQ_STATUS_LAUNCHED] = "Launched",
 	};
 	enum prfaq_status st;
 

@@ -63,6 +63,15 @@ static const char html_style[] =
 	"ul { padding-left: 1.4em; }\n"
 	"li { margin: .3em 0; }\n"
 	"a { color: #1a4a8a; overflow-wrap: anywhere; }\n"
+	".metrics table { width: 100%; border-collapse: collapse;"
+	" font-size: 10pt; break-inside: avoid; page-break-inside: avoid; }\n"
+	".metrics th, .metrics td { padding: .25em .4em; text-align: left;"
+	" vertical-align: top; border-bottom: 1px solid #ccc;"
+	" overflow-wrap: anywhere; }\n"
+	".metrics thead th { border-bottom: 1px solid #666; }\n"
+	".metrics td.num { text-align: right;"
+	" font-variant-numeric: tabular-nums; }\n"
+	".metrics code { font-size: 8.5pt; color: #555; }\n"
 	"p, li, h1, h2, h3, blockquote { unicode-bidi: plaintext; }\n"
 	".new-page { break-before: page; page-break-before: always; }\n"
 	"@media screen { .new-page { margin-top: 3em; padding-top: 1em;"
@@ -148,6 +157,9 @@ prfaq_render_html(const json_t *doc, struct prfaq_buf *out)
 		char *html;
 		int err;
 
+		/* Metrics close the document proper, before the decision. */
+		if (i == PART_DECISION && render_html_metrics(out, doc) != 0)
+			goto out;
 		if (md.part[i].len == 0)
 			continue;
 		if (part_html[i].faq) {

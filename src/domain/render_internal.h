@@ -138,6 +138,21 @@ int render_md_autolink(struct prfaq_buf *out, const char *s, size_t n);
 /* User text as HTML text, safe in elements and quoted attributes. */
 int render_html_escape(struct prfaq_buf *out, const char *s, size_t n);
 
+/* ---- render_metrics.c -------------------------------------------------- */
+
+/* Room for any number render_number_format() writes, with its NUL. */
+#define RENDER_NUMBER_MAX 40
+
+/*
+ * A JSON number (borrowed) as text that reads back to the same value and
+ * type (integers stay integers, reals keep a "." or exponent) into out
+ * (RENDER_NUMBER_MAX bytes).  False when v is not a finite number.
+ */
+bool render_number_format(const json_t *v, char *out);
+
+/* content.metrics of doc as the page's table section; nothing without any. */
+int render_html_metrics(struct prfaq_buf *out, const json_t *doc);
+
 /* ---- render_html_evidence.c -------------------------------------------- */
 
 /* The evidence appendix's CSS, part of the page's <style>. */

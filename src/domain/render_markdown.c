@@ -27,6 +27,7 @@ enum part {
 	AUTH_CUSTOMER,
 	AUTH_FAQ_EXTERNAL,
 	AUTH_FAQ_INTERNAL,
+	AUTH_METRICS,
 	AUTH_DECISION,
 	AUTH_VISUALS,
 	AUTH_COUNT_
@@ -371,6 +372,71 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
 }
 
 /*
+ * The metrics: one list item per metric, a paragraph per member led by its
+ * label ("**Key:** orders"), like the visuals.  Text members read back
+ * exactly; numbers are written so that they read back to the same JSON
+ * number (render_number_format).  A member of the wrong type is skipped.
+ */
+static int
+md_metrics(struct prfaq_buf *out, const json_t *list)
+{
+	static const struct {
+		const char *key, *label;
+		bool number;
+	} members[] = {
+		{ "key", "Key", false },
+		{ "name", "Name", false },
+		{ "kind", "Kind", false },
+		{ "unit", "Unit", false },
+		{ "direction", "Direction", false },
+		{ "baseline", "Baseline", true },
+		{ "target", "Target", true },
+		{ "by", "By", false },
+	};
+
+	if (!json_is_array(list))
+		return 0;
+	if (prfaq_buf_puts(out, "## Metrics\n") != 0)
+		return -1;
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		const json_t *item = json_array_get(list, i);
+		bool first = true;
+
+		if (!json_is_object(item))
+			continue;
+		if (prfaq_buf_puts(out, "\n-") != 0)
+			return -1;
+		for (size_t k = 0; k < sizeof(members) / sizeof(members[0]);
+		     k++) {
+			char num[RENDER_NUMBER_MAX];
+			const json_t *v = json_object_get(item, members[k].key);
+			const char *s = NULL;
+			size_t n = 0;
+
+			if (members[k].number ?
+				    !render_number_format(v, num) :
+				    (s = string_get(item, members[k].key,
+						    &n)) == NULL)
+				continue;
+			if (prfaq_buf_printf(out, "%s**%s:**",
+					     first ? " " : "\n\n  ",
+					     members[k].label) != 0)
+				return -1;
+			if (members[k].number ?
+				    prfaq_buf_printf(out, " %s", num) != 0 :
+				    (n > 0 && prfaq_buf_putc(out, ' ') != 0) ||
+					    render_md_exact_inline(out, s, n,
+								   "  ") != 0)
+				return -1;
+			first = false;
+		}
+		if (prfaq_buf_putc(out, '\n') != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * An FAQ object with neither list in it still shows, as a "## FAQ"
  * heading alone, so that it reads back as {}.
  */
@@ -414,6 +480,10 @@ prfaq_render_markdown(const json_t *doc, struct prfaq_buf *out)
 	    md_faq(&part[AUTH_FAQ_INTERNAL],
 		   faq ? json_object_get(faq, "internal") : NULL,
 		   "Internal FAQ") != 0 ||
+	    md_metrics(&part[AUTH_METRICS],
+		       json_is_object(content) ?
+			       json_object_get(content, "metrics") :
+			       NULL) != 0 ||
 	    render_md_decision(&part[AUTH_DECISION],
 			       render_object_get(doc, "decision")) != 0 ||
 	    md_visuals(&part[AUTH_VISUALS],

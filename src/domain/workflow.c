@@ -17,6 +17,7 @@ static const char *const status_names[PRFAQ_STATUS_COUNT_] = {
 	[PRFAQ_STATUS_APPROVED] = "approved",
 	[PRFAQ_STATUS_REJECTED] = "rejected",
 	[PRFAQ_STATUS_ARCHIVED] = "archived",
+	[PRFAQ_STATUS_LAUNCHED] = "launched",
 };
 
 /*
@@ -37,6 +38,8 @@ static const struct {
 	[PRFAQ_ACTION_ARCHIVE] = { "archive", "archive" },
 	[PRFAQ_ACTION_VERDICT] = { "verdict",
 				   "post an approve or request_changes review on" },
+	[PRFAQ_ACTION_LAUNCH] = { "launch", "launch" },
+	[PRFAQ_ACTION_MEASURE] = { "measure", "record measurements of" },
 };
 
 struct transition {
@@ -67,6 +70,13 @@ workflow_table[PRFAQ_STATUS_COUNT_][PRFAQ_ACTION_COUNT_] = {
 	[PRFAQ_STATUS_APPROVED] = {
 		[PRFAQ_ACTION_REOPEN] = TO(DRAFT),
 		[PRFAQ_ACTION_ARCHIVE] = TO(ARCHIVED),
+		[PRFAQ_ACTION_LAUNCH] = TO(LAUNCHED),
+	},
+	/* What was launched stays as it was decided: the numbers are held
+	 * against it, so it is never edited or reopened, only archived. */
+	[PRFAQ_STATUS_LAUNCHED] = {
+		[PRFAQ_ACTION_ARCHIVE] = TO(ARCHIVED),
+		[PRFAQ_ACTION_MEASURE] = TO(LAUNCHED),
 	},
 	[PRFAQ_STATUS_REJECTED] = {
 		[PRFAQ_ACTION_REOPEN] = TO(DRAFT),
@@ -86,6 +96,13 @@ workflow_table[PRFAQ_STATUS_COUNT_][PRFAQ_ACTION_COUNT_] = {
 static const char *
 next_step(enum prfaq_status from, enum prfaq_action action)
 {
+	if (action == PRFAQ_ACTION_MEASURE && from == PRFAQ_STATUS_APPROVED)
+		return "measurements are recorded once it is launched (POST "
+		       "/v1/prfaqs/{id}/launch)";
+	if (action == PRFAQ_ACTION_MEASURE && from != PRFAQ_STATUS_ARCHIVED)
+		return "measurements are recorded only for a launched PR/FAQ: "
+		       "get it approved, then launch it (POST "
+		       "/v1/prfaqs/{id}/launch)";
 	switch (from) {
 	case PRFAQ_STATUS_DRAFT:
 		if (action == PRFAQ_ACTION_REOPEN ||
@@ -104,7 +121,16 @@ next_step(enum prfaq_status from, enum prfaq_action action)
 		       "/v1/prfaqs/{id}/decision)";
 	case PRFAQ_STATUS_APPROVED:
 	case PRFAQ_STATUS_REJECTED:
+		if (action == PRFAQ_ACTION_LAUNCH)
+			return "only an approved PR/FAQ is launched: reopen it "
+			       "(POST /v1/prfaqs/{id}/reopen) and take it "
+			       "through review again";
 		return "reopen it first (POST /v1/prfaqs/{id}/reopen)";
+	case PRFAQ_STATUS_LAUNCHED:
+		return "a launched PR/FAQ can only be archived (POST "
+		       "/v1/prfaqs/{id}/archive); record what happened with "
+		       "measurements (POST /v1/prfaqs/{id}/measurements) and, "
+		       "for a new idea, start a new PR/FAQ (POST /v1/prfaqs)";
 	default:
 		return "an archived PR/FAQ is final: start a new one (POST "
 		       "/v1/prfaqs) from its content";

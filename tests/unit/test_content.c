@@ -2089,6 +2089,138 @@ test_out_of_memory(void **state)
 	json_decref(want_diff);
 }
 
+/* ---------------------------------------------------------------------- */
+/* content.metrics                                                        */
+/* ---------------------------------------------------------------------- */
+
+#define METRIC_OUT                                                            \
+	"{'key': 'repeat-orders', 'name': 'Repeat orders', 'kind': 'output'," \
+	" 'direction': 'increase', 'target': 12.5}"
+#define METRIC_IN                                                         \
+	"{'key': 'refund-s', 'name': 'Refund time (s)', 'kind': 'input'," \
+	" 'unit': 's', 'direction': 'decrease', 'baseline': 691200,"      \
+	" 'target': 60, 'by': '2027-06-30'}"
+#define METRIC_HEAD                                      \
+	"{'metrics': [{'key': 'a', 'name': 'N', 'kind':" \
+	" 'input', 'direction': 'increase', "
+
+static void
+test_metrics_valid(void **state)
+{
+	(void)state;
+	expect_content_ok(J("{'metrics': []}"));
+	expect_content_ok(J("{'metrics': [" METRIC_OUT ", " METRIC_IN "]}"));
+	expect_content_ok(J(METRIC_HEAD "'target': -1e3, 'baseline': 0}]}"));
+	assert_true(prfaq_metric_key_valid("a", 1));
+	assert_true(prfaq_metric_key_valid("9-x-", 4));
+	assert_false(prfaq_metric_key_valid("-a", 2));
+	assert_false(prfaq_metric_key_valid("A", 1));
+	assert_false(prfaq_metric_key_valid("a_b", 3));
+	assert_false(prfaq_metric_key_valid("", 0));
+	assert_true(prfaq_metric_key_valid(
+		"a123456789012345678901234567890123456789", 40));
+	assert_false(prfaq_metric_key_valid(
+		"a1234567890123456789012345678901234567890", 41));
+}
+
+static void
+test_metrics_invalid(void **state)
+{
+	(void)state;
+	expect_content_error(J("{'metrics': {}}"), "/content/metrics",
+			     "must be an array");
+	expect_content_error(J("{'metrics': [3]}"), "/content/metrics/0",
+			     "must be an object");
+	expect_content_error(J("{'metrics': [" METRIC_OUT ", {'key':"
+			       " 'repeat-orders', 'name': 'Again', 'kind':"
+			       " 'input', 'direction': 'increase',"
+			       " 'target': 1}]}"),
+			     "/content/metrics/1/key",
+			     "duplicate metric key: same as entry 0");
+	expect_content_error(J(METRIC_HEAD "'target': '12'}]}"),
+			     "/content/metrics/0/target", "must be a number");
+	expect_content_error(J(METRIC_HEAD "'target': 1, 'baseline': null}]}"),
+			     "/content/metrics/0/baseline", "must be a number");
+	expect_content_error(J("{'metrics': [{'key': 'a', 'name': 'N',"
+			       " 'kind': 'result', 'direction': 'increase',"
+			       " 'target': 1}]}"),
+			     "/content/metrics/0/kind",
+			     "must be \"input\" or \"output\"");
+	expect_content_error(J("{'metrics': [{'key': 'a', 'name': 'N',"
+			       " 'kind': 'input', 'direction': 'up',"
+			       " 'target': 1}]}"),
+			     "/content/metrics/0/direction",
+			     "must be \"increase\" or \"decrease\"");
+	expect_content_error(J("{'metrics': [{'key': 'Bad Key', 'name': 'N',"
+			       " 'kind': 'input', 'direction': 'increase',"
+			       " 'target': 1}]}"),
+			     "/content/metrics/0/key", NULL);
+	expect_content_error(J(METRIC_HEAD "'target': 1, 'by': ''}]}"),
+			     "/content/metrics/0/by",
+			     "must be a date in YYYY-MM-DD form");
+	expect_content_error(J(METRIC_HEAD
+			       "'target': 1, 'by': '2027-02-30'}]}"),
+			     "/content/metrics/0/by", NULL);
+	expect_content_error(
+		J("{'metrics': [{'key': 'a', 'name': 'two\\nlines',"
+		  " 'kind': 'input', 'direction': 'increase',"
+		  " 'target': 1}]}"),
+		"/content/metrics/0/name", NULL);
+	expect_content_error(J("{'metrics': [{'key': 'a', 'name': '  ',"
+			       " 'kind': 'input', 'direction': 'increase',"
+			       " 'target': 1}]}"),
+			     "/content/metrics/0/name", "must not be blank");
+	expect_content_error(J(METRIC_HEAD "'target': 1, 'goal': 2}]}"),
+			     "/content/metrics/0/goal", NULL);
+	expect_content_error(J("{'metrics': [{'name': 'N', 'kind': 'input',"
+			       " 'direction': 'increase', 'target': 1}]}"),
+			     "/content/metrics/0/key", "is required");
+	expect_content_error(J("{'metrics': [{'key': 'a', 'name': 'N',"
+			       " 'kind': 'input', 'direction': 'increase'}]}"),
+			     "/content/metrics/0/target", "is required");
+}
+
+/* The i-th change of d has path and op. */
+static void
+expect_change(const json_t *d, size_t i, const char *path, const char *op)
+{
+	const json_t *c = json_array_get(d, i);
+
+	assert_non_null(c);
+	assert_string_equal(json_string_value(json_object_get(c, "path")),
+			    path);
+	assert_string_equal(json_string_value(json_object_get(c, "op")), op);
+}
+
+/* Metrics diff like any list: member by member, entry by entry. */
+static void
+test_metrics_diff(void **state)
+{
+	json_t *a = J("{'content': {'metrics': [" METRIC_OUT "]}}");
+	json_t *b =
+		J("{'content': {'metrics': [" METRIC_OUT ", " METRIC_IN "]}}");
+	json_t *c = J("{'content': {'metrics': [{'key': 'repeat-orders',"
+		      " 'name': 'Repeat orders', 'kind': 'output',"
+		      " 'direction': 'increase', 'target': 14}]}}");
+	json_t *d;
+
+	(void)state;
+	d = prfaq_diff(a, b);
+	assert_int_equal(json_array_size(d), 1);
+	expect_change(d, 0, "/content/metrics/1", "add");
+	json_decref(d);
+	d = prfaq_diff(a, c);
+	assert_int_equal(json_array_size(d), 1);
+	expect_change(d, 0, "/content/metrics/0/target", "replace");
+	assert_int_equal(
+		json_integer_value(json_object_get(json_array_get(d, 0), "to")),
+		14);
+	json_decref(d);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+}
+
 int
 main(void)
 {
@@ -2141,6 +2273,9 @@ main(void)
 		cmocka_unit_test(test_diff_roundtrip_pairs),
 		cmocka_unit_test(test_diff_roundtrip_random),
 		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_metrics_valid),
+		cmocka_unit_test(test_metrics_invalid),
+		cmocka_unit_test(test_metrics_diff),
 	};
 
 	prfaq_alloc_init();

@@ -498,6 +498,47 @@ gen_faq_list(void)
 	return list;
 }
 
+/* A JSON number that must read back with its type: integer or real. */
+static json_t *
+gen_number(void)
+{
+	static const double reals[] = {
+		12.5,	 0.1, -3e-7, 1e300, 100.0, -0.0, 0.30000000000000004,
+		2.5e-320
+	};
+	static const json_int_t ints[] = { 0, -7, 1000000, 9007199254740993LL };
+
+	if (rnd(2) == 0)
+		return json_integer(ints[rnd(NELEM(ints))]);
+	return json_real(reals[rnd(NELEM(reals))]);
+}
+
+/* 0..3 metrics with distinct keys and generated names and units. */
+static json_t *
+gen_metrics(void)
+{
+	static const char *const kinds[] = { "input", "output" };
+	static const char *const dirs[] = { "increase", "decrease" };
+	json_t *list = json_array();
+
+	for (size_t i = 0, n = rnd(4); i < n; i++) {
+		json_t *m = json_object();
+		char key[16];
+
+		snprintf(key, sizeof(key), "m%zu-%u", i, (unsigned)rnd(100));
+		json_object_set_new(m, "key", json_string(key));
+		json_object_set_new(m, "name", gen_string(false, true));
+		json_object_set_new(m, "kind", json_string(kinds[rnd(2)]));
+		maybe(m, "unit", gen_string_max(false, true, 2));
+		json_object_set_new(m, "direction", json_string(dirs[rnd(2)]));
+		maybe(m, "baseline", gen_number());
+		json_object_set_new(m, "target", gen_number());
+		maybe(m, "by", json_string("2027-06-30"));
+		json_array_append_new(list, m);
+	}
+	return list;
+}
+
 static json_t *
 gen_document(void)
 {
@@ -556,6 +597,7 @@ gen_document(void)
 		json_array_append_new(o, v);
 	}
 	maybe(content, "visuals", o);
+	maybe(content, "metrics", gen_metrics());
 	maybe(doc, "content", content);
 	return doc;
 }
@@ -592,6 +634,73 @@ test_round_trip_generated(void **state)
 		json_decref(doc);
 	}
 	assert_int_equal(valid, 3000);
+}
+
+/*
+ * Metrics whose name and unit hold what Markdown reads as markup, and
+ * numbers at the edges of their types: each reads back exactly.
+ */
+static void
+test_round_trip_metrics(void **state)
+{
+	static const char *const names[] = {
+		"*a* _b_ `c` [d](e) <f>", "# not a heading",  "- not a list",
+		"1. not a list",	  "**Key:** fake",    "> no quote",
+		"&amp; &#32; \\\\ |x|",	  " lead and trail ", "— dash",
+		"**Target:** 3",	  "<https://e.x>",    "%",
+	};
+	static const char *const numbers[] = {
+		"0",	 "-1",	  "12.5",
+		"100.0", "1e300", "-3e-07",
+		"0.1",	 "1E2",	  "9007199254740993",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(names); i++) {
+		char text[512];
+		json_t *doc;
+
+		snprintf(text, sizeof(text),
+			 "{\"title\": \"Metrics\", \"content\": {\"metrics\": ["
+			 "{\"key\": \"a\", \"name\": \"%s\", \"kind\": "
+			 "\"output\", \"unit\": \"%s\", \"direction\": "
+			 "\"decrease\", \"baseline\": %s, \"target\": %s, "
+			 "\"by\": \"2027-01-31\"}, {\"key\": \"b\", \"name\": "
+			 "\"x\", \"kind\": \"input\", \"direction\": "
+			 "\"increase\", \"target\": %s}]}}",
+			 names[i], names[NELEM(names) - 1 - i],
+			 numbers[i % NELEM(numbers)],
+			 numbers[(i + 3) % NELEM(numbers)],
+			 numbers[(i + 5) % NELEM(numbers)]);
+		doc = load(text);
+		assert_int_equal(prfaq_doc_validate(doc, PRFAQ_DOC_CREATE,
+						    NULL),
+				 PRFAQ_OK);
+		assert_round_trip(doc);
+		json_decref(doc);
+	}
+}
+
+/* A metric's number that is not one is an error at its line. */
+static void
+test_metrics_errors(void **state)
+{
+	struct prfaq_error err;
+	json_t *body = NULL;
+	static const char md[] = "# T\n\n## Metrics\n\n- **Key:** a\n\n"
+				 "  **Target:** 1,000\n\n  **Goal:** 3\n";
+
+	(void)state;
+	prfaq_error_init(&err);
+	assert_int_equal(prfaq_markdown_parse(md, strlen(md), &body, NULL,
+					      &err),
+			 PRFAQ_EINVAL);
+	assert_null(body);
+	assert_int_equal(json_array_size(err.errors), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(err.errors, 0), "line")),
+			 7);
+	prfaq_error_clear(&err);
 }
 
 /* Texts that only Markdown-significant bytes make, one member at a time. */
@@ -1266,6 +1375,8 @@ main(void)
 		cmocka_unit_test(test_errors_truncated),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test(test_round_trip_edges),
+		cmocka_unit_test(test_round_trip_metrics),
+		cmocka_unit_test(test_metrics_errors),
 		cmocka_unit_test(test_round_trip_corpora),
 		cmocka_unit_test(test_round_trip_generated),
 	};

@@ -55,6 +55,8 @@ static const char *const rule_order[] = {
 	"internal-faq-no-economics",
 	"internal-faq-no-market-size",
 	"internal-faq-no-dependencies",
+	"no-output-metric",
+	"no-input-metric",
 	"risk-cap",
 	"reading-grade",
 	"word-count",
@@ -95,7 +97,14 @@ static const char BASE[] =
 	"{\"question\": \"What are the risks?\", \"answer\": \"Fraud. We stop at 0.5% of "
 	"refunded value.\"},"
 	"{\"question\": \"What do we depend on?\", \"answer\": \"Carrier scan events from "
-	"3 carriers.\"}]}}";
+	"3 carriers.\"}]},"
+	"\"metrics\": ["
+	"{\"key\": \"repeat-orders\", \"name\": \"Repeat orders\", \"kind\": "
+	"\"output\", \"direction\": \"increase\", \"target\": 12.5, "
+	"\"by\": \"2031-12-31\"},"
+	"{\"key\": \"refund-seconds\", \"name\": \"Median refund time\", "
+	"\"kind\": \"input\", \"unit\": \"s\", \"direction\": \"decrease\", "
+	"\"baseline\": 691200, \"target\": 60}]}";
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                   */
@@ -1396,8 +1405,10 @@ test_empty_and_null(void **state)
 		for (size_t k = 0; k < sizeof(errors) / sizeof(errors[0]); k++)
 			assert_non_null(find(r, errors[k]));
 		assert_int_equal(json_array_size(errs), 7);
-		/* 100 - 75 (errors) - 5 (no risk) */
-		assert_int_equal(score_of(r), 20);
+		/* 100 - 75 (errors) - 5 (no risk) - 2 - 2 (no metrics) */
+		assert_int_equal(score_of(r), 16);
+		assert_non_null(find(r, "no-output-metric"));
+		assert_non_null(find(r, "no-input-metric"));
 		expect_none(r, "risk-cap");
 		assert_int_equal(stat_of(r, "words"), 0);
 		json_decref(errs);

@@ -1580,6 +1580,38 @@ test_random_shapes(void **state)
 	}
 }
 
+/*
+ * content.metrics become a table before the decision, every piece of user
+ * text escaped, numbers written so they read back (integers stay integers).
+ */
+static void
+test_html_metrics_table(void **state)
+{
+	char *h;
+
+	(void)state;
+	h = html_json("{\"title\": \"T\", \"content\": {\"metrics\": ["
+		      "{\"key\": \"orders\", \"name\": \"<b>Orders</b> & co\","
+		      " \"kind\": \"output\", \"direction\": \"increase\","
+		      " \"baseline\": 1200, \"target\": 0.1, \"unit\": \"/wk\","
+		      " \"by\": \"2027-06-30\"}]},"
+		      " \"decision\": {\"outcome\": \"approved\","
+		      " \"rationale\": \"Go\"}}");
+	assert_non_null(strstr(h, "<section class=\"metrics\">"));
+	assert_non_null(strstr(h, "&lt;b&gt;Orders&lt;/b&gt; &amp; co"));
+	assert_null(strstr(h, "<b>Orders"));
+	assert_non_null(strstr(h, "<code>orders</code>"));
+	assert_non_null(strstr(h, "<td class=\"num\">1200</td>"));
+	assert_non_null(strstr(h, "<td class=\"num\">0.1</td>"));
+	assert_non_null(strstr(h, "<td>2027-06-30</td>"));
+	assert_true(strstr(h, "class=\"metrics\"") <
+		    strstr(h, "class=\"decision"));
+	free(h);
+	h = html_json("{\"title\": \"T\", \"content\": {\"metrics\": []}}");
+	assert_null(strstr(h, "class=\"metrics\""));
+	free(h);
+}
+
 int
 main(void)
 {
@@ -1602,6 +1634,7 @@ main(void)
 		cmocka_unit_test(test_paragraphs_and_breaks),
 		cmocka_unit_test(test_visual_urls),
 		cmocka_unit_test(test_html_title_escaping),
+		cmocka_unit_test(test_html_metrics_table),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_appends),
 		cmocka_unit_test(test_property_structure),

@@ -14,43 +14,51 @@
 #include "prfaq/workflow.h"
 
 /*
- * Rows: draft, in_review, approved, rejected, archived.
- * Columns: edit, submit, withdraw, approve, reject, reopen, archive, verdict.
+ * Rows: draft, in_review, approved, rejected, archived, launched.
+ * Columns: edit, submit, withdraw, approve, reject, reopen, archive, verdict,
+ * launch, measure.
  * A cell is the resulting status name, or NULL for 409.
  */
-static const char *const expected[5][8] = {
+#define NSTATUS	 6
+#define NACTIONS 10
+static const char *const expected[NSTATUS][NACTIONS] = {
 	/* draft */
-	{ "draft", "in_review", NULL, NULL, NULL, NULL, "archived", NULL },
+	{ "draft", "in_review", NULL, NULL, NULL, NULL, "archived", NULL, NULL,
+	  NULL },
 	/* in_review */
 	{ "in_review", NULL, "draft", "approved", "rejected", NULL, "archived",
-	  "in_review" },
+	  "in_review", NULL, NULL },
 	/* approved */
-	{ NULL, NULL, NULL, NULL, NULL, "draft", "archived", NULL },
+	{ NULL, NULL, NULL, NULL, NULL, "draft", "archived", NULL, "launched",
+	  NULL },
 	/* rejected */
-	{ NULL, NULL, NULL, NULL, NULL, "draft", "archived", NULL },
+	{ NULL, NULL, NULL, NULL, NULL, "draft", "archived", NULL, NULL, NULL },
 	/* archived */
-	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+	/* launched: only archived, and measured */
+	{ NULL, NULL, NULL, NULL, NULL, NULL, "archived", NULL, NULL,
+	  "launched" },
 };
 
-static const char *const status_text[5] = {
-	"draft", "in_review", "approved", "rejected", "archived",
+static const char *const status_text[NSTATUS] = {
+	"draft", "in_review", "approved", "rejected", "archived", "launched",
 };
 
-static const char *const action_text[8] = {
-	"edit",	  "submit", "withdraw", "approve",
-	"reject", "reopen", "archive",	"verdict",
+static const char *const action_text[NACTIONS] = {
+	"edit",	  "submit",  "withdraw", "approve", "reject",
+	"reopen", "archive", "verdict",	 "launch",  "measure",
 };
 
-/* Every one of the 40 pairs, with an error object. */
+/* Every one of the 60 pairs, with an error object. */
 static void
 test_every_pair(void **state)
 {
 	(void)state;
-	assert_int_equal(PRFAQ_STATUS_COUNT_, 5);
-	assert_int_equal(PRFAQ_ACTION_COUNT_, 8);
+	assert_int_equal(PRFAQ_STATUS_COUNT_, NSTATUS);
+	assert_int_equal(PRFAQ_ACTION_COUNT_, NACTIONS);
 
-	for (int s = 0; s < 5; s++) {
-		for (int a = 0; a < 8; a++) {
+	for (int s = 0; s < NSTATUS; s++) {
+		for (int a = 0; a < NACTIONS; a++) {
 			struct prfaq_error err;
 			enum prfaq_status next = (enum prfaq_status)99;
 			prfaq_code rc;
@@ -90,13 +98,13 @@ test_every_pair(void **state)
 	}
 }
 
-/* Same 40 pairs with err == NULL: only the code and *next matter. */
+/* Same 60 pairs with err == NULL: only the code and *next matter. */
 static void
 test_every_pair_null_err(void **state)
 {
 	(void)state;
-	for (int s = 0; s < 5; s++) {
-		for (int a = 0; a < 8; a++) {
+	for (int s = 0; s < NSTATUS; s++) {
+		for (int a = 0; a < NACTIONS; a++) {
 			enum prfaq_status next = (enum prfaq_status)77;
 			prfaq_code rc;
 
@@ -210,7 +218,7 @@ static void
 test_names_round_trip(void **state)
 {
 	(void)state;
-	for (int s = 0; s < 5; s++) {
+	for (int s = 0; s < NSTATUS; s++) {
 		enum prfaq_status parsed = PRFAQ_STATUS_COUNT_;
 
 		assert_string_equal(prfaq_status_name((enum prfaq_status)s),
@@ -219,7 +227,7 @@ test_names_round_trip(void **state)
 				 0);
 		assert_int_equal(parsed, s);
 	}
-	for (int a = 0; a < 8; a++)
+	for (int a = 0; a < NACTIONS; a++)
 		assert_string_equal(prfaq_action_name((enum prfaq_action)a),
 				    action_text[a]);
 	assert_null(prfaq_status_name(PRFAQ_STATUS_COUNT_));
