@@ -205,4 +205,10 @@ void api_prfaq_evidence_link(struct prfaq_request *req);
 void api_prfaq_evidence_list(struct prfaq_request *req);
 void api_prfaq_evidence_unlink(struct prfaq_request *req);
 
+/* learnings.c */
+void api_learning_create(struct prfaq_request *req);
+void api_learnings_of(struct prfaq_request *req);
+void api_learnings_search(struct prfaq_request *req);
+void api_learnings_related(struct prfaq_request *req);
+
 #endif

@@ -17,9 +17,10 @@
 #define SECRET_BYTES	32
 
 static const char *const event_types[] = {
-	"created",   "revised",	 "restored",	    "submitted",
-	"withdrawn", "reviewed", "commented",	    "decided",
-	"reopened",  "archived", "evidence_linked", "evidence_unlinked",
+	"created",	     "revised",	 "restored",	    "submitted",
+	"withdrawn",	     "reviewed", "commented",	    "decided",
+	"reopened",	     "archived", "evidence_linked", "evidence_unlinked",
+	"reviewers_changed", "launched", "measured",	    "learning_added",
 };
 
 static bool
@@ -104,7 +105,8 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 					"revised, restored, submitted, withdrawn, "
 					"reviewed, commented, decided, reopened, "
 					"archived, evidence_linked, "
-					"evidence_unlinked");
+					"evidence_unlinked, reviewers_changed, "
+					"launched, measured, learning_added");
 			}
 		}
 	}
