@@ -93,13 +93,19 @@ parse_roles(const char *list, unsigned *out)
 	return rc;
 }
 
+/* create-user's and create-token's command line. */
+struct user_args {
+	const char *name, *email, *token_name;
+	unsigned roles;
+	bool replace;
+};
+
 /*
- * create-user (want_user) or create-token: both print a fresh token alone on
- * stdout, so that scripts can capture it.
+ * Read create-user's (want_user) or create-token's options into a; 0, or 2
+ * (the exit status) after saying on stderr what is wrong.
  */
 static int
-run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
-		 char **argv)
+user_args_parse(bool want_user, int argc, char **argv, struct user_args *a)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
@@ -109,37 +115,27 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 		{ "token-name", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *name = NULL, *email = NULL, *roles_arg = "";
-	const char *token_name = NULL;
-	char token[PRFAQ_TOKEN_LEN + 1];
-	uint8_t hash[PRFAQ_SHA256_LEN];
-	struct prfaq_db_pool_opts popts = { 0 };
-	struct prfaq_db_pool *pool = NULL;
-	struct prfaq_db_ctx db = { NULL, NULL, 0 };
-	struct prfaq_text user = { NULL, 0 };
-	struct prfaq_error err;
-	unsigned roles = 0;
-	bool replace = false;
-	int c, rc = 1;
+	const char *roles_arg = "";
+	int c;
 
-	prfaq_error_init(&err);
+	*a = (struct user_args){ 0 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			name = optarg;
+			a->name = optarg;
 			break;
 		case 'e':
-			email = optarg;
+			a->email = optarg;
 			break;
 		case 'r':
 			roles_arg = optarg;
 			break;
 		case 'R':
-			replace = true;
+			a->replace = true;
 			break;
 		case 't':
-			token_name = optarg;
+			a->token_name = optarg;
 			break;
 		default:
 			usage(stderr);
@@ -148,26 +144,49 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	}
 	/* create-token's --name is the token's; create-user's, the user's. */
 	if (!want_user)
-		token_name = name;
-	if (replace && token_name == NULL) {
+		a->token_name = a->name;
+	if (a->replace && a->token_name == NULL) {
 		fprintf(stderr, "prfaqd: --replace needs a token name\n");
 		return 2;
 	}
-	if (token_name != NULL &&
-	    (*token_name == '\0' || strlen(token_name) > 100)) {
+	if (a->token_name != NULL &&
+	    (*a->token_name == '\0' || strlen(a->token_name) > 100)) {
 		fprintf(stderr, "prfaqd: a token's --name is 1 to 100 bytes\n");
 		return 2;
 	}
-	if (email == NULL || strchr(email, '@') == NULL ||
-	    (want_user && (name == NULL || *name == '\0'))) {
+	if (a->email == NULL || strchr(a->email, '@') == NULL ||
+	    (want_user && (a->name == NULL || *a->name == '\0'))) {
 		fprintf(stderr, "prfaqd: %s\n",
 			want_user ?
 				"create-user needs --name and a valid --email" :
 				"create-token needs a valid --email");
 		return 2;
 	}
-	if (parse_roles(roles_arg, &roles) != 0)
-		return 2;
+	return parse_roles(roles_arg, &a->roles) != 0 ? 2 : 0;
+}
+
+/*
+ * create-user (want_user) or create-token: both print a fresh token alone on
+ * stdout, so that scripts can capture it.
+ */
+static int
+run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
+		 char **argv)
+{
+	char token[PRFAQ_TOKEN_LEN + 1];
+	uint8_t hash[PRFAQ_SHA256_LEN];
+	struct prfaq_db_pool_opts popts = { 0 };
+	struct prfaq_db_pool *pool = NULL;
+	struct prfaq_db_ctx db = { NULL, NULL, 0 };
+	struct prfaq_text user = { NULL, 0 };
+	struct prfaq_error err;
+	struct user_args a;
+	int rc;
+
+	if ((rc = user_args_parse(want_user, argc, argv, &a)) != 0)
+		return rc;
+	rc = 1;
+	prfaq_error_init(&err);
 	if (cfg->auto_migrate && run_migrate(cfg) != 0)
 		return 1;
 	if (prfaq_token_generate(token, hash) != 0) {
@@ -189,12 +208,12 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	 * later "create-token --name N --replace" finds it.
 	 */
 	if ((want_user &&
-	     prfaq_store_user_create(db, NULL, name, email, roles,
-				     token_name != NULL ? NULL : hash, &user,
+	     prfaq_store_user_create(db, NULL, a.name, a.email, a.roles,
+				     a.token_name != NULL ? NULL : hash, &user,
 				     NULL, &err) != PRFAQ_OK) ||
-	    ((!want_user || token_name != NULL) &&
-	     prfaq_store_token_create_for_email(db, email, hash, token_name,
-						replace, &err) != PRFAQ_OK)) {
+	    ((!want_user || a.token_name != NULL) &&
+	     prfaq_store_token_create_for_email(db, a.email, hash, a.token_name,
+						a.replace, &err) != PRFAQ_OK)) {
 		fprintf(stderr, "prfaqd: %s\n", err.detail);
 		goto out;
 	}

@@ -171,7 +171,9 @@ struct prfaq_list_query {
 	const char *owner; /* user id */
 	const char *team;
 	const char *tag;
-	const char *q; /* full-text query: ranked, best first */
+	const char *q;	      /* full-text query: ranked, best first */
+	const char *reviewer; /* user id: a requested reviewer, any state */
+	const char *awaiting; /* user id: in_review, requested, pending */
 };
 
 /*
@@ -210,6 +212,14 @@ struct prfaq_change {
 	json_t *event_data; /* extra event data (object) or NULL */
 	json_t *decision; /* for "decided": {outcome, rationale}; NULL otherwise */
 	bool clear_decision; /* reopen: the document no longer carries one */
+	bool noop; /* nothing changes: no version, status or event is written */
+	/*
+	 * Requested reviewers to add and remove (arrays of user ids, or NULL).
+	 * With event "reviewers_changed" the store sets its data to what really
+	 * changed, {added, removed}, and writes nothing when nothing did.
+	 */
+	json_t *reviewers_add;
+	json_t *reviewers_remove;
 };
 
 /*
@@ -419,6 +429,16 @@ prfaq_code prfaq_store_deliveries_list(struct prfaq_db_ctx db,
 				       const struct prfaq_page_req *page,
 				       struct prfaq_page *out,
 				       struct prfaq_error *err);
+
+/*
+ * Every decision ({outcome, rationale, version, at, decided_by}), newest
+ * first, including those a reopen took off the document.  PRFAQ_ENOTFOUND
+ * for no such PR/FAQ.
+ */
+prfaq_code prfaq_store_decisions_list(struct prfaq_db_ctx db, const char *id,
+				      const struct prfaq_page_req *page,
+				      struct prfaq_page *out,
+				      struct prfaq_error *err);
 
 /* Audit trail, oldest first.  PRFAQ_ENOTFOUND for no such PR/FAQ. */
 prfaq_code prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,

@@ -14,8 +14,8 @@
 #include "prfaq/store.h"
 
 /*
- * Who may add a learning to a PR/FAQ beyond its owner and requested (or
- * actual) reviewers, by role bits of the caller: approvers and admins.
+ * Who may add a learning to a PR/FAQ beyond its owner and its reviewers
+ * (requested, or who reviewed it), by role bits of the caller: approvers and admins.
  */
 #define PRFAQ_LEARNING_ROLES (PRFAQ_ROLE_APPROVER | PRFAQ_ROLE_ADMIN)
 

@@ -176,6 +176,8 @@ void api_prfaqs_submit(struct prfaq_request *req);
 void api_prfaqs_withdraw(struct prfaq_request *req);
 void api_prfaqs_decision(struct prfaq_request *req);
 void api_prfaqs_reopen(struct prfaq_request *req);
+void api_prfaqs_decisions(struct prfaq_request *req);
+void api_prfaqs_reviewers(struct prfaq_request *req);
 void api_prfaqs_archive(struct prfaq_request *req);
 void api_reviews_create(struct prfaq_request *req);
 void api_reviews_list(struct prfaq_request *req);

@@ -208,6 +208,26 @@ prfaqs_page(struct prfaq_request *req, const void *query,
 	return prfaq_store_prfaq_list(api_db(req), query, page, out, err);
 }
 
+/*
+ * A user filter: an id (any case) or "me", the caller.  *out is borrowed
+ * from the request or the caller; false after replying 400.
+ */
+static bool
+user_param(struct prfaq_request *req, const char *name, const char **out)
+{
+	const char *v = prfaq_req_query(req, name);
+
+	if (v != NULL && strcmp(v, "me") == 0)
+		v = prfaq_req_caller(req)->user_id;
+	if (v != NULL && !prfaq_uuid_valid(v)) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "%s must be a user id or \"me\"", name);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
 void
 api_prfaqs_list(struct prfaq_request *req)
 {
@@ -230,6 +250,9 @@ api_prfaqs_list(struct prfaq_request *req)
 				    "owner must be a user id");
 		return;
 	}
+	if (!user_param(req, "reviewer", &q.reviewer) ||
+	    !user_param(req, "awaiting", &q.awaiting))
+		return;
 	if (q.q != NULL &&
 	    (q.q[0] == '\0' || prfaq_utf8_length(q.q, strlen(q.q)) > Q_MAX)) {
 		prfaq_reply_problem(req, PRFAQ_EINVAL,
@@ -305,12 +328,23 @@ struct edit_ctx {
 	bool patch;
 };
 
-/* Fill change with doc (taken; NULL: err is set) and its quality. */
+/*
+ * Fill change with doc (taken; NULL: err is set) and its quality.  A doc
+ * equal to the current one (title, team, tags and content) is a no-op: an
+ * editor's autosave or a restore of the current text must write nothing,
+ * or it would make approving reviews stale.
+ */
 static prfaq_code
-change_set_doc(struct prfaq_change *ch, json_t *doc, struct prfaq_error *err)
+change_set_doc(const struct prfaq_current *cur, struct prfaq_change *ch,
+	       json_t *doc, struct prfaq_error *err)
 {
 	if (doc == NULL)
 		return err != NULL ? err->code : PRFAQ_EINTERNAL;
+	if (json_equal(doc, (json_t *)cur->doc)) {
+		json_decref(doc);
+		ch->noop = true;
+		return PRFAQ_OK;
+	}
 	ch->doc = doc;
 	if ((ch->quality = quality_of(doc, err)) == NULL)
 		return PRFAQ_EINTERNAL;
@@ -332,7 +366,8 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 		json_string_value(json_object_get(e->body, "change_note"));
 	ch->event = "revised";
 	if (!e->patch)
-		return change_set_doc(ch, doc_from_body(e->body, err), err);
+		return change_set_doc(cur, ch, doc_from_body(e->body, err),
+				      err);
 
 	/* change_note travels with the patch but is not part of the document. */
 	patch = json_is_object(e->body) ? json_copy((json_t *)e->body) :
@@ -348,7 +383,7 @@ edit_mutate(const struct prfaq_current *cur, void *arg, struct prfaq_change *ch,
 		json_decref(merged);
 		return rc;
 	}
-	rc = change_set_doc(ch, doc_from_body(merged, err), err);
+	rc = change_set_doc(cur, ch, doc_from_body(merged, err), err);
 	json_decref(merged);
 	return rc;
 }
@@ -513,7 +548,7 @@ restore_mutate(const struct prfaq_current *cur, void *arg,
 	/* The event says where the version came from: never without it. */
 	if ((ch->event_data = json_pack("{s:i}", "from", r->from)) == NULL)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL, "No event data");
-	return change_set_doc(ch, json_deep_copy(cur->source), err);
+	return change_set_doc(cur, ch, json_deep_copy(cur->source), err);
 }
 
 void

@@ -133,11 +133,12 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 			}
 		}
 		ch->event = "submitted";
+		/* They join the requested reviewers kept on the document. */
+		ch->reviewers_add = json_incref(reviewers);
 		/* O takes a reference of its own: the empty list must be new, []. */
 		ch->event_data =
 			reviewers ? json_pack("{s:O}", "reviewers", reviewers) :
 				    json_pack("{s:[]}", "reviewers");
-		/* The event is where the requested reviewers are kept. */
 		if (ch->event_data == NULL)
 			return prfaq_error_set(err, PRFAQ_EINTERNAL,
 					       "No event data");
@@ -185,28 +186,30 @@ transition_mutate(const struct prfaq_current *cur, void *arg,
 	return PRFAQ_OK;
 }
 
-/* Validate a submit body {reviewers?: [user ids]} (ids must be reviewers). */
+/*
+ * Check the list of user ids at body's member key (absent is fine): at most
+ * REVIEWERS_MAX distinct ids (in any case), and with need_role every one a
+ * user holding the reviewer role.  Errors point at "/key/i".
+ */
 static prfaq_code
-submit_validate(struct prfaq_request *req, const json_t *body,
-		struct prfaq_error *err)
+user_ids_validate(struct prfaq_request *req, const json_t *body,
+		  const char *key, bool need_role, struct prfaq_error *err)
 {
-	static const char *const allowed[] = { "reviewers", NULL };
-	json_t *reviewers = json_object_get(body, "reviewers"), *r, *m,
-	       *missing = NULL;
+	json_t *reviewers = json_object_get(body, key), *r, *m, *missing = NULL;
+	char ptr[48];
 	size_t i, j;
 
-	api_check_members(body, allowed, "", err);
 	if (reviewers == NULL)
 		return err->code;
 	if (!json_is_array(reviewers) ||
-	    json_array_size(reviewers) > REVIEWERS_MAX)
-		return prfaq_error_add(err, "/reviewers",
+	    json_array_size(reviewers) > REVIEWERS_MAX) {
+		snprintf(ptr, sizeof(ptr), "/%s", key);
+		return prfaq_error_add(err, ptr,
 				       "must be a list of at most %d user ids",
 				       REVIEWERS_MAX);
+	}
 	json_array_foreach(reviewers, i, r) {
-		char ptr[32];
-
-		snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
+		snprintf(ptr, sizeof(ptr), "/%s/%zu", key, i);
 		if (!json_is_string(r) ||
 		    !prfaq_uuid_valid(json_string_value(r))) {
 			prfaq_error_add(err, ptr, "must be a user id");
@@ -222,7 +225,7 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 				prfaq_error_add(err, ptr, "is listed twice");
 		}
 	}
-	if (err->code != PRFAQ_OK)
+	if (err->code != PRFAQ_OK || !need_role)
 		return err->code;
 	if (prfaq_store_users_lacking_role(api_db(req), reviewers,
 					   PRFAQ_ROLE_REVIEWER, &missing,
@@ -232,9 +235,7 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 		json_array_foreach(missing, j, m) {
 			if (strcasecmp(json_string_value(m),
 				       json_string_value(r)) == 0) {
-				char ptr[32];
-
-				snprintf(ptr, sizeof(ptr), "/reviewers/%zu", i);
+				snprintf(ptr, sizeof(ptr), "/%s/%zu", key, i);
 				prfaq_error_add(
 					err, ptr,
 					"is not a user with the reviewer role");
@@ -243,6 +244,17 @@ submit_validate(struct prfaq_request *req, const json_t *body,
 	}
 	json_decref(missing);
 	return err->code;
+}
+
+/* Validate a submit body {reviewers?: [user ids]} (ids must be reviewers). */
+static prfaq_code
+submit_validate(struct prfaq_request *req, const json_t *body,
+		struct prfaq_error *err)
+{
+	static const char *const allowed[] = { "reviewers", NULL };
+
+	api_check_members(body, allowed, "", err);
+	return user_ids_validate(req, body, "reviewers", true, err);
 }
 
 static prfaq_code
@@ -335,6 +347,152 @@ void
 api_prfaqs_reopen(struct prfaq_request *req)
 {
 	transition(req, PRFAQ_ACTION_REOPEN);
+}
+
+/* --- requested reviewers ------------------------------------------------ */
+
+struct reviewers_ctx {
+	const struct prfaq_caller *caller;
+	json_t *add, *remove; /* borrowed from the body, or NULL */
+};
+
+/*
+ * Owner or admin, in draft or in_review; the owner cannot be asked to
+ * review their own PR/FAQ (400 at its pointer, as in submit).  The store
+ * writes the change and a reviewers_changed event, or nothing at all when
+ * every id was already in (add) or not in (remove) the list.
+ */
+static prfaq_code
+reviewers_mutate(const struct prfaq_current *cur, void *arg,
+		 struct prfaq_change *ch, struct prfaq_error *err)
+{
+	struct reviewers_ctx *r = arg;
+	size_t i;
+	json_t *v;
+
+	if (!is_owner_or_admin(cur, r->caller))
+		return prfaq_error_set(
+			err, PRFAQ_EFORBIDDEN,
+			"Only the owner or an admin may change the reviewers");
+	/* Say what to do next where there is something to do. */
+	if (cur->status == PRFAQ_STATUS_APPROVED ||
+	    cur->status == PRFAQ_STATUS_REJECTED)
+		return prfaq_error_set(
+			err, PRFAQ_ECONFLICT,
+			"The PR/FAQ is %s: reviewers can be changed only in draft "
+			"or in_review (reopen it first: POST /v1/prfaqs/%s/reopen)",
+			prfaq_status_name(cur->status), cur->id);
+	if (cur->status != PRFAQ_STATUS_DRAFT &&
+	    cur->status != PRFAQ_STATUS_IN_REVIEW)
+		return prfaq_error_set(
+			err, PRFAQ_ECONFLICT,
+			"The PR/FAQ is %s: reviewers can be changed only in draft "
+			"or in_review",
+			prfaq_status_name(cur->status));
+	json_array_foreach(r->add, i, v) {
+		if (strcasecmp(json_string_value(v), cur->owner_id) == 0) {
+			char ptr[32];
+
+			snprintf(ptr, sizeof(ptr), "/add/%zu", i);
+			return prfaq_error_add(
+				err, ptr,
+				"is the owner, who cannot review their own PR/FAQ");
+		}
+	}
+	ch->event = "reviewers_changed";
+	ch->reviewers_add = json_incref(r->add);
+	ch->reviewers_remove = json_incref(r->remove);
+	return PRFAQ_OK;
+}
+
+/*
+ * POST /v1/prfaqs/{id}/reviewers {add?, remove?} -> 200 {reviewers}, the
+ * list as the document now shows it.  An id in both lists is a 400: the
+ * request would mean two things.
+ */
+void
+api_prfaqs_reviewers(struct prfaq_request *req)
+{
+	static const char *const allowed[] = { "add", "remove", NULL };
+	struct reviewers_ctx r = { .caller = prfaq_req_caller(req) };
+	struct prfaq_text out = { NULL, 0 };
+	struct prfaq_error err;
+	json_t *body = NULL, *doc = NULL, *a, *b;
+	const char *id;
+	int version = 0;
+	size_t i, j;
+	prfaq_code rc;
+
+	prfaq_error_init(&err);
+	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
+		return;
+	if (prfaq_req_json(req, false, &body, &err) != PRFAQ_OK)
+		goto fail;
+	if (!json_is_object(body)) {
+		prfaq_error_add(&err, "", "must be a JSON object");
+		goto fail;
+	}
+	api_check_members(body, allowed, "", &err);
+	user_ids_validate(req, body, "remove", false, &err);
+	user_ids_validate(req, body, "add", true, &err);
+	if (err.code != PRFAQ_OK)
+		goto fail;
+	r.add = json_object_get(body, "add");
+	r.remove = json_object_get(body, "remove");
+	json_array_foreach(r.remove, i, a) {
+		json_array_foreach(r.add, j, b) {
+			if (strcasecmp(json_string_value(a),
+				       json_string_value(b)) == 0) {
+				char ptr[32];
+
+				snprintf(ptr, sizeof(ptr), "/remove/%zu", i);
+				prfaq_error_add(
+					&err, ptr,
+					"is also in add: send it in one of them");
+			}
+		}
+	}
+	if (err.code != PRFAQ_OK)
+		goto fail;
+	rc = prfaq_store_prfaq_update(api_db(req), id, r.caller, 0,
+				      reviewers_mutate, &r, &out, &version,
+				      &err);
+	if (rc != PRFAQ_OK)
+		goto fail;
+	doc = json_loadb(out.data, out.len, 0, NULL);
+	if (doc == NULL || !json_is_array(json_object_get(doc, "reviewers"))) {
+		prfaq_error_set(&err, PRFAQ_EINTERNAL,
+				"The stored document is unreadable");
+		goto fail;
+	}
+	prfaq_reply_json(req, 200,
+			 json_pack("{s:O}", "reviewers",
+				   json_object_get(doc, "reviewers")));
+	goto out;
+fail:
+	api_fail(req, &err);
+out:
+	prfaq_text_free(&out);
+	json_decref(doc);
+	json_decref(body);
+}
+
+static prfaq_code
+decisions_page(struct prfaq_request *req, const void *id,
+	       const struct prfaq_page_req *page, struct prfaq_page *out,
+	       struct prfaq_error *err)
+{
+	return prfaq_store_decisions_list(api_db(req), id, page, out, err);
+}
+
+/* GET /v1/prfaqs/{id}/decisions: the history a reopen leaves behind. */
+void
+api_prfaqs_decisions(struct prfaq_request *req)
+{
+	const char *id = api_param_uuid(req, "id", "PR/FAQ");
+
+	if (id != NULL)
+		api_list(req, decisions_page, id);
 }
 
 void

@@ -17,10 +17,10 @@
 #define SECRET_BYTES	32
 
 static const char *const event_types[] = {
-	"created",	     "revised",	 "restored",	    "submitted",
-	"withdrawn",	     "reviewed", "commented",	    "decided",
-	"reopened",	     "archived", "evidence_linked", "evidence_unlinked",
-	"reviewers_changed", "launched", "measured",	    "learning_added",
+	"created",	     "revised",	 "restored",	      "submitted",
+	"withdrawn",	     "reviewed", "commented",	      "decided",
+	"reopened",	     "archived", "reviewers_changed", "evidence_linked",
+	"evidence_unlinked", "launched", "measured",	      "learning_added",
 };
 
 static bool
@@ -104,8 +104,8 @@ webhook_validate(const json_t *body, bool allow_private, const char **url,
 					"unknown event type; known: created, "
 					"revised, restored, submitted, withdrawn, "
 					"reviewed, commented, decided, reopened, "
-					"archived, evidence_linked, "
-					"evidence_unlinked, reviewers_changed, "
+					"archived, reviewers_changed, "
+					"evidence_linked, evidence_unlinked, "
 					"launched, measured, learning_added");
 			}
 		}

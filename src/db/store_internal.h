@@ -37,7 +37,9 @@ enum store_key_type {
 	STORE_KEY_TEXT, /* any text: names */
 };
 
-#define STORE_KEYS_MAX 4
+#define STORE_KEYS_MAX	  4
+/* The most filters a list statement takes (the search: 10). */
+#define STORE_FILTERS_MAX 12
 
 /* How a list under a parent (a PR/FAQ's versions) tells "no such parent". */
 enum store_parent_check {

@@ -30,13 +30,15 @@
 
 /*
  * The PR/FAQ, held against a status change until the learning is in: its
- * status, and whether the caller ($2) is its owner or one of its reviewers
- * (who reviewed it).
+ * status, and whether the caller ($2) is its owner or one of its reviewers:
+ * requested (prfaq_reviewers), or who reviewed it unasked.
  */
 static const struct db_stmt stmt_learning_target = {
 	"learning_target",
 	"SELECT p.status,"
 	"       p.owner_id = $2::uuid"
+	"       OR EXISTS (SELECT 1 FROM prfaq_reviewers rv"
+	"                   WHERE rv.prfaq_id = p.id AND rv.user_id = $2::uuid)"
 	"       OR EXISTS (SELECT 1 FROM reviews r"
 	"                   WHERE r.prfaq_id = p.id AND r.reviewer_id = $2::uuid)"
 	"  FROM prfaqs p WHERE p.id = $1 FOR SHARE OF p", 2

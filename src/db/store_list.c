@@ -172,7 +172,7 @@ parent_check(struct prfaq_db_ctx db, const struct store_list *list,
 /*
  * The parameters of one page of list: its filters, the keyset of
  * page->after (its strings borrowed from *holder, which the caller
- * json_decref()s) and the limit (in lim).  params holds 8 +
+ * json_decref()s) and the limit (in lim).  params holds STORE_FILTERS_MAX +
  * STORE_KEYS_MAX + 1.
  */
 static prfaq_code
@@ -184,7 +184,7 @@ list_params(const struct store_list *list, const char *const *filters,
 	size_t n = 0;
 	prfaq_code rc;
 
-	if (list->nfilters > 8 || list->nkeys > STORE_KEYS_MAX)
+	if (list->nfilters > STORE_FILTERS_MAX || list->nkeys > STORE_KEYS_MAX)
 		return prfaq_error_set(err, PRFAQ_EINTERNAL,
 				       "A list with too many parameters");
 	if (page->after != NULL && (rc = keyset_parse(list, page->after, parts,
@@ -204,7 +204,7 @@ store_list(struct prfaq_db_ctx db, const struct store_list *list,
 	   const char *const *filters, const struct prfaq_page_req *page,
 	   struct prfaq_page *out, struct prfaq_error *err)
 {
-	const char *params[8 + STORE_KEYS_MAX + 1];
+	const char *params[STORE_FILTERS_MAX + STORE_KEYS_MAX + 1];
 	json_t *holder = NULL;
 	PGresult *res = NULL;
 	char lim[16];
@@ -236,7 +236,7 @@ store_list_conn(struct db_conn *conn, const struct store_list *list,
 		const char *const *filters, const struct prfaq_page_req *page,
 		struct prfaq_page *out, struct prfaq_error *err)
 {
-	const char *params[8 + STORE_KEYS_MAX + 1];
+	const char *params[STORE_FILTERS_MAX + STORE_KEYS_MAX + 1];
 	json_t *holder = NULL;
 	PGresult *res = NULL;
 	char lim[16];

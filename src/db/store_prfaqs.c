@@ -235,6 +235,8 @@ struct update_ctx {
 static void
 change_clear(struct prfaq_change *ch)
 {
+	json_decref(ch->reviewers_add);
+	json_decref(ch->reviewers_remove);
 	json_decref(ch->doc);
 	json_decref(ch->quality);
 	json_decref(ch->event_data);
@@ -298,6 +300,83 @@ write_status(struct db_conn *conn, const struct update_ctx *u,
 	params[4] = u->caller->user_id;
 	rc = db_run(conn, &stmt_set_status, params, err);
 	free(decision);
+	return rc;
+}
+
+/* clang-format off */
+static const struct db_stmt stmt_reviewers_change = {
+	"prfaq_reviewers_change",
+	"WITH a AS ("
+	"  INSERT INTO prfaq_reviewers (prfaq_id, user_id)"
+	"  SELECT $1, x.id::uuid"
+	"    FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS x(id, n)"
+	"   ORDER BY x.n"
+	"  ON CONFLICT DO NOTHING RETURNING user_id, position),"
+	" d AS ("
+	"  DELETE FROM prfaq_reviewers"
+	"   WHERE prfaq_id = $1 AND user_id IN"
+	"         (SELECT x::uuid FROM jsonb_array_elements_text($3::jsonb) x)"
+	"  RETURNING user_id)"
+	"SELECT (SELECT coalesce(json_agg(user_id ORDER BY position), '[]') FROM a)::text,"
+	"       (SELECT coalesce(json_agg(user_id), '[]') FROM d)::text", 3
+};
+/* clang-format on */
+
+/*
+ * Add and remove ch's requested reviewers.  For a "reviewers_changed" event
+ * the event's data becomes {added, removed} as written (ids in PostgreSQL's
+ * lower case), and a request that changes nothing becomes a no-op.
+ */
+static prfaq_code
+write_reviewers(struct db_conn *conn, const struct update_ctx *u,
+		struct prfaq_change *ch, struct prfaq_error *err)
+{
+	const char *params[3];
+	char *add = NULL, *remove = NULL;
+	json_t *added = NULL, *removed = NULL;
+	PGresult *res = NULL;
+	prfaq_code rc;
+
+	if (ch->reviewers_add != NULL)
+		add = json_dumps(ch->reviewers_add, JSON_COMPACT);
+	if (ch->reviewers_remove != NULL)
+		remove = json_dumps(ch->reviewers_remove, JSON_COMPACT);
+	if ((ch->reviewers_add != NULL && add == NULL) ||
+	    (ch->reviewers_remove != NULL && remove == NULL)) {
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "The reviewers could not be encoded");
+		goto out;
+	}
+	params[0] = u->id;
+	params[1] = add != NULL ? add : "[]";
+	params[2] = remove != NULL ? remove : "[]";
+	if ((rc = db_exec(conn, &stmt_reviewers_change, params, &res, err)) !=
+	    PRFAQ_OK)
+		goto out;
+	if (ch->event == NULL || strcmp(ch->event, "reviewers_changed") != 0)
+		goto out;
+	added = parse_cell(res, 0, 0);
+	removed = parse_cell(res, 0, 1);
+	if (added == NULL || removed == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL,
+				     "Unreadable reviewer change");
+		goto out;
+	}
+	if (json_array_size(added) == 0 && json_array_size(removed) == 0) {
+		ch->noop = true;
+		goto out;
+	}
+	json_decref(ch->event_data);
+	ch->event_data =
+		json_pack("{s:O, s:O}", "added", added, "removed", removed);
+	if (ch->event_data == NULL)
+		rc = prfaq_error_set(err, PRFAQ_EINTERNAL, "No event data");
+out:
+	json_decref(added);
+	json_decref(removed);
+	PQclear(res);
+	free(add);
+	free(remove);
 	return rc;
 }
 
@@ -387,6 +466,12 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	rc = u->mutate(&cur, u->arg, &ch, err);
 	if (rc != PRFAQ_OK)
 		goto out;
+	if ((ch.reviewers_add != NULL || ch.reviewers_remove != NULL) &&
+	    (rc = write_reviewers(conn, u, &ch, err)) != PRFAQ_OK)
+		goto out;
+	/* A write that changes nothing must not make reviews stale. */
+	if (ch.noop)
+		goto fetch;
 
 	if (ch.doc != NULL)
 		rc = write_version(conn, u, &ch, err);
@@ -399,6 +484,7 @@ update_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 			      ch.doc ? cur.version + 1 : cur.version, err)) !=
 		    PRFAQ_OK)
 		goto out;
+fetch:
 	rc = doc_fetch(conn, u->id, &u->out, &u->version, err);
 out:
 	change_clear(&ch);
@@ -569,4 +655,42 @@ prfaq_store_events_list(struct prfaq_db_ctx db, const char *id,
 			struct prfaq_page *out, struct prfaq_error *err)
 {
 	return store_list(db, &list_events, &id, page, out, err);
+}
+
+/* --- decisions ---------------------------------------------------------- */
+
+/*
+ * Every decision, newest first, from the "decided" events: they are
+ * immutable and written in the transaction that sets prfaqs.decision, so a
+ * reopen (which clears the document's decision) loses none.  Each item has
+ * the document's decision shape; its version and time are the event's.
+ */
+static const struct db_stmt stmt_decisions_list = {
+	"prfaq_decisions_list",
+	"SELECT json_build_object('outcome', e.data->'outcome',"
+	"         'rationale', e.data->'rationale', 'version', e.data->'version',"
+	"         'at', rfc3339(e.at),"
+	"         'decided_by', json_build_object('id', u.id, 'name', u.name))::text,"
+	"       e.id::text"
+	"  FROM events e JOIN users u ON u.id = e.actor_id"
+	" WHERE e.prfaq_id = $1 AND e.type = 'decided'"
+	"   AND ($2::bigint IS NULL OR e.id < $2::bigint)"
+	" ORDER BY e.id DESC LIMIT $3::int + 1",
+	3
+};
+
+static const struct store_list list_decisions = { &stmt_decisions_list,
+						  1,
+						  1,
+						  { STORE_KEY_INT },
+						  STORE_PARENT_IF_EMPTY,
+						  &stmt_exists,
+						  "No such PR/FAQ" };
+
+prfaq_code
+prfaq_store_decisions_list(struct prfaq_db_ctx db, const char *id,
+			   const struct prfaq_page_req *page,
+			   struct prfaq_page *out, struct prfaq_error *err)
+{
+	return store_list(db, &list_decisions, &id, page, out, err);
 }

@@ -41,10 +41,70 @@ static const struct db_stmt stmt_list = {
 	"        ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))"
 	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $7::int + 1", 7
 };
+
+/*
+ * reviewer= and awaiting= inside a search (parameters r and a), where the
+ * full-text candidates bound the rows: "pending" is no review by that user
+ * of the current version, the rule of the document's reviewers[].state.
+ */
+#define REVIEWER_FILTERS(r, a) \
+	" AND (" r "::uuid IS NULL OR EXISTS (SELECT 1 FROM prfaq_reviewers rv" \
+	"      WHERE rv.prfaq_id = p.id AND rv.user_id = " r "::uuid))" \
+	" AND (" a "::uuid IS NULL OR (p.status = 'in_review'" \
+	"      AND EXISTS (SELECT 1 FROM prfaq_reviewers rv" \
+	"          WHERE rv.prfaq_id = p.id AND rv.user_id = " a "::uuid)" \
+	"      AND NOT EXISTS (SELECT 1 FROM reviews rw" \
+	"          WHERE rw.reviewer_id = " a "::uuid AND rw.prfaq_id = p.id" \
+	"            AND rw.version = p.version)))"
+
+/*
+ * The lists of one user's requests (reviewer= or awaiting=) start from
+ * that user's rows of prfaq_reviewers ($5), so their cost is that user's
+ * requests, not the table: a filter over the updated_at index walks every
+ * row when the user has few.  OFFSET 0 keeps the lateral subquery from
+ * being flattened, so each request is one primary-key lookup rather than a
+ * hash join over every PR/FAQ (which the planner prefers at 1,000 rows).
+ */
+#define MINE_FROM \
+	"  FROM prfaq_reviewers rq" \
+	"  CROSS JOIN LATERAL (SELECT * FROM prfaqs p" \
+	"                       WHERE p.id = rq.prfaq_id OFFSET 0) p" \
+	"  JOIN users u ON u.id = p.owner_id" \
+	" WHERE rq.user_id = $5::uuid AND " LIST_FILTERS
+
+static const struct db_stmt stmt_list_requested = {
+	"prfaq_list_requested",
+	"SELECT " SUMMARY_JSON ","
+	"       (extract(epoch FROM p.updated_at) * 1000000)::bigint::text, p.id::text"
+	MINE_FROM
+	"   AND ($6::bigint IS NULL OR (p.updated_at, p.id) <"
+	"        ('epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7::uuid))"
+	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $8::int + 1", 8
+};
+
+/*
+ * awaiting=: in_review and no review by the user of the current version
+ * (an anti-join on reviews_reviewer_idx); $6 a reviewer= that must also be
+ * requested, or NULL.
+ */
+static const struct db_stmt stmt_list_awaiting = {
+	"prfaq_list_awaiting",
+	"SELECT " SUMMARY_JSON ","
+	"       (extract(epoch FROM p.updated_at) * 1000000)::bigint::text, p.id::text"
+	MINE_FROM
+	"   AND p.status = 'in_review' AND NOT EXISTS (SELECT 1 FROM reviews rw"
+	"        WHERE rw.reviewer_id = $5::uuid AND rw.prfaq_id = p.id"
+	"          AND rw.version = p.version)"
+	"   AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM prfaq_reviewers rv"
+	"        WHERE rv.prfaq_id = p.id AND rv.user_id = $6::uuid))"
+	"   AND ($7::bigint IS NULL OR (p.updated_at, p.id) <"
+	"        ('epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8::uuid))"
+	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $9::int + 1", 9
+};
 /* clang-format on */
 
 /*
- * Search, bounded for every query shape (migrations/0005 and 0011, README
+ * Search, bounded for every query shape (migrations/0005, README
  * "Search").  The query q is websearch syntax plus prefixes (word*), read
  * by search_split() into the words ($5, websearch_to_tsquery) and the
  * prefixes ($6, to_tsquery with :*).  Its "loose" form ($7) is what the GIN
@@ -77,13 +137,14 @@ static const struct db_stmt stmt_search = {
 	"               p.search_head"
 	"          FROM prfaqs p"
 	"         WHERE p.search @@ $7::tsquery AND " LIST_FILTERS
+	REVIEWER_FILTERS("$9", "$10")
 	"         ORDER BY p.updated_at DESC, p.id DESC"
 	"         LIMIT " SEARCH_CANDIDATES ") p"
 	"  JOIN users u ON u.id = p.owner_id,"
 	"       LATERAL (SELECT ts_rank(p.search_head, " SEARCH_FULL("$5", "$6") ") AS rank) r"
 	" WHERE (NOT $8::bool OR p.search @@ " SEARCH_FULL("$5", "$6") ")"
-	"   AND ($9::real IS NULL OR (r.rank, p.id) < ($9::real, $10::uuid))"
-	" ORDER BY r.rank DESC, p.id DESC LIMIT $11::int + 1", 11
+	"   AND ($11::real IS NULL OR (r.rank, p.id) < ($11::real, $12::uuid))"
+	" ORDER BY r.rank DESC, p.id DESC LIMIT $13::int + 1", 13
 };
 
 /*
@@ -109,9 +170,24 @@ static const struct store_list list_prfaqs = {
 	STORE_PARENT_NONE, NULL, NULL
 };
 
-/* The search's key is its rank: the filters, then the query ($5 to $8). */
+/* The four filters, then the requested user. */
+static const struct store_list list_requested = {
+	&stmt_list_requested, 5,    2,	 { STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE,    NULL, NULL
+};
+
+/* The four filters, the awaiting user, then reviewer= or NULL. */
+static const struct store_list list_awaiting = {
+	&stmt_list_awaiting, 6,	   2,	{ STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE,   NULL, NULL
+};
+
+/*
+ * The search's key is its rank: the filters, the query ($5 to $8), then
+ * reviewer= ($9) and awaiting= ($10).
+ */
 static const struct store_list list_search = {
-	&stmt_search,	   8,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
+	&stmt_search,	   10,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
 	STORE_PARENT_NONE, NULL, NULL
 };
 
@@ -292,7 +368,7 @@ search_in_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	char *words = NULL, *prefixes = NULL;
 	char timeout[16];
 	PGresult *res = NULL;
-	const char *filters[8];
+	const char *filters[10];
 	const char *tp[1] = { timeout };
 	const char *terms[2];
 	prfaq_code rc;
@@ -326,6 +402,8 @@ search_in_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	filters[6] = PQgetvalue(res, 0, 0)[0] != '\0' ? PQgetvalue(res, 0, 1) :
 							NULL;
 	filters[7] = PQgetvalue(res, 0, 2);
+	filters[8] = q->reviewer;
+	filters[9] = q->awaiting;
 	rc = store_list_conn(conn, &list_search, filters, t->page, t->out, err);
 out:
 	t->too_broad = rc != PRFAQ_OK &&
@@ -369,9 +447,16 @@ prfaq_store_prfaq_list(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
 		       const struct prfaq_page_req *page,
 		       struct prfaq_page *out, struct prfaq_error *err)
 {
-	const char *filters[4] = { q->status, q->owner, q->team, q->tag };
+	const char *filters[6] = { q->status, q->owner,	   q->team,
+				   q->tag,    q->awaiting, q->reviewer };
 
 	if (q->q != NULL)
 		return search(db, q, page, out, err);
+	if (q->awaiting != NULL)
+		return store_list(db, &list_awaiting, filters, page, out, err);
+	if (q->reviewer != NULL) {
+		filters[4] = q->reviewer;
+		return store_list(db, &list_requested, filters, page, out, err);
+	}
 	return store_list(db, &list_prfaqs, filters, page, out, err);
 }

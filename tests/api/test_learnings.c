@@ -14,8 +14,9 @@
 #include <string.h>
 
 static struct h_server srv;
-static char *owner, *other, *reviewer, *bystander, *approver, *plain, *analyst;
-static char owner_id[40];
+static char *owner, *other, *reviewer, *asked, *bystander, *approver, *plain,
+	*analyst;
+static char owner_id[40], asked_id[40];
 
 static int
 setup(void **state)
@@ -28,12 +29,13 @@ setup(void **state)
 	owner = h_user(&srv, "Ana", "\"author\"", owner_id);
 	other = h_user(&srv, "Bo", "\"author\"", NULL);
 	reviewer = h_user(&srv, "Rui", "\"reviewer\"", NULL);
+	asked = h_user(&srv, "Ines", "\"reviewer\"", asked_id);
 	bystander = h_user(&srv, "Rita", "\"reviewer\"", NULL);
 	approver = h_user(&srv, "Pat", "\"approver\"", NULL);
 	plain = h_user(&srv, "Nobody", "", NULL);
 	analyst = h_user(&srv, "Pipeline", "\"analyst\"", NULL);
-	return owner && other && reviewer && bystander && approver && plain &&
-			       analyst ?
+	return owner && other && reviewer && asked && bystander && approver &&
+			       plain && analyst ?
 		       0 :
 		       -1;
 }
@@ -46,6 +48,7 @@ teardown(void **state)
 	free(owner);
 	free(other);
 	free(reviewer);
+	free(asked);
 	free(bystander);
 	free(approver);
 	free(plain);
@@ -251,9 +254,10 @@ test_create(void **state)
 }
 
 /*
- * Who may: the owner, a reviewer of the PR/FAQ, an approver, an admin;
- * not another author, a reviewer who never reviewed it, an analyst or a
- * user without roles.
+ * Who may: the owner, a requested reviewer (who need not have reviewed), a
+ * reviewer who reviewed it unasked, an approver, an admin; not another
+ * author, a reviewer neither asked nor reviewing, an analyst or a user
+ * without roles.
  */
 static void
 test_roles(void **state)
@@ -261,10 +265,17 @@ test_roles(void **state)
 	static const char *const lesson = "{\"lesson\":\"Ask earlier\"}";
 	char id[40], path[128];
 	struct h_resp r;
-	const char *allowed[4], *refused[4];
+	const char *allowed[5], *refused[5];
+	char body[96];
 	(void)state;
 
 	create_doc("Kids profiles", NULL, NULL, NULL, id);
+	/* Ines is asked to review it; she never does. */
+	snprintf(path, sizeof(path), "/v1/prfaqs/%s/reviewers", id);
+	snprintf(body, sizeof(body), "{\"add\":[\"%s\"]}", asked_id);
+	assert_int_equal(h_req(&srv, "POST", path, owner, NULL, body, &r), 0);
+	assert_status(&r, 200);
+	h_resp_free(&r);
 	/* Rui reviews it (a comment: allowed on a draft). */
 	snprintf(path, sizeof(path), "/v1/prfaqs/%s/reviews", id);
 	assert_int_equal(h_req(&srv, "POST", path, reviewer, NULL,
@@ -280,21 +291,25 @@ test_roles(void **state)
 	allowed[1] = reviewer;
 	allowed[2] = approver;
 	allowed[3] = srv.admin_token;
+	allowed[4] = asked;
 	refused[0] = other;
 	refused[1] = bystander;
 	refused[2] = analyst;
 	refused[3] = plain;
-	for (int i = 0; i < 4; i++) {
+	refused[4] = NULL;
+	for (int i = 0; i < 5; i++) {
 		post_learning(allowed[i], id, lesson, &r);
 		assert_status(&r, 201);
 		h_resp_free(&r);
+		if (refused[i] == NULL)
+			continue;
 		post_learning(refused[i], id, lesson, &r);
 		assert_problem(&r, 403);
 		h_resp_free(&r);
 	}
 	snprintf(path, sizeof(path),
 		 "SELECT count(*) FROM learnings WHERE prfaq_id = '%s'", id);
-	assert_int_equal(h_sql_count(&srv, path), 4);
+	assert_int_equal(h_sql_count(&srv, path), 5);
 }
 
 /*

@@ -400,8 +400,14 @@ test_transitions_exactly_one_wins(void **state)
 					     edit ? author : approver1,
 					     edit ? "edit" : "approved");
 			if (edit) {
-				json_t *body = json_pack(
-					"{s:s, s:s, s:O}", "title", "Race",
+				/* A real change: an unchanged PUT is a no-op. */
+				char title[32];
+				json_t *body;
+
+				snprintf(title, sizeof(title), "Race, edit %d",
+					 round);
+				body = json_pack(
+					"{s:s, s:s, s:O}", "title", title,
 					"team", "races", "content",
 					json_object_get(doc, "content"));
 
