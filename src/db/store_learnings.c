@@ -349,7 +349,7 @@ static const struct db_stmt stmt_related_query = {
 static const struct db_stmt stmt_related = {
 	NULL,
 	"SELECT '{\"items\":' || coalesce(json_agg(json_build_object(" LEARNING_FIELDS ","
-	"           'score', round(l.rank::numeric, 6))"
+	"           'score', round(l.rank::numeric, 6)::float8)"
 	"         ORDER BY l.rank DESC, l.id DESC)::text, '[]') || '}'"
 	"  FROM (SELECT c.*, ts_rank_cd(c.search, $1::tsquery) AS rank"
 	"          FROM (SELECT n.* FROM"
