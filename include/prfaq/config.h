@@ -21,9 +21,10 @@ struct prfaq_config {
 	unsigned db_pool_wait_ms;	  /* PRFAQ_DB_POOL_WAIT_MS */
 	unsigned db_statement_timeout_ms; /* PRFAQ_DB_STATEMENT_TIMEOUT_MS */
 	unsigned request_timeout_ms;	  /* PRFAQ_REQUEST_TIMEOUT_MS */
-	char *db_pooler;     /* PRFAQ_DB_POOLER: "none" or "transaction" */
-	size_t body_limit;   /* PRFAQ_BODY_LIMIT (bytes) */
-	unsigned conn_limit; /* PRFAQ_CONN_LIMIT */
+	char *db_pooler;	  /* PRFAQ_DB_POOLER: "none" or "transaction" */
+	size_t body_limit;	  /* PRFAQ_BODY_LIMIT (bytes) */
+	size_t import_body_limit; /* PRFAQ_IMPORT_BODY_LIMIT (bytes) */
+	unsigned conn_limit;	  /* PRFAQ_CONN_LIMIT */
 	unsigned per_ip_conn_limit;  /* PRFAQ_PER_IP_CONN_LIMIT (0: none) */
 	unsigned conn_timeout_s;     /* PRFAQ_CONN_TIMEOUT */
 	size_t conn_memory_limit;    /* PRFAQ_CONN_MEMORY_LIMIT (bytes) */

@@ -38,14 +38,30 @@ prfaq_code prfaq_evidence_validate(const json_t *obj, const char *base,
 
 /*
  * Parse and validate one line of an NDJSON import (line[0..len), without
- * its newline; lineno counts from 1).  An import line must also carry
- * source and source_ref: they are what a nightly sync upserts on.  On
- * success *out is a new reference to the object.  Otherwise each problem
- * is added to err as {"line", "pointer", "message"} (under err's cap) and
- * *out is untouched.
+ * its newline; lineno counts from 1), by the rules of a POST.  An import
+ * upserts on (source, source_ref): a line without source_ref is a new item
+ * every time.  On success *out is a new reference to the object.
+ * Otherwise each problem is added to err as {"line", "pointer", "message"}
+ * (under err's cap) and *out is untouched.
  */
 prfaq_code prfaq_evidence_parse_line(const char *line, size_t len,
 				     size_t lineno, json_t **out,
 				     struct prfaq_error *err);
+
+/*
+ * Parse a whole NDJSON import body[0..len): one evidence object a line,
+ * lines ending in "\n" or "\r\n" (the last one may end without).  A line
+ * of nothing but spaces and tabs is skipped (it still counts for line
+ * numbers), so a trailing newline or a blank line between records is
+ * harmless; at least one record and at most PRFAQ_EVIDENCE_IMPORT_LINES.
+ * Two lines with the same (source, source_ref) are an error at the second:
+ * an upsert of one key twice in one import has no single meaning.
+ *
+ * On success *items is a new array of the validated objects, in order.
+ * Otherwise err holds every problem found, {"line", "pointer", "message"}
+ * (reading stops once err's list is full), and *items is untouched.
+ */
+prfaq_code prfaq_evidence_import_parse(const char *body, size_t len,
+				       json_t **items, struct prfaq_error *err);
 
 #endif

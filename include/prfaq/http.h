@@ -41,6 +41,8 @@ enum prfaq_route_flags {
 	PRFAQ_ROUTE_NO_BODY =
 		1u << 3, /* a POST that takes no body: one is refused (400) */
 	PRFAQ_ROUTE_MARKDOWN = 1u << 4, /* body may also be text/markdown */
+	/* body is application/x-ndjson, up to PRFAQ_IMPORT_BODY_LIMIT bytes */
+	PRFAQ_ROUTE_NDJSON = 1u << 5,
 };
 
 typedef void (*prfaq_handler)(struct prfaq_request *req);
@@ -193,5 +195,23 @@ void prfaq_server_stop(struct prfaq_server *srv, unsigned timeout_s);
 /* Prometheus text for the HTTP metrics (appended to out). */
 struct prfaq_buf;
 int prfaq_server_metrics(struct prfaq_server *srv, struct prfaq_buf *out);
+
+/*
+ * Counters of the voice of the customer, process-wide, rendered with the
+ * HTTP metrics as prfaqd_evidence_*_total.  Counted after the write
+ * committed; relaxed atomics, no lock.
+ */
+enum prfaq_evidence_counter {
+	PRFAQ_EVIDENCE_CREATED,		 /* POST /v1/evidence */
+	PRFAQ_EVIDENCE_IMPORT_CREATED,	 /* import lines that made an item */
+	PRFAQ_EVIDENCE_IMPORT_UPDATED,	 /* ... that changed one */
+	PRFAQ_EVIDENCE_IMPORT_UNCHANGED, /* ... that found it as sent */
+	PRFAQ_EVIDENCE_IMPORTS,		 /* imports written */
+	PRFAQ_EVIDENCE_IMPORTS_REJECTED, /* imports refused for a bad line */
+	PRFAQ_EVIDENCE_LINKED,		 /* links made */
+	PRFAQ_EVIDENCE_UNLINKED,	 /* links removed */
+	PRFAQ_EVIDENCE_COUNTERS_
+};
+void prfaq_metrics_evidence(enum prfaq_evidence_counter c, unsigned long n);
 
 #endif

@@ -5,7 +5,10 @@
  * Input is a document or version object as the API returns it (borrowed):
  * "title", "content" and, when present, "status", "version" or "number",
  * "team", "tags", "owner": {"name"}, "author": {"name"}, "updated_at" /
- * "created_at", "quality": {"score"}, "decision".
+ * "created_at", "quality": {"score"}, "decision".  The HTML page also reads
+ * "evidence_appendix": {"items": [linked evidence], "more": n}, which the
+ * API adds for it (the document's own "evidence" holds only counts); the
+ * Markdown renderings never show evidence.
  */
 #ifndef PRFAQ_RENDER_H
 #define PRFAQ_RENDER_H

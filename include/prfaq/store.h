@@ -174,10 +174,14 @@ struct prfaq_list_query {
 	const char *q;	      /* full-text query: ranked, best first */
 	const char *reviewer; /* user id: a requested reviewer, any state */
 	const char *awaiting; /* user id: in_review, requested, pending */
+	/* sort=evidence: most linked evidence first (without q, reviewer or
+	 * awaiting) */
+	bool by_evidence;
 };
 
 /*
- * PR/FAQ summaries, most recently updated first, or with q the best
+ * PR/FAQ summaries, most recently updated first, or the most linked
+ * evidence first (by_evidence; then newest id), or with q the best
  * matches first (see prfaq/paging.h).
  */
 prfaq_code prfaq_store_prfaq_list(struct prfaq_db_ctx db,
@@ -459,6 +463,37 @@ prfaq_code prfaq_store_evidence_create(struct prfaq_db_ctx db,
 				       const json_t *obj,
 				       struct prfaq_text *out, char *id_out,
 				       struct prfaq_error *err);
+
+/* What an import did: items created, changed, and already as sent. */
+struct prfaq_import_counts {
+	long created, updated, unchanged;
+};
+
+/*
+ * Upsert the items (borrowed array, each valid by prfaq_evidence_parse_line
+ * and no (source, source_ref) twice) on (source, source_ref) in one
+ * statement, so all or none are written.  A new item is created by caller;
+ * an existing one takes the line's members (absent ones become null) and a
+ * new updated_at only when something differs.  Items without source_ref
+ * are always created.
+ */
+prfaq_code prfaq_store_evidence_import(struct prfaq_db_ctx db,
+				       const struct prfaq_caller *caller,
+				       const json_t *items,
+				       struct prfaq_import_counts *out,
+				       struct prfaq_error *err);
+
+/*
+ * The document as prfaq_store_prfaq_get() gives it, plus the render
+ * input's "evidence_appendix" (prfaq/render.h): its linked evidence, read
+ * in the same statement.  stamp (PRFAQ_EVIDENCE_STAMP_LEN + 1 bytes) gets
+ * a digest of the links and their items, "" when there are none: what the
+ * HTML page's ETag adds to the version.  *out owned by the caller.
+ */
+#define PRFAQ_EVIDENCE_STAMP_LEN 16
+prfaq_code prfaq_store_prfaq_get_cited(struct prfaq_db_ctx db, const char *id,
+				       struct prfaq_text *out, int *version,
+				       char *stamp, struct prfaq_error *err);
 
 /* One evidence item with its links; PRFAQ_ENOTFOUND if none. */
 prfaq_code prfaq_store_evidence_get(struct prfaq_db_ctx db, const char *id,

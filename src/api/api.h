@@ -203,6 +203,7 @@ void api_evidence_list(struct prfaq_request *req);
 void api_evidence_get(struct prfaq_request *req);
 void api_evidence_patch(struct prfaq_request *req);
 void api_evidence_tags(struct prfaq_request *req);
+void api_evidence_import(struct prfaq_request *req);
 void api_prfaq_evidence_link(struct prfaq_request *req);
 void api_prfaq_evidence_list(struct prfaq_request *req);
 void api_prfaq_evidence_unlink(struct prfaq_request *req);

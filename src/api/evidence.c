@@ -29,6 +29,7 @@ api_evidence_create(struct prfaq_request *req)
 		api_fail(req, &err);
 		goto out;
 	}
+	prfaq_metrics_evidence(PRFAQ_EVIDENCE_CREATED, 1);
 	snprintf(location, sizeof(location), "/v1/evidence/%s", id);
 	prfaq_reply_header(req, "Location", location);
 	api_reply_text(req, 201, &t);
@@ -247,6 +248,7 @@ api_prfaq_evidence_link(struct prfaq_request *req)
 				      json_string_value(note), link_check, &l,
 				      &t, &err) != PRFAQ_OK)
 		goto fail;
+	prfaq_metrics_evidence(PRFAQ_EVIDENCE_LINKED, 1);
 	api_reply_text(req, 201, &t);
 	json_decref(body);
 	return;
@@ -288,6 +290,7 @@ api_prfaq_evidence_unlink(struct prfaq_request *req)
 		api_fail(req, &err);
 		return;
 	}
+	prfaq_metrics_evidence(PRFAQ_EVIDENCE_UNLINKED, 1);
 	prfaq_reply_empty(req, 204);
 }
 

@@ -46,7 +46,7 @@ api_negotiate_document(struct prfaq_request *req, enum api_doc_kind *kind)
 static void
 set_etag(struct prfaq_request *req, int version, const char *variant)
 {
-	char etag[48];
+	char etag[64];
 
 	snprintf(etag, sizeof(etag), "\"%d%s\"", version, variant);
 	prfaq_reply_header(req, "ETag", etag);
@@ -157,6 +157,34 @@ quality_of(const json_t *doc, struct prfaq_error *err)
 	return report;
 }
 
+/*
+ * A Markdown body has no place for a change note, so the Change-Note
+ * header carries it into body (borrowed; set as its "change_note", checked
+ * like the JSON member).  With a JSON body the header is a 400: the note
+ * belongs in the body, and two notes could disagree.  Returns err->code.
+ */
+static prfaq_code
+change_note_header(struct prfaq_request *req, json_t *body,
+		   struct prfaq_error *err)
+{
+	const char *v = prfaq_req_header(req, "Change-Note");
+	json_t *note;
+
+	if (v == NULL || err->code != PRFAQ_OK || !json_is_object(body))
+		return err->code;
+	if (!prfaq_req_is_markdown(req))
+		return prfaq_error_set(
+			err, PRFAQ_EINVAL,
+			"The Change-Note header goes with a text/markdown body; "
+			"a JSON body carries change_note");
+	/* The server refused invalid UTF-8 in headers already. */
+	if ((note = json_string(v)) == NULL)
+		return prfaq_error_set(err, PRFAQ_EINVAL,
+				       "Change-Note must be UTF-8 text");
+	json_object_set_new(body, "change_note", note);
+	return PRFAQ_OK;
+}
+
 void
 api_prfaqs_create(struct prfaq_request *req)
 {
@@ -170,6 +198,7 @@ api_prfaqs_create(struct prfaq_request *req)
 	if (!api_require_role(req, PRFAQ_ROLE_AUTHOR, "create PR/FAQs"))
 		return;
 	if (api_doc_body(req, &body, &lines, &err) != PRFAQ_OK ||
+	    change_note_header(req, body, &err) != PRFAQ_OK ||
 	    prfaq_doc_validate(body, PRFAQ_DOC_CREATE, &err) != PRFAQ_OK) {
 		prfaq_markdown_locate(&err, lines);
 		api_fail(req, &err);
@@ -228,6 +257,40 @@ user_param(struct prfaq_request *req, const char *name, const char **out)
 	return true;
 }
 
+/*
+ * ?sort=updated (the default) or evidence.  A search orders by match and a
+ * review queue by time, so sort=evidence with q, reviewer or awaiting is
+ * refused rather than silently ignored.  False after replying 400.
+ */
+static bool
+list_sort(struct prfaq_request *req, struct prfaq_list_query *q)
+{
+	const char *sort = prfaq_req_query(req, "sort");
+
+	if (sort == NULL || strcmp(sort, "updated") == 0)
+		return true;
+	if (strcmp(sort, "evidence") != 0) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "sort must be updated or evidence");
+		return false;
+	}
+	if (q->q != NULL) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "sort=evidence does not combine with q: a "
+				    "search lists the best match first");
+		return false;
+	}
+	if (q->reviewer != NULL || q->awaiting != NULL) {
+		prfaq_reply_problem(req, PRFAQ_EINVAL,
+				    "sort=evidence does not combine with "
+				    "reviewer or awaiting: a review queue "
+				    "lists the newest first");
+		return false;
+	}
+	q->by_evidence = true;
+	return true;
+}
+
 void
 api_prfaqs_list(struct prfaq_request *req)
 {
@@ -251,7 +314,7 @@ api_prfaqs_list(struct prfaq_request *req)
 		return;
 	}
 	if (!user_param(req, "reviewer", &q.reviewer) ||
-	    !user_param(req, "awaiting", &q.awaiting))
+	    !user_param(req, "awaiting", &q.awaiting) || !list_sort(req, &q))
 		return;
 	if (q.q != NULL &&
 	    (q.q[0] == '\0' || prfaq_utf8_length(q.q, strlen(q.q)) > Q_MAX)) {
@@ -260,6 +323,38 @@ api_prfaqs_list(struct prfaq_request *req)
 		return;
 	}
 	api_list(req, prfaqs_page, &q);
+}
+
+/*
+ * The HTML page of PR/FAQ id, ending with its linked evidence, read with
+ * the document in one statement.  Its ETag is "<n>.html" while nothing is
+ * linked and "<n>.<stamp>.html" after: linking, unlinking or editing an
+ * item changes the page without a new version.
+ */
+static void
+html_cited(struct prfaq_request *req, const char *id)
+{
+	char stamp[PRFAQ_EVIDENCE_STAMP_LEN + 1] = "", variant[32];
+	struct prfaq_text t = { NULL, 0 };
+	struct prfaq_error err;
+	int version = 0;
+
+	prfaq_error_init(&err);
+	if (prfaq_store_prfaq_get_cited(api_db(req), id, &t, &version, stamp,
+					&err) != PRFAQ_OK) {
+		api_fail(req, &err);
+		return;
+	}
+	snprintf(variant, sizeof(variant), "%s%s.html", stamp[0] ? "." : "",
+		 stamp);
+	set_etag(req, version, variant);
+	if (prfaq_etag_matches(prfaq_req_header(req, "If-None-Match"), version,
+			       variant)) {
+		prfaq_text_free(&t);
+		prfaq_reply_empty(req, 304);
+		return;
+	}
+	api_reply_document(req, 200, API_DOC_HTML, &t);
 }
 
 void
@@ -276,6 +371,10 @@ api_prfaqs_get(struct prfaq_request *req)
 		return;
 	if (!api_negotiate_document(req, &kind))
 		return;
+	if (kind == API_DOC_HTML) {
+		html_cited(req, id);
+		return;
+	}
 	if (prfaq_store_prfaq_get(api_db(req), id, &t, &version, &err) !=
 	    PRFAQ_OK) {
 		api_fail(req, &err);
@@ -473,6 +572,7 @@ edit(struct prfaq_request *req, bool patch)
 		     api_doc_body(req, &body, &lines, &err)) == PRFAQ_OK &&
 	    !patch)
 		drop_read_only(body);
+	change_note_header(req, body, &err);
 	if (err.code != PRFAQ_OK ||
 	    (!patch &&
 	     prfaq_doc_validate(body, PRFAQ_DOC_REPLACE, &err) != PRFAQ_OK) ||

@@ -168,7 +168,11 @@ prfaq_outbox_claim(struct prfaq_outbox *ob, int max, unsigned lease_s,
 		it[r].secret = prfaq_strdup(PQgetvalue(res, r, 3));
 		it[r].event_type = prfaq_strdup(PQgetvalue(res, r, 4));
 		it[r].payload = prfaq_strdup(PQgetvalue(res, r, 5));
-		it[r].payload_len = (size_t)PQgetlength(res, r, 5);
+		/* The style of every response ({"id":1}), which is what is
+		 * signed: PostgreSQL writes {"id" : 1}. */
+		it[r].payload_len = store_json_compact(
+			it[r].payload, (size_t)PQgetlength(res, r, 5));
+		it[r].payload[it[r].payload_len] = '\0';
 	}
 	PQclear(res);
 	*items = it;

@@ -108,6 +108,74 @@ out:
 }
 
 /* clang-format off */
+/*
+ * The import, set-based: every line an element of $1, one INSERT ... ON
+ * CONFLICT for all of them.  A line whose item is already as sent is left
+ * out before the INSERT (an index lookup, no lock), so a sync job that runs
+ * again writes nothing at all: no row version, no row lock, no updated_at.
+ * The conflict's WHERE keeps that true for an item that a concurrent
+ * import made equal meanwhile.  xmax = 0 tells a row just inserted from one
+ * updated.
+ */
+#define EVIDENCE_EDITABLE(t) \
+	"(" t ".kind, " t ".text, " t ".sentiment, " t ".url, " t ".segment," \
+	" " t ".customer, " t ".observed_on, " t ".tags, " t ".value, " t ".unit)"
+static const struct db_stmt stmt_evidence_import = {
+	"evidence_import",
+	"WITH n (" EVIDENCE_COLUMNS ") AS ("
+	"  SELECT " EVIDENCE_VALUES("j") " FROM jsonb_array_elements($1::jsonb) AS t(j)),"
+	" w AS ("
+	"  INSERT INTO evidence AS e (" EVIDENCE_COLUMNS ", created_by)"
+	"  SELECT n.*, $2 FROM n"
+	"   WHERE NOT EXISTS (SELECT 1 FROM evidence o"
+	"                      WHERE coalesce(o.source, '') = coalesce(n.source, '')"
+	"                        AND o.source_ref = n.source_ref"
+	"                        AND " EVIDENCE_EDITABLE("o") " IS NOT DISTINCT FROM " EVIDENCE_EDITABLE("n") ")"
+	"  ON CONFLICT (coalesce(source, ''), source_ref) WHERE source_ref IS NOT NULL"
+	"  DO UPDATE SET (kind, text, sentiment, url, segment, customer, observed_on,"
+	"                 tags, value, unit, updated_at) ="
+	"    (EXCLUDED.kind, EXCLUDED.text, EXCLUDED.sentiment, EXCLUDED.url,"
+	"     EXCLUDED.segment, EXCLUDED.customer, EXCLUDED.observed_on, EXCLUDED.tags,"
+	"     EXCLUDED.value, EXCLUDED.unit, now())"
+	"   WHERE " EVIDENCE_EDITABLE("e") " IS DISTINCT FROM " EVIDENCE_EDITABLE("EXCLUDED")
+	"  RETURNING (e.xmax = 0) AS created)"
+	"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM w", 2
+};
+/* clang-format on */
+
+prfaq_code
+prfaq_store_evidence_import(struct prfaq_db_ctx db,
+			    const struct prfaq_caller *caller,
+			    const json_t *items,
+			    struct prfaq_import_counts *out,
+			    struct prfaq_error *err)
+{
+	char *text = json_dumps(items, JSON_COMPACT);
+	const char *params[2] = { text, caller->user_id };
+	struct db_conn *conn;
+	PGresult *res;
+	prfaq_code rc;
+
+	if (text == NULL)
+		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+	/* One statement is its own transaction: all lines or none. */
+	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
+		goto out;
+	rc = db_exec(conn, &stmt_evidence_import, params, &res, err);
+	db_release(db.pool, conn);
+	if (rc != PRFAQ_OK)
+		goto out;
+	out->created = atol(PQgetvalue(res, 0, 0));
+	out->updated = atol(PQgetvalue(res, 0, 1));
+	out->unchanged =
+		(long)json_array_size(items) - out->created - out->updated;
+	PQclear(res);
+out:
+	free(text);
+	return rc;
+}
+
+/* clang-format off */
 static const struct db_stmt stmt_evidence_get = {
 	"evidence_get",
 	"SELECT (" EVIDENCE_JSON " || jsonb_build_object('links', coalesce(("
@@ -215,8 +283,18 @@ out:
 }
 
 /* clang-format off */
+/*
+ * Not prepared: planned for each request's values.  A generic plan of the
+ * "$n IS NULL OR ..." filters can use no index but the newest-first walk,
+ * and reads every row for a rare word or tag (a second at 100,000 items);
+ * planned with the values, a rare word is a GIN lookup and a common one
+ * the walk (statistics on search and tags: migrations/0014).  prfaq= is
+ * "id = ANY (its links' ids)", one index lookup per link: as an EXISTS it
+ * was checked on every row of the walk (6 s at 100,000 for a PR/FAQ with
+ * no link, on a loaded machine; 0.3 ms now).
+ */
 static const struct db_stmt stmt_evidence_list = {
-	"evidence_list",
+	NULL,
 	"SELECT (" EVIDENCE_JSON ")::text, (e.sort_on - date '1970-01-01')::text, e.id::text"
 	"  FROM evidence e JOIN users u ON u.id = e.created_by"
 	" WHERE ($1::text IS NULL OR e.search @@ websearch_to_tsquery('english', $1))"
@@ -226,8 +304,8 @@ static const struct db_stmt stmt_evidence_list = {
 	"   AND ($5::text IS NULL OR e.tags @> ARRAY[$5::text])"
 	"   AND ($6::boolean IS NULL OR $6 = EXISTS (SELECT 1 FROM evidence_links l"
 	"                                            WHERE l.evidence_id = e.id))"
-	"   AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM evidence_links l"
-	"                                    WHERE l.evidence_id = e.id AND l.prfaq_id = $7))"
+	"   AND ($7::uuid IS NULL OR e.id = ANY (ARRAY(SELECT l.evidence_id FROM evidence_links l"
+	"                                              WHERE l.prfaq_id = $7)))"
 	"   AND ($8::int IS NULL OR (e.sort_on, e.id) < (date '1970-01-01' + $8::int, $9::uuid))"
 	" ORDER BY e.sort_on DESC, e.id DESC LIMIT $10::int + 1", 10
 };
@@ -511,4 +589,54 @@ prfaq_store_evidence_tags(struct prfaq_db_ctx db, struct prfaq_text *out,
 	    PRFAQ_OK)
 		return rc;
 	return store_row_text(res, 0, "No tags", out, err);
+}
+
+/* clang-format off */
+/*
+ * The document for its HTML page, with the evidence appendix in the same
+ * statement (one snapshot: the page never shows links of another moment
+ * than its text).  The first EVIDENCE_APPENDIX_MAX links, oldest first, and
+ * how many more there are; the stamp (a digest of every link and its
+ * item's updated_at) lets the page's ETag change when the evidence does.
+ */
+#define EVIDENCE_APPENDIX_MAX "200"
+static const struct db_stmt stmt_doc_cited = {
+	"prfaq_doc_cited",
+	"SELECT d.version, left(d.doc::text, -1) || ',\"evidence_appendix\":' ||"
+	"       json_build_object('items', coalesce(a.items, '[]'::json),"
+	"         'more', greatest(a.total - " EVIDENCE_APPENDIX_MAX ", 0))::text || '}',"
+	"       coalesce(a.stamp, '')"
+	"  FROM prfaq_documents d,"
+	"       LATERAL (SELECT json_agg(json_build_object('kind', e.kind, 'text', e.text,"
+	"                  'sentiment', e.sentiment, 'source', e.source, 'url', e.url,"
+	"                  'customer', json_build_object('segment', e.segment, 'name', e.customer),"
+	"                  'observed_on', e.observed_on::text, 'value', e.value, 'unit', e.unit)"
+	"                  ORDER BY l.n) FILTER (WHERE l.n <= " EVIDENCE_APPENDIX_MAX ") AS items,"
+	"                count(*) AS total,"
+	"                left(md5(string_agg(l.id::text || ':' || e.updated_at::text, ','"
+	"                                    ORDER BY l.id)), 16) AS stamp"
+	"           FROM (SELECT id, evidence_id, row_number() OVER (ORDER BY linked_at, id) AS n"
+	"                   FROM evidence_links WHERE prfaq_id = d.id) l"
+	"           JOIN evidence e ON e.id = l.evidence_id) a"
+	" WHERE d.id = $1", 1
+};
+/* clang-format on */
+
+prfaq_code
+prfaq_store_prfaq_get_cited(struct prfaq_db_ctx db, const char *id,
+			    struct prfaq_text *out, int *version, char *stamp,
+			    struct prfaq_error *err)
+{
+	const char *params[1] = { id };
+	PGresult *res;
+	prfaq_code rc;
+
+	if ((rc = db_query(db, &stmt_doc_cited, params, &res, err)) != PRFAQ_OK)
+		return rc;
+	if (PQntuples(res) == 1) {
+		*version = atoi(PQgetvalue(res, 0, 0));
+		snprintf(stamp, PRFAQ_EVIDENCE_STAMP_LEN + 1, "%s",
+			 PQgetvalue(res, 0, 2));
+	}
+	return store_row_text(res, 1, "No such PR/FAQ", out, err);
 }

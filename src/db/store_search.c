@@ -101,6 +101,32 @@ static const struct db_stmt stmt_list_awaiting = {
 	"        ('epoch'::timestamptz + $7::bigint * interval '1 microsecond', $8::uuid))"
 	" ORDER BY p.updated_at DESC, p.id DESC LIMIT $9::int + 1", 9
 };
+
+/*
+ * sort=evidence: most linked customer evidence first, keyset (links, id).
+ * Two index walks, merged: the linked PR/FAQs in prfaq_evidence_counts'
+ * (links DESC, prfaq_id DESC) order (migrations/0014), then the unlinked
+ * (links 0) by id DESC.  A cursor in the linked part takes every unlinked
+ * one after it; each walk stops after a page, whatever the library's size.
+ */
+static const struct db_stmt stmt_list_evidence = {
+	"prfaq_list_evidence",
+	"SELECT " SUMMARY_JSON ", x.links::text, p.id::text"
+	"  FROM ((SELECT c.prfaq_id AS id, c.links"
+	"           FROM prfaq_evidence_counts c JOIN prfaqs p ON p.id = c.prfaq_id"
+	"          WHERE " LIST_FILTERS
+	"            AND ($5::bigint IS NULL OR (c.links, c.prfaq_id) < ($5::bigint, $6::uuid))"
+	"          ORDER BY c.links DESC, c.prfaq_id DESC LIMIT $7::int + 1)"
+	"        UNION ALL"
+	"        (SELECT p.id, 0 FROM prfaqs p"
+	"          WHERE " LIST_FILTERS
+	"            AND NOT EXISTS (SELECT 1 FROM prfaq_evidence_counts c"
+	"                             WHERE c.prfaq_id = p.id)"
+	"            AND ($5::bigint IS NULL OR $5::bigint > 0 OR p.id < $6::uuid)"
+	"          ORDER BY p.id DESC LIMIT $7::int + 1)) x"
+	"  JOIN prfaqs p ON p.id = x.id JOIN users u ON u.id = p.owner_id"
+	" ORDER BY x.links DESC, x.id DESC LIMIT $7::int + 1", 7
+};
 /* clang-format on */
 
 /*
@@ -186,6 +212,13 @@ static const struct store_list list_awaiting = {
  * The search's key is its rank: the filters, the query ($5 to $8), then
  * reviewer= ($9) and awaiting= ($10).
  */
+
+static const struct store_list list_prfaqs_evidence = {
+	&stmt_list_evidence, 4,	   2,	{ STORE_KEY_INT, STORE_KEY_UUID },
+	STORE_PARENT_NONE,   NULL, NULL
+};
+
+/* The search's key is its rank: the filters, then the query ($5 to $8). */
 static const struct store_list list_search = {
 	&stmt_search,	   10,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
 	STORE_PARENT_NONE, NULL, NULL
@@ -458,5 +491,7 @@ prfaq_store_prfaq_list(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
 		filters[4] = q->reviewer;
 		return store_list(db, &list_requested, filters, page, out, err);
 	}
-	return store_list(db, &list_prfaqs, filters, page, out, err);
+	return store_list(db,
+			  q->by_evidence ? &list_prfaqs_evidence : &list_prfaqs,
+			  filters, page, out, err);
 }

@@ -7,8 +7,10 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/content.h"
 #include "prfaq/evidence.h"
 
@@ -270,21 +272,124 @@ prfaq_evidence_parse_line(const char *line, size_t len, size_t lineno,
 	}
 	if (prfaq_evidence_validate(obj, "", &mine) != PRFAQ_OK)
 		goto bad;
-	if (given(obj, "source") == NULL)
-		prfaq_error_add(&mine, "/source", "%s",
-				"is required in an import: it is what the "
-				"upsert matches on");
-	if (given(obj, "source_ref") == NULL)
-		prfaq_error_add(&mine, "/source_ref", "%s",
-				"is required in an import: it is what the "
-				"upsert matches on");
-	if (mine.code != PRFAQ_OK)
-		goto bad;
 	*out = obj;
 	return PRFAQ_OK;
 bad:
 	json_decref(obj);
 	rc = copy_with_line(&mine, lineno, err);
 	prfaq_error_clear(&mine);
+	return rc;
+}
+
+/* An entry {line, pointer: "", message} about a line as a whole. */
+static prfaq_code
+line_error(struct prfaq_error *err, size_t lineno, const char *message)
+{
+	return prfaq_error_add_entry(
+		err, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)lineno,
+			       "pointer", "", "message", message));
+}
+
+/* Only spaces and tabs: a blank line, skipped. */
+static bool
+blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+/*
+ * The upsert key of a valid item, "source" US "source_ref", into seen with
+ * its line; a key seen before is an error naming both lines.  Items
+ * without source_ref have no key: each is created.
+ */
+static void
+check_duplicate(json_t *seen, const json_t *obj, size_t lineno,
+		struct prfaq_error *err)
+{
+	const char *src = json_string_value(given(obj, "source"));
+	const char *ref = json_string_value(given(obj, "source_ref"));
+	char *key = NULL;
+	json_t *prev;
+	size_t n;
+
+	if (ref == NULL)
+		return;
+	if (src == NULL)
+		src = "";
+	n = strlen(src) + strlen(ref) + 2;
+	key = prfaq_malloc(n);
+	/* U+001F never occurs in a valid source: a key maps to one pair. */
+	snprintf(key, n, "%s\x1f%s", src, ref);
+	prev = json_object_get(seen, key);
+	if (prev != NULL) {
+		char msg[128];
+
+		snprintf(
+			msg, sizeof(msg),
+			"the same source and source_ref as line %" JSON_INTEGER_FORMAT
+			": one import upserts a key once",
+			json_integer_value(prev));
+		prfaq_error_add_entry(err,
+				      json_pack("{s:I, s:s, s:s}", "line",
+						(json_int_t)lineno, "pointer",
+						"/source_ref", "message", msg));
+	} else {
+		json_object_set_new(seen, key,
+				    json_integer((json_int_t)lineno));
+	}
+	free(key);
+}
+
+prfaq_code
+prfaq_evidence_import_parse(const char *body, size_t len, json_t **items,
+			    struct prfaq_error *err)
+{
+	json_t *arr = json_array(), *seen = json_object();
+	const char *p = body, *end = body + len;
+	size_t lineno = 0, records = 0;
+	prfaq_code rc = PRFAQ_OK;
+
+	if (arr == NULL || seen == NULL) {
+		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
+		goto out;
+	}
+	while (p < end && !err->truncated) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = nl != NULL ? nl : end;
+		size_t n = (size_t)(stop - p);
+		json_t *obj = NULL;
+
+		lineno++;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (!blank(p, n)) {
+			if (++records > PRFAQ_EVIDENCE_IMPORT_LINES) {
+				line_error(err, lineno,
+					   "an import holds at most 10,000 "
+					   "evidence lines: split it");
+				break;
+			}
+			if (prfaq_evidence_parse_line(p, n, lineno, &obj,
+						      err) == PRFAQ_OK) {
+				check_duplicate(seen, obj, lineno, err);
+				json_array_append_new(arr, obj);
+			}
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	if (err->code == PRFAQ_OK && records == 0)
+		prfaq_error_set(err, PRFAQ_EINVAL, "%s",
+				"The import holds no evidence: send one JSON "
+				"object per line");
+	if ((rc = err->code) != PRFAQ_OK)
+		goto out;
+	*items = arr;
+	arr = NULL;
+out:
+	json_decref(arr);
+	json_decref(seen);
 	return rc;
 }

@@ -138,6 +138,7 @@ prfaq_render_html(const json_t *doc, struct prfaq_buf *out)
 	    html_title(out, doc) != 0 ||
 	    prfaq_buf_puts(out, "</title>\n<style>\n") != 0 ||
 	    prfaq_buf_puts(out, html_style) != 0 ||
+	    prfaq_buf_puts(out, render_evidence_style) != 0 ||
 	    prfaq_buf_puts(out, "</style>\n</head>\n<body>\n"
 				"<article class=\"prfaq\">\n") != 0)
 		goto out;
@@ -165,6 +166,9 @@ prfaq_render_html(const json_t *doc, struct prfaq_buf *out)
 		if (err)
 			goto out;
 	}
+	if (render_html_evidence(
+		    out, json_object_get(doc, "evidence_appendix")) != 0)
+		goto out;
 	if (prfaq_buf_puts(out, "</article>\n</body>\n</html>\n") != 0)
 		goto out;
 	rc = 0;

@@ -138,4 +138,16 @@ int render_md_autolink(struct prfaq_buf *out, const char *s, size_t n);
 /* User text as HTML text, safe in elements and quoted attributes. */
 int render_html_escape(struct prfaq_buf *out, const char *s, size_t n);
 
+/* ---- render_html_evidence.c -------------------------------------------- */
+
+/* The evidence appendix's CSS, part of the page's <style>. */
+extern const char render_evidence_style[];
+
+/*
+ * The page's last section: the linked evidence of the render input's
+ * "evidence_appendix" (borrowed; NULL or without items: nothing).
+ * 0, or -1 on ENOMEM.
+ */
+int render_html_evidence(struct prfaq_buf *out, const json_t *appendix);
+
 #endif

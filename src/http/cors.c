@@ -59,7 +59,7 @@ cors_preflight(struct prfaq_request *req)
 	prfaq_reply_header(
 		req, "Access-Control-Allow-Headers",
 		"Authorization, Content-Type, If-Match, If-None-Match, "
-		"Idempotency-Key, X-Request-Id");
+		"Idempotency-Key, X-Request-Id, Change-Note");
 	prfaq_reply_header(req, "Access-Control-Max-Age", "600");
 	prfaq_reply_empty(req, 204);
 	return true;

@@ -187,5 +187,7 @@ prfaq_server_stop(struct prfaq_server *srv, unsigned timeout_s)
 int
 prfaq_server_metrics(struct prfaq_server *srv, struct prfaq_buf *out)
 {
-	return metrics_render(srv->metrics, out);
+	if (metrics_render(srv->metrics, out) != 0)
+		return -1;
+	return metrics_render_evidence(out);
 }

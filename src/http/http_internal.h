@@ -62,6 +62,8 @@ void metrics_free(struct metrics *m);
 void metrics_observe(struct metrics *m, size_t route_index, int status,
 		     double seconds);
 int metrics_render(struct metrics *m, struct prfaq_buf *out);
+/* The evidence counters (prfaq_metrics_evidence), appended to out. */
+int metrics_render_evidence(struct prfaq_buf *out);
 
 /* --- the request (server.c: its life; request.c, reply.c: its API) ------ */
 

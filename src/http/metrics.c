@@ -186,3 +186,66 @@ metrics_render(struct metrics *m, struct prfaq_buf *out)
 	}
 	return rc ? -1 : 0;
 }
+
+/* --- the voice of the customer ------------------------------------------ */
+
+static atomic_uint_fast64_t evidence_counters[PRFAQ_EVIDENCE_COUNTERS_];
+
+void
+prfaq_metrics_evidence(enum prfaq_evidence_counter c, unsigned long n)
+{
+	if ((unsigned)c < PRFAQ_EVIDENCE_COUNTERS_)
+		atomic_fetch_add_explicit(&evidence_counters[c], n,
+					  memory_order_relaxed);
+}
+
+static unsigned long long
+evidence_get(enum prfaq_evidence_counter c)
+{
+	return (unsigned long long)atomic_load_explicit(&evidence_counters[c],
+							memory_order_relaxed);
+}
+
+/*
+ * The evidence counters as Prometheus text: every series always present
+ * (at 0 too), so a rate() over a fresh process has a starting point.
+ */
+int
+metrics_render_evidence(struct prfaq_buf *out)
+{
+	int rc = 0;
+
+	rc |= prfaq_buf_printf(
+		out,
+		"# HELP prfaqd_evidence_created_total Evidence items recorded one at a time (POST /v1/evidence).\n"
+		"# TYPE prfaqd_evidence_created_total counter\n"
+		"prfaqd_evidence_created_total %llu\n",
+		evidence_get(PRFAQ_EVIDENCE_CREATED));
+	rc |= prfaq_buf_printf(
+		out,
+		"# HELP prfaqd_evidence_imported_total Lines of evidence imports written, by what they did.\n"
+		"# TYPE prfaqd_evidence_imported_total counter\n"
+		"prfaqd_evidence_imported_total{outcome=\"created\"} %llu\n"
+		"prfaqd_evidence_imported_total{outcome=\"updated\"} %llu\n"
+		"prfaqd_evidence_imported_total{outcome=\"unchanged\"} %llu\n",
+		evidence_get(PRFAQ_EVIDENCE_IMPORT_CREATED),
+		evidence_get(PRFAQ_EVIDENCE_IMPORT_UPDATED),
+		evidence_get(PRFAQ_EVIDENCE_IMPORT_UNCHANGED));
+	rc |= prfaq_buf_printf(
+		out,
+		"# HELP prfaqd_evidence_imports_total Evidence imports (POST /v1/evidence/import): written, or rejected for a bad line.\n"
+		"# TYPE prfaqd_evidence_imports_total counter\n"
+		"prfaqd_evidence_imports_total{result=\"written\"} %llu\n"
+		"prfaqd_evidence_imports_total{result=\"rejected\"} %llu\n",
+		evidence_get(PRFAQ_EVIDENCE_IMPORTS),
+		evidence_get(PRFAQ_EVIDENCE_IMPORTS_REJECTED));
+	rc |= prfaq_buf_printf(
+		out,
+		"# HELP prfaqd_evidence_links_total Links between PR/FAQs and evidence, made and removed.\n"
+		"# TYPE prfaqd_evidence_links_total counter\n"
+		"prfaqd_evidence_links_total{op=\"linked\"} %llu\n"
+		"prfaqd_evidence_links_total{op=\"unlinked\"} %llu\n",
+		evidence_get(PRFAQ_EVIDENCE_LINKED),
+		evidence_get(PRFAQ_EVIDENCE_UNLINKED));
+	return rc ? -1 : 0;
+}

@@ -76,6 +76,43 @@ request_free(struct prfaq_request *req)
 }
 
 /*
+ * What to do instead, for the methods clients try where the API has another
+ * way: the 405's detail names it (the "DELETE is archive" of API.md).  The
+ * path is the prefix and one more segment, an id.
+ */
+static const struct {
+	enum prfaq_method method;
+	const char *prefix, *before, *after;
+} method_hints[] = {
+	{ PRFAQ_DELETE, "/v1/prfaqs/",
+	  ". A PR/FAQ is never deleted: archive it (POST ", "/archive)" },
+	{ PRFAQ_DELETE, "/v1/users/",
+	  ". A user is never deleted: deactivate them (PATCH ",
+	  " with {\"active\":false})" },
+};
+
+/* The hint for req's method and path: before and after its path, or "". */
+static void
+method_hint(const struct prfaq_request *req, const char **before,
+	    const char **after)
+{
+	*before = *after = "";
+	for (size_t i = 0; i < sizeof(method_hints) / sizeof(method_hints[0]);
+	     i++) {
+		size_t n = strlen(method_hints[i].prefix);
+
+		if (req->method == method_hints[i].method &&
+		    strncmp(req->path, method_hints[i].prefix, n) == 0 &&
+		    req->path[n] != '\0' &&
+		    strchr(req->path + n, '/') == NULL) {
+			*before = method_hints[i].before;
+			*after = method_hints[i].after;
+			return;
+		}
+	}
+}
+
+/*
  * Is there a route for the path and method?  404 for an unknown path, 405
  * with Allow for a known one without the method, and OPTIONS answered here
  * (a CORS preflight, or 204 with Allow).  False after installing a reply.
@@ -100,14 +137,34 @@ admit_route(struct prfaq_request *req)
 		return false;
 	}
 	if (req->match.route == NULL) {
+		const char *before, *after;
+
+		method_hint(req, &before, &after);
 		router_allow_header(req->match.allow, allow, sizeof(allow));
 		prfaq_reply_header(req, "Allow", allow);
-		prfaq_reply_problem(req, PRFAQ_EMETHOD,
-				    "%s is not allowed on %s; allowed: %s",
-				    req->method_name, req->path, allow);
+		prfaq_reply_problem(
+			req, PRFAQ_EMETHOD,
+			"%s is not allowed on %s; allowed: %s%s%s%s",
+			req->method_name, req->path, allow, before,
+			*before != '\0' ? req->path : "", after);
 		return false;
 	}
 	return true;
+}
+
+/*
+ * The largest body the request's route takes: an NDJSON import carries
+ * up to 10,000 items, so it has a limit of its own.
+ */
+static size_t
+body_limit(const struct prfaq_request *req)
+{
+	const struct prfaq_config *cfg = req->srv->cfg;
+
+	if (req->match.route != NULL &&
+	    (req->match.route->flags & PRFAQ_ROUTE_NDJSON))
+		return cfg->import_body_limit;
+	return cfg->body_limit;
 }
 
 /*
@@ -120,7 +177,6 @@ admit_route(struct prfaq_request *req)
 static bool
 admit_body(struct prfaq_request *req)
 {
-	struct prfaq_server *srv = req->srv;
 	const char *cl, *ct, *want;
 
 	cl = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -143,16 +199,18 @@ admit_body(struct prfaq_request *req)
 
 		errno = 0;
 		v = strtoull(cl, &end, 10);
-		if (errno == 0 && *end == '\0' && v > srv->cfg->body_limit) {
+		if (errno == 0 && *end == '\0' && v > body_limit(req)) {
 			prfaq_reply_problem(
 				req, PRFAQ_ETOOLARGE,
 				"The body is %llu bytes; the limit is %zu", v,
-				srv->cfg->body_limit);
+				body_limit(req));
 			return false;
 		}
 	}
 	want = (req->match.route->flags & PRFAQ_ROUTE_MERGE_PATCH) ?
 		       "application/merge-patch+json" :
+	       (req->match.route->flags & PRFAQ_ROUTE_NDJSON) ?
+		       "application/x-ndjson" :
 		       "application/json";
 	ct = prfaq_req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (!http_media_type_is(ct, want) && !prfaq_req_is_markdown(req)) {
@@ -314,7 +372,7 @@ request_body_chunk(struct prfaq_request *req, const char *data, size_t n)
 		return true;
 	if (!req->expects_body)
 		return true; /* a GET with a body: ignored */
-	if (req->body.len + n > req->srv->cfg->body_limit) {
+	if (req->body.len + n > body_limit(req)) {
 		/* No Content-Length (chunked): the limit is met mid-way. */
 		req->body_overflow = true;
 		prfaq_buf_free(&req->body);
@@ -337,7 +395,7 @@ request_finish(struct prfaq_request *req)
 		prfaq_reply_problem(
 			req, PRFAQ_ETOOLARGE,
 			"The body is larger than the limit of %zu bytes",
-			req->srv->cfg->body_limit);
+			body_limit(req));
 	else if (request_query_check(req) && idem_before(req))
 		req->match.route->handler(req);
 	return reply_queue(req);

@@ -69,6 +69,36 @@ test_wrong_method_is_405_with_allow(void **state)
 	assert_non_null(h_header(&r, "Allow", allow, sizeof(allow)));
 	assert_string_equal(allow, "GET, HEAD, POST, OPTIONS");
 	h_resp_free(&r);
+
+	/* Where the API has another way, the detail names it. */
+	assert_int_equal(
+		h_req(&srv, "DELETE",
+		      "/v1/prfaqs/0b8a6f8e-5c1d-4e59-9a0e-3f1f6d2a7b10",
+		      srv.admin_token, NULL, NULL, &r),
+		0);
+	assert_problem(&r, 405);
+	assert_non_null(
+		strstr(JS(&r, "detail"),
+		       "archive it (POST /v1/prfaqs/"
+		       "0b8a6f8e-5c1d-4e59-9a0e-3f1f6d2a7b10/archive)"));
+	h_resp_free(&r);
+	assert_int_equal(h_req(&srv, "DELETE",
+			       "/v1/users/0b8a6f8e-5c1d-4e59-9a0e-3f1f6d2a7b10",
+			       srv.admin_token, NULL, NULL, &r),
+			 0);
+	assert_problem(&r, 405);
+	assert_non_null(strstr(JS(&r, "detail"), "deactivate them (PATCH "));
+	h_resp_free(&r);
+	/* Elsewhere it names only what is allowed. */
+	assert_int_equal(
+		h_req(&srv, "DELETE",
+		      "/v1/prfaqs/0b8a6f8e-5c1d-4e59-9a0e-3f1f6d2a7b10/"
+		      "versions",
+		      srv.admin_token, NULL, NULL, &r),
+		0);
+	assert_problem(&r, 405);
+	assert_null(strstr(JS(&r, "detail"), "archive"));
+	h_resp_free(&r);
 }
 
 static void

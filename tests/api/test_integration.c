@@ -286,6 +286,7 @@ test_cors_preflight(void **state)
 	assert_non_null(strstr(buf, "If-Match"));
 	assert_non_null(strstr(buf, "Authorization"));
 	assert_non_null(strstr(buf, "Idempotency-Key"));
+	assert_non_null(strstr(buf, "Change-Note"));
 	assert_non_null(
 		h_header(&r, "Access-Control-Max-Age", buf, sizeof(buf)));
 	assert_non_null(
@@ -837,6 +838,15 @@ test_webhook_signed_and_retried(void **state)
 	assert_string_equal(rx.got[0].event, "created");
 	body = json_loads(rx.got[0].body, 0, NULL);
 	assert_non_null(body);
+	/* One JSON style, the responses': compact, members in their order. */
+	{
+		char *compact =
+			json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		assert_non_null(compact);
+		assert_string_equal(rx.got[0].body, compact);
+		free(compact);
+	}
 	assert_string_equal(json_string_value(json_object_get(body, "type")),
 			    "created");
 	assert_string_equal(

@@ -303,6 +303,76 @@ test_put_version_markdown(void **state)
 	free(md);
 }
 
+/*
+ * A Markdown body's change note travels in the Change-Note header, checked
+ * like the JSON member; with a JSON body the header is refused.
+ */
+static void
+test_change_note_header(void **state)
+{
+	const char *put_md[] = { "Content-Type: text/markdown",
+				 "If-Match: \"1\"",
+				 "Change-Note: sharper title · from my editor",
+				 NULL };
+	const char *put_json[] = { "If-Match: \"2\"",
+				   "Change-Note: in the wrong place", NULL };
+	char id[40], path[128], versions[160], long_note[1100], *md, *edited;
+	const char *too_long[] = { "Content-Type: text/markdown",
+				   "If-Match: \"2\"", long_note, NULL };
+	struct h_resp r;
+	json_t *items;
+
+	(void)state;
+	send_md("POST", "/v1/prfaqs", "Change-Note: first draft", authored, &r);
+	assert_status(&r, 201);
+	snprintf(id, sizeof(id), "%s", JS(&r, "id"));
+	h_resp_free(&r);
+	snprintf(path, sizeof(path), "/v1/prfaqs/%s", id);
+	snprintf(versions, sizeof(versions), "/v1/prfaqs/%s/versions", id);
+
+	md = get_md(path);
+	assert_int_equal(strncmp(md, "# Faster returns\n", 17), 0);
+	edited = malloc(strlen(md) + 16);
+	assert_non_null(edited);
+	sprintf(edited, "# Faster returns, today%s", md + 16);
+	assert_int_equal(h_req(&srv, "PUT", path, author, put_md, edited, &r),
+			 0);
+	assert_status(&r, 200);
+	assert_int_equal(etag_of(&r), 2);
+	h_resp_free(&r);
+
+	assert_int_equal(h_req(&srv, "GET", versions, reader, NULL, NULL, &r),
+			 0);
+	assert_status(&r, 200);
+	items = J(&r, "items");
+	assert_int_equal(json_array_size(items), 2);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(items, 0), "change_note")),
+			    "sharper title · from my editor");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(items, 1), "change_note")),
+			    "first draft");
+	h_resp_free(&r);
+
+	/* A JSON body carries its own change_note: the header is a 400. */
+	assert_int_equal(h_req(&srv, "PUT", path, author, put_json,
+			       "{\"title\":\"JSON\"}", &r),
+			 0);
+	assert_problem(&r, 400);
+	assert_non_null(strstr(JS(&r, "detail"), "Change-Note"));
+	h_resp_free(&r);
+	/* Checked like the member: at most 1,000 characters. */
+	memcpy(long_note, "Change-Note: ", 13);
+	memset(long_note + 13, 'n', 1001);
+	long_note[13 + 1001] = '\0';
+	assert_int_equal(h_req(&srv, "PUT", path, author, too_long, edited, &r),
+			 0);
+	assert_problem(&r, 400);
+	h_resp_free(&r);
+	free(edited);
+	free(md);
+}
+
 /* Text not in the layout: 400, each error with its line. */
 static void
 test_errors_name_the_line(void **state)
@@ -437,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_post_markdown),
 		cmocka_unit_test(test_round_trip_hostile_text),
 		cmocka_unit_test(test_put_version_markdown),
+		cmocka_unit_test(test_change_note_header),
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_lint_markdown),
 		cmocka_unit_test(test_media_types),

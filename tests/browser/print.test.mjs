@@ -21,6 +21,8 @@
 //   - no element box and no line of text outside the page, at 320, 375, 768
 //     and 1280 px wide on screen, and at the content width of A4 and Letter
 //     in print;
+//   - the sample links customer evidence (long text, a long URL, markup to
+//     escape), and the page ends with its appendix, escaped;
 //   - print-to-PDF on A4 and on US Letter succeeds, and the whole press
 //     release is on page 1: measured in print layout against the page's
 //     content height (the @page margins are read from the page's own
@@ -249,6 +251,57 @@ async function createDocument() {
 	return body.id;
 }
 
+/*
+ * The customer evidence the page ends with (issue 16): an anecdote of the
+ * longest text with a long unbroken word and a long URL (overflow), one
+ * with markup to escape, a request and a data point, each linked to the
+ * document.
+ */
+const EVIDENCE = [
+	{ kind: 'anecdote', sentiment: 'negative', source: 'zendesk',
+	  url: `https://support.example.com/tickets/48213?${'utm_source=x&'.repeat(12)}end`,
+	  customer: { name: 'Dana Whitfield', segment: 'Prime, grocery' }, observed_on: '2026-10-02',
+	  text: `I waited nine days for a refund on a ${'super'.repeat(14)}expensive blender. `
+		+ 'The box was back in your warehouse on day two. '.repeat(60).trim() },
+	{ kind: 'anecdote', source: 'interview', customer: { segment: 'Small sellers' },
+	  text: 'Refund <b>first</b>, check later & tell me it happened.\nThat is all I ask.' },
+	{ kind: 'request', source: 'survey', text: 'Show the refund the moment the carrier scans the parcel.' },
+	{ kind: 'data', source: 'analytics', value: 38.2, unit: '%', observed_on: '2026-11-30',
+	  text: 'Returners who contact support before the refund arrives' },
+];
+
+async function api(method, path, body) {
+	const res = await fetch(`${BASE}${path}`, {
+		method,
+		headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	const out = await res.json();
+	if (res.status !== 201)
+		throw new Error(`${method} ${path}: HTTP ${res.status}: ${JSON.stringify(out)}`);
+	return out;
+}
+
+async function linkEvidence(id) {
+	for (const e of EVIDENCE) {
+		const item = await api('POST', '/v1/evidence', e);
+		await api('POST', `/v1/prfaqs/${id}/evidence`, { evidence_id: item.id });
+	}
+	return `${EVIDENCE.length} items linked`;
+}
+
+/* In the page: the article's last section, and what it holds. */
+function evidenceAppendix() {
+	const sections = [...document.querySelectorAll('article > section')];
+	const last = sections[sections.length - 1];
+	return {
+		last: last ? last.className : null,
+		quotes: last ? last.querySelectorAll('blockquote').length : 0,
+		items: last ? last.querySelectorAll('li').length : 0,
+		bold: last ? last.querySelectorAll('blockquote b').length : 0,
+	};
+}
+
 async function main() {
 	mkdirSync(ART, { recursive: true });
 	const deadline = setTimeout(() => {
@@ -264,6 +317,7 @@ async function main() {
 	});
 	if (!id)
 		return;
+	await check('link customer evidence to it', () => linkEvidence(id));
 	const url = `${BASE}/v1/prfaqs/${id}`;
 
 	let browser;
@@ -331,6 +385,15 @@ async function main() {
 		const headerCsp = response.headers()['content-security-policy'];
 
 		const font = await bodyFont(obs.cdp);
+
+		await check('the page ends with the evidence appendix, escaped', async () => {
+			const a = await page.evaluate(evidenceAppendix);
+			assert(a.last === 'evidence new-page', `the last section is .${a.last}`);
+			assert(a.quotes === 2 && a.items === 2,
+			       `${a.quotes} quoted anecdotes and ${a.items} listed items, not 2 and 2`);
+			assert(a.bold === 0, 'an anecdote\'s markup became an element');
+			return `${a.quotes} anecdotes quoted, ${a.items} requests and data points`;
+		});
 
 		for (const width of SCREEN_WIDTHS) {
 			await check(`screen ${width} px: nothing overflows the page width`, async () => {

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "prfaq/buf.h"
 #include "prfaq/evidence.h"
 
 /* Validate the JSON text; the problems' pointers joined by spaces. */
@@ -164,6 +165,8 @@ test_import_line(void **state)
 	const char good[] = "{\"kind\":\"request\",\"text\":\"Export\","
 			    "\"source\":\"zendesk\",\"source_ref\":\"T-1\"}";
 	const char nokey[] = "{\"kind\":\"request\",\"text\":\"Export\"}";
+	const char bad[] = "{\"kind\":\"request\",\"text\":\"E\","
+			   "\"value\":1}";
 	struct prfaq_error err;
 	json_t *obj = NULL, *e;
 	(void)state;
@@ -188,16 +191,117 @@ test_import_line(void **state)
 	assert_string_equal(json_string_value(json_object_get(e, "pointer")),
 			    "");
 
-	/* No upsert key: both members reported, with the line. */
+	/* No upsert key: fine, such a line is created every time. */
+	prfaq_error_clear(&err);
 	assert_int_equal(prfaq_evidence_parse_line(nokey, strlen(nokey), 9,
 						   &obj, &err),
+			 PRFAQ_OK);
+	json_decref(obj);
+	obj = NULL;
+
+	/* A bad member: its pointer, with the line. */
+	assert_int_equal(prfaq_evidence_parse_line(bad, strlen(bad), 4, &obj,
+						   &err),
 			 PRFAQ_EINVAL);
-	assert_int_equal(json_array_size(err.errors), 3);
-	e = json_array_get(err.errors, 1);
-	assert_int_equal(json_integer_value(json_object_get(e, "line")), 9);
+	assert_null(obj);
+	e = json_array_get(err.errors, 0);
+	assert_int_equal(json_integer_value(json_object_get(e, "line")), 4);
 	assert_string_equal(json_string_value(json_object_get(e, "pointer")),
-			    "/source");
+			    "/value");
 	prfaq_error_clear(&err);
+}
+
+/* The entry of err at i: its line and pointer. */
+static void
+assert_entry(const struct prfaq_error *err, size_t i, long line,
+	     const char *pointer)
+{
+	json_t *e = json_array_get(err->errors, i);
+
+	assert_non_null(e);
+	assert_int_equal(json_integer_value(json_object_get(e, "line")), line);
+	assert_string_equal(json_string_value(json_object_get(e, "pointer")),
+			    pointer);
+}
+
+static void
+test_import_body(void **state)
+{
+	const char good[] =
+		"{\"kind\":\"request\",\"text\":\"a\",\"source\":\"z\","
+		"\"source_ref\":\"1\"}\r\n"
+		"  \t\n"
+		"{\"kind\":\"request\",\"text\":\"b\",\"source\":\"z\","
+		"\"source_ref\":\"2\"}\n"
+		"{\"kind\":\"request\",\"text\":\"c\"}\n"
+		"{\"kind\":\"request\",\"text\":\"d\"}";
+	const char dup[] =
+		"{\"kind\":\"request\",\"text\":\"a\",\"source\":\"z\","
+		"\"source_ref\":\"1\"}\n"
+		"{\"kind\":\"nope\",\"text\":\"b\"}\n"
+		"\n"
+		"{\"kind\":\"data\",\"text\":\"c\",\"source\":\"z\","
+		"\"source_ref\":\"1\"}\n";
+	struct prfaq_error err;
+	struct prfaq_buf many = PRFAQ_BUF_INIT;
+	json_t *items = NULL;
+	(void)state;
+
+	prfaq_error_init(&err);
+	assert_int_equal(prfaq_evidence_import_parse(good, strlen(good), &items,
+						     &err),
+			 PRFAQ_OK);
+	assert_int_equal(json_array_size(items), 4);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(items, 1), "text")),
+			    "b");
+	json_decref(items);
+	items = NULL;
+
+	/* A bad kind at line 2, the key of line 1 again at line 4. */
+	assert_int_equal(prfaq_evidence_import_parse(dup, strlen(dup), &items,
+						     &err),
+			 PRFAQ_EINVAL);
+	assert_null(items);
+	assert_int_equal(json_array_size(err.errors), 2);
+	assert_entry(&err, 0, 2, "/kind");
+	assert_entry(&err, 1, 4, "/source_ref");
+	prfaq_error_clear(&err);
+
+	/* Nothing but blank lines: no evidence. */
+	assert_int_equal(prfaq_evidence_import_parse("\n \n", 3, &items, &err),
+			 PRFAQ_EINVAL);
+	assert_null(err.errors);
+	prfaq_error_clear(&err);
+
+	/* 10,000 lines are fine, 10,001 are not (at line 10,001). */
+	for (int i = 0; i < PRFAQ_EVIDENCE_IMPORT_LINES; i++)
+		prfaq_buf_puts(&many,
+			       "{\"kind\":\"request\",\"text\":\"x\"}\n");
+	assert_int_equal(prfaq_evidence_import_parse(many.data, many.len,
+						     &items, &err),
+			 PRFAQ_OK);
+	assert_int_equal(json_array_size(items), PRFAQ_EVIDENCE_IMPORT_LINES);
+	json_decref(items);
+	items = NULL;
+	prfaq_buf_puts(&many, "{\"kind\":\"request\",\"text\":\"x\"}\n");
+	assert_int_equal(prfaq_evidence_import_parse(many.data, many.len,
+						     &items, &err),
+			 PRFAQ_EINVAL);
+	assert_entry(&err, 0, PRFAQ_EVIDENCE_IMPORT_LINES + 1, "");
+	prfaq_error_clear(&err);
+
+	/* Every line bad: the list stops at its cap, marked truncated. */
+	prfaq_buf_free(&many);
+	for (int i = 0; i < 200; i++)
+		prfaq_buf_puts(&many, "{\"kind\":\"x\",\"text\":\"x\"}\n");
+	assert_int_equal(prfaq_evidence_import_parse(many.data, many.len,
+						     &items, &err),
+			 PRFAQ_EINVAL);
+	assert_int_equal(json_array_size(err.errors), PRFAQ_ERRORS_MAX);
+	assert_true(err.truncated);
+	prfaq_error_clear(&err);
+	prfaq_buf_free(&many);
 }
 
 int
@@ -209,6 +313,7 @@ main(void)
 		cmocka_unit_test(test_measure_only_for_data),
 		cmocka_unit_test(test_bad_strings),
 		cmocka_unit_test(test_import_line),
+		cmocka_unit_test(test_import_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,11 +7,16 @@
  * application/merge-patch+json, a route that refuses a body
  * (PRFAQ_ROUTE_NO_BODY) is a POST without a requestBody, and one that reads
  * Markdown (PRFAQ_ROUTE_MARKDOWN) has text/markdown among its requestBody's
- * media types.
+ * media types, and one that reads NDJSON (PRFAQ_ROUTE_NDJSON)
+ * application/x-ndjson.
  *
  * The public routes (/healthz, /readyz, /metrics, /openapi.yaml) are in the
  * spec like any other, so there are no exceptions.  A route deliberately left
- * out of the spec would need one here, with its reason.
+ * out of the spec would need one here, with its reason.  The other way, the
+ * spec may hold operations the router answers without a route: HEAD of a
+ * GET, OPTIONS of any path, and a method marked "x-prfaq-not-allowed: true"
+ * (documented only to say it is 405, e.g. DELETE of a PR/FAQ, which is
+ * archived instead) on a path that has routes, but not one for that method.
  *
  * The spec is read line by line, not by a YAML parser: the "paths:" section
  * as the file writes it, two spaces per level (a path at two, an operation at
@@ -31,8 +36,10 @@
 
 #include "prfaq/http.h"
 
-#define MAX_OPS	     256
-#define PATH_MAX_LEN 128
+#define MAX_OPS		 256
+#define PATH_MAX_LEN	 128
+/* An operation documented as refused (405); no route flag has this bit. */
+#define SPEC_NOT_ALLOWED 0x8000u
 
 struct op {
 	enum prfaq_method method;
@@ -162,6 +169,9 @@ spec_read(char *text, struct spec *spec)
 			op->flags &= ~(unsigned)PRFAQ_ROUTE_AUTH;
 		if (indent == 6 && strcmp(key, "requestBody:") == 0)
 			op->flags &= ~(unsigned)PRFAQ_ROUTE_NO_BODY;
+		if (indent == 6 &&
+		    strcmp(key, "x-prfaq-not-allowed: true") == 0)
+			op->flags |= SPEC_NOT_ALLOWED;
 		if (strstr(key, "'#/components/parameters/IdempotencyKey'") !=
 		    NULL)
 			op->flags |= PRFAQ_ROUTE_IDEMPOTENT;
@@ -170,6 +180,8 @@ spec_read(char *text, struct spec *spec)
 		/* A request body's media types sit at 10; responses' at 12. */
 		if (indent == 10 && strcmp(key, "text/markdown:") == 0)
 			op->flags |= PRFAQ_ROUTE_MARKDOWN;
+		if (indent == 10 && strcmp(key, "application/x-ndjson:") == 0)
+			op->flags |= PRFAQ_ROUTE_NDJSON;
 	}
 	return NULL;
 }
@@ -249,6 +261,8 @@ test_reader(void **state)
 		"          application/json: {}\n"
 		"          text/markdown:\n"
 		"            schema: {type: string}\n"
+		"    delete:\n"
+		"      x-prfaq-not-allowed: true\n"
 		"webhooks:\n"
 		"  /c:\n"
 		"    post: {}\n";
@@ -256,7 +270,7 @@ test_reader(void **state)
 	char bad2[] = "paths:\n  x-internal: true\n";
 
 	assert_null(spec_read(doc, &spec));
-	assert_int_equal(spec.n, 4);
+	assert_int_equal(spec.n, 5);
 	assert_int_equal(spec.ops[0].method, PRFAQ_GET);
 	assert_string_equal(spec.ops[0].path, "/a");
 	assert_int_equal(spec.ops[0].flags, PRFAQ_ROUTE_PUBLIC);
@@ -271,6 +285,9 @@ test_reader(void **state)
 	assert_int_equal(spec.ops[3].method, PRFAQ_PUT);
 	assert_int_equal(spec.ops[3].flags,
 			 PRFAQ_ROUTE_AUTH | PRFAQ_ROUTE_MARKDOWN);
+	assert_int_equal(spec.ops[4].method, PRFAQ_DELETE);
+	assert_int_equal(spec.ops[4].flags,
+			 PRFAQ_ROUTE_AUTH | SPEC_NOT_ALLOWED);
 	assert_non_null(spec_read(bad, &spec));
 	assert_non_null(spec_read(bad2, &spec));
 }
@@ -306,7 +323,8 @@ test_routes_match_openapi(void **state)
 		    ((r->flags & nobody) && !(o->flags & nobody))) {
 			print_error("%s %s: flags 0x%x in routes.def, 0x%x in "
 				    "openapi.yaml (1 auth, 2 merge-patch, "
-				    "4 idempotent, 8 no body, 16 markdown)\n",
+				    "4 idempotent, 8 no body, 16 markdown, "
+				    "32 ndjson)\n",
 				    method_name(r->method), r->path, r->flags,
 				    o->flags);
 			problems++;
@@ -322,6 +340,10 @@ test_routes_match_openapi(void **state)
 		    find(routes, NROUTES, PRFAQ_GET, o->path) < NROUTES)
 			continue;
 		if (o->method == PRFAQ_OPTIONS &&
+		    find(routes, NROUTES, 0, o->path) < NROUTES)
+			continue;
+		/* Refused on purpose: the path is routed, that method is not. */
+		if ((o->flags & SPEC_NOT_ALLOWED) &&
 		    find(routes, NROUTES, 0, o->path) < NROUTES)
 			continue;
 		print_error("%s %s: in openapi.yaml, but no route\n",
