@@ -8,6 +8,8 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libpq5 libcmark0.30.2 libssl3 libcurl4 postgresql-15"
 BUILD_PACKAGES="cmake gcc pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libcmark-dev libssl-dev libcurl4-openssl-dev"
 TEST_PACKAGES="libcmocka-dev curl jq clang clang-format wrk openssl pgbouncer"
+# tests/failover/run and tests/haproxy/run (which runs HAProxy in a container).
+HA_TEST_PACKAGES="python3 jq"
 # tests/browser/run (Node.js and npm too, when the machine has no `node`).
 BROWSER_TEST_PACKAGES="chromium fonts-liberation poppler-utils"
 

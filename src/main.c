@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "prfaq/alloc.h"
@@ -177,7 +178,7 @@ run_user_command(const struct prfaq_config *cfg, bool want_user, int argc,
 	uint8_t hash[PRFAQ_SHA256_LEN];
 	struct prfaq_db_pool_opts popts = { 0 };
 	struct prfaq_db_pool *pool = NULL;
-	struct prfaq_db_ctx db = { NULL, NULL, 0 };
+	struct prfaq_db_ctx db = { .pool = NULL };
 	struct prfaq_text user = { NULL, 0 };
 	struct prfaq_error err;
 	struct user_args a;
@@ -321,6 +322,12 @@ run_serve(const struct prfaq_config *cfg)
 	app.auth_cache = prfaq_auth_cache_new(cfg->auth_cache_ttl_s);
 	if (app.pool == NULL || app.auth_cache == NULL)
 		goto out;
+	if (cfg->database_replica_url[0] != '\0') {
+		/* The same size and limits: it takes the same reads. */
+		popts.conninfo = cfg->database_replica_url;
+		if ((app.replica = prfaq_db_pool_new(&popts)) == NULL)
+			goto out;
+	}
 	if (cfg->jwt_jwks[0] != '\0') {
 		struct prfaq_jwks_source_opts jopts = {
 			.location = cfg->jwt_jwks,
@@ -357,6 +364,18 @@ run_serve(const struct prfaq_config *cfg)
 		webhooks = prfaq_webhooks_start(&wopts);
 	}
 	sigwait(&set, &sig);
+	prfaq_server_drain(app.server);
+	if (cfg->drain_delay_ms > 0) {
+		/* A second signal cuts the delay short. */
+		struct timespec delay = { (time_t)(cfg->drain_delay_ms / 1000),
+					  (long)(cfg->drain_delay_ms % 1000) *
+						  1000000L };
+
+		log_info(NULL, "%s: /readyz says 503; still serving for %u ms",
+			 sig == SIGINT ? "SIGINT" : "SIGTERM",
+			 cfg->drain_delay_ms);
+		(void)sigtimedwait(&set, NULL, &delay);
+	}
 	log_info(NULL, "%s: finishing requests in flight, then exiting",
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 	prfaq_server_stop(app.server, cfg->shutdown_timeout_s);
@@ -365,6 +384,7 @@ run_serve(const struct prfaq_config *cfg)
 out:
 	prfaq_jwks_source_stop(app.jwks);
 	prfaq_db_pool_free(app.pool);
+	prfaq_db_pool_free(app.replica);
 	prfaq_auth_cache_free(app.auth_cache);
 	return rc;
 }

@@ -15,6 +15,8 @@
 struct prfaq_app {
 	const struct prfaq_config *cfg;
 	struct prfaq_db_pool *pool;
+	/* PRFAQ_DATABASE_REPLICA_URL's pool, or NULL: see api_db_replica() */
+	struct prfaq_db_pool *replica;
 	struct prfaq_auth_cache *auth_cache;
 	struct prfaq_server *server;
 	struct prfaq_jwks_source *jwks; /* NULL: JWTs are not accepted */

@@ -13,12 +13,13 @@
 #include <stdio.h>
 
 struct prfaq_config {
-	char *database_url;    /* PRFAQ_DATABASE_URL (libpq conninfo or URI) */
-	char *bind;	       /* PRFAQ_BIND */
-	unsigned port;	       /* PRFAQ_PORT */
-	unsigned threads;      /* PRFAQ_THREADS (0: one per core) */
-	unsigned db_pool_size; /* PRFAQ_DB_POOL_SIZE (0: threads + 2) */
-	unsigned db_pool_wait_ms;	  /* PRFAQ_DB_POOL_WAIT_MS */
+	char *database_url; /* PRFAQ_DATABASE_URL (libpq conninfo or URI) */
+	char *database_replica_url; /* PRFAQ_DATABASE_REPLICA_URL ("": none) */
+	char *bind;		    /* PRFAQ_BIND */
+	unsigned port;		    /* PRFAQ_PORT */
+	unsigned threads;	    /* PRFAQ_THREADS (0: one per core) */
+	unsigned db_pool_size;	    /* PRFAQ_DB_POOL_SIZE (0: threads + 2) */
+	unsigned db_pool_wait_ms;   /* PRFAQ_DB_POOL_WAIT_MS */
 	unsigned db_statement_timeout_ms; /* PRFAQ_DB_STATEMENT_TIMEOUT_MS */
 	unsigned request_timeout_ms;	  /* PRFAQ_REQUEST_TIMEOUT_MS */
 	char *db_pooler;	  /* PRFAQ_DB_POOLER: "none" or "transaction" */
@@ -31,6 +32,7 @@ struct prfaq_config {
 	bool auto_migrate;	     /* PRFAQ_AUTO_MIGRATE */
 	unsigned auth_cache_ttl_s;   /* PRFAQ_AUTH_CACHE_TTL */
 	unsigned shutdown_timeout_s; /* PRFAQ_SHUTDOWN_TIMEOUT */
+	unsigned drain_delay_ms;     /* PRFAQ_DRAIN_DELAY_MS */
 	char *cors_origins;	     /* PRFAQ_CORS_ORIGINS (comma separated) */
 	char *log_level; /* PRFAQ_LOG_LEVEL: debug, info, warn, error */
 	bool webhooks;	 /* PRFAQ_WEBHOOKS: run the sender here */

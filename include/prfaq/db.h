@@ -25,11 +25,20 @@ struct prfaq_db_pool;
  * past it the statement is cancelled and the call fails PRFAQ_EUNAVAILABLE.
  * 0 means the pool's request timeout counted from the call's start (from
  * each statement's start for work outside a request, request_id NULL).
+ *
+ * replica (borrowed, may be NULL) is a streaming replica's pool that the
+ * reads of this call may use: its data may lag the primary's.  Setting it
+ * is the caller's statement that a stale answer is acceptable (lists,
+ * searches, evidence and learnings queries; never a GET by id, which must
+ * show the caller's own last write).  Only the single-statement reads
+ * (db_query) and read-only transactions (db_read_tx) go there; a write
+ * never does.  When the replica cannot be reached they run on pool.
  */
 struct prfaq_db_ctx {
 	struct prfaq_db_pool *pool;
 	const char *request_id;
 	int64_t deadline_ms;
+	struct prfaq_db_pool *replica;
 };
 
 /* The deadline timeout_ms from now, for prfaq_db_ctx.deadline_ms. */
@@ -57,6 +66,8 @@ struct prfaq_db_stats {
 	unsigned waiting;    /* requests waiting for a connection */
 	uint64_t timeouts;   /* checkouts that gave up */
 	uint64_t reconnects; /* connections (re)established */
+	/* a replica's pool: reads it could not take, run on the primary */
+	uint64_t fallbacks;
 };
 
 /*

@@ -187,6 +187,14 @@ struct prfaq_server *prfaq_server_start(const struct prfaq_config *cfg,
 					size_t nroutes, struct prfaq_app *app);
 
 /*
+ * Start draining: /readyz answers 503 from now on, so that a load balancer
+ * stops sending new requests, while everything else is still served (the
+ * requests it already sent, and those until its next health check).
+ */
+void prfaq_server_drain(struct prfaq_server *srv);
+bool prfaq_server_draining(const struct prfaq_server *srv);
+
+/*
  * Stop accepting, let requests in flight finish (at most timeout_s), then
  * close every connection and free the server.
  */

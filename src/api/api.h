@@ -14,6 +14,15 @@
 /* The database, for this request: its calls log with its id. */
 struct prfaq_db_ctx api_db(struct prfaq_request *req);
 
+/*
+ * api_db(), allowing reads to go to the read replica when one is configured
+ * (PRFAQ_DATABASE_REPLICA_URL): for lists and searches whose answer may lag
+ * the primary by the replica's replay delay.  Never for a GET by id (the
+ * caller must see its own last write there), nor for a read that decides a
+ * write; store functions that write ignore the replica anyway.
+ */
+struct prfaq_db_ctx api_db_replica(struct prfaq_request *req);
+
 /* Reply with JSON text from the store (takes it). */
 void api_reply_text(struct prfaq_request *req, int status,
 		    struct prfaq_text *t);

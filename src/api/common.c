@@ -40,8 +40,17 @@ struct prfaq_db_ctx
 api_db(struct prfaq_request *req)
 {
 	struct prfaq_db_ctx db = { prfaq_req_app(req)->pool, prfaq_req_id(req),
-				   prfaq_req_db_deadline(req) };
+				   prfaq_req_db_deadline(req), NULL };
 
+	return db;
+}
+
+struct prfaq_db_ctx
+api_db_replica(struct prfaq_request *req)
+{
+	struct prfaq_db_ctx db = api_db(req);
+
+	db.replica = prfaq_req_app(req)->replica;
 	return db;
 }
 

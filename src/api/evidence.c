@@ -42,7 +42,8 @@ evidence_page(struct prfaq_request *req, const void *arg,
 	      const struct prfaq_page_req *page, struct prfaq_page *out,
 	      struct prfaq_error *err)
 {
-	return prfaq_store_evidence_list(api_db(req), arg, page, out, err);
+	return prfaq_store_evidence_list(api_db_replica(req), arg, page, out,
+					 err);
 }
 
 /* Is s one of the NULL-terminated set (NULL s: not given, fine)? */
@@ -302,7 +303,8 @@ api_evidence_tags(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
-	if (prfaq_store_evidence_tags(api_db(req), &t, &err) != PRFAQ_OK) {
+	if (prfaq_store_evidence_tags(api_db_replica(req), &t, &err) !=
+	    PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
 	}

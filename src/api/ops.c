@@ -21,6 +21,12 @@ api_readyz(struct prfaq_request *req)
 	struct prfaq_error err;
 
 	prfaq_error_init(&err);
+	if (prfaq_server_draining(prfaq_req_app(req)->server)) {
+		prfaq_reply_problem(
+			req, PRFAQ_EUNAVAILABLE,
+			"Shutting down: send new requests elsewhere");
+		return;
+	}
 	if (prfaq_db_ready(api_db(req), &err) != PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
@@ -61,6 +67,25 @@ api_metrics(struct prfaq_request *req)
 		st.size, st.open, st.in_use, st.waiting,
 		(unsigned long long)st.timeouts,
 		(unsigned long long)st.reconnects);
+	if (app->replica != NULL) {
+		prfaq_db_pool_stats(app->replica, &st);
+		rc |= prfaq_buf_printf(
+			&b,
+			"# HELP prfaqd_db_replica_open Read replica connections currently open.\n"
+			"# TYPE prfaqd_db_replica_open gauge\n"
+			"prfaqd_db_replica_open %u\n"
+			"# HELP prfaqd_db_replica_in_use Read replica connections checked out.\n"
+			"# TYPE prfaqd_db_replica_in_use gauge\n"
+			"prfaqd_db_replica_in_use %u\n"
+			"# HELP prfaqd_db_replica_connects_total Read replica connections (re)established.\n"
+			"# TYPE prfaqd_db_replica_connects_total counter\n"
+			"prfaqd_db_replica_connects_total %llu\n"
+			"# HELP prfaqd_db_replica_fallbacks_total Reads the replica could not take, run on the primary.\n"
+			"# TYPE prfaqd_db_replica_fallbacks_total counter\n"
+			"prfaqd_db_replica_fallbacks_total %llu\n",
+			st.open, st.in_use, (unsigned long long)st.reconnects,
+			(unsigned long long)st.fallbacks);
+	}
 	rc |= prfaq_outbox_metrics(api_db(req), &b);
 	if (rc != 0) {
 		prfaq_buf_free(&b);

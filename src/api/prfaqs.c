@@ -234,7 +234,8 @@ prfaqs_page(struct prfaq_request *req, const void *query,
 	    const struct prfaq_page_req *page, struct prfaq_page *out,
 	    struct prfaq_error *err)
 {
-	return prfaq_store_prfaq_list(api_db(req), query, page, out, err);
+	return prfaq_store_prfaq_list(api_db_replica(req), query, page, out,
+				      err);
 }
 
 /*

@@ -57,6 +57,40 @@ struct db_conn;
 prfaq_code db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 		      struct prfaq_error *err);
 
+/*
+ * db_acquire(), telling in *unreachable whether a failure was the server's
+ * (no session could be opened) rather than the pool's (none free in time).
+ */
+prfaq_code db_acquire_at(struct prfaq_db_ctx db, struct db_conn **out,
+			 bool *unreachable, struct prfaq_error *err);
+
+/*
+ * Run a simple-protocol command with a constant text (BEGIN, COMMIT,
+ * ROLLBACK) within the holder's deadline.  A COMMIT that answers ROLLBACK
+ * (a statement of the transaction had failed) is PRFAQ_EINTERNAL; one cut
+ * off by the deadline is PRFAQ_EUNAVAILABLE saying the outcome is unknown.
+ */
+prfaq_code db_command(struct db_conn *conn, const char *command,
+		      struct prfaq_error *err);
+
+/*
+ * The BEGIN of pool's transactions (with, behind a transaction pooler, the
+ * settings), READ ONLY if read_only.  Owned by the pool.
+ */
+const char *db_pool_begin(const struct prfaq_db_pool *pool, bool read_only);
+
+/* Was the last failure on this connection a lost connection? */
+bool db_conn_lost(const struct db_conn *conn);
+
+/*
+ * A replica's pool that could not take a read rests for ms: until then
+ * db_pool_resting() is true and reads go to the primary.  db_pool_rest()
+ * counts the fallback (prfaqd_db_replica_fallbacks_total) and returns
+ * whether the pool was not resting already (worth a log line).
+ */
+bool db_pool_resting(struct prfaq_db_pool *pool);
+bool db_pool_rest(struct prfaq_db_pool *pool, unsigned ms);
+
 /* Return a connection; one left inside a transaction is rolled back or dropped. */
 void db_release(struct prfaq_db_pool *pool, struct db_conn *conn);
 
@@ -105,10 +139,23 @@ prfaq_code db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
 		 struct prfaq_error *err);
 
 /*
+ * db_tx for reads: the transaction is READ ONLY, and runs on db.replica
+ * when the call allows it (see struct prfaq_db_ctx), on db.pool when there
+ * is none or it cannot be reached (no session, a lost one, or a conflict
+ * with the replica's recovery that retries did not clear).  fn sees one
+ * snapshot of one server.
+ */
+prfaq_code db_read_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg,
+		      struct prfaq_error *err);
+
+/*
  * Run one statement outside a transaction, like db_exec, retrying once on a
  * fresh connection if the pooled one turned out to be dead.  Made for reads,
  * which may run twice; a write run with it may have run already when its
- * connection died (a revoke retried finds nothing left to revoke).
+ * connection died (a revoke retried finds nothing left to revoke).  With
+ * db.replica set it runs there first, falling back to db.pool as
+ * db_read_tx does: so a statement that writes must never be given such a
+ * context.
  */
 prfaq_code db_query(struct prfaq_db_ctx db, const struct db_stmt *stmt,
 		    const char *const *params, PGresult **res,

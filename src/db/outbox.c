@@ -127,7 +127,7 @@ ob_connect(struct prfaq_outbox *ob, struct prfaq_error *err)
 		ob->conn = NULL;
 	}
 	/* No request: the sender's lines carry no request id. */
-	if ((rc = db_acquire((struct prfaq_db_ctx){ ob->pool, NULL, 0 },
+	if ((rc = db_acquire((struct prfaq_db_ctx){ ob->pool, NULL, 0, NULL },
 			     &ob->conn, err)) != PRFAQ_OK)
 		return rc;
 	if (ob->transaction_pooling)

@@ -21,7 +21,6 @@
 #include "prfaq/log.h"
 
 #define PREPARED_MAX		   256 /* statements one connection may prepare */
-#define TX_ATTEMPTS		   3
 /*
  * After a cancel, how long the cancelled statement may take to end (and a
  * ROLLBACK at release to answer) before the session is dropped instead.
@@ -70,12 +69,16 @@ struct prfaq_db_pool {
 	bool transaction_pooling;
 	/* BEGIN, and behind a transaction pooler the settings with it */
 	char begin[160];
+	char begin_read[176]; /* the same, READ ONLY (db_read_tx) */
 	struct db_conn *conns;
 	struct db_conn *free_list;
 	unsigned in_use;
 	unsigned waiting;
 	uint64_t timeouts;
 	uint64_t reconnects;
+	uint64_t fallbacks;
+	/* A replica's: skip it until then (CLOCK_MONOTONIC ms; 0: use it). */
+	_Atomic int64_t down_until_ms;
 };
 
 struct prfaq_db_pool *
@@ -117,6 +120,9 @@ prfaq_db_pool_new(const struct prfaq_db_pool_opts *opts)
 		}
 		pthread_condattr_destroy(&attr);
 	}
+	snprintf(pool->begin_read, sizeof(pool->begin_read),
+		 "BEGIN READ ONLY%s", pool->begin + strlen("BEGIN"));
+	atomic_init(&pool->down_until_ms, 0);
 	for (unsigned i = pool->size; i-- > 0;) {
 		pool->conns[i].next = pool->free_list;
 		pool->free_list = &pool->conns[i];
@@ -160,6 +166,7 @@ prfaq_db_pool_stats(struct prfaq_db_pool *pool, struct prfaq_db_stats *out)
 	out->waiting = pool->waiting;
 	out->timeouts = pool->timeouts;
 	out->reconnects = pool->reconnects;
+	out->fallbacks = pool->fallbacks;
 	pthread_mutex_unlock(&pool->mu);
 }
 
@@ -359,8 +366,8 @@ conn_wait(struct db_conn *conn)
 }
 
 prfaq_code
-db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
-	   struct prfaq_error *err)
+db_acquire_at(struct prfaq_db_ctx db, struct db_conn **out, bool *unreachable,
+	      struct prfaq_error *err)
 {
 	struct prfaq_db_pool *pool = db.pool;
 	struct timespec deadline;
@@ -413,11 +420,21 @@ db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
 	if (conn->pg != NULL && PQstatus(conn->pg) != CONNECTION_OK)
 		conn_drop(conn);
 	if (conn->pg == NULL && (rc = conn_open(pool, conn, err)) != PRFAQ_OK) {
+		*unreachable = true;
 		db_release(pool, conn);
 		return rc;
 	}
 	*out = conn;
 	return PRFAQ_OK;
+}
+
+prfaq_code
+db_acquire(struct prfaq_db_ctx db, struct db_conn **out,
+	   struct prfaq_error *err)
+{
+	bool unreachable = false;
+
+	return db_acquire_at(db, out, &unreachable, err);
 }
 
 void
@@ -671,9 +688,8 @@ db_value(const PGresult *res, int row, int col)
 	return PQgetvalue(res, row, col);
 }
 
-/* Simple-protocol command with a constant text (BEGIN, COMMIT, ROLLBACK). */
-static prfaq_code
-conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
+prfaq_code
+db_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 {
 	static const struct db_stmt pseudo = { "transaction control", "", 0 };
 	bool commit = strcmp(command, "COMMIT") == 0;
@@ -707,82 +723,34 @@ conn_command(struct db_conn *conn, const char *command, struct prfaq_error *err)
 	return rc;
 }
 
-/*
- * The end of a call that tried more than once, collecting each attempt's
- * error in *local: a failure hands the last attempt's error to err (which
- * takes what local owns); success drops it.  Returns rc.
- */
-static prfaq_code
-error_keep_last(prfaq_code rc, struct prfaq_error *local,
-		struct prfaq_error *err)
+const char *
+db_pool_begin(const struct prfaq_db_pool *pool, bool read_only)
 {
-	if (rc != PRFAQ_OK && err != NULL) {
-		prfaq_error_clear(err);
-		*err = *local;
-	} else {
-		prfaq_error_clear(local);
-	}
-	return rc;
+	return read_only ? pool->begin_read : pool->begin;
 }
 
-prfaq_code
-db_tx(struct prfaq_db_ctx db, db_tx_fn fn, void *arg, struct prfaq_error *err)
+bool
+db_conn_lost(const struct db_conn *conn)
 {
-	struct prfaq_error local;
-	prfaq_code rc = PRFAQ_EINTERNAL;
-
-	prfaq_error_init(&local);
-	for (int attempt = 1; attempt <= TX_ATTEMPTS; attempt++) {
-		struct db_conn *conn;
-		bool began = false, retry;
-
-		prfaq_error_clear(&local);
-		rc = db_acquire(db, &conn, &local);
-		if (rc != PRFAQ_OK)
-			break;
-		rc = conn_command(conn, db.pool->begin, &local);
-		if (rc == PRFAQ_OK) {
-			began = true;
-			rc = fn(conn, arg, &local);
-		}
-		if (rc == PRFAQ_OK)
-			rc = conn_command(conn, "COMMIT", &local);
-		/*
-		 * Retry only what certainly did not commit: a serialization
-		 * failure or deadlock anywhere, or a connection found dead at
-		 * BEGIN.  A connection lost during COMMIT is not retried: the
-		 * outcome is unknown, and the client is told 503.
-		 */
-		retry = rc != PRFAQ_OK &&
-			(conn->retryable || (!began && conn->lost));
-		/* Rolls back what did not commit. */
-		db_release(db.pool, conn);
-		if (!retry)
-			break;
-	}
-	return error_keep_last(rc, &local, err);
+	return conn->lost;
 }
 
-prfaq_code
-db_query(struct prfaq_db_ctx db, const struct db_stmt *stmt,
-	 const char *const *params, PGresult **res, struct prfaq_error *err)
+bool
+db_pool_resting(struct prfaq_db_pool *pool)
 {
-	struct prfaq_error local;
-	prfaq_code rc = PRFAQ_EINTERNAL;
+	return atomic_load_explicit(&pool->down_until_ms,
+				    memory_order_relaxed) > now_ms();
+}
 
-	prfaq_error_init(&local);
-	for (int attempt = 1; attempt <= 2; attempt++) {
-		struct db_conn *conn;
-		bool lost = false;
+bool
+db_pool_rest(struct prfaq_db_pool *pool, unsigned ms)
+{
+	int64_t now = now_ms();
+	int64_t was = atomic_exchange_explicit(&pool->down_until_ms, now + ms,
+					       memory_order_relaxed);
 
-		prfaq_error_clear(&local);
-		if ((rc = db_acquire(db, &conn, &local)) == PRFAQ_OK) {
-			rc = db_exec(conn, stmt, params, res, &local);
-			lost = conn->lost;
-			db_release(db.pool, conn);
-		}
-		if (rc == PRFAQ_OK || !lost)
-			break;
-	}
-	return error_keep_last(rc, &local, err);
+	pthread_mutex_lock(&pool->mu);
+	pool->fallbacks++;
+	pthread_mutex_unlock(&pool->mu);
+	return was <= now;
 }

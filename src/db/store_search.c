@@ -463,7 +463,7 @@ search(struct prfaq_db_ctx db, const struct prfaq_list_query *q,
 	pthread_once(&search_once, search_init);
 	if ((rc = search_enter(db, err)) != PRFAQ_OK)
 		return rc;
-	rc = db_tx(db, search_in_tx, &t, err);
+	rc = db_read_tx(db, search_in_tx, &t, err);
 	search_leave();
 	if (rc != PRFAQ_OK && t.too_broad) {
 		prfaq_error_clear(err);

@@ -63,7 +63,7 @@ jwt_user(struct prfaq_app *app, const struct prfaq_jwt_claims *claims,
 	 struct prfaq_error *err)
 {
 	const struct prfaq_config *cfg = app->cfg;
-	struct prfaq_db_ctx db = { app->pool, request_id, 0 };
+	struct prfaq_db_ctx db = { app->pool, request_id, 0, NULL };
 	struct prfaq_text created = { NULL, 0 };
 	prfaq_code rc;
 
@@ -221,7 +221,7 @@ auth_authenticate(struct prfaq_request *req)
 	prfaq_error_init(&err);
 	rc = prfaq_store_token_resolve(
 		(struct prfaq_db_ctx){ app->pool, req->request_id,
-				       prfaq_req_db_deadline(req) },
+				       prfaq_req_db_deadline(req), NULL },
 		hash, &req->caller, &left_s, &err);
 	if (rc == PRFAQ_OK) {
 		/* Never cached past the token's own expiry. */

@@ -136,6 +136,18 @@ fail:
 	return NULL;
 }
 
+void
+prfaq_server_drain(struct prfaq_server *srv)
+{
+	__atomic_store_n(&srv->draining, 1, __ATOMIC_RELAXED);
+}
+
+bool
+prfaq_server_draining(const struct prfaq_server *srv)
+{
+	return __atomic_load_n(&srv->draining, __ATOMIC_RELAXED) != 0;
+}
+
 /*
  * Quiesce, wait (polling every 10 ms, at most timeout_s) for the requests in
  * flight to complete, then stop the daemon and free the server.

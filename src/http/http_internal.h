@@ -120,6 +120,7 @@ struct prfaq_server {
 	char **cors_origins; /* NULL-terminated */
 	int inflight;	     /* requests between arrival and completion */
 	struct deadline *deadline;
+	int draining; /* prfaq_server_drain() was called (atomic) */
 };
 
 /* request.c: is a Content-Type's media type (before any ";") want? */

@@ -181,7 +181,7 @@ static struct prfaq_db_ctx
 idem_db(struct prfaq_request *req)
 {
 	struct prfaq_db_ctx db = { req->srv->app->pool, req->request_id,
-				   prfaq_req_db_deadline(req) };
+				   prfaq_req_db_deadline(req), NULL };
 
 	return db;
 }

@@ -28,6 +28,10 @@ struct setting {
 static const struct setting settings[] = {
 	{ "PRFAQ_DATABASE_URL", T_STRING, OFF(database_url), "dbname=prfaq", 0,
 	  0, "libpq connection string or URI" },
+	{ "PRFAQ_DATABASE_REPLICA_URL", T_STRING, OFF(database_replica_url), "",
+	  0, 0,
+	  "a streaming replica for lists, searches and evidence lists and tags "
+	  "(libpq; \"\": none; unreachable: the primary answers)" },
 	{ "PRFAQ_BIND", T_STRING, OFF(bind), "127.0.0.1", 0, 0,
 	  "IPv4 or IPv6 address to listen on" },
 	{ "PRFAQ_PORT", T_UINT, OFF(port), "8080", 1, 65535, "TCP port" },
@@ -65,6 +69,10 @@ static const struct setting settings[] = {
 	  "seconds a resolved token is cached (revocation delay elsewhere)" },
 	{ "PRFAQ_SHUTDOWN_TIMEOUT", T_UINT, OFF(shutdown_timeout_s), "10", 0,
 	  600, "seconds to let requests in flight finish on SIGTERM" },
+	{ "PRFAQ_DRAIN_DELAY_MS", T_UINT, OFF(drain_delay_ms), "0", 0, 600000,
+	  "on SIGTERM, how long /readyz answers 503 while requests are still "
+	  "accepted, before the listener closes (a load balancer's check "
+	  "interval times its failures to mark down, and a bit)" },
 	{ "PRFAQ_CORS_ORIGINS", T_STRING, OFF(cors_origins), "", 0, 0,
 	  "comma-separated browser origins allowed to call the API" },
 	{ "PRFAQ_LOG_LEVEL", T_STRING, OFF(log_level), "info", 0, 0,

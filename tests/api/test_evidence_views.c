@@ -1,7 +1,7 @@
 /*
  * test_evidence_views.c - where linked evidence shows: the PR/FAQ list's
  * sort=evidence (most linked first, pages that neither skip nor repeat,
- * refused with q or an unknown sort), and the HTML page's evidence
+ * refused with q, a review queue or an unknown sort), and the HTML page's evidence
  * appendix (anecdotes quoted with their source, requests and data listed,
  * everything escaped, an ETag that follows the links) while the Markdown
  * rendering stays exactly as it was.
@@ -151,6 +151,12 @@ test_sort_evidence(void **state)
 
 	assert_int_equal(h_req(&srv, "GET", "/v1/prfaqs?sort=evidence&q=carts",
 			       author, NULL, NULL, &r),
+			 0);
+	assert_problem(&r, 400);
+	h_resp_free(&r);
+	assert_int_equal(h_req(&srv, "GET",
+			       "/v1/prfaqs?sort=evidence&awaiting=me", author,
+			       NULL, NULL, &r),
 			 0);
 	assert_problem(&r, 400);
 	h_resp_free(&r);

@@ -77,6 +77,7 @@ test_wrong_method_is_405_with_allow(void **state)
 		      srv.admin_token, NULL, NULL, &r),
 		0);
 	assert_problem(&r, 405);
+	assert_non_null(JS(&r, "detail"));
 	assert_non_null(
 		strstr(JS(&r, "detail"),
 		       "archive it (POST /v1/prfaqs/"
@@ -87,6 +88,7 @@ test_wrong_method_is_405_with_allow(void **state)
 			       srv.admin_token, NULL, NULL, &r),
 			 0);
 	assert_problem(&r, 405);
+	assert_non_null(JS(&r, "detail"));
 	assert_non_null(strstr(JS(&r, "detail"), "deactivate them (PATCH "));
 	h_resp_free(&r);
 	/* Elsewhere it names only what is allowed. */
@@ -97,6 +99,7 @@ test_wrong_method_is_405_with_allow(void **state)
 		      srv.admin_token, NULL, NULL, &r),
 		0);
 	assert_problem(&r, 405);
+	assert_non_null(JS(&r, "detail"));
 	assert_null(strstr(JS(&r, "detail"), "archive"));
 	h_resp_free(&r);
 }

@@ -359,6 +359,7 @@ test_change_note_header(void **state)
 			       "{\"title\":\"JSON\"}", &r),
 			 0);
 	assert_problem(&r, 400);
+	assert_non_null(JS(&r, "detail"));
 	assert_non_null(strstr(JS(&r, "detail"), "Change-Note"));
 	h_resp_free(&r);
 	/* Checked like the member: at most 1,000 characters. */
