@@ -2,7 +2,9 @@
  * learnings.c - what launched, rejected and archived PR/FAQs taught:
  * POST/GET /v1/prfaqs/{id}/learnings, GET /v1/learnings (search across
  * all) and GET /v1/prfaqs/{id}/related-learnings.  The rules of a learning
- * are in src/domain/learning.c; the SQL in src/db/store_learnings.c.
+ * are in src/domain/learning.c; the SQL in src/db/store_learnings.c.  The
+ * reads may go to the read replica (API.md, Operations): a learning just
+ * added may show there a moment later.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,7 +54,8 @@ learnings_of_page(struct prfaq_request *req, const void *id,
 		  const struct prfaq_page_req *page, struct prfaq_page *out,
 		  struct prfaq_error *err)
 {
-	return prfaq_store_learnings_of(api_db(req), id, page, out, err);
+	return prfaq_store_learnings_of(api_db_replica(req), id, page, out,
+					err);
 }
 
 /* GET /v1/prfaqs/{id}/learnings: oldest first. */
@@ -70,7 +73,8 @@ learnings_search_page(struct prfaq_request *req, const void *arg,
 		      const struct prfaq_page_req *page, struct prfaq_page *out,
 		      struct prfaq_error *err)
 {
-	return prfaq_store_learnings_search(api_db(req), arg, page, out, err);
+	return prfaq_store_learnings_search(api_db_replica(req), arg, page, out,
+					    err);
 }
 
 /*
@@ -127,7 +131,7 @@ api_learnings_related(struct prfaq_request *req)
 	prfaq_error_init(&err);
 	if ((id = api_param_uuid(req, "id", "PR/FAQ")) == NULL)
 		return;
-	if (prfaq_store_learnings_related(api_db(req), id, &t, &err) !=
+	if (prfaq_store_learnings_related(api_db_replica(req), id, &t, &err) !=
 	    PRFAQ_OK) {
 		api_fail(req, &err);
 		return;
