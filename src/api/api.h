@@ -223,4 +223,10 @@ void api_measurements_create(struct prfaq_request *req);
 void api_measurements_list(struct prfaq_request *req);
 void api_scorecard_get(struct prfaq_request *req);
 
+/* learnings.c */
+void api_learning_create(struct prfaq_request *req);
+void api_learnings_of(struct prfaq_request *req);
+void api_learnings_search(struct prfaq_request *req);
+void api_learnings_related(struct prfaq_request *req);
+
 #endif
