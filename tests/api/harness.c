@@ -529,6 +529,24 @@ h_connect(int port)
 	return fd;
 }
 
+int
+h_raw_status(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t k;
+	int status = -1;
+
+	while (n + 1 < cap && (k = read(fd, buf + n, cap - 1 - n)) > 0) {
+		n += (size_t)k;
+		buf[n] = '\0';
+		if (strstr(buf, "\r\n\r\n") != NULL && strstr(buf, "}") != NULL)
+			break;
+	}
+	buf[n] = '\0';
+	sscanf(buf, "HTTP/1.1 %d", &status);
+	return status;
+}
+
 long
 h_sql_count(const struct h_server *s, const char *sql)
 {

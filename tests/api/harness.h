@@ -114,6 +114,12 @@ const char *h_link_next(const struct h_resp *r, char *buf, size_t cap);
 
 /* A TCP connection to 127.0.0.1:port (blocking); the fd or -1. */
 int h_connect(int port);
+/*
+ * Read an HTTP/1.1 response from fd (h_connect) into buf, up to the end of
+ * its headers and a JSON body's closing brace; its status, or -1.  For what
+ * libcurl would not send: headers whose body never comes.
+ */
+int h_raw_status(int fd, char *buf, size_t cap);
 
 /* The first cell of a query on the server's database, as a number; asserts
  * that the query ran. */
