@@ -283,6 +283,48 @@ run_healthcheck(const struct prfaq_config *cfg)
 	return 0;
 }
 
+/* The JWT key set's source (PRFAQ_JWT_JWKS); NULL after logging why. */
+static struct prfaq_jwks_source *
+jwks_start(const struct prfaq_config *cfg)
+{
+	struct prfaq_jwks_source_opts jopts = {
+		.location = cfg->jwt_jwks,
+		.refresh_s = cfg->jwt_jwks_refresh_s,
+		.ca_file = cfg->jwt_ca_file,
+		.timeout_ms = 10000,
+		/* The contract: an unknown kid reloads at most once a minute. */
+		.kid_interval_s = 60,
+	};
+	struct prfaq_jwks_source *src;
+	char why[1024];
+
+	if ((src = prfaq_jwks_source_start(&jopts, why, sizeof(why))) == NULL)
+		log_error(NULL, "%s", why);
+	return src;
+}
+
+/*
+ * After signal sig: /readyz answers 503 from now on, and for
+ * PRFAQ_DRAIN_DELAY_MS requests are still served, so that a load balancer
+ * sees the replica go before its listener does.  A second signal of set
+ * cuts the delay short.
+ */
+static void
+drain(struct prfaq_server *srv, const struct prfaq_config *cfg,
+      const sigset_t *set, int sig)
+{
+	struct timespec delay = { (time_t)(cfg->drain_delay_ms / 1000),
+				  (long)(cfg->drain_delay_ms % 1000) *
+					  1000000L };
+
+	prfaq_server_drain(srv);
+	if (cfg->drain_delay_ms == 0)
+		return;
+	log_info(NULL, "%s: /readyz says 503; still serving for %u ms",
+		 sig == SIGINT ? "SIGINT" : "SIGTERM", cfg->drain_delay_ms);
+	(void)sigtimedwait(set, NULL, &delay);
+}
+
 static int
 run_serve(const struct prfaq_config *cfg)
 {
@@ -328,23 +370,8 @@ run_serve(const struct prfaq_config *cfg)
 		if ((app.replica = prfaq_db_pool_new(&popts)) == NULL)
 			goto out;
 	}
-	if (cfg->jwt_jwks[0] != '\0') {
-		struct prfaq_jwks_source_opts jopts = {
-			.location = cfg->jwt_jwks,
-			.refresh_s = cfg->jwt_jwks_refresh_s,
-			.ca_file = cfg->jwt_ca_file,
-			.timeout_ms = 10000,
-			/* The contract: an unknown kid reloads at most once a minute. */
-			.kid_interval_s = 60,
-		};
-		char why[1024];
-
-		if ((app.jwks = prfaq_jwks_source_start(&jopts, why,
-							sizeof(why))) == NULL) {
-			log_error(NULL, "%s", why);
-			goto out;
-		}
-	}
+	if (cfg->jwt_jwks[0] != '\0' && (app.jwks = jwks_start(cfg)) == NULL)
+		goto out;
 	app.server = prfaq_server_start(cfg, prfaq_api_routes,
 					prfaq_api_routes_count, &app);
 	if (app.server == NULL)
@@ -364,18 +391,7 @@ run_serve(const struct prfaq_config *cfg)
 		webhooks = prfaq_webhooks_start(&wopts);
 	}
 	sigwait(&set, &sig);
-	prfaq_server_drain(app.server);
-	if (cfg->drain_delay_ms > 0) {
-		/* A second signal cuts the delay short. */
-		struct timespec delay = { (time_t)(cfg->drain_delay_ms / 1000),
-					  (long)(cfg->drain_delay_ms % 1000) *
-						  1000000L };
-
-		log_info(NULL, "%s: /readyz says 503; still serving for %u ms",
-			 sig == SIGINT ? "SIGINT" : "SIGTERM",
-			 cfg->drain_delay_ms);
-		(void)sigtimedwait(&set, NULL, &delay);
-	}
+	drain(app.server, cfg, &set, sig);
 	log_info(NULL, "%s: finishing requests in flight, then exiting",
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 	prfaq_server_stop(app.server, cfg->shutdown_timeout_s);

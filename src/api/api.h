@@ -104,6 +104,14 @@ prfaq_code api_doc_body(struct prfaq_request *req, json_t **body,
 bool api_check_text(const json_t *v, enum prfaq_text_kind kind, const char *ptr,
 		    struct prfaq_error *err);
 
+/*
+ * A string member obj[key] (borrowed) of at most max code points, 1 or more
+ * when required, that passes the text check for its kind; problems at ptr.
+ */
+void api_check_text_member(const json_t *obj, const char *key, bool required,
+			   size_t max, enum prfaq_text_kind kind,
+			   struct prfaq_error *err, const char *ptr);
+
 /* The longest quote of a comment or an evidence link, in characters. */
 #define API_QUOTE_MAX 1000
 
@@ -180,7 +188,7 @@ void api_versions_get(struct prfaq_request *req);
 void api_prfaqs_diff(struct prfaq_request *req);
 void api_events_list(struct prfaq_request *req);
 
-/* reviews.c */
+/* transitions.c */
 void api_prfaqs_submit(struct prfaq_request *req);
 void api_prfaqs_withdraw(struct prfaq_request *req);
 void api_prfaqs_decision(struct prfaq_request *req);
@@ -189,6 +197,8 @@ void api_prfaqs_decisions(struct prfaq_request *req);
 void api_prfaqs_reviewers(struct prfaq_request *req);
 void api_prfaqs_archive(struct prfaq_request *req);
 void api_prfaqs_launch(struct prfaq_request *req);
+
+/* reviews.c */
 void api_reviews_create(struct prfaq_request *req);
 void api_reviews_list(struct prfaq_request *req);
 void api_comments_list(struct prfaq_request *req);

@@ -199,6 +199,33 @@ api_check_text(const json_t *v, enum prfaq_text_kind kind, const char *ptr,
 
 /* See api.h. */
 void
+api_check_text_member(const json_t *obj, const char *key, bool required,
+		      size_t max, enum prfaq_text_kind kind,
+		      struct prfaq_error *err, const char *ptr)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v == NULL) {
+		if (required)
+			prfaq_error_add(err, ptr, "is required");
+		return;
+	}
+	if (!json_is_string(v)) {
+		prfaq_error_add(err, ptr, "must be a string");
+		return;
+	}
+	if (prfaq_utf8_length(json_string_value(v), json_string_length(v)) >
+	    max)
+		prfaq_error_add(err, ptr, "must be at most %zu characters",
+				max);
+	else if (required && json_string_length(v) == 0)
+		prfaq_error_add(err, ptr, "must not be empty");
+	else
+		api_check_text(v, kind, ptr, err);
+}
+
+/* See api.h. */
+void
 api_check_members(const json_t *obj, const char *const *allowed,
 		  const char *prefix, struct prfaq_error *err)
 {
