@@ -68,7 +68,7 @@ run_migrate(const struct prfaq_config *cfg)
 static int
 parse_roles(const char *list, unsigned *out)
 {
-	char *copy = strdup(list), *save = NULL;
+	char *copy = prfaq_strdup(list), *save = NULL;
 	unsigned roles = 0;
 	int rc = 0;
 

@@ -7,6 +7,7 @@
  * (prfaq/jwt.h): a request keeps verifying with the set it took while a
  * newer one replaces it.
  */
+#include "prfaq/alloc.h"
 #include "prfaq/jwks.h"
 
 #include <curl/curl.h>
@@ -246,7 +247,7 @@ struct prfaq_jwks_source *
 prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts, char *errbuf,
 			size_t errlen)
 {
-	struct prfaq_jwks_source *src = calloc(1, sizeof(*src));
+	struct prfaq_jwks_source *src = prfaq_calloc(1, sizeof(*src));
 	pthread_condattr_t ca;
 	char why[WHY_MAX] = "";
 	struct prfaq_jwks *keys;
@@ -260,9 +261,9 @@ prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts, char *errbuf,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&src->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	src->location = strdup(opts->location);
+	src->location = prfaq_strdup(opts->location);
 	src->ca_file = opts->ca_file && opts->ca_file[0] ?
-			       strdup(opts->ca_file) :
+			       prfaq_strdup(opts->ca_file) :
 			       NULL;
 	src->is_url = strncmp(opts->location, "https://", 8) == 0;
 	src->refresh_s = opts->refresh_s ? opts->refresh_s : 600;

@@ -1,6 +1,7 @@
 /*
  * content_merge.c - RFC 7396 merge-patch (see include/prfaq/content.h).
  */
+#include "prfaq/alloc.h"
 #include "prfaq/content.h"
 
 #include <stdbool.h>
@@ -39,7 +40,7 @@ prfaq_merge_patch(const json_t *target, const json_t *patch)
 		result = json_object();
 	if (result == NULL)
 		goto out;
-	if ((stack = malloc(cap * sizeof(*stack))) == NULL)
+	if ((stack = prfaq_malloc(cap * sizeof(*stack))) == NULL)
 		goto out;
 	stack[pending].dst = result;
 	stack[pending].patch = patch;
@@ -81,8 +82,8 @@ prfaq_merge_patch(const json_t *target, const json_t *patch)
 					goto out;
 			}
 			if (pending == cap) {
-				grown = realloc(stack,
-						2 * cap * sizeof(*stack));
+				grown = prfaq_realloc(stack,
+						      2 * cap * sizeof(*stack));
 				if (grown == NULL)
 					goto out;
 				stack = grown;

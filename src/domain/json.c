@@ -1,6 +1,7 @@
 /*
  * json.c - strict JSON decoding and RFC 6901 pointers (see prfaq/json.h).
  */
+#include "prfaq/alloc.h"
 #include "prfaq/json.h"
 
 #include <stdbool.h>
@@ -252,8 +253,9 @@ fast_object(struct fast *f)
 			break;
 		/* the key may live in scratch, which the value reuses */
 		{
-			char kbuf[128],
-				*k = klen < sizeof(kbuf) ? kbuf : malloc(klen);
+			char kbuf[128], *k = klen < sizeof(kbuf) ?
+						     kbuf :
+						     prfaq_malloc(klen);
 			int rc = -1;
 
 			if (k == NULL)
@@ -471,7 +473,7 @@ prfaq_pointer_get(const json_t *root, const char *pointer)
 	if (*p != '/')
 		return NULL;
 	cap = strlen(pointer);
-	tok = malloc(cap + 1);
+	tok = prfaq_malloc(cap + 1);
 	if (tok == NULL)
 		return NULL;
 	while (cur != NULL && *p == '/') {

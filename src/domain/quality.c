@@ -68,6 +68,7 @@
  * quality_tokens.c splits text into words (and says what a word is), and
  * quality_score.c holds the rule table, the messages and the scoring.
  */
+#include "prfaq/alloc.h"
 #include "prfaq/quality.h"
 
 #include <stdlib.h>
@@ -286,7 +287,7 @@ prfaq_quality_check(const json_t *content,
 	int score;
 
 	/* ~30 KiB: on the heap so small thread stacks are not at risk */
-	c = calloc(1, sizeof(*c));
+	c = prfaq_calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
 	if (opts != NULL &&

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "prfaq/alloc.h"
 
 /* Is the request's Origin listed (or "*")?  *origin is then the header. */
 static bool
@@ -80,7 +81,7 @@ cors_origins_parse(const char *list)
 	for (const char *p = list; *p != '\0'; p++)
 		if (*p == ',')
 			n++;
-	out = calloc(n + 1, sizeof(*out));
+	out = prfaq_calloc(n + 1, sizeof(*out));
 	if (out == NULL)
 		return NULL;
 	for (const char *p = list; *p != '\0';) {

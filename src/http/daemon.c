@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "http_internal.h"
+#include "prfaq/alloc.h"
 #include "prfaq/config.h"
 #include "prfaq/log.h"
 
@@ -90,7 +91,7 @@ prfaq_server_start(const struct prfaq_config *cfg,
 	}
 	request_ids_init();
 
-	srv = calloc(1, sizeof(*srv));
+	srv = prfaq_calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		return NULL;
 	srv->cfg = cfg;

@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "http_internal.h"
+#include "prfaq/alloc.h"
 #include "prfaq/log.h"
 
 #define SWEEP_MS 250
@@ -127,7 +128,7 @@ sweeper(void *arg)
 struct deadline *
 deadline_new(unsigned timeout_s)
 {
-	struct deadline *d = calloc(1, sizeof(*d));
+	struct deadline *d = prfaq_calloc(1, sizeof(*d));
 	pthread_condattr_t attr;
 
 	if (d == NULL)
@@ -191,7 +192,7 @@ deadline_on_connection(void *cls, struct MHD_Connection *conn,
 			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 
 		/* Untracked (out of memory, say): only the idle timeout applies. */
-		if (ci == NULL || (t = calloc(1, sizeof(*t))) == NULL)
+		if (ci == NULL || (t = prfaq_calloc(1, sizeof(*t))) == NULL)
 			return;
 		t->d = d;
 		t->fd = ci->connect_fd;

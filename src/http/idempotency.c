@@ -39,6 +39,7 @@
 #include <strings.h>
 
 #include "http_internal.h"
+#include "prfaq/alloc.h"
 #include "prfaq/app.h"
 #include "prfaq/crypto.h"
 #include "prfaq/log.h"
@@ -103,9 +104,9 @@ seal(const struct prfaq_request *req, json_t *record)
 		return NULL;
 	len = strlen(text);
 	seal_key(req, req->idem.key, k);
-	if ((box = malloc(len + PRFAQ_SEAL_OVERHEAD)) != NULL &&
+	if ((box = prfaq_malloc(len + PRFAQ_SEAL_OVERHEAD)) != NULL &&
 	    (n = prfaq_seal(k, text, len, box)) >= 0 &&
-	    (b64 = malloc(4 * ((size_t)n + 2) / 3 + 1)) != NULL) {
+	    (b64 = prfaq_malloc(4 * ((size_t)n + 2) / 3 + 1)) != NULL) {
 		prfaq_base64url(box, (size_t)n, b64);
 		sealed = json_pack("{s:s}", "sealed", b64);
 	}
@@ -129,9 +130,9 @@ unseal(const struct prfaq_request *req, const char *key, json_t *stored)
 		return NULL;
 	len = strlen(b64);
 	seal_key(req, key, k);
-	if ((box = malloc(len)) != NULL &&
+	if ((box = prfaq_malloc(len)) != NULL &&
 	    (n = prfaq_base64url_decode(b64, len, box, len)) >= 0 &&
-	    (text = malloc((size_t)n + 1)) != NULL &&
+	    (text = prfaq_malloc((size_t)n + 1)) != NULL &&
 	    (m = prfaq_unseal(k, box, (size_t)n, text)) >= 0)
 		record = json_loadb((const char *)text, (size_t)m, 0, NULL);
 	free(text);
@@ -162,7 +163,7 @@ replay(struct prfaq_request *req, const char *key, int status, json_t *stored)
 		return;
 	}
 	len = json_string_length(body);
-	if ((data = malloc(len + 1)) == NULL) {
+	if ((data = prfaq_malloc(len + 1)) == NULL) {
 		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
 		json_decref(response);
 		return;

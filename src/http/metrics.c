@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "http_internal.h"
+#include "prfaq/alloc.h"
 
 /* The statuses prfaqd answers with get their own counter; others share one. */
 static const int tracked_status[] = {
@@ -34,11 +35,11 @@ struct metrics {
 struct metrics *
 metrics_new(const struct prfaq_route *routes, size_t n)
 {
-	struct metrics *m = calloc(1, sizeof(*m));
+	struct metrics *m = prfaq_calloc(1, sizeof(*m));
 
 	if (m == NULL)
 		return NULL;
-	m->per_route = calloc(n + 1, sizeof(*m->per_route));
+	m->per_route = prfaq_calloc(n + 1, sizeof(*m->per_route));
 	if (m->per_route == NULL) {
 		free(m);
 		return NULL;

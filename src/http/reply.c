@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "prfaq/alloc.h"
 #include "prfaq/log.h"
 #include "prfaq/utf8.h"
 
@@ -28,8 +29,8 @@ prfaq_reply_header(struct prfaq_request *req, const char *name,
 		return;
 	}
 	h = &req->headers[req->nheaders];
-	h->name = strdup(name);
-	h->value = strdup(value);
+	h->name = prfaq_strdup(name);
+	h->value = prfaq_strdup(value);
 	if (h->name == NULL || h->value == NULL) {
 		free(h->name);
 		free(h->value);

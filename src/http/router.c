@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "http_internal.h"
+#include "prfaq/alloc.h"
 
 struct compiled_route {
 	const struct prfaq_route *route;
@@ -68,9 +69,10 @@ router_allow_header(unsigned allow, char *buf, size_t cap)
 struct router *
 router_new(const struct prfaq_route *routes, size_t n)
 {
-	struct router *r = calloc(1, sizeof(*r));
+	struct router *r = prfaq_calloc(1, sizeof(*r));
 
-	if (r == NULL || (r->routes = calloc(n, sizeof(*r->routes))) == NULL) {
+	if (r == NULL ||
+	    (r->routes = prfaq_calloc(n, sizeof(*r->routes))) == NULL) {
 		free(r);
 		return NULL;
 	}

@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "http_internal.h"
+#include "prfaq/alloc.h"
 #include "prfaq/config.h"
 #include "prfaq/crypto.h"
 #include "prfaq/log.h"
@@ -300,13 +301,13 @@ request_admit(struct prfaq_request *req)
 void *
 request_on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct prfaq_request *req = calloc(1, sizeof(*req));
+	struct prfaq_request *req = prfaq_calloc(1, sizeof(*req));
 	size_t n = strcspn(uri, "?");
 
 	if (req == NULL)
 		return NULL;
 	req->path = strndup(uri, n);
-	req->split = malloc(n + 1);
+	req->split = prfaq_malloc(n + 1);
 	if (req->path == NULL || req->split == NULL) {
 		request_free(req);
 		return NULL;

@@ -5,6 +5,7 @@
  * mutex: a lookup is a few compares, far cheaper than the database round trip
  * it saves.  It never holds a token in clear, only its SHA-256.
  */
+#include "prfaq/alloc.h"
 #include "prfaq/auth.h"
 
 #include <limits.h>
@@ -117,7 +118,7 @@ struct prfaq_auth_cache {
 struct prfaq_auth_cache *
 prfaq_auth_cache_new(unsigned ttl_s)
 {
-	struct prfaq_auth_cache *c = calloc(1, sizeof(*c));
+	struct prfaq_auth_cache *c = prfaq_calloc(1, sizeof(*c));
 
 	if (c == NULL)
 		return NULL;

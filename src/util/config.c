@@ -1,6 +1,7 @@
 /*
  * config.c - PRFAQ_* settings as a declarative table (see prfaq/config.h).
  */
+#include "prfaq/alloc.h"
 #include "prfaq/config.h"
 
 #include "prfaq/auth.h"
@@ -165,7 +166,7 @@ apply(struct prfaq_config *cfg, const struct setting *s, const char *value,
 
 	switch (s->type) {
 	case T_STRING: {
-		char *copy = strdup(value);
+		char *copy = prfaq_strdup(value);
 
 		if (copy == NULL) {
 			snprintf(errbuf, errlen, "out of memory");
@@ -260,7 +261,7 @@ validate_jwt(struct prfaq_config *cfg, char *errbuf, size_t errlen)
 			 "PRFAQ_JWT_EMAIL_CLAIM must not be empty");
 		return -1;
 	}
-	if ((copy = strdup(cfg->jwt_default_roles)) == NULL) {
+	if ((copy = prfaq_strdup(cfg->jwt_default_roles)) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		return -1;
 	}

@@ -7,6 +7,7 @@
  * calls), ES256's raw r||s signature into the DER that EVP expects through
  * ECDSA_SIG.  Jansson parses the JSON.  What is left here is the policy.
  */
+#include "prfaq/alloc.h"
 #include "prfaq/jwt.h"
 
 #include <jansson.h>
@@ -67,7 +68,7 @@ prfaq_jwt_b64url_decode(const char *in, size_t len, size_t *outlen)
 
 	if (len % 4 == 1 || n > INT32_MAX)
 		return NULL;
-	if ((std = malloc(n + 1)) == NULL)
+	if ((std = prfaq_malloc(n + 1)) == NULL)
 		goto out;
 	for (size_t i = 0; i < len; i++) {
 		char c = in[i];
@@ -83,7 +84,7 @@ prfaq_jwt_b64url_decode(const char *in, size_t len, size_t *outlen)
 	}
 	memset(std + len, '=', pad);
 	std[n] = '\0';
-	if ((out = malloc(n / 4 * 3 + 1)) == NULL)
+	if ((out = prfaq_malloc(n / 4 * 3 + 1)) == NULL)
 		goto out;
 	got = EVP_DecodeBlock(out, std, (int)n);
 	if (got < 0 || (size_t)got < pad) {
@@ -275,8 +276,8 @@ prfaq_jwks_parse(const char *json, size_t len, struct prfaq_jwks **out,
 				     JWKS_MAX_KEYS);
 		goto out;
 	}
-	set = calloc(1, sizeof(*set) +
-				json_array_size(keys) * sizeof(set->keys[0]));
+	set = prfaq_calloc(1, sizeof(*set) + json_array_size(keys) *
+						     sizeof(set->keys[0]));
 	if (set == NULL) {
 		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "out of memory");
 		goto out;

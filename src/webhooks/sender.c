@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "prfaq/alloc.h"
 #include "prfaq/buf.h"
 #include "prfaq/log.h"
 #include "prfaq/netaddr.h"
@@ -280,7 +281,7 @@ run(void *arg)
 struct prfaq_webhooks *
 prfaq_webhooks_start(const struct prfaq_webhooks_opts *opts)
 {
-	struct prfaq_webhooks *wh = calloc(1, sizeof(*wh));
+	struct prfaq_webhooks *wh = prfaq_calloc(1, sizeof(*wh));
 
 	if (wh == NULL)
 		return NULL;
