@@ -72,8 +72,6 @@ parse_roles(const char *list, unsigned *out)
 	unsigned roles = 0;
 	int rc = 0;
 
-	if (copy == NULL)
-		return -1;
 	for (char *tok = strtok_r(copy, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
 		unsigned r = prfaq_role_parse(tok);

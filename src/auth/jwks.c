@@ -252,10 +252,6 @@ prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts, char *errbuf,
 	char why[WHY_MAX] = "";
 	struct prfaq_jwks *keys;
 
-	if (src == NULL) {
-		snprintf(errbuf, errlen, "out of memory");
-		return NULL;
-	}
 	pthread_mutex_init(&src->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -269,11 +265,6 @@ prfaq_jwks_source_start(const struct prfaq_jwks_source_opts *opts, char *errbuf,
 	src->refresh_s = opts->refresh_s ? opts->refresh_s : 600;
 	src->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 10000;
 	src->kid_interval_s = opts->kid_interval_s;
-	if (src->location == NULL ||
-	    (opts->ca_file && opts->ca_file[0] && src->ca_file == NULL)) {
-		snprintf(errbuf, errlen, "out of memory");
-		goto fail;
-	}
 	if (src->ca_file != NULL && access(src->ca_file, R_OK) != 0) {
 		snprintf(errbuf, errlen,
 			 "PRFAQ_JWT_CA_FILE: cannot read %s: %s", src->ca_file,

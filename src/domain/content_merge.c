@@ -24,7 +24,7 @@ struct merge_frame {
 json_t *
 prfaq_merge_patch(const json_t *target, const json_t *patch)
 {
-	struct merge_frame *stack = NULL, *grown;
+	struct merge_frame *stack = NULL;
 	size_t pending = 0, cap = 8;
 	json_t *result = NULL;
 	bool ok = false;
@@ -40,8 +40,7 @@ prfaq_merge_patch(const json_t *target, const json_t *patch)
 		result = json_object();
 	if (result == NULL)
 		goto out;
-	if ((stack = prfaq_malloc(cap * sizeof(*stack))) == NULL)
-		goto out;
+	stack = prfaq_malloc(cap * sizeof(*stack));
 	stack[pending].dst = result;
 	stack[pending].patch = patch;
 	pending++;
@@ -82,11 +81,8 @@ prfaq_merge_patch(const json_t *target, const json_t *patch)
 					goto out;
 			}
 			if (pending == cap) {
-				grown = prfaq_realloc(stack,
+				stack = prfaq_realloc(stack,
 						      2 * cap * sizeof(*stack));
-				if (grown == NULL)
-					goto out;
-				stack = grown;
 				cap *= 2;
 			}
 			stack[pending].dst = child;

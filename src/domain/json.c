@@ -258,8 +258,6 @@ fast_object(struct fast *f)
 						     prfaq_malloc(klen);
 			int rc = -1;
 
-			if (k == NULL)
-				break;
 			memcpy(k, key, klen);
 			fast_space(f);
 			if (f->p < f->end && *f->p == ':') {
@@ -474,8 +472,6 @@ prfaq_pointer_get(const json_t *root, const char *pointer)
 		return NULL;
 	cap = strlen(pointer);
 	tok = prfaq_malloc(cap + 1);
-	if (tok == NULL)
-		return NULL;
 	while (cur != NULL && *p == '/') {
 		const char *end;
 		size_t idx;

@@ -288,8 +288,6 @@ prfaq_quality_check(const json_t *content,
 
 	/* ~30 KiB: on the heap so small thread stacks are not at risk */
 	c = prfaq_calloc(1, sizeof(*c));
-	if (c == NULL)
-		return NULL;
 	if (opts != NULL &&
 	    is_date(opts->today, strnlen(opts->today, sizeof(opts->today))))
 		memcpy(c->today, opts->today, 11);

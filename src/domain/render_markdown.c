@@ -322,20 +322,32 @@ md_faq(struct prfaq_buf *out, const json_t *list, const char *heading)
 	return 0;
 }
 
+/* A member of a labelled list item: its key, label and how it is written. */
+enum md_member_kind {
+	MD_TEXT,   /* exact inline text */
+	MD_URL,	   /* an autolink when http(s), else exact inline text */
+	MD_NUMBER, /* a JSON number that reads back the same */
+};
+
+struct md_member {
+	const char *key, *label;
+	enum md_member_kind kind;
+};
+
 /*
- * The appendix: one list item per visual, a paragraph per member led by
- * its label ("**Title:** ...").  Only http(s) URLs become (auto)links;
- * other URLs are printed as escaped text.
+ * A labelled list under heading: one list item per object of list, a
+ * paragraph per member led by its label ("**Title:** ...").  A member that
+ * is absent or of the wrong type is skipped; so is an item that is not an
+ * object.  Text reads back exactly (render_md_exact_inline), numbers to
+ * the same JSON number (render_number_format).
  */
 static int
-md_visuals(struct prfaq_buf *out, const json_t *list)
+md_labelled_list(struct prfaq_buf *out, const char *heading, const json_t *list,
+		 const struct md_member *members, size_t nmembers)
 {
-	static const char *const keys[] = { "title", "url", "caption" };
-	static const char *const labels[] = { "Title", "URL", "Caption" };
-
 	if (!json_is_array(list))
 		return 0;
-	if (prfaq_buf_puts(out, "## Appendix: Visuals\n") != 0)
+	if (prfaq_buf_printf(out, "## %s\n", heading) != 0)
 		return -1;
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		const json_t *item = json_array_get(list, i);
@@ -345,19 +357,28 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
 			continue;
 		if (prfaq_buf_puts(out, "\n-") != 0)
 			return -1;
-		for (size_t k = 0; k < 3; k++) {
-			const char *s;
-			size_t n;
+		for (size_t k = 0; k < nmembers; k++) {
+			const struct md_member *m = &members[k];
+			char num[RENDER_NUMBER_MAX];
+			const char *s = NULL;
+			size_t n = 0;
 			int rc;
 
-			if ((s = string_get(item, keys[k], &n)) == NULL)
+			if (m->kind == MD_NUMBER ?
+				    !render_number_format(
+					    json_object_get(item, m->key),
+					    num) :
+				    (s = string_get(item, m->key, &n)) == NULL)
 				continue;
 			if (prfaq_buf_printf(out, "%s**%s:**",
 					     first ? " " : "\n\n  ",
-					     labels[k]) != 0 ||
-			    (n > 0 && prfaq_buf_putc(out, ' ') != 0))
+					     m->label) != 0)
 				return -1;
-			if (k == 1 && render_url_linkable(s, n))
+			if (m->kind == MD_NUMBER)
+				rc = prfaq_buf_printf(out, " %s", num);
+			else if (n > 0 && prfaq_buf_putc(out, ' ') != 0)
+				rc = -1;
+			else if (m->kind == MD_URL && render_url_linkable(s, n))
 				rc = render_md_autolink(out, s, n);
 			else
 				rc = render_md_exact_inline(out, s, n, "  ");
@@ -371,69 +392,37 @@ md_visuals(struct prfaq_buf *out, const json_t *list)
 	return 0;
 }
 
-/*
- * The metrics: one list item per metric, a paragraph per member led by its
- * label ("**Key:** orders"), like the visuals.  Text members read back
- * exactly; numbers are written so that they read back to the same JSON
- * number (render_number_format).  A member of the wrong type is skipped.
- */
+/* The appendix: only http(s) URLs become (auto)links. */
+static int
+md_visuals(struct prfaq_buf *out, const json_t *list)
+{
+	static const struct md_member members[] = {
+		{ "title", "Title", MD_TEXT },
+		{ "url", "URL", MD_URL },
+		{ "caption", "Caption", MD_TEXT },
+	};
+
+	return md_labelled_list(out, "Appendix: Visuals", list, members,
+				sizeof(members) / sizeof(members[0]));
+}
+
+/* The metrics, like the visuals. */
 static int
 md_metrics(struct prfaq_buf *out, const json_t *list)
 {
-	static const struct {
-		const char *key, *label;
-		bool number;
-	} members[] = {
-		{ "key", "Key", false },
-		{ "name", "Name", false },
-		{ "kind", "Kind", false },
-		{ "unit", "Unit", false },
-		{ "direction", "Direction", false },
-		{ "baseline", "Baseline", true },
-		{ "target", "Target", true },
-		{ "by", "By", false },
+	static const struct md_member members[] = {
+		{ "key", "Key", MD_TEXT },
+		{ "name", "Name", MD_TEXT },
+		{ "kind", "Kind", MD_TEXT },
+		{ "unit", "Unit", MD_TEXT },
+		{ "direction", "Direction", MD_TEXT },
+		{ "baseline", "Baseline", MD_NUMBER },
+		{ "target", "Target", MD_NUMBER },
+		{ "by", "By", MD_TEXT },
 	};
 
-	if (!json_is_array(list))
-		return 0;
-	if (prfaq_buf_puts(out, "## Metrics\n") != 0)
-		return -1;
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		const json_t *item = json_array_get(list, i);
-		bool first = true;
-
-		if (!json_is_object(item))
-			continue;
-		if (prfaq_buf_puts(out, "\n-") != 0)
-			return -1;
-		for (size_t k = 0; k < sizeof(members) / sizeof(members[0]);
-		     k++) {
-			char num[RENDER_NUMBER_MAX];
-			const json_t *v = json_object_get(item, members[k].key);
-			const char *s = NULL;
-			size_t n = 0;
-
-			if (members[k].number ?
-				    !render_number_format(v, num) :
-				    (s = string_get(item, members[k].key,
-						    &n)) == NULL)
-				continue;
-			if (prfaq_buf_printf(out, "%s**%s:**",
-					     first ? " " : "\n\n  ",
-					     members[k].label) != 0)
-				return -1;
-			if (members[k].number ?
-				    prfaq_buf_printf(out, " %s", num) != 0 :
-				    (n > 0 && prfaq_buf_putc(out, ' ') != 0) ||
-					    render_md_exact_inline(out, s, n,
-								   "  ") != 0)
-				return -1;
-			first = false;
-		}
-		if (prfaq_buf_putc(out, '\n') != 0)
-			return -1;
-	}
-	return 0;
+	return md_labelled_list(out, "Metrics", list, members,
+				sizeof(members) / sizeof(members[0]));
 }
 
 /*

@@ -82,8 +82,6 @@ cors_origins_parse(const char *list)
 		if (*p == ',')
 			n++;
 	out = prfaq_calloc(n + 1, sizeof(*out));
-	if (out == NULL)
-		return NULL;
 	for (const char *p = list; *p != '\0';) {
 		const char *end = strchr(p, ',');
 		size_t len;
@@ -96,8 +94,8 @@ cors_origins_parse(const char *list)
 		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
 				   p[len - 1] == '/'))
 			len--;
-		if (len > 0 && (out[k] = strndup(p, len)) != NULL)
-			k++;
+		if (len > 0)
+			out[k++] = prfaq_strndup(p, len);
 		p = *end ? end + 1 : end;
 	}
 	return out;

@@ -92,8 +92,6 @@ prfaq_server_start(const struct prfaq_config *cfg,
 	request_ids_init();
 
 	srv = prfaq_calloc(1, sizeof(*srv));
-	if (srv == NULL)
-		return NULL;
 	srv->cfg = cfg;
 	srv->app = app;
 	srv->routes = routes;

@@ -131,8 +131,6 @@ deadline_new(unsigned timeout_s)
 	struct deadline *d = prfaq_calloc(1, sizeof(*d));
 	pthread_condattr_t attr;
 
-	if (d == NULL)
-		return NULL;
 	d->timeout_s = timeout_s;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -191,9 +189,10 @@ deadline_on_connection(void *cls, struct MHD_Connection *conn,
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 
-		/* Untracked (out of memory, say): only the idle timeout applies. */
-		if (ci == NULL || (t = prfaq_calloc(1, sizeof(*t))) == NULL)
+		/* Untracked (no descriptor): only the idle timeout applies. */
+		if (ci == NULL)
 			return;
+		t = prfaq_calloc(1, sizeof(*t));
 		t->d = d;
 		t->fd = ci->connect_fd;
 		t->waiting = true;

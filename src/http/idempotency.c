@@ -104,9 +104,9 @@ seal(const struct prfaq_request *req, json_t *record)
 		return NULL;
 	len = strlen(text);
 	seal_key(req, req->idem.key, k);
-	if ((box = prfaq_malloc(len + PRFAQ_SEAL_OVERHEAD)) != NULL &&
-	    (n = prfaq_seal(k, text, len, box)) >= 0 &&
-	    (b64 = prfaq_malloc(4 * ((size_t)n + 2) / 3 + 1)) != NULL) {
+	box = prfaq_malloc(len + PRFAQ_SEAL_OVERHEAD);
+	if ((n = prfaq_seal(k, text, len, box)) >= 0) {
+		b64 = prfaq_malloc(4 * ((size_t)n + 2) / 3 + 1);
 		prfaq_base64url(box, (size_t)n, b64);
 		sealed = json_pack("{s:s}", "sealed", b64);
 	}
@@ -130,11 +130,13 @@ unseal(const struct prfaq_request *req, const char *key, json_t *stored)
 		return NULL;
 	len = strlen(b64);
 	seal_key(req, key, k);
-	if ((box = prfaq_malloc(len)) != NULL &&
-	    (n = prfaq_base64url_decode(b64, len, box, len)) >= 0 &&
-	    (text = prfaq_malloc((size_t)n + 1)) != NULL &&
-	    (m = prfaq_unseal(k, box, (size_t)n, text)) >= 0)
-		record = json_loadb((const char *)text, (size_t)m, 0, NULL);
+	box = prfaq_malloc(len);
+	if ((n = prfaq_base64url_decode(b64, len, box, len)) >= 0) {
+		text = prfaq_malloc((size_t)n + 1);
+		if ((m = prfaq_unseal(k, box, (size_t)n, text)) >= 0)
+			record = json_loadb((const char *)text, (size_t)m, 0,
+					    NULL);
+	}
 	free(text);
 	free(box);
 	return record;
@@ -163,11 +165,7 @@ replay(struct prfaq_request *req, const char *key, int status, json_t *stored)
 		return;
 	}
 	len = json_string_length(body);
-	if ((data = prfaq_malloc(len + 1)) == NULL) {
-		prfaq_reply_problem(req, PRFAQ_ENOMEM, "Out of memory");
-		json_decref(response);
-		return;
-	}
+	data = prfaq_malloc(len + 1);
 	memcpy(data, json_string_value(body), len + 1);
 	json_object_foreach(headers, name, value)
 		if (json_is_string(value))

@@ -37,13 +37,7 @@ metrics_new(const struct prfaq_route *routes, size_t n)
 {
 	struct metrics *m = prfaq_calloc(1, sizeof(*m));
 
-	if (m == NULL)
-		return NULL;
 	m->per_route = prfaq_calloc(n + 1, sizeof(*m->per_route));
-	if (m->per_route == NULL) {
-		free(m);
-		return NULL;
-	}
 	m->routes = routes;
 	m->n = n;
 	return m;

@@ -31,11 +31,6 @@ prfaq_reply_header(struct prfaq_request *req, const char *name,
 	h = &req->headers[req->nheaders];
 	h->name = prfaq_strdup(name);
 	h->value = prfaq_strdup(value);
-	if (h->name == NULL || h->value == NULL) {
-		free(h->name);
-		free(h->value);
-		return;
-	}
 	req->nheaders++;
 }
 

@@ -71,11 +71,7 @@ router_new(const struct prfaq_route *routes, size_t n)
 {
 	struct router *r = prfaq_calloc(1, sizeof(*r));
 
-	if (r == NULL ||
-	    (r->routes = prfaq_calloc(n, sizeof(*r->routes))) == NULL) {
-		free(r);
-		return NULL;
-	}
+	r->routes = prfaq_calloc(n, sizeof(*r->routes));
 	r->n = n;
 	for (size_t i = 0; i < n; i++) {
 		struct compiled_route *c = &r->routes[i];

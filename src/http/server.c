@@ -304,14 +304,8 @@ request_on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	struct prfaq_request *req = prfaq_calloc(1, sizeof(*req));
 	size_t n = strcspn(uri, "?");
 
-	if (req == NULL)
-		return NULL;
-	req->path = strndup(uri, n);
+	req->path = prfaq_strndup(uri, n);
 	req->split = prfaq_malloc(n + 1);
-	if (req->path == NULL || req->split == NULL) {
-		request_free(req);
-		return NULL;
-	}
 	if (router_path_decode(req->path, req->split)) {
 		memcpy(req->path, req->split, strlen(req->split) + 1);
 	} else {

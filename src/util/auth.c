@@ -120,8 +120,6 @@ prfaq_auth_cache_new(unsigned ttl_s)
 {
 	struct prfaq_auth_cache *c = prfaq_calloc(1, sizeof(*c));
 
-	if (c == NULL)
-		return NULL;
 	if (pthread_mutex_init(&c->mu, NULL) != 0) {
 		free(c);
 		return NULL;

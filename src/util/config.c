@@ -166,14 +166,8 @@ apply(struct prfaq_config *cfg, const struct setting *s, const char *value,
 
 	switch (s->type) {
 	case T_STRING: {
-		char *copy = prfaq_strdup(value);
-
-		if (copy == NULL) {
-			snprintf(errbuf, errlen, "out of memory");
-			return -1;
-		}
 		free(*(char **)field);
-		*(char **)field = copy;
+		*(char **)field = prfaq_strdup(value);
 		return 0;
 	}
 	case T_BOOL:
@@ -261,10 +255,7 @@ validate_jwt(struct prfaq_config *cfg, char *errbuf, size_t errlen)
 			 "PRFAQ_JWT_EMAIL_CLAIM must not be empty");
 		return -1;
 	}
-	if ((copy = prfaq_strdup(cfg->jwt_default_roles)) == NULL) {
-		snprintf(errbuf, errlen, "out of memory");
-		return -1;
-	}
+	copy = prfaq_strdup(cfg->jwt_default_roles);
 	cfg->jwt_default_role_bits = 0;
 	for (char *tok = strtok_r(copy, ", ", &save); tok != NULL;
 	     tok = strtok_r(NULL, ", ", &save)) {

@@ -68,8 +68,7 @@ prfaq_jwt_b64url_decode(const char *in, size_t len, size_t *outlen)
 
 	if (len % 4 == 1 || n > INT32_MAX)
 		return NULL;
-	if ((std = prfaq_malloc(n + 1)) == NULL)
-		goto out;
+	std = prfaq_malloc(n + 1);
 	for (size_t i = 0; i < len; i++) {
 		char c = in[i];
 
@@ -84,8 +83,7 @@ prfaq_jwt_b64url_decode(const char *in, size_t len, size_t *outlen)
 	}
 	memset(std + len, '=', pad);
 	std[n] = '\0';
-	if ((out = prfaq_malloc(n / 4 * 3 + 1)) == NULL)
-		goto out;
+	out = prfaq_malloc(n / 4 * 3 + 1);
 	got = EVP_DecodeBlock(out, std, (int)n);
 	if (got < 0 || (size_t)got < pad) {
 		free(out);
@@ -278,10 +276,6 @@ prfaq_jwks_parse(const char *json, size_t len, struct prfaq_jwks **out,
 	}
 	set = prfaq_calloc(1, sizeof(*set) + json_array_size(keys) *
 						     sizeof(set->keys[0]));
-	if (set == NULL) {
-		rc = prfaq_error_set(err, PRFAQ_ENOMEM, "out of memory");
-		goto out;
-	}
 	atomic_init(&set->refs, 1);
 	json_array_foreach(keys, i, jwk) {
 		if (jwk_load(jwk, &set->keys[set->n]))

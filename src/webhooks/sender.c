@@ -283,8 +283,6 @@ prfaq_webhooks_start(const struct prfaq_webhooks_opts *opts)
 {
 	struct prfaq_webhooks *wh = prfaq_calloc(1, sizeof(*wh));
 
-	if (wh == NULL)
-		return NULL;
 	wh->opts = *opts;
 	wh->wake[0] = wh->wake[1] = -1;
 	if (pipe(wh->wake) != 0 ||

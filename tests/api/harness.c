@@ -547,6 +547,23 @@ h_raw_status(int fd, char *buf, size_t cap)
 	return status;
 }
 
+bool
+h_has_pointer(const struct h_resp *r, const char *pointer)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(J(r, "errors"), i, e) {
+		const char *p =
+			json_string_value(json_object_get(e, "pointer"));
+
+		if (p != NULL && strcmp(p, pointer) == 0 &&
+		    json_is_string(json_object_get(e, "message")))
+			return true;
+	}
+	return false;
+}
+
 long
 h_sql_count(const struct h_server *s, const char *sql)
 {

@@ -121,6 +121,9 @@ int h_connect(int port);
  */
 int h_raw_status(int fd, char *buf, size_t cap);
 
+/* Whether a problem's errors[] has an entry at pointer, with a message. */
+bool h_has_pointer(const struct h_resp *r, const char *pointer);
+
 /* The first cell of a query on the server's database, as a number; asserts
  * that the query ran. */
 long h_sql_count(const struct h_server *s, const char *sql);

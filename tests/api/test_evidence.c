@@ -37,22 +37,6 @@ teardown(void **state)
 	return 0;
 }
 
-static bool
-has_pointer(const struct h_resp *r, const char *pointer)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(J(r, "errors"), i, e) {
-		const char *p =
-			json_string_value(json_object_get(e, "pointer"));
-
-		if (p != NULL && strcmp(p, pointer) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* POST body as token; 201 expected; id_out gets the id. */
 static void
 create(const char *token, const char *body, char *id_out)
@@ -152,7 +136,7 @@ test_bad_input(void **state)
 					&r, "%s", cases[i].body),
 				 0);
 		assert_problem(&r, 400);
-		if (!has_pointer(&r, cases[i].pointer))
+		if (!h_has_pointer(&r, cases[i].pointer))
 			fail_msg("%s: no error at %s: %s", cases[i].body,
 				 cases[i].pointer, r.body);
 		h_resp_free(&r);
@@ -165,7 +149,7 @@ test_bad_input(void **state)
 	assert_int_equal(
 		h_reqf(&srv, "POST", "/v1/evidence", author, &r, "%s", big), 0);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/text"));
+	assert_true(h_has_pointer(&r, "/text"));
 	h_resp_free(&r);
 	strcpy(big + n + 4000, "\"}");
 	assert_int_equal(
@@ -336,7 +320,7 @@ test_get_and_patch(void **state)
 			       "{\"kind\":\"anecdote\"}", &r),
 			 0);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/value"));
+	assert_true(h_has_pointer(&r, "/value"));
 	h_resp_free(&r);
 
 	/* ...and with the value removed, fine. */
@@ -411,7 +395,7 @@ test_links(void **state)
 				e1),
 			 0);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/anchor"));
+	assert_true(h_has_pointer(&r, "/anchor"));
 	h_resp_free(&r);
 	assert_int_equal(h_reqf(&srv, "POST", path, author, &r,
 				"{\"evidence_id\":\"%s\",\"anchor\":"
@@ -420,14 +404,14 @@ test_links(void **state)
 				e1),
 			 0);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/quote"));
+	assert_true(h_has_pointer(&r, "/quote"));
 	h_resp_free(&r);
 	assert_int_equal(h_reqf(&srv, "POST", path, author, &r,
 				"{\"evidence_id\":"
 				"\"00000000-0000-0000-0000-000000000000\"}"),
 			 0);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/evidence_id"));
+	assert_true(h_has_pointer(&r, "/evidence_id"));
 	h_resp_free(&r);
 	/* An analyst links nothing: author, reviewer or admin. */
 	assert_int_equal(h_reqf(&srv, "POST", path, analyst, &r,

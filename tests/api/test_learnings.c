@@ -56,22 +56,6 @@ teardown(void **state)
 	return 0;
 }
 
-static bool
-has_pointer(const struct h_resp *r, const char *pointer)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(J(r, "errors"), i, e) {
-		const char *p =
-			json_string_value(json_object_get(e, "pointer"));
-
-		if (p != NULL && strcmp(p, pointer) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* A draft PR/FAQ by owner about title (press release parts may be NULL). */
 static void
 create_doc(const char *title, const char *headline, const char *problem,
@@ -389,7 +373,7 @@ test_bad_input(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		post_learning(owner, id, cases[i].body, &r);
 		assert_problem(&r, 400);
-		if (!has_pointer(&r, cases[i].pointer))
+		if (!h_has_pointer(&r, cases[i].pointer))
 			fail_msg("%s: no error at %s: %s", cases[i].body,
 				 cases[i].pointer, r.body);
 		h_resp_free(&r);
@@ -404,7 +388,7 @@ test_bad_input(void **state)
 	strcpy(big + n, "\"}");
 	post_learning(owner, id, big, &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/lesson"));
+	assert_true(h_has_pointer(&r, "/lesson"));
 	h_resp_free(&r);
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM learnings WHERE prfaq_id = '%s'", id);

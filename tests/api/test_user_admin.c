@@ -66,22 +66,6 @@ patch_user(const char *id, const char *caller, const char *body,
 }
 
 /* Does the problem name this JSON Pointer among its errors? */
-static bool
-has_pointer(const struct h_resp *r, const char *pointer)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(J(r, "errors"), i, e) {
-		const char *p =
-			json_string_value(json_object_get(e, "pointer"));
-
-		if (p != NULL && strcmp(p, pointer) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* POST /v1/users/{id}/tokens with body (may be NULL); asserts 201. */
 static char *
 token_for(const char *user_id, const char *body, char *id_out)
@@ -179,15 +163,15 @@ test_patch_rules(void **state)
 		   "\"active\":\"no\",\"email\":\"x@y.z\"}",
 		   &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/name"));
-	assert_true(has_pointer(&r, "/roles/0"));
-	assert_true(has_pointer(&r, "/active"));
-	assert_true(has_pointer(&r, "/email"));
+	assert_true(h_has_pointer(&r, "/name"));
+	assert_true(h_has_pointer(&r, "/roles/0"));
+	assert_true(h_has_pointer(&r, "/active"));
+	assert_true(h_has_pointer(&r, "/email"));
 	h_resp_free(&r);
 	patch_user(id, srv.admin_token, "{\"name\":\"\",\"roles\":null}", &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/name"));
-	assert_true(has_pointer(&r, "/roles"));
+	assert_true(h_has_pointer(&r, "/name"));
+	assert_true(h_has_pointer(&r, "/roles"));
 	h_resp_free(&r);
 	/* Nothing was changed by the refused patches. */
 	assert_int_equal(status_of("GET", "/v1/me", t), 200);
@@ -285,9 +269,9 @@ test_token_name_and_expiry(void **state)
 		      "{\"name\":\"\",\"expires_in_days\":0,\"scope\":1}", &r),
 		0);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/name"));
-	assert_true(has_pointer(&r, "/expires_in_days"));
-	assert_true(has_pointer(&r, "/scope"));
+	assert_true(h_has_pointer(&r, "/name"));
+	assert_true(h_has_pointer(&r, "/expires_in_days"));
+	assert_true(h_has_pointer(&r, "/scope"));
 	h_resp_free(&r);
 	assert_int_equal(h_req(&srv, "POST", path, srv.admin_token, NULL,
 			       "{\"name\":\"tab\\there\"}", &r),

@@ -57,23 +57,6 @@ assert_401(const struct h_resp *r)
 }
 
 /* Does the problem name this JSON Pointer among its errors? */
-static bool
-has_pointer(const struct h_resp *r, const char *pointer)
-{
-	json_t *errors = J(r, "errors"), *e;
-	size_t i;
-
-	json_array_foreach(errors, i, e) {
-		const char *p =
-			json_string_value(json_object_get(e, "pointer"));
-
-		if (p != NULL && strcmp(p, pointer) == 0 &&
-		    json_is_string(json_object_get(e, "message")))
-			return true;
-	}
-	return false;
-}
-
 static void
 unique_email(char *buf, size_t cap, const char *name)
 {
@@ -338,22 +321,22 @@ test_create_user_validation(void **state)
 			     "roles", "superuser"),
 		   &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/roles/0"));
+	assert_true(h_has_pointer(&r, "/roles/0"));
 	h_resp_free(&r);
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		   json_pack("{s:s, s:s, s:[s]}", "name", "Bad", "email", email,
 			     "roles", "Admin"),
 		   &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/roles/0"));
+	assert_true(h_has_pointer(&r, "/roles/0"));
 	h_resp_free(&r);
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		   json_pack("{s:s, s:s, s:[s,i]}", "name", "Bad", "email",
 			     email, "roles", "author", 7),
 		   &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/roles/1"));
-	assert_false(has_pointer(&r, "/roles/0"));
+	assert_true(h_has_pointer(&r, "/roles/1"));
+	assert_false(h_has_pointer(&r, "/roles/0"));
 	h_resp_free(&r);
 
 	/* An unknown member: e.g. a client trying to set its own id. */
@@ -362,22 +345,22 @@ test_create_user_validation(void **state)
 			     email, "roles", "is_admin", 1),
 		   &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/is_admin"));
+	assert_true(h_has_pointer(&r, "/is_admin"));
 	h_resp_free(&r);
 
 	/* Missing and mistyped members. */
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		   json_pack("{s:s, s:[]}", "name", "Bad", "roles"), &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/email"));
+	assert_true(h_has_pointer(&r, "/email"));
 	h_resp_free(&r);
 	h_req_json(&srv, "POST", "/v1/users", srv.admin_token, NULL,
 		   json_pack("{s:i, s:s, s:s}", "name", 5, "email", email,
 			     "roles", "admin"),
 		   &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/name"));
-	assert_true(has_pointer(&r, "/roles"));
+	assert_true(h_has_pointer(&r, "/name"));
+	assert_true(h_has_pointer(&r, "/roles"));
 	h_resp_free(&r);
 
 	/* None of these created anything. */
@@ -431,7 +414,7 @@ test_create_user_bad_bodies(void **state)
 			     "roles"),
 		   &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/name"));
+	assert_true(h_has_pointer(&r, "/name"));
 	h_resp_free(&r);
 	memset(name, 'n', 201);
 	name[201] = '\0';
@@ -440,7 +423,7 @@ test_create_user_bad_bodies(void **state)
 			     "roles"),
 		   &r);
 	assert_problem(&r, 400);
-	assert_true(has_pointer(&r, "/name"));
+	assert_true(h_has_pointer(&r, "/name"));
 	h_resp_free(&r);
 	/* 100 two-byte characters are 100 characters. */
 	name[0] = '\0';
@@ -504,7 +487,7 @@ test_create_user_bad_bodies(void **state)
 			if (r.status != 400)
 				print_error("email \"%s\"\n", bad_email[i]);
 			assert_problem(&r, 400);
-			assert_true(has_pointer(&r, "/email"));
+			assert_true(h_has_pointer(&r, "/email"));
 			h_resp_free(&r);
 		}
 	}
