@@ -132,22 +132,26 @@ static const struct db_stmt stmt_list_evidence = {
 /*
  * Search, bounded for every query shape (migrations/0005, README
  * "Search").  The query q is websearch syntax plus prefixes (word*), read
- * by search_split() into the words ($5, websearch_to_tsquery) and the
- * prefixes ($6, to_tsquery with :*).  Its "loose" form ($7) is what the GIN
- * index answers without reading a vector: querytree() drops negations, and
- * phrases become AND.  Of the documents matching the loose form, the
- * SEARCH_CANDIDATES most recently updated are candidates; only those are
- * checked against the exact query ($8 true: a phrase or negation needs the
- * full vector, from TOAST) and ranked by search_head: the candidates are
- * the subquery's rows, not ids joined back to prfaqs, since a LIMIT keeps
- * the planner from pushing the exact check down onto the whole table (a
- * scan of every vector).  So no shape of query
- * reads more than SEARCH_CANDIDATES vectors, whatever the library's size.
+ * by search_split() into words (websearch_to_tsquery) and prefixes
+ * (to_tsquery with :*), which stmt_search_terms makes the tsquery $5 once
+ * (a parser call per row would cost 15 ms a search).  Its "loose" form
+ * ($6) is what the GIN index answers without reading a vector: querytree()
+ * drops negations, and phrases become AND.  Of the documents matching the
+ * loose form, the SEARCH_CANDIDATES most recently updated are candidates;
+ * only those are checked against the exact query ($7 true: a phrase or
+ * negation needs the full vector, from TOAST) and ranked by search_head,
+ * and only the page's rows are joined to their owners.  The candidates are
+ * ids, chosen and sorted first (a top-1,000 sort of whole rows copies a
+ * kilobyte and a half each), then each is looked up by its primary key:
+ * OFFSET 0 keeps that lookup a lookup, so the exact check reads only the
+ * candidates' vectors, never the whole table's.
  * Not prepared: planned for each query's words, since the best plan for a
  * rare word (the GIN index) is not the one for a word in every document (the
  * updated_at index, stopping after SEARCH_CANDIDATES).
  */
-#define SEARCH_CANDIDATES "1000"
+#define SEARCH_CANDIDATES   "1000"
+#define SEARCH_CANDIDATES_N 1000
+#define SEARCH_WORK_MEM	    "16MB"
 #define SEARCH_FULL(w, p)                                       \
 	"coalesce(websearch_to_tsquery('english', " w "::text)" \
 	" && to_tsquery('english', " p "::text),"               \
@@ -155,39 +159,125 @@ static const struct db_stmt stmt_list_evidence = {
 	" to_tsquery('english', " p "::text))"
 
 /* clang-format off */
+/*
+ * The candidates, newest first; window: more of the WHERE clause, or "";
+ * order: how the newest first are found (SEARCH_NEWEST or SEARCH_NO_WALK).
+ */
+#define SEARCH_CANDIDATES_OF(window, order) \
+	"SELECT p.id FROM prfaqs p" \
+	" WHERE p.search @@ $6::tsquery AND " LIST_FILTERS \
+	REVIEWER_FILTERS("$8", "$9") window \
+	" ORDER BY " order " DESC, p.id DESC LIMIT " SEARCH_CANDIDATES
+#define SEARCH_NEWEST "p.updated_at"
+/* The same order, which the updated_at index cannot give (see below). */
+#define SEARCH_NO_WALK "(p.updated_at + interval '0')"
+
+/*
+ * The candidates (the ids that query c returns) ranked, and one page of
+ * them from the cursor (a, b).
+ */
+#define SEARCH_PAGE(c, a, b, limit) \
+	"SELECT " SUMMARY_JSON ", p.rank::text, p.id::text" \
+	"  FROM (SELECT p.id, p.title, p.team, p.tags, p.status, p.owner_id," \
+	"               p.version, p.quality, p.updated_at, r.rank" \
+	"          FROM (" c ") c" \
+	"         CROSS JOIN LATERAL (SELECT * FROM prfaqs p" \
+	"                              WHERE p.id = c.id OFFSET 0) p" \
+	"         CROSS JOIN LATERAL (SELECT ts_rank(p.search_head, $5::tsquery) AS rank) r" \
+	"         WHERE (NOT $7::bool OR p.search @@ $5::tsquery)" \
+	"           AND (" a "::real IS NULL OR (r.rank, p.id) < (" a "::real, " b "::uuid))" \
+	"         ORDER BY r.rank DESC, p.id DESC LIMIT " limit "::int + 1) p" \
+	"  JOIN users u ON u.id = p.owner_id" \
+	" ORDER BY p.rank DESC, p.id DESC"
+
 static const struct db_stmt stmt_search = {
 	NULL,
-	"SELECT " SUMMARY_JSON ", r.rank::text, p.id::text"
-	"  FROM (SELECT p.id, p.title, p.team, p.tags, p.status, p.owner_id,"
-	"               p.version, p.quality, p.updated_at, p.search,"
-	"               p.search_head"
-	"          FROM prfaqs p"
-	"         WHERE p.search @@ $7::tsquery AND " LIST_FILTERS
-	REVIEWER_FILTERS("$9", "$10")
-	"         ORDER BY p.updated_at DESC, p.id DESC"
-	"         LIMIT " SEARCH_CANDIDATES ") p"
-	"  JOIN users u ON u.id = p.owner_id,"
-	"       LATERAL (SELECT ts_rank(p.search_head, " SEARCH_FULL("$5", "$6") ") AS rank) r"
-	" WHERE (NOT $8::bool OR p.search @@ " SEARCH_FULL("$5", "$6") ")"
-	"   AND ($11::real IS NULL OR (r.rank, p.id) < ($11::real, $12::uuid))"
-	" ORDER BY r.rank DESC, p.id DESC LIMIT $13::int + 1", 13
+	SEARCH_PAGE(SEARCH_CANDIDATES_OF("", SEARCH_NEWEST), "$10", "$11", "$12"),
+	12
+};
+
+/*
+ * The same search in a large library, first among the newest documents:
+ * those last updated on one of the days $10 (an int[] of prfaq_day()s,
+ * from the day PRFAQ_SEARCH_WINDOW documents back to today, built by
+ * search_window_days()).  A word in one document of 25 is 40,000 matches
+ * in a million.  Walking the updated_at index until 1,000 of them turn up
+ * reads 25,000 vectors from TOAST (170 ms with every page in memory), and
+ * reading all 40,000 rows the GIN index finds costs 115 ms.  The search
+ * index also holds each document's day (migrations/0015), so one scan of
+ * it finds the documents with both the words and a recent day, and only
+ * those rows are read: 2,000 rows and about 20 ms (README, "Scaling").
+ *
+ * The days are whole, so the window is every document updated after some
+ * moment: when it holds SEARCH_CANDIDATES matches, they are exactly the
+ * candidates of the whole library, since every match outside it is older.
+ * When it holds fewer, the second branch searches the whole library.  Each
+ * branch's uncorrelated count is a one-time filter, so the branch not
+ * taken is never executed, and the answer is stmt_search's for any days.
+ * The second branch's order hides the updated_at index from the planner:
+ * fewer than 1,000 matches among the newest PRFAQ_SEARCH_WINDOW documents
+ * means a walk from the newest would read more vectors than that, so the
+ * rows the GIN index finds are read instead, and sorted.
+ */
+static const struct db_stmt stmt_search_window = {
+	NULL,
+	SEARCH_PAGE("WITH w AS MATERIALIZED ("
+		    SEARCH_CANDIDATES_OF(" AND ARRAY[prfaq_day(p.updated_at)] && $10::int[]",
+					 SEARCH_NEWEST) ")"
+		    " SELECT * FROM w"
+		    "  WHERE (SELECT count(*) FROM w) >= " SEARCH_CANDIDATES
+		    " UNION ALL"
+		    " SELECT * FROM (" SEARCH_CANDIDATES_OF("", SEARCH_NO_WALK) ") a"
+		    "  WHERE (SELECT count(*) FROM w) < " SEARCH_CANDIDATES,
+		    "$11", "$12", "$13"),
+	13
+};
+
+/*
+ * Where the window starts: the day of the document $1 places back from
+ * the newest; and the last day a document has now, or today if later.  No
+ * row when the library (as last analysed) is smaller than twice the
+ * window, which would then hold most of it and save nothing.
+ */
+static const struct db_stmt stmt_search_cutoff = {
+	"prfaq_search_cutoff",
+	"SELECT prfaq_day(s.updated_at)::text,"
+	"       greatest(prfaq_day((SELECT max(updated_at) FROM prfaqs)),"
+	"                prfaq_day(now()))::text"
+	"  FROM (SELECT updated_at FROM prfaqs"
+	"         ORDER BY updated_at DESC, id DESC OFFSET $1::int LIMIT 1) s"
+	" WHERE (SELECT reltuples FROM pg_class"
+	"         WHERE oid = 'prfaqs'::regclass) >= 2 * ($1::int + 1)", 1
 };
 
 /*
  * The query's indexable part: 'T' when nothing is (only negations), ''
  * when it has no words (stop words only); the loose form; whether the exact
- * query says more than the loose form (a phrase, a negation).
+ * query says more than the loose form (a phrase, a negation); the exact
+ * query.
  */
 static const struct db_stmt stmt_search_terms = {
 	"prfaq_search_terms",
 	"SELECT t, regexp_replace(t, '<(-|[0-9]+)>', '&', 'g'),"
-	"       regexp_replace(t, '<(-|[0-9]+)>', '&', 'g') <> q::text"
+	"       regexp_replace(t, '<(-|[0-9]+)>', '&', 'g') <> q::text, q::text"
 	"  FROM (SELECT querytree(q) AS t, q FROM (SELECT " SEARCH_FULL("$1", "$2") " AS q) a) b", 2
 };
 
+/*
+ * The search's own settings, for its transaction only: its timeout; the
+ * memory a bitmap of matches may take before it turns lossy (a lossy
+ * bitmap page sends every row on it back to its vector, in TOAST); no
+ * parallel workers, whose start costs more than a bounded search (a Gather
+ * took 145 ms to find a common word's 1,000 newest at a million); and no
+ * JIT, which the cost of the branch stmt_search_window does not take
+ * triggers: compiling took 10 ms of a 20 ms search.
+ */
 static const struct db_stmt stmt_search_timeout = {
 	"prfaq_search_timeout",
-	"SELECT set_config('statement_timeout', $1, true)", 1
+	"SELECT set_config('statement_timeout', $1, true),"
+	"       set_config('work_mem', '" SEARCH_WORK_MEM "', true),"
+	"       set_config('max_parallel_workers_per_gather', '0', true),"
+	"       set_config('jit', 'off', true)", 1
 };
 /* clang-format on */
 
@@ -208,20 +298,24 @@ static const struct store_list list_awaiting = {
 	STORE_PARENT_NONE,   NULL, NULL
 };
 
-/*
- * The search's key is its rank: the filters, the query ($5 to $8), then
- * reviewer= ($9) and awaiting= ($10).
- */
-
 static const struct store_list list_prfaqs_evidence = {
 	&stmt_list_evidence, 4,	   2,	{ STORE_KEY_INT, STORE_KEY_UUID },
 	STORE_PARENT_NONE,   NULL, NULL
 };
 
-/* The search's key is its rank: the filters, then the query ($5 to $8). */
+/*
+ * The search's key is its rank: the filters, the query ($5 to $7), then
+ * reviewer= ($8) and awaiting= ($9).
+ */
 static const struct store_list list_search = {
-	&stmt_search,	   10,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
+	&stmt_search,	   9,	 2,   { STORE_KEY_REAL, STORE_KEY_UUID },
 	STORE_PARENT_NONE, NULL, NULL
+};
+
+/* The same, then the window's days ($10). */
+static const struct store_list list_search_window = {
+	&stmt_search_window, 10,   2,	{ STORE_KEY_REAL, STORE_KEY_UUID },
+	STORE_PARENT_NONE,   NULL, NULL
 };
 
 /*
@@ -232,10 +326,13 @@ static const struct store_list list_search = {
  */
 #define SEARCH_TIMEOUT_MS_DEFAULT 2000
 #define SEARCH_WAIT_MS		  1000
+#define SEARCH_WINDOW_DEFAULT	  50000
+#define SEARCH_CUTOFF_TTL_S	  60
 
 static pthread_once_t search_once = PTHREAD_ONCE_INIT;
 static unsigned search_timeout_ms = SEARCH_TIMEOUT_MS_DEFAULT;
-static unsigned search_max; /* 0: pool size - 1 */
+static unsigned search_max;			       /* 0: pool size - 1 */
+static unsigned search_window = SEARCH_WINDOW_DEFAULT; /* 0: none */
 static pthread_mutex_t search_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t search_cv;
 static unsigned search_running;
@@ -263,6 +360,11 @@ search_init(void)
 	search_timeout_ms = env_uint("PRFAQ_SEARCH_TIMEOUT_MS",
 				     SEARCH_TIMEOUT_MS_DEFAULT, 1, 600000);
 	search_max = env_uint("PRFAQ_SEARCH_CONCURRENCY", 0, 1, 1000);
+	search_window = env_uint("PRFAQ_SEARCH_WINDOW", SEARCH_WINDOW_DEFAULT,
+				 0, 100000000);
+	/* A window holds the candidates only if it can hold all of them. */
+	if (search_window != 0 && search_window < SEARCH_CANDIDATES_N)
+		search_window = SEARCH_CANDIDATES_N;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&search_cv, &attr);
@@ -311,6 +413,88 @@ search_leave(void)
 	search_running--;
 	pthread_cond_signal(&search_cv);
 	pthread_mutex_unlock(&search_mu);
+}
+
+/*
+ * The window (stmt_search_window), kept for SEARCH_CUTOFF_TTL_S by the
+ * process: finding where it starts walks PRFAQ_SEARCH_WINDOW entries of
+ * the updated_at index (6 ms for 50,000), too much for every search, and a
+ * stale start costs nothing but speed, since any window gives the same
+ * answer.  Documents are never deleted, so the window only grows until the
+ * next refresh.  Its end moves on with the clock (search_window_days()),
+ * so that a document written since is in it.
+ */
+static pthread_mutex_t window_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	bool known;	   /* a window: the library is large enough */
+	long first, last;  /* prfaq_day()s */
+	time_t fetched_at; /* CLOCK_MONOTONIC seconds; 0: never */
+} window;
+
+/* Longer than this, a window's day list costs more than it saves. */
+#define SEARCH_WINDOW_DAYS_MAX 3660
+
+static time_t
+monotonic_s(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec;
+}
+
+/*
+ * The window's days as an int[] literal into *days ("{20400,20401}"), or
+ * nothing (days->len 0) when there is no window; refreshed on conn when
+ * older than SEARCH_CUTOFF_TTL_S.  Two searches may both refresh it; the
+ * later write wins, and either is right.
+ */
+static prfaq_code
+search_window_days(struct db_conn *conn, struct prfaq_buf *days,
+		   struct prfaq_error *err)
+{
+	char offset[16];
+	const char *params[1] = { offset };
+	PGresult *res = NULL;
+	time_t now = monotonic_s();
+	long first = 0, last = 0;
+	bool known;
+	prfaq_code rc;
+
+	if (search_window == 0)
+		return PRFAQ_OK;
+	pthread_mutex_lock(&window_mu);
+	known = window.known;
+	first = window.first;
+	last = window.last;
+	if (window.fetched_at == 0 ||
+	    now - window.fetched_at >= SEARCH_CUTOFF_TTL_S) {
+		pthread_mutex_unlock(&window_mu);
+		snprintf(offset, sizeof(offset), "%u", search_window - 1);
+		if ((rc = db_exec(conn, &stmt_search_cutoff, params, &res,
+				  err)) != PRFAQ_OK)
+			return rc;
+		known = PQntuples(res) == 1;
+		if (known) {
+			first = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+			last = strtol(PQgetvalue(res, 0, 1), NULL, 10);
+		}
+		PQclear(res);
+		pthread_mutex_lock(&window_mu);
+		window.known = known;
+		window.first = first;
+		window.last = last;
+		window.fetched_at = now;
+	}
+	/* Today may have turned since: a day ahead for every day gone. */
+	last += 1 + (long)(now - window.fetched_at) / 86400;
+	pthread_mutex_unlock(&window_mu);
+	if (!known || last < first || last - first >= SEARCH_WINDOW_DAYS_MAX)
+		return PRFAQ_OK;
+	prfaq_buf_putc(days, '{');
+	for (long d = first; d <= last; d++)
+		prfaq_buf_printf(days, d < last ? "%ld," : "%ld}", d);
+	return PRFAQ_OK;
 }
 
 /* A prefix term: letters and digits (any non-ASCII byte counts as one). */
@@ -400,6 +584,7 @@ search_in_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	const struct prfaq_list_query *q = t->q;
 	char *words = NULL, *prefixes = NULL;
 	char timeout[16];
+	struct prfaq_buf days = PRFAQ_BUF_INIT;
 	PGresult *res = NULL;
 	const char *filters[10];
 	const char *tp[1] = { timeout };
@@ -428,20 +613,29 @@ search_in_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	filters[1] = q->owner;
 	filters[2] = q->team;
 	filters[3] = q->tag;
-	filters[4] = terms[0];
-	filters[5] = terms[1];
-	/* No words at all (stop words only): nothing matches, and a NULL
-	 * tsquery says so without a notice. */
-	filters[6] = PQgetvalue(res, 0, 0)[0] != '\0' ? PQgetvalue(res, 0, 1) :
-							NULL;
-	filters[7] = PQgetvalue(res, 0, 2);
-	filters[8] = q->reviewer;
-	filters[9] = q->awaiting;
-	rc = store_list_conn(conn, &list_search, filters, t->page, t->out, err);
+	/* No words at all (stop words only): nothing matches, and NULL
+	 * tsqueries say so without a notice. */
+	if (PQgetvalue(res, 0, 0)[0] != '\0') {
+		filters[4] = PQgetvalue(res, 0, 3);
+		filters[5] = PQgetvalue(res, 0, 1);
+	} else {
+		filters[4] = NULL;
+		filters[5] = NULL;
+	}
+	filters[6] = PQgetvalue(res, 0, 2);
+	filters[7] = q->reviewer;
+	filters[8] = q->awaiting;
+	if ((rc = search_window_days(conn, &days, err)) != PRFAQ_OK)
+		goto out;
+	filters[9] = days.data;
+	rc = store_list_conn(conn,
+			     days.len > 0 ? &list_search_window : &list_search,
+			     filters, t->page, t->out, err);
 out:
 	t->too_broad = rc != PRFAQ_OK &&
 		       db_conn_sqlstate_is(conn, PRFAQ_SQLSTATE_QUERY_CANCELED);
 	PQclear(res);
+	prfaq_buf_free(&days);
 	free(words);
 	free(prefixes);
 	return rc;

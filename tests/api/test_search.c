@@ -2,7 +2,8 @@
  * test_search.c - every shape of q (issue 14): words, phrases, negations
  * mixed with words, prefixes, words that match nothing; a query of
  * negations only is 400; a search that runs past its own statement timeout
- * is 422 "search too broad"; and a document too large for the search
+ * is 422 "search too broad"; a search that looks among the newest days
+ * first answers as one that does not; and a document too large for the search
  * vector is refused by name (413/422), never 500, while one just under the
  * limit is stored and found.
  */
@@ -165,7 +166,7 @@ static void
 test_search_past_its_timeout_is_422(void **state)
 {
 	static const char *const env[] = { "PRFAQ_SEARCH_TIMEOUT_MS=1", NULL };
-	char a[40], sql[1024];
+	char a[40], sql[1024], *gone;
 	struct h_resp r;
 
 	(void)state;
@@ -199,9 +200,125 @@ test_search_past_its_timeout_is_422(void **state)
 	h_resp_free(&r);
 	h_kill(&srv, 15);
 	assert_int_equal(h_restart(&srv, NULL), 0);
-	free(h_sql(srv.dbname,
-		   "DELETE FROM prfaqs WHERE title LIKE 'Wombat burrow %'"
-		   " RETURNING 1"));
+	/* The copies only: the original has versions that refer to it. */
+	gone = h_sql(srv.dbname,
+		     "DELETE FROM prfaqs WHERE title ~ '^Wombat burrow [0-9]+$'"
+		     " RETURNING 1");
+	assert_non_null(gone);
+	free(gone);
+}
+
+/*
+ * Every page of path, from the first to the last, as one string of ids in
+ * order (malloc'd): what a client paging through the search sees.
+ */
+static char *
+all_pages(const char *path)
+{
+	char next[1024], *ids = NULL;
+	size_t len = 0;
+
+	snprintf(next, sizeof(next), "%s", path);
+	for (;;) {
+		struct h_resp r;
+		json_t *it;
+		size_t i;
+
+		assert_int_equal(
+			h_req(&srv, "GET", next, author, NULL, NULL, &r), 0);
+		if (r.status != 200)
+			fail_msg("%s: %ld %s", next, r.status, r.body);
+		json_array_foreach(json_object_get(r.json, "items"), i, it) {
+			const char *id =
+				json_string_value(json_object_get(it, "id"));
+
+			ids = realloc(ids, len + strlen(id) + 2);
+			assert_non_null(ids);
+			len += (size_t)sprintf(ids + len, "%s ", id);
+		}
+		if (h_link_next(&r, next, sizeof(next)) == NULL) {
+			h_resp_free(&r);
+			break;
+		}
+		h_resp_free(&r);
+	}
+	return ids != NULL ? ids : calloc(1, 1);
+}
+
+/*
+ * In a library at least twice PRFAQ_SEARCH_WINDOW documents, a search looks
+ * among the newest days first (stmt_search_window) and widens to the whole
+ * library when they hold fewer than 1,000 matches.  Neither may change an
+ * answer: 3,000 documents an hour apart (125 days), a word in every one
+ * (the window holds 1,000), a word in every second (it holds 500: the
+ * whole library), one in every tenth, ranked differently by title; every
+ * shape of query, and a filter, paged to the end, must come back the same
+ * as from a server that never uses a window.
+ */
+static void
+test_the_newest_days_first_change_no_answer(void **state)
+{
+	static const char *const windowed[] = { "PRFAQ_SEARCH_WINDOW=1000",
+						NULL };
+	static const char *const whole[] = { "PRFAQ_SEARCH_WINDOW=0", NULL };
+	static const char *const paths[] = {
+		"/v1/prfaqs?limit=100&q=kestrel",
+		"/v1/prfaqs?limit=100&q=osprey",
+		"/v1/prfaqs?limit=100&q=heron",
+		"/v1/prfaqs?limit=100&q=%22kestrel%20survey%22",
+		"/v1/prfaqs?limit=100&q=kestrel%20-osprey",
+		"/v1/prfaqs?limit=100&q=kestr%2A",
+		"/v1/prfaqs?limit=100&q=kestrel&status=draft",
+		"/v1/prfaqs?limit=100&q=kestrel%20or%20heron",
+	};
+	enum { NPATHS = sizeof(paths) / sizeof(paths[0]) };
+	char a[40], sql[1024], *first[NPATHS], *gone;
+
+	(void)state;
+	create("Kestrel seed", a);
+	snprintf(
+		sql, sizeof(sql),
+		"INSERT INTO prfaqs (owner_id, title, tags, content, quality,"
+		"                    version, updated_at)"
+		" SELECT owner_id,"
+		"        'Kestrel survey ' || g"
+		"        || CASE WHEN g %% 3 = 0 THEN ' kestrel kestrel' ELSE '' END"
+		"        || CASE WHEN g %% 2 = 0 THEN ' osprey' ELSE '' END"
+		"        || CASE WHEN g %% 10 = 0 THEN ' heron' ELSE '' END,"
+		"        tags, content, quality, 1,"
+		"        now() - g * interval '1 hour'"
+		"   FROM prfaqs, generate_series(1, 3000) g WHERE id = '%s'"
+		" RETURNING 1",
+		a);
+	free(h_sql(srv.dbname, sql));
+	/* The window needs the library's size, as ANALYZE last saw it. */
+	free(h_sql(srv.dbname, "ANALYZE prfaqs"));
+	h_kill(&srv, 15);
+	assert_int_equal(h_restart(&srv, windowed), 0);
+	for (size_t i = 0; i < NPATHS; i++)
+		first[i] = all_pages(paths[i]);
+	h_kill(&srv, 15);
+	assert_int_equal(h_restart(&srv, whole), 0);
+	for (size_t i = 0; i < NPATHS; i++) {
+		char *again = all_pages(paths[i]);
+
+		if (strcmp(first[i], again) != 0)
+			fail_msg("%s: the window changed the answer", paths[i]);
+		/* The searches found what they should, all 1,000 of the
+		 * newest candidates for the word in every document. */
+		if (i == 0 && strlen(again) != 1000 * 37)
+			fail_msg("%s: %zu ids, want 1000", paths[i],
+				 strlen(again) / 37);
+		free(again);
+		free(first[i]);
+	}
+	h_kill(&srv, 15);
+	assert_int_equal(h_restart(&srv, NULL), 0);
+	gone = h_sql(srv.dbname,
+		     "DELETE FROM prfaqs WHERE title LIKE 'Kestrel survey %'"
+		     " RETURNING 1");
+	assert_non_null(gone);
+	free(gone);
 }
 
 /*
@@ -294,6 +411,7 @@ main(void)
 		cmocka_unit_test(test_every_shape_of_query),
 		cmocka_unit_test(test_negations_only_is_400),
 		cmocka_unit_test(test_search_past_its_timeout_is_422),
+		cmocka_unit_test(test_the_newest_days_first_change_no_answer),
 		cmocka_unit_test(test_text_over_the_search_limit_is_413),
 	};
 
