@@ -253,7 +253,10 @@ for size in big small; do
     DB_URL=${DB_URL/user=postgres/user=bench_explain} start_prfaqd PRFAQ_THREADS=1 PRFAQ_DB_POOL_SIZE=1
     explain_paths "$SIZE_DB" "GET by id" "/v1/prfaqs/$(head -1 "$BENCH_IDS")"
     for l in status team tag owner q_rare q_medium q_common q_phrase q_negation q_prefix q_nothing; do
-        explain_paths "$SIZE_DB" "$l" "$(head -1 "$WORK/paths_$size/l_$l")"
+        # The searches' lists mix their shape with words of every frequency:
+        # up to four of each, not only the first.
+        mapfile -t paths < <(head -"$([ "${l#q_}" != "$l" ] && echo 4 || echo 1)" "$WORK/paths_$size/l_$l")
+        explain_paths "$SIZE_DB" "$l" "${paths[@]}"
     done
 done
 stop_prfaqd
