@@ -269,8 +269,10 @@ static const struct db_stmt stmt_search_terms = {
  * bitmap page sends every row on it back to its vector, in TOAST); no
  * parallel workers, whose start costs more than a bounded search (a Gather
  * took 145 ms to find a common word's 1,000 newest at a million); and no
- * JIT, which the cost of the branch stmt_search_window does not take
- * triggers: compiling took 10 ms of a 20 ms search.
+ * JIT (also a session default, src/db/pool.c, which a conninfo's own
+ * options replace): the estimate of the branch of stmt_search_window that
+ * never runs still counts towards jit_above_cost, and compiling took 10 ms
+ * of a 20 ms search.
  */
 static const struct db_stmt stmt_search_timeout = {
 	"prfaq_search_timeout",
