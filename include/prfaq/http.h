@@ -43,6 +43,11 @@ enum prfaq_route_flags {
 	PRFAQ_ROUTE_MARKDOWN = 1u << 4, /* body may also be text/markdown */
 	/* body is application/x-ndjson, up to PRFAQ_IMPORT_BODY_LIMIT bytes */
 	PRFAQ_ROUTE_NDJSON = 1u << 5,
+	/*
+	 * admin or analyst only, decided on the headers (403): a route whose
+	 * body may be large refuses everyone else before reading it
+	 */
+	PRFAQ_ROUTE_ANALYST = 1u << 6,
 };
 
 typedef void (*prfaq_handler)(struct prfaq_request *req);

@@ -9,9 +9,10 @@
 #include "prfaq/evidence.h"
 
 /*
- * Admins and analysts (a data pipeline's user) import.  A bad line is 400
- * with every problem found, each at its line, and nothing written; else
- * 200 {created, updated, unchanged}.
+ * Admins and analysts (a data pipeline's user) import: the route's
+ * PRFAQ_ROUTE_ANALYST refuses everyone else on the headers, before the
+ * body is read.  A bad line is 400 with every problem found, each at its
+ * line, and nothing written; else 200 {created, updated, unchanged}.
  */
 void
 api_evidence_import(struct prfaq_request *req)
@@ -24,12 +25,6 @@ api_evidence_import(struct prfaq_request *req)
 	size_t len;
 
 	prfaq_error_init(&err);
-	if ((caller->roles & (PRFAQ_ROLE_ADMIN | PRFAQ_ROLE_ANALYST)) == 0) {
-		prfaq_reply_problem(req, PRFAQ_EFORBIDDEN,
-				    "Importing evidence needs the admin or "
-				    "analyst role");
-		return;
-	}
 	body = prfaq_req_body(req, &len);
 	if (prfaq_evidence_import_parse(body, len, &items, &err) != PRFAQ_OK) {
 		if (err.code == PRFAQ_EINVAL)

@@ -277,17 +277,27 @@ admit_utf8(struct prfaq_request *req)
 
 /*
  * The checks that can be made from the headers alone, in the order of the
- * statuses they give (400 for invalid UTF-8, 404/405, 400/413/415, 401).
- * Returns false after installing a reply.
+ * statuses they give (400 for invalid UTF-8, 404/405, 400/413/415, 401,
+ * 403 for a route of admins and analysts: its 16 MiB body is never read
+ * for anyone else).  Returns false after installing a reply.
  */
 static bool
 request_admit(struct prfaq_request *req)
 {
+	const unsigned analysts = PRFAQ_ROLE_ADMIN | PRFAQ_ROLE_ANALYST;
+	unsigned flags;
+
 	if (!admit_utf8(req) || !admit_route(req) || !admit_body(req))
 		return false;
-	if ((req->match.route->flags & PRFAQ_ROUTE_AUTH) &&
-	    !auth_authenticate(req))
+	flags = req->match.route->flags;
+	if ((flags & PRFAQ_ROUTE_AUTH) && !auth_authenticate(req))
 		return false;
+	if ((flags & PRFAQ_ROUTE_ANALYST) && !(req->caller.roles & analysts)) {
+		prfaq_reply_problem(req, PRFAQ_EFORBIDDEN,
+				    "%s needs the admin or analyst role",
+				    req->path);
+		return false;
+	}
 	return true;
 }
 

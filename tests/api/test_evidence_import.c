@@ -301,6 +301,27 @@ test_who_and_media_type(void **state)
 	import(author, line, &r);
 	assert_problem(&r, 403);
 	h_resp_free(&r);
+	/*
+	 * Refused on the headers: the body, up to 16 MiB, is never waited for
+	 * (the server would otherwise wait PRFAQ_CONN_TIMEOUT for it).
+	 */
+	{
+		char head[512], buf[4096];
+		int fd = h_connect(srv.port);
+
+		assert_true(fd >= 0);
+		snprintf(head, sizeof(head),
+			 "POST /v1/evidence/import HTTP/1.1\r\nHost: x\r\n"
+			 "Authorization: Bearer %s\r\n"
+			 "Content-Type: application/x-ndjson\r\n"
+			 "Content-Length: %d\r\n\r\n",
+			 author, IMPORT_LIMIT);
+		assert_int_equal(write(fd, head, strlen(head)),
+				 (ssize_t)strlen(head));
+		assert_int_equal(h_raw_status(fd, buf, sizeof(buf)), 403);
+		assert_non_null(strstr(buf, "admin or analyst"));
+		close(fd);
+	}
 	import(NULL, line, &r);
 	assert_problem(&r, 401);
 	h_resp_free(&r);
