@@ -61,6 +61,32 @@ import(const char *token, const char *body, struct h_resp *r)
 			 0);
 }
 
+/*
+ * The status of an import's headers alone, sent over a raw socket with
+ * Content-Length: length and no body; the response into buf.  For what must
+ * be refused before the upload: libcurl would send the body anyway once its
+ * Expect: 100-continue wait ran out on a busy machine, and then fail on the
+ * connection the server closed rather than report the status.
+ */
+static int
+import_headers_only(const char *token, long length, char *buf, size_t cap)
+{
+	char head[512];
+	int fd = h_connect(srv.port), status;
+
+	assert_true(fd >= 0);
+	snprintf(head, sizeof(head),
+		 "POST /v1/evidence/import HTTP/1.1\r\nHost: x\r\n"
+		 "Authorization: Bearer %s\r\n"
+		 "Content-Type: application/x-ndjson\r\n"
+		 "Content-Length: %ld\r\n\r\n",
+		 token, length);
+	assert_int_equal(write(fd, head, strlen(head)), (ssize_t)strlen(head));
+	status = h_raw_status(fd, buf, cap);
+	close(fd);
+	return status;
+}
+
 /* 200 with these counts. */
 static void
 expect_counts(const struct h_resp *r, long created, long updated,
@@ -306,21 +332,12 @@ test_who_and_media_type(void **state)
 	 * (the server would otherwise wait PRFAQ_CONN_TIMEOUT for it).
 	 */
 	{
-		char head[512], buf[4096];
-		int fd = h_connect(srv.port);
+		char buf[4096];
 
-		assert_true(fd >= 0);
-		snprintf(head, sizeof(head),
-			 "POST /v1/evidence/import HTTP/1.1\r\nHost: x\r\n"
-			 "Authorization: Bearer %s\r\n"
-			 "Content-Type: application/x-ndjson\r\n"
-			 "Content-Length: %d\r\n\r\n",
-			 author, IMPORT_LIMIT);
-		assert_int_equal(write(fd, head, strlen(head)),
-				 (ssize_t)strlen(head));
-		assert_int_equal(h_raw_status(fd, buf, sizeof(buf)), 403);
+		assert_int_equal(import_headers_only(author, IMPORT_LIMIT, buf,
+						     sizeof(buf)),
+				 403);
 		assert_non_null(strstr(buf, "admin or analyst"));
-		close(fd);
 	}
 	import(NULL, line, &r);
 	assert_problem(&r, 401);
@@ -370,28 +387,14 @@ test_limits(void **state)
 	h_resp_free(&r);
 	assert_int_equal(evidence_count(), before);
 
-	/*
-	 * Over the import's limit: refused on the headers, before the upload.
-	 * Over a raw socket, because libcurl would send the body anyway once
-	 * its Expect: 100-continue wait ran out on a busy machine, and then
-	 * fail on the connection the server closed, not report the 413.
-	 */
+	/* Over the import's limit: refused on the headers, before the upload. */
 	{
-		char head[512], buf[4096];
-		int fd = h_connect(srv.port);
+		char buf[4096];
 
-		assert_true(fd >= 0);
-		snprintf(head, sizeof(head),
-			 "POST /v1/evidence/import HTTP/1.1\r\nHost: x\r\n"
-			 "Authorization: Bearer %s\r\n"
-			 "Content-Type: application/x-ndjson\r\n"
-			 "Content-Length: %d\r\n\r\n",
-			 analyst, IMPORT_LIMIT + 1);
-		assert_int_equal(write(fd, head, strlen(head)),
-				 (ssize_t)strlen(head));
-		assert_int_equal(h_raw_status(fd, buf, sizeof(buf)), 413);
+		assert_int_equal(import_headers_only(analyst, IMPORT_LIMIT + 1L,
+						     buf, sizeof(buf)),
+				 413);
 		assert_non_null(strstr(buf, "application/problem+json"));
-		close(fd);
 	}
 	assert_int_equal(evidence_count(), before);
 	prfaq_buf_free(&b);
