@@ -152,17 +152,14 @@ prfaq_store_evidence_import(struct prfaq_db_ctx db,
 {
 	char *text = json_dumps(items, JSON_COMPACT);
 	const char *params[2] = { text, caller->user_id };
-	struct db_conn *conn;
 	PGresult *res;
 	prfaq_code rc;
 
 	if (text == NULL)
 		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
 	/* One statement is its own transaction: all lines or none. */
-	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
-		goto out;
-	rc = db_exec(conn, &stmt_evidence_import, params, &res, err);
-	db_release(db.pool, conn);
+	rc = store_write_one(db, NULL, &stmt_evidence_import, params, &res,
+			     err);
 	if (rc != PRFAQ_OK)
 		goto out;
 	out->created = atol(PQgetvalue(res, 0, 0));
@@ -264,20 +261,16 @@ prfaq_store_evidence_update(struct prfaq_db_ctx db, const char *id,
 {
 	char *text = json_dumps(obj, JSON_COMPACT);
 	const char *params[2] = { id, text };
-	struct db_conn *conn;
 	PGresult *res;
 	prfaq_code rc;
 
 	if (text == NULL)
 		return prfaq_error_set(err, PRFAQ_ENOMEM, "Out of memory");
 	/* One statement, atomic alone; not retried (it may have run). */
-	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
-		goto out;
-	rc = db_exec(conn, &stmt_evidence_update, params, &res, err);
-	db_release(db.pool, conn);
+	rc = store_write_one(db, NULL, &stmt_evidence_update, params, &res,
+			     err);
 	if (rc == PRFAQ_OK)
 		rc = store_row_text(res, 0, "No such evidence", out, err);
-out:
 	free(text);
 	return rc;
 }
@@ -535,15 +528,11 @@ prfaq_store_evidence_unlink(struct prfaq_db_ctx db, const char *prfaq_id,
 	const char *params[4] = { prfaq_id, link_id, caller->user_id,
 				  (caller->roles & PRFAQ_ROLE_ADMIN) ? "t" :
 								       "f" };
-	struct db_conn *conn;
 	PGresult *res;
 	prfaq_code rc;
 
-	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
-		return rc;
-	rc = db_exec(conn, &stmt_unlink, params, &res, err);
-	db_release(db.pool, conn);
-	if (rc != PRFAQ_OK)
+	if ((rc = store_write_one(db, NULL, &stmt_unlink, params, &res, err)) !=
+	    PRFAQ_OK)
 		return rc;
 	if (strcmp(PQgetvalue(res, 0, 0), "0") == 0)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,

@@ -254,32 +254,25 @@ static const struct db_stmt stmt_search_cutoff = {
  * The query's indexable part: 'T' when nothing is (only negations), ''
  * when it has no words (stop words only); the loose form; whether the exact
  * query says more than the loose form (a phrase, a negation); the exact
- * query.
+ * query.  In the same round trip, the search's own settings for the rest
+ * of its transaction ($3 its timeout): the memory a bitmap of matches may
+ * take before it turns lossy (a lossy bitmap page sends every row on it
+ * back to its vector, in TOAST); no parallel workers, whose start costs
+ * more than a bounded search (a Gather took 145 ms to find a common word's
+ * 1,000 newest at a million); and no JIT (also a session default,
+ * src/db/pool.c, which a conninfo's own options replace): the estimate of
+ * the branch of stmt_search_window that never runs still counts towards
+ * jit_above_cost, and compiling took 10 ms of a 20 ms search.
  */
 static const struct db_stmt stmt_search_terms = {
 	"prfaq_search_terms",
 	"SELECT t, regexp_replace(t, '<(-|[0-9]+)>', '&', 'g'),"
-	"       regexp_replace(t, '<(-|[0-9]+)>', '&', 'g') <> q::text, q::text"
-	"  FROM (SELECT querytree(q) AS t, q FROM (SELECT " SEARCH_FULL("$1", "$2") " AS q) a) b", 2
-};
-
-/*
- * The search's own settings, for its transaction only: its timeout; the
- * memory a bitmap of matches may take before it turns lossy (a lossy
- * bitmap page sends every row on it back to its vector, in TOAST); no
- * parallel workers, whose start costs more than a bounded search (a Gather
- * took 145 ms to find a common word's 1,000 newest at a million); and no
- * JIT (also a session default, src/db/pool.c, which a conninfo's own
- * options replace): the estimate of the branch of stmt_search_window that
- * never runs still counts towards jit_above_cost, and compiling took 10 ms
- * of a 20 ms search.
- */
-static const struct db_stmt stmt_search_timeout = {
-	"prfaq_search_timeout",
-	"SELECT set_config('statement_timeout', $1, true),"
+	"       regexp_replace(t, '<(-|[0-9]+)>', '&', 'g') <> q::text, q::text,"
+	"       set_config('statement_timeout', $3, true),"
 	"       set_config('work_mem', '" SEARCH_WORK_MEM "', true),"
 	"       set_config('max_parallel_workers_per_gather', '0', true),"
-	"       set_config('jit', 'off', true)", 1
+	"       set_config('jit', 'off', true)"
+	"  FROM (SELECT querytree(q) AS t, q FROM (SELECT " SEARCH_FULL("$1", "$2") " AS q) a) b", 3
 };
 /* clang-format on */
 
@@ -575,9 +568,10 @@ struct search_tx {
 };
 
 /*
- * Inside the search's transaction: its own short timeout (SET LOCAL, so it
- * ends with the transaction and works behind a transaction-pooling
- * PgBouncer), the query's terms, then the page.
+ * Inside the search's transaction: the query's terms and, in the same
+ * round trip, its own short timeout and settings (set_config(..., true),
+ * that is SET LOCAL: they end with the transaction and work behind a
+ * transaction-pooling PgBouncer); then the page.
  */
 static prfaq_code
 search_in_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
@@ -589,16 +583,14 @@ search_in_tx(struct db_conn *conn, void *arg, struct prfaq_error *err)
 	struct prfaq_buf days = PRFAQ_BUF_INIT;
 	PGresult *res = NULL;
 	const char *filters[10];
-	const char *tp[1] = { timeout };
-	const char *terms[2];
+	const char *terms[3];
 	prfaq_code rc;
 
 	snprintf(timeout, sizeof(timeout), "%u", search_timeout_ms);
-	if ((rc = db_run(conn, &stmt_search_timeout, tp, err)) != PRFAQ_OK)
-		goto out;
 	search_split(q->q, &words, &prefixes);
 	terms[0] = words;
 	terms[1] = prefixes;
+	terms[2] = timeout;
 	if (words == NULL && prefixes == NULL)
 		terms[0] = q->q;
 	if ((rc = db_exec(conn, &stmt_search_terms, terms, &res, err)) !=

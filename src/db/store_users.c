@@ -348,16 +348,12 @@ prfaq_store_token_create_for_email(struct prfaq_db_ctx db, const char *email,
 	char hex[2 * PRFAQ_SHA256_LEN + 3];
 	const char *params[4] = { email, hex, name,
 				  replace ? "true" : "false" };
-	struct db_conn *conn;
 	PGresult *res;
 	prfaq_code rc;
 
 	store_bytea_param(hash, PRFAQ_SHA256_LEN, hex);
-	if ((rc = db_acquire(db, &conn, err)) != PRFAQ_OK)
-		return rc;
-	rc = db_exec(conn, &stmt_token_insert_email, params, &res, err);
-	db_release(db.pool, conn);
-	if (rc != PRFAQ_OK)
+	if ((rc = store_write_one(db, NULL, &stmt_token_insert_email, params,
+				  &res, err)) != PRFAQ_OK)
 		return rc;
 	if (PQntuples(res) != 1)
 		rc = prfaq_error_set(err, PRFAQ_ENOTFOUND,

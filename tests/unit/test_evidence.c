@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "error_pointers.h"
+
 #include "prfaq/buf.h"
 #include "prfaq/evidence.h"
 
@@ -21,24 +23,12 @@ pointers_of(const char *text, prfaq_code *rc)
 {
 	json_t *obj = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 	struct prfaq_error err;
-	size_t i, used = 0;
-	char *out = calloc(1, 1024);
-	json_t *e;
+	char *out;
 
 	assert_non_null(obj);
-	assert_non_null(out);
 	prfaq_error_init(&err);
 	*rc = prfaq_evidence_validate(obj, "", &err);
-	json_array_foreach(err.errors, i, e) {
-		const char *p =
-			json_string_value(json_object_get(e, "pointer"));
-
-		assert_non_null(p);
-		assert_non_null(
-			json_string_value(json_object_get(e, "message")));
-		used += (size_t)snprintf(out + used, 1024 - used, "%s%s",
-					 used > 0 ? " " : "", p);
-	}
+	out = error_pointers(&err);
 	prfaq_error_clear(&err);
 	json_decref(obj);
 	return out;

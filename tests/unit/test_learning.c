@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "error_pointers.h"
+
 #include "prfaq/learning.h"
 
 /* Validate the JSON text; the problems' pointers joined by spaces. */
@@ -23,24 +25,12 @@ pointers_of(const char *text, prfaq_code *rc)
 		text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
 		NULL);
 	struct prfaq_error err;
-	size_t i, used = 0;
-	char *out = calloc(1, 1024);
-	json_t *e;
+	char *out;
 
 	assert_non_null(obj);
-	assert_non_null(out);
 	prfaq_error_init(&err);
 	*rc = prfaq_learning_validate(obj, &err);
-	json_array_foreach(err.errors, i, e) {
-		const char *p =
-			json_string_value(json_object_get(e, "pointer"));
-
-		assert_non_null(p);
-		assert_non_null(
-			json_string_value(json_object_get(e, "message")));
-		used += (size_t)snprintf(out + used, 1024 - used, "%s%s",
-					 used > 0 ? " " : "", p);
-	}
+	out = error_pointers(&err);
 	prfaq_error_clear(&err);
 	json_decref(obj);
 	return out;
